@@ -1,0 +1,111 @@
+// `otp add [NAME]`: one entry from exactly one source (--uri, --secret, --stdin, or hidden
+// prompts on a terminal), checked, refused when its secret is already in the vault (unless
+// --force), and confirmed by printing its name and current code.
+import { normaliseSecret, secretBits } from "../../core/base32.js";
+import { checkDraft, type Algorithm, type EntryDraft, type OtpType } from "../../core/entry.js";
+import { InputError, UsageError } from "../../core/errors.js";
+import { generateCode } from "../../core/otp.js";
+import { escapeForTerminal } from "../../core/text.js";
+import { parseOtpauthUri } from "../../core/uri.js";
+import { addEntry, findBySecret, updateEntry } from "../../core/vault/model.js";
+import { newId } from "../../core/vault/vault.js";
+import type { Ctx } from "../context.js";
+import { codeLine } from "../render/code-line.js";
+import { openVault, refuseSecretInArgv, updateVault } from "../vault.js";
+
+export interface AddOptions {
+  uri?: string;
+  secret?: string;
+  stdin?: boolean;
+  issuer?: string;
+  account?: string;
+  type?: OtpType;
+  algorithm?: string;
+  digits?: number;
+  period?: number;
+  counter?: number;
+  tag?: string[];
+  notes?: string;
+  force?: boolean;
+}
+
+export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions): Promise<void> {
+  refuseSecretInArgv(name, "NAME");
+  const sources = [opts.uri !== undefined, opts.secret !== undefined, !!opts.stdin].filter(Boolean).length;
+  if (sources > 1) throw new UsageError("give the secret one way: --uri, --secret or --stdin");
+  if (opts.stdin && ctx.passwordFile === "-") throw new UsageError("--stdin and --password-file - both want standard input");
+  if (opts.secret !== undefined) ctx.warn("--secret is visible to other processes (ps) and stays in your shell history; prefer --stdin or the prompt");
+  const draft = await readDraft(ctx, opts, sources === 0);
+  if (name !== undefined) draft.name = name;
+  const checked = checkDraft(draft);
+  const bits = secretBits(checked.secret);
+  if (bits < 128) ctx.warn(`this secret is only ${bits} bits; RFC 4226 asks sites for at least 128`);
+
+  const vault = await openVault(ctx);
+  const entry = await updateVault(ctx, vault, (data) => {
+    const holder = findBySecret(data, checked.secret);
+    if (holder && !opts.force)
+      throw new InputError("duplicate-secret", `the vault already holds this secret, in "${holder.name}"`, ["use --force to add it again anyway"]);
+    const now = new Date(ctx.now()).toISOString();
+    const added = addEntry(data, checked, newId(), now);
+    if (added.entry.type !== "hotp") return { data: added.data, result: added.entry };
+    // The confirmation code uses counter c, so the vault moves on to c + 1 in the same write.
+    const next = (added.entry.counter ?? 0) + 1;
+    return { data: updateEntry(added.data, added.entry.id, { counter: next }, now), result: added.entry };
+  });
+  const { code, remainingMs, period } = generateCode(entry, ctx.now());
+  ctx.info(`added "${escapeForTerminal(entry.name)}"; check this code with the site before you rely on it`);
+  ctx.data(`${escapeForTerminal(entry.name)}: ${ctx.stdoutIsTTY ? codeLine(code, remainingMs, period, ctx.color) : code}`);
+}
+
+/** Builds the draft from the one source given; flags fill in or override its fields. */
+async function readDraft(ctx: Ctx, opts: AddOptions, ask: boolean): Promise<EntryDraft> {
+  let draft: EntryDraft | null = null;
+  let secretText: string | undefined = opts.secret;
+  if (opts.uri !== undefined) draft = fromUri(ctx, opts.uri);
+  else if (opts.stdin) {
+    const text = (await ctx.readStdin()).trim();
+    if (text === "") throw new InputError("invalid-secret", "standard input was empty; expected a secret or an otpauth:// URI");
+    if (/^otpauth:/i.test(text)) draft = fromUri(ctx, text);
+    else secretText = text;
+  } else if (ask) {
+    if (!ctx.stdinIsTTY) throw new UsageError("no secret given", ["pass it on standard input with --stdin, or use --uri; see `otp add --help`"]);
+    const { askSecret, askText } = await import("../../io/prompts.js");
+    const text = (await askSecret("Secret or otpauth:// URI (hidden):")).trim();
+    if (/^otpauth:/i.test(text)) draft = fromUri(ctx, text);
+    else {
+      secretText = text;
+      opts.issuer ??= (await askText("Issuer (e.g. GitHub):")).trim();
+      opts.account ??= (await askText("Account (e.g. you@example.com):")).trim();
+    }
+  }
+  const base: EntryDraft = draft ?? {
+    issuer: "",
+    account: "",
+    type: "totp",
+    secret: normaliseSecret(secretText ?? ""),
+    algorithm: "SHA1",
+    digits: 6,
+  };
+  return applyFlags(base, opts);
+}
+
+function fromUri(ctx: Ctx, uri: string): EntryDraft {
+  const { draft, warnings } = parseOtpauthUri(uri);
+  for (const w of warnings) ctx.warn(w);
+  return draft;
+}
+
+function applyFlags(d: EntryDraft, o: AddOptions): EntryDraft {
+  const out: EntryDraft = { ...d };
+  if (o.issuer !== undefined) out.issuer = o.issuer;
+  if (o.account !== undefined) out.account = o.account;
+  if (o.type !== undefined) out.type = o.type;
+  if (o.algorithm !== undefined) out.algorithm = o.algorithm.toUpperCase() as Algorithm;
+  if (o.digits !== undefined) out.digits = o.digits;
+  if (o.period !== undefined) out.period = o.period;
+  if (o.counter !== undefined) out.counter = o.counter;
+  if (o.tag !== undefined) out.tags = o.tag;
+  if (o.notes !== undefined) out.notes = o.notes;
+  return out;
+}

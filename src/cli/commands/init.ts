@@ -1,0 +1,40 @@
+// `otp init`: create an empty vault. Refuses to touch an existing one.
+import { mkdir, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { InputError, OtpError } from "../../core/errors.js";
+import { emptyData } from "../../core/vault/model.js";
+import { createVault } from "../../core/vault/vault.js";
+import { writeVaultAtomic } from "../../io/vault-file.js";
+import type { Ctx } from "../context.js";
+import { interruptibleWrite, readPasswordFile } from "../vault.js";
+import { AuthError } from "../../core/errors.js";
+
+export async function run(ctx: Ctx): Promise<void> {
+  const path = ctx.vaultPath;
+  if (await stat(path).then(() => true, () => false))
+    throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
+  const password = await newPassword(ctx);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  ctx.info("creating the vault (deriving the key takes a moment)…");
+  const { bytes } = await createVault(password, emptyData(new Date(ctx.now()).toISOString()));
+  await interruptibleWrite(() => writeVaultAtomic(path, bytes, null));
+  ctx.info(`created ${path}`);
+  ctx.hint("add an entry with `otp add NAME --stdin`, or `otp add` to be asked");
+}
+
+/** The new vault's password: file or OTP_PASSWORD, else asked twice on a terminal. */
+async function newPassword(ctx: Ctx): Promise<string> {
+  let password: string;
+  if (ctx.passwordFile) password = await readPasswordFile(ctx, ctx.passwordFile);
+  else if (ctx.env.OTP_PASSWORD !== undefined) password = ctx.env.OTP_PASSWORD;
+  else if (ctx.stdinIsTTY) {
+    const { askSecret } = await import("../../io/prompts.js");
+    password = await askSecret("New vault password:");
+    if (password !== "" && (await askSecret("Repeat the password:")) !== password)
+      throw new InputError("password-mismatch", "the passwords didn't match; no vault was created");
+  } else {
+    throw new AuthError("no-password-source", "no password given and no terminal to ask on", ["set OTP_PASSWORD or pass --password-file FILE"]);
+  }
+  if (password === "") throw new InputError("empty-password", "password can't be empty");
+  return password;
+}

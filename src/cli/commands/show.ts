@@ -1,0 +1,30 @@
+// `otp show QUERY`: an entry's settings; the secret and URI only with --reveal, the QR only
+// with --qr.
+import { resolveEntry } from "../../core/match.js";
+import { formatOtpauthUri } from "../../core/uri.js";
+import type { Ctx } from "../context.js";
+import { detailLines, publicEntry } from "../render/entry-view.js";
+import { openVault } from "../vault.js";
+
+export interface ShowOptions {
+  reveal?: boolean;
+  qr?: boolean;
+  json?: boolean;
+}
+
+export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<void> {
+  const { data } = await openVault(ctx);
+  const entry = resolveEntry(data.entries, query);
+  const uri = formatOtpauthUri(entry);
+  if (opts.json) {
+    ctx.data(JSON.stringify({ ...publicEntry(entry), ...(opts.reveal ? { secret: entry.secret, uri } : {}) }, null, 2));
+  } else {
+    const extra: [string, string][] = opts.reveal ? [["secret", entry.secret.replace(/(.{4})(?=.)/g, "$1 ")], ["uri", uri]] : [];
+    for (const line of detailLines(entry, extra)) ctx.data(line);
+  }
+  if (opts.qr) {
+    const { drawQr } = await import("../../io/qr-terminal.js");
+    ctx.write(await drawQr(uri));
+    ctx.hint("scan it with your phone's authenticator; it holds the secret, so clear the screen afterwards");
+  }
+}

@@ -1,0 +1,58 @@
+// The context every command gets: where the vault is, the environment, the clock, and the
+// writers for data (stdout) and messages (stderr). Tests build their own.
+import { vaultPath, type Env } from "../io/paths.js";
+
+export interface GlobalOptions {
+  vault?: string;
+  passwordFile?: string;
+  color?: boolean;
+}
+
+export interface Ctx {
+  env: Env;
+  vaultPath: string;
+  passwordFile?: string;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** colour on stdout: a terminal, no NO_COLOR, no --no-color */
+  color: boolean;
+  now(): number;
+  /** one line of data on stdout */
+  data(line: string): void;
+  /** raw text on stdout */
+  write(text: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  hint(msg: string): void;
+  /** all of standard input, once */
+  readStdin(): Promise<string>;
+}
+
+export function createCtx(g: GlobalOptions): Ctx {
+  const env = process.env;
+  let stdinRead = false;
+  const err = (s: string) => process.stderr.write(s);
+  return {
+    env,
+    vaultPath: vaultPath(g.vault, env),
+    passwordFile: g.passwordFile,
+    stdinIsTTY: !!process.stdin.isTTY,
+    stdoutIsTTY: !!process.stdout.isTTY,
+    stderrIsTTY: !!process.stderr.isTTY,
+    color: !!process.stdout.isTTY && g.color !== false && !("NO_COLOR" in env && env.NO_COLOR !== ""),
+    now: () => Date.now(),
+    data: (line) => void process.stdout.write(line + "\n"),
+    write: (text) => void process.stdout.write(text),
+    info: (msg) => err(`otp: ${msg}\n`),
+    warn: (msg) => err(`otp: warning: ${msg}\n`),
+    hint: (msg) => err(`otp: hint: ${msg}\n`),
+    readStdin: async () => {
+      if (stdinRead) return "";
+      stdinRead = true;
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  };
+}

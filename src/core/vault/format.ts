@@ -1,0 +1,271 @@
+// The vault file format, version 1. This comment is the specification.
+//
+// One UTF-8 JSON object on one line, then "\n". Members in this order:
+//   format  "otpvault"                 version  1 (major)         minor  0
+//   vaultId 32 hex chars (16 random bytes, fixed for the life of the vault)
+//   slots   1 to 8 key slots; each wraps the same 256-bit master key:
+//     password: {"id":hex32,"kind":"password","kdf":{"name":"argon2id13","ops":N,"mem":BYTES,
+//                "salt":b64(16)},"nonce":b64(24),"wrapped":b64(48)}
+//               KEK = Argon2id13(UTF-8 of the NFC password, salt, ops, mem) → 32 bytes;
+//               ops 1..10, mem 8 KiB..1 GiB and a multiple of 1024, checked before the KDF runs.
+//     recovery: {"id":hex32,"kind":"recovery","salt":b64(16),"nonce":b64(24),"wrapped":b64(48)}
+//               KEK = BLAKE2b-256(key = recovery key bytes, msg = "otp-vault/v1/recovery" ‖ salt).
+//     any other kind: skipped when unlocking, written back exactly as read.
+//     wrapped = XChaCha20-Poly1305(KEK, nonce, master key,
+//               ad = "otp-vault/v1/slot" ‖ 0x00 ‖ vaultId ‖ 0x00 ‖ canonical(slot without "wrapped"))
+//   cipher  "xchacha20poly1305-ietf"
+//   nonce   b64(24), fresh for every write
+//   ext     {} — extensions of later minors, kept verbatim
+//   data    b64(XChaCha20-Poly1305(payload key, nonce, pad1024(UTF-8 JSON), ad = header))
+//           payload key = crypto_kdf_derive_from_key(32, 1, "otpvault", master key);
+//           header = canonical(envelope without "data" and "checksum"), so every header byte
+//           (version, slots, KDF parameters, nonce, ext) is authenticated with the data.
+//   checksum b64(BLAKE2b-256(canonical(envelope without "checksum") + "\n")), unkeyed: tells a
+//           damaged or truncated file (exit 5) from a wrong password (exit 4) before any KDF.
+//
+// Canonical form: JSON.stringify of the members in the order above, no whitespace, base64
+// with padding (RFC 4648 §4), integers only; objects whose members are not fixed here (ext,
+// unknown slots) have their keys sorted. A file must re-serialize to its own bytes, so
+// duplicate keys, reordered keys, "1.0", CRLF or another base64 variant are "corrupted",
+// never half-accepted. Files over 16 MiB are refused unread.
+//
+// A newer `version` is refused (exit 5, file untouched); a newer `minor` opens read-only.
+import { VaultDamagedError } from "../errors.js";
+import { ARGON2_LIMITS } from "./kdf.js";
+import { NONCE_BYTES, WRAPPED_BYTES, blake2b256, textBytes } from "./crypto.js";
+
+export const FORMAT_NAME = "otpvault";
+export const FORMAT_VERSION = 1;
+export const FORMAT_MINOR = 0;
+export const CIPHER = "xchacha20poly1305-ietf";
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+export const MAX_SLOTS = 8;
+export const SALT_BYTES = 16;
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
+
+export interface PasswordSlot {
+  kind: "password";
+  id: string;
+  kdf: { name: "argon2id13"; ops: number; mem: number; salt: Uint8Array };
+  nonce: Uint8Array;
+  wrapped: Uint8Array;
+}
+export interface RecoverySlot {
+  kind: "recovery";
+  id: string;
+  salt: Uint8Array;
+  nonce: Uint8Array;
+  wrapped: Uint8Array;
+}
+/** A slot kind this otp does not know: never opened, written back exactly as read. */
+export interface UnknownSlot {
+  kind: "unknown";
+  id: string;
+  raw: JsonObject;
+}
+export type Slot = PasswordSlot | RecoverySlot | UnknownSlot;
+
+export interface Envelope {
+  version: number;
+  minor: number;
+  vaultId: string;
+  slots: Slot[];
+  nonce: Uint8Array;
+  ext: JsonObject;
+  data: Uint8Array;
+}
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+
+function sortKeys(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === "object") {
+    const out: JsonObject = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k] as Json);
+    return out;
+  }
+  return v;
+}
+
+/** A slot as JSON, in canonical member order; `withWrapped: false` gives the slot's AD part. */
+export function slotJson(slot: Slot, withWrapped = true): JsonObject {
+  if (slot.kind === "unknown") return sortKeys(slot.raw) as JsonObject;
+  const head: JsonObject =
+    slot.kind === "password"
+      ? { id: slot.id, kind: "password", kdf: { name: slot.kdf.name, ops: slot.kdf.ops, mem: slot.kdf.mem, salt: b64(slot.kdf.salt) } }
+      : { id: slot.id, kind: "recovery", salt: b64(slot.salt) };
+  head.nonce = b64(slot.nonce);
+  if (withWrapped) head.wrapped = b64(slot.wrapped);
+  return head;
+}
+
+function headerJson(env: Envelope): JsonObject {
+  return {
+    format: FORMAT_NAME,
+    version: env.version,
+    minor: env.minor,
+    vaultId: env.vaultId,
+    slots: env.slots.map((s) => slotJson(s)),
+    cipher: CIPHER,
+    nonce: b64(env.nonce),
+    ext: sortKeys(env.ext) as JsonObject,
+  };
+}
+
+/** The associated data that binds the header to `data`. */
+export function headerAD(env: Envelope): Uint8Array {
+  return textBytes(JSON.stringify(headerJson(env)));
+}
+
+/** The AD of one slot's key wrap. */
+export function slotAD(vaultId: string, slot: Slot): Uint8Array {
+  return textBytes(`otp-vault/v1/slot\0${vaultId}\0${JSON.stringify(slotJson(slot, false))}`);
+}
+
+/** The file's bytes, in canonical form with its checksum. */
+export function serializeEnvelope(env: Envelope): Uint8Array {
+  const body = JSON.stringify({ ...headerJson(env), data: b64(env.data) });
+  const sum = b64(blake2b256(textBytes(body + "\n")));
+  return textBytes(`${body.slice(0, -1)},"checksum":"${sum}"}\n`);
+}
+
+const damaged = (kind: string, why: string) => new VaultDamagedError(kind, why);
+const corrupted = (why: string) => damaged("corrupted", `vault file is damaged (${why})`);
+
+/** Recognises files people point otp at by mistake, for the not-a-vault hint. */
+function guessOtherFormat(bytes: Uint8Array, text: string): string | null {
+  if (bytes[0] === 0x03 && bytes[1] === 0xd9 && bytes[2] === 0xa2 && bytes[3] === 0x9a) return "a KeePass (KDBX) database";
+  if (text.startsWith("age-encryption.org/")) return "an age-encrypted file";
+  if (/^\s*\{/.test(text) && text.includes('"db"') && text.includes('"header"')) return "an Aegis export: use `otp import`";
+  if (text.startsWith("otpauth://") || text.startsWith("otpauth-migration://")) return "a list of otpauth URIs: use `otp import`";
+  return null;
+}
+
+/**
+ * Parses and checks a vault file without any key: size, checksum, structure, caps and
+ * canonical form. Throws VaultDamagedError (`not-a-vault`, `corrupted`, `newer-version`,
+ * `unsafe-kdf-params`). Never runs a KDF. `readOnly` is set for a newer minor.
+ */
+export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly: boolean } {
+  if (bytes.length === 0) throw damaged("corrupted", "vault file is empty (corrupted)");
+  if (bytes.length > MAX_FILE_BYTES) throw corrupted("larger than 16 MiB");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    text = "";
+  }
+  if (!text.startsWith(`{"format":"${FORMAT_NAME}",`)) {
+    const other = guessOtherFormat(bytes, text);
+    throw new VaultDamagedError("not-a-vault", "not an otp vault", other ? [`it looks like ${other}`] : []);
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    throw corrupted("corrupted or truncated");
+  }
+  if (!isObject(obj)) throw corrupted("corrupted or truncated");
+  const version = obj.version;
+  if (typeof version === "number" && Number.isInteger(version) && version > FORMAT_VERSION)
+    throw new VaultDamagedError("newer-version", `vault was written by a newer otp (format ${version}); this otp reads format ${FORMAT_VERSION}`, ["upgrade otp"]);
+  checkChecksum(text);
+  const envelope = envelopeFromJson(obj);
+  const again = serializeEnvelope(envelope);
+  if (!equalBytes(again, bytes)) throw corrupted("not in canonical form");
+  return { envelope, readOnly: envelope.minor > FORMAT_MINOR };
+}
+
+function checkChecksum(text: string): void {
+  const m = /,"checksum":"([A-Za-z0-9+/]{43}=)"\}\n$/.exec(text);
+  if (!m || m.index === undefined) throw corrupted(text.endsWith("\n") ? "checksum missing" : "truncated");
+  const body = text.slice(0, m.index) + "}";
+  const want = b64(blake2b256(textBytes(body + "\n")));
+  if (want !== m[1]) throw corrupted("checksum mismatch");
+}
+
+const TOP_KEYS = ["format", "version", "minor", "vaultId", "slots", "cipher", "nonce", "ext", "data", "checksum"];
+
+function envelopeFromJson(o: Record<string, unknown>): Envelope {
+  const keys = Object.keys(o);
+  if (keys.length !== TOP_KEYS.length || !TOP_KEYS.every((k) => keys.includes(k))) throw corrupted("unexpected members");
+  if (o.version !== FORMAT_VERSION) throw corrupted("bad version");
+  if (!isUint(o.minor)) throw corrupted("bad minor version");
+  if (o.cipher !== CIPHER) throw corrupted(`unknown cipher`);
+  const vaultId = hexId(o.vaultId, "vaultId");
+  if (!Array.isArray(o.slots) || o.slots.length < 1 || o.slots.length > MAX_SLOTS) throw corrupted("must have 1 to 8 key slots");
+  const slots = o.slots.map(slotFromJson);
+  if (new Set(slots.map((s) => s.id)).size !== slots.length) throw corrupted("duplicate slot ids");
+  if (!slots.some((s) => s.kind !== "unknown")) throw corrupted("no key slot this otp can open");
+  if (!isObject(o.ext) || !integersOnly(o.ext)) throw corrupted("bad ext");
+  const data = base64(o.data, "data");
+  if (data.length < 16) throw corrupted("data too short");
+  return { version: o.version, minor: o.minor as number, vaultId, slots, nonce: sized(o.nonce, NONCE_BYTES, "nonce"), ext: o.ext as JsonObject, data };
+}
+
+function slotFromJson(s: unknown): Slot {
+  if (!isObject(s) || typeof s.kind !== "string") throw corrupted("bad key slot");
+  const id = hexId(s.id, "slot id");
+  if (s.kind === "password") {
+    exactKeys(s, ["id", "kind", "kdf", "nonce", "wrapped"]);
+    const k = s.kdf;
+    if (!isObject(k)) throw corrupted("bad key slot");
+    exactKeys(k, ["name", "ops", "mem", "salt"]);
+    const L = ARGON2_LIMITS;
+    const ops = k.ops, mem = k.mem;
+    if (k.name !== "argon2id13" || !isUint(ops) || !isUint(mem) || ops < L.minOps || ops > L.maxOps || mem < L.minMem || mem > L.maxMem || mem % 1024 !== 0)
+      throw new VaultDamagedError("unsafe-kdf-params", "vault has unsupported or unsafe KDF parameters", ["the file may have been tampered with; restore a snapshot or backup"]);
+    const salt = sized(k.salt, SALT_BYTES, "salt");
+    return { kind: "password", id, kdf: { name: "argon2id13", ops, mem, salt }, nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"), wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key") };
+  }
+  if (s.kind === "recovery") {
+    exactKeys(s, ["id", "kind", "salt", "nonce", "wrapped"]);
+    return { kind: "recovery", id, salt: sized(s.salt, SALT_BYTES, "salt"), nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"), wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key") };
+  }
+  if (!integersOnly(s)) throw corrupted("bad key slot");
+  return { kind: "unknown", id, raw: s as JsonObject };
+}
+
+function exactKeys(o: Record<string, unknown>, want: string[]): void {
+  const keys = Object.keys(o);
+  if (keys.length !== want.length || !want.every((k) => keys.includes(k))) throw corrupted("bad key slot");
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function isUint(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+function integersOnly(v: unknown): boolean {
+  if (typeof v === "number") return Number.isSafeInteger(v);
+  if (Array.isArray(v)) return v.every(integersOnly);
+  if (isObject(v)) return Object.values(v).every(integersOnly);
+  return true;
+}
+
+function hexId(v: unknown, what: string): string {
+  if (typeof v !== "string" || !/^[0-9a-f]{32}$/.test(v)) throw corrupted(`bad ${what}`);
+  return v;
+}
+
+function base64(v: unknown, what: string): Uint8Array {
+  if (typeof v !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0) throw corrupted(`bad ${what}`);
+  return new Uint8Array(Buffer.from(v, "base64"));
+}
+
+function sized(v: unknown, n: number, what: string): Uint8Array {
+  const b = base64(v, what);
+  if (b.length !== n) throw corrupted(`bad ${what}`);
+  return b;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,118 @@
+// What lives inside the vault's encrypted `data`: entries, tombstones and meta, and the
+// pure operations on them. Every operation returns a new VaultData; fields this otp does
+// not know (written by a newer one) ride along untouched.
+import type { Entry, EntryDraft } from "../entry.js";
+import { VaultDamagedError, InputError } from "../errors.js";
+import { sameSecret } from "../base32.js";
+
+export interface Tombstone {
+  id: string;
+  removedAt: string;
+  [unknown: string]: unknown;
+}
+
+export interface VaultData {
+  entries: Entry[];
+  tombstones: Tombstone[];
+  meta: Record<string, unknown>;
+  [unknown: string]: unknown;
+}
+
+export function emptyData(nowIso: string): VaultData {
+  return { entries: [], tombstones: [], meta: { createdAt: nowIso } };
+}
+
+const invalid = () => new VaultDamagedError("invalid-content", "vault content invalid");
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Checks decrypted JSON against the schema without echoing any of it (V8 quotes input in
+ * its errors, and this input holds seeds). Throws VaultDamagedError `invalid-content`.
+ */
+export function parseData(json: string): VaultData {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw invalid();
+  }
+  if (!isObj(v) || !Array.isArray(v.entries) || !Array.isArray(v.tombstones) || !isObj(v.meta)) throw invalid();
+  const ids = new Set<string>();
+  for (const e of v.entries) {
+    if (!isObj(e) || typeof e.id !== "string" || typeof e.name !== "string" || typeof e.secret !== "string" || typeof e.type !== "string") throw invalid();
+    if (ids.has(e.id)) throw invalid();
+    ids.add(e.id);
+    for (const k of ["issuer", "account", "notes"]) if (e[k] !== undefined && typeof e[k] !== "string") throw invalid();
+    if (e.tags !== undefined && !(Array.isArray(e.tags) && e.tags.every((t) => typeof t === "string"))) throw invalid();
+    if (e.recoveryCodes !== undefined && !Array.isArray(e.recoveryCodes)) throw invalid();
+  }
+  for (const t of v.tombstones) if (!isObj(t) || typeof t.id !== "string" || typeof t.removedAt !== "string") throw invalid();
+  return v as VaultData;
+}
+
+export function serializeData(d: VaultData): string {
+  return JSON.stringify(d);
+}
+
+/** The entry that already holds this secret, if any. */
+export function findBySecret(d: VaultData, secret: string): Entry | undefined {
+  return d.entries.find((e) => sameSecret(e.secret, secret));
+}
+
+export function findByName(d: VaultData, name: string): Entry | undefined {
+  const n = name.toLowerCase();
+  return d.entries.find((e) => e.name.toLowerCase() === n);
+}
+
+/** A name for a new entry: the given one, else issuer, else account, made unique. */
+export function pickName(d: VaultData, draft: EntryDraft): string {
+  const base = (draft.name ?? (draft.issuer || draft.account || "entry")).trim() || "entry";
+  if (draft.name !== undefined) return base;
+  const candidates = [base];
+  if (draft.issuer && draft.account) candidates.push(`${draft.issuer}:${draft.account}`);
+  for (let i = 2; i < 1000; i++) candidates.push(`${candidates[candidates.length > 1 ? 1 : 0]}-${i}`);
+  return candidates.find((c) => !findByName(d, c)) ?? `${base}-${Date.now()}`;
+}
+
+/** Adds an entry. Throws InputError `duplicate-name` when the name is taken. */
+export function addEntry(d: VaultData, draft: EntryDraft, id: string, nowIso: string): { data: VaultData; entry: Entry } {
+  const name = pickName(d, draft);
+  checkName(name);
+  if (findByName(d, name)) throw new InputError("duplicate-name", `an entry named "${name}" already exists`, ["choose another NAME, or `otp edit` the existing one"]);
+  const entry: Entry = {
+    id,
+    name,
+    issuer: draft.issuer,
+    account: draft.account,
+    type: draft.type,
+    secret: draft.secret,
+    algorithm: draft.algorithm,
+    digits: draft.digits,
+    ...(draft.type === "hotp" ? { counter: draft.counter ?? 0 } : { period: draft.period ?? 30 }),
+    tags: draft.tags ?? [],
+    notes: draft.notes ?? "",
+    recoveryCodes: [],
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
+  return { data: { ...d, entries: [...d.entries, entry] }, entry };
+}
+
+export function checkName(name: string): void {
+  if (name.trim() === "") throw new InputError("invalid-entry", "name can't be empty");
+  if (name.length > 200) throw new InputError("invalid-entry", "name is longer than 200 characters");
+}
+
+/** Replaces the fields of one entry and stamps updatedAt. */
+export function updateEntry(d: VaultData, id: string, patch: Partial<Entry>, nowIso: string): VaultData {
+  return { ...d, entries: d.entries.map((e) => (e.id === id ? { ...e, ...patch, updatedAt: nowIso } : e)) };
+}
+
+/** Removes an entry and leaves a tombstone, so a later sync knows it was removed. */
+export function removeEntry(d: VaultData, id: string, nowIso: string): VaultData {
+  return {
+    ...d,
+    entries: d.entries.filter((e) => e.id !== id),
+    tombstones: [...d.tombstones.filter((t) => t.id !== id), { id, removedAt: nowIso }],
+  };
+}

@@ -1,0 +1,91 @@
+// Creating, unlocking, opening and sealing a vault: the key slots and the payload.
+// A random 256-bit master key encrypts the payload; each slot wraps it under a key derived
+// from one secret, so a password change rewrites one slot and never the entries' key.
+import { AuthError, OtpError, VaultDamagedError } from "../errors.js";
+import { KEY_BYTES, NONCE_BYTES, deriveSubkey, open, pad, randomBytes, seal, unpad, wipe } from "./crypto.js";
+import { FORMAT_MINOR, FORMAT_VERSION, SALT_BYTES, headerAD, parseEnvelope, serializeEnvelope, slotAD, type Envelope, type PasswordSlot } from "./format.js";
+import { DEFAULT_ARGON2, argon2id, type Argon2Params } from "./kdf.js";
+import { parseData, serializeData, type VaultData } from "./model.js";
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const PAYLOAD_SUBKEY = 1;
+
+export function newId(): string {
+  return hex(randomBytes(16));
+}
+
+/** Makes a password slot that wraps masterKey. Runs the KDF once. */
+export async function makePasswordSlot(vaultId: string, masterKey: Uint8Array, password: string, params: Argon2Params = DEFAULT_ARGON2): Promise<PasswordSlot> {
+  const slot: PasswordSlot = {
+    kind: "password",
+    id: newId(),
+    kdf: { name: "argon2id13", ops: params.ops, mem: params.mem, salt: randomBytes(SALT_BYTES) },
+    nonce: randomBytes(NONCE_BYTES),
+    wrapped: new Uint8Array(0),
+  };
+  const kek = await argon2id(password, slot.kdf.salt, params);
+  slot.wrapped = seal(kek, slot.nonce, masterKey, slotAD(vaultId, slot));
+  wipe(kek);
+  return slot;
+}
+
+/** A new vault holding `data`, with one password slot. */
+export async function createVault(password: string, data: VaultData, params: Argon2Params = DEFAULT_ARGON2): Promise<{ bytes: Uint8Array; masterKey: Uint8Array; envelope: Envelope }> {
+  const masterKey = randomBytes(KEY_BYTES);
+  const vaultId = newId();
+  const slot = await makePasswordSlot(vaultId, masterKey, password, params);
+  const base: Envelope = { version: FORMAT_VERSION, minor: FORMAT_MINOR, vaultId, slots: [slot], nonce: new Uint8Array(NONCE_BYTES), ext: {}, data: new Uint8Array(0) };
+  const envelope = sealData(base, masterKey, data);
+  return { bytes: serializeEnvelope(envelope), masterKey, envelope };
+}
+
+/**
+ * Tries the password on every password slot (one KDF each). Throws AuthError
+ * `wrong-password` when none opens.
+ */
+export async function unlockWithPassword(env: Envelope, password: string): Promise<Uint8Array> {
+  for (const slot of env.slots) {
+    if (slot.kind !== "password") continue;
+    const kek = await argon2id(password, slot.kdf.salt, slot.kdf);
+    const key = open(kek, slot.nonce, slot.wrapped, slotAD(env.vaultId, slot));
+    wipe(kek);
+    if (key) return key;
+  }
+  throw new AuthError("wrong-password", "wrong password");
+}
+
+/**
+ * Decrypts and checks the payload with the master key. Throws VaultDamagedError: once the
+ * key unwrapped (or came from a session), a payload that fails to open is damage, not a
+ * wrong password.
+ */
+export function openData(env: Envelope, masterKey: Uint8Array): VaultData {
+  const key = deriveSubkey(masterKey, PAYLOAD_SUBKEY);
+  const padded = open(key, env.nonce, env.data, headerAD(env));
+  wipe(key);
+  if (!padded) throw new VaultDamagedError("corrupted", "vault data does not decrypt with this key (damaged, or the session belongs to another copy)");
+  const plain = unpad(padded);
+  if (!plain) throw new VaultDamagedError("invalid-content", "vault content invalid");
+  return parseData(new TextDecoder().decode(plain));
+}
+
+/** A copy of env with `data` re-encrypted under a fresh nonce. */
+export function sealData(env: Envelope, masterKey: Uint8Array, data: VaultData): Envelope {
+  const next: Envelope = { ...env, nonce: randomBytes(NONCE_BYTES) };
+  const key = deriveSubkey(masterKey, PAYLOAD_SUBKEY);
+  const plain = pad(new TextEncoder().encode(serializeData(data)));
+  next.data = seal(key, next.nonce, plain, headerAD(next));
+  wipe(key, plain);
+  return next;
+}
+
+/**
+ * Seals data and checks the result before anyone writes it: the new bytes must parse and
+ * decrypt back to exactly what was meant (KeePassXC's "never save what you can't read").
+ */
+export function sealAndVerify(env: Envelope, masterKey: Uint8Array, data: VaultData): Uint8Array {
+  const bytes = serializeEnvelope(sealData(env, masterKey, data));
+  const back = openData(parseEnvelope(bytes).envelope, masterKey);
+  if (serializeData(back) !== serializeData(data)) throw new OtpError("verify-failed", "the new vault did not read back as written; nothing was written");
+  return bytes;
+}

@@ -1,0 +1,32 @@
+// Prompts on the terminal, through @inquirer/prompts, loaded only when a prompt is needed.
+// They write to standard error (standard output is for data) and turn Ctrl-C into
+// InterruptedError (exit 130).
+import { InterruptedError } from "../core/errors.js";
+
+const context = () => ({ input: process.stdin, output: process.stderr, clearPromptOnDone: false });
+
+async function guard<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const name = (err as Error)?.name;
+    if (name === "ExitPromptError" || name === "AbortPromptError" || name === "CancelPromptError") throw new InterruptedError();
+    throw err;
+  }
+}
+
+/** Hidden input: nothing typed is shown, not even asterisks. */
+export async function askSecret(message: string): Promise<string> {
+  const { password } = await import("@inquirer/prompts");
+  return guard(() => password({ message }, context()));
+}
+
+export async function askText(message: string, initial = ""): Promise<string> {
+  const { input } = await import("@inquirer/prompts");
+  return guard(() => input({ message, default: initial || undefined }, context()));
+}
+
+export async function askConfirm(message: string, initial = false): Promise<boolean> {
+  const { confirm } = await import("@inquirer/prompts");
+  return guard(() => confirm({ message, default: initial }, context()));
+}

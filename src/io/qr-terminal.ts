@@ -1,0 +1,6 @@
+// A QR code drawn in the terminal with qrcode-terminal, returned as text. Loaded only by
+// the commands that draw one.
+export async function drawQr(text: string): Promise<string> {
+  const { default: qrcode } = await import("qrcode-terminal");
+  return new Promise((resolve) => qrcode.generate(text, { small: true }, (s: string) => resolve(s + "\n")));
+}

@@ -1,0 +1,217 @@
+// The vault file on disk: a careful read, the lock, and the atomic write protocol
+// (TESTPLAN §7.4): lock → re-read → write tmp (O_EXCL, 0600) → fsync → snapshot of the
+// previous vault → check nobody changed it → rename → fsync the folder → prune snapshots.
+// A file that could not be read is never overwritten; nothing is written without a snapshot.
+import { constants as C, promises as fs } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+import { OtpError, VaultDamagedError } from "../core/errors.js";
+import { MAX_FILE_BYTES } from "../core/vault/format.js";
+import { lockPath, snapshotDir, snapshotPrefix } from "./paths.js";
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ReadResult {
+  bytes: Uint8Array;
+  identity: FileIdentity;
+  warnings: string[];
+}
+
+export const KEEP_SNAPSHOTS = 10;
+
+const ioError = (what: string, err: unknown) => {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const why: Record<string, string> = { ENOSPC: "no space left on device", EACCES: "permission denied", EPERM: "operation not permitted", EROFS: "read-only file system", EIO: "input/output error", EDQUOT: "disk quota exceeded" };
+  return new OtpError("io", `${what}: ${(code && why[code]) || code || "failed"}`);
+};
+
+/** Test-only crash points (TESTPLAN D.24): SIGKILL ourselves where OTP_TEST_CRASH_AT names. */
+function crashPoint(name: string): void {
+  if (process.env.OTP_TEST_CRASH_AT === name) process.kill(process.pid, "SIGKILL");
+}
+
+/**
+ * Reads the vault without following it into a FIFO or device: opens non-blocking, checks
+ * it is a regular file of sane size and safe permissions, then reads it whole.
+ * Throws OtpError `no-vault` (missing), `io`, `unsafe-permissions`, or VaultDamagedError.
+ */
+export async function readVaultFile(path: string): Promise<ReadResult> {
+  let fh: fs.FileHandle;
+  try {
+    fh = await fs.open(path, C.O_RDONLY | C.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new OtpError("no-vault", `no vault at ${path}`, ["run `otp init` to create one, or point --vault / OTP_VAULT at yours"]);
+    if (code === "EACCES") throw new OtpError("io", `vault ${path} is not readable: permission denied`);
+    throw ioError(`cannot open ${path}`, err);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new VaultDamagedError("not-a-vault", `${path} is not a regular file`);
+    if (st.size > MAX_FILE_BYTES) throw new VaultDamagedError("corrupted", "vault file is damaged (larger than 16 MiB)");
+    const warnings = await checkPermissions(path, st.mode);
+    const bytes = new Uint8Array(await fh.readFile());
+    return { bytes, identity: identityOf(st), warnings };
+  } finally {
+    await fh.close();
+  }
+}
+
+function identityOf(st: { dev: number; ino: number; size: number; mtimeMs: number }): FileIdentity {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/** Group/world-writable vault or folder: refuse. Readable by others: warn. */
+async function checkPermissions(path: string, mode: number): Promise<string[]> {
+  const warnings: string[] = [];
+  if (mode & 0o022) throw new OtpError("unsafe-permissions", `permissions too open on ${path}: others can write it`, [`run \`chmod 600 ${path}\` after checking nobody changed it`]);
+  if (mode & 0o044) warnings.push(`permissions too open on ${path}: others can read it (run \`chmod 600 ${path}\`)`);
+  const dir = dirname(path);
+  const d = await fs.stat(dir);
+  if (d.mode & 0o022 && !(d.mode & 0o1000)) throw new OtpError("unsafe-permissions", `permissions too open on ${dir}: others can write the vault's folder`, [`run \`chmod 700 ${dir}\``]);
+  return warnings;
+}
+
+/**
+ * Runs fn while holding the vault's lock (a lock folder beside it, refreshed while held and
+ * reclaimed 10 s after a holder died). Waits about 12 s for a busy vault, then throws
+ * OtpError `busy`. fn gets a check to call just before its rename: it throws when the lock
+ * was lost meanwhile.
+ */
+export async function withLock<T>(vault: string, fn: (stillHeld: () => void) => Promise<T>): Promise<T> {
+  const lockfile = await import("proper-lockfile");
+  let compromised = false;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(vault, {
+      lockfilePath: lockPath(vault),
+      realpath: false,
+      stale: 10_000,
+      update: 2_000,
+      retries: { retries: 33, factor: 1.2, minTimeout: 50, maxTimeout: 500, randomize: true },
+      onCompromised: () => {
+        compromised = true;
+      },
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ELOCKED")
+      throw new OtpError("busy", `vault is busy: another otp holds ${lockPath(vault)}`, ["try again; a lock left by a crashed otp is released after 10 s"]);
+    throw ioError(`cannot lock the vault`, err);
+  }
+  try {
+    return await fn(() => {
+      if (compromised) throw new OtpError("changed-on-disk", "lost the vault's lock; nothing written");
+    });
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * Writes bytes as the new vault. `expect` is the identity read under the lock (null for a
+ * new vault, which must not exist). Keeps a snapshot of the previous vault and refuses to
+ * replace a vault that changed on disk since it was read. Returns warnings (pruning).
+ */
+export async function writeVaultAtomic(path: string, bytes: Uint8Array, expect: FileIdentity | null, stillHeld: () => void = () => undefined): Promise<string[]> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await writeTmp(tmp, bytes);
+    crashPoint("after-fsync");
+    if (expect) {
+      await keepSnapshot(path);
+      crashPoint("after-snapshot");
+      let now;
+      try {
+        now = identityOf(await fs.stat(path));
+      } catch (err) {
+        throw new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", [`${(err as NodeJS.ErrnoException).code ?? ""}`.trim()].filter(Boolean));
+      }
+      if (now.dev !== expect.dev || now.ino !== expect.ino || now.size !== expect.size || now.mtimeMs !== expect.mtimeMs)
+        throw new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", ["run the command again"]);
+      stillHeld();
+      await fs.rename(tmp, path).catch((err) => Promise.reject(ioError("cannot replace the vault", err)));
+    } else {
+      stillHeld();
+      // link() never replaces an existing file: a vault that appeared meanwhile is safe.
+      await fs.link(tmp, path).catch((err) => {
+        if (err.code === "EEXIST") throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`);
+        throw ioError("cannot create the vault", err);
+      });
+      await fs.unlink(tmp);
+    }
+    crashPoint("after-rename");
+  } catch (err) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dir);
+  return expect ? pruneSnapshots(path) : [];
+}
+
+async function writeTmp(tmp: string, bytes: Uint8Array): Promise<void> {
+  let fh: fs.FileHandle;
+  try {
+    fh = await fs.open(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+  } catch (err) {
+    throw ioError("cannot write beside the vault", err);
+  }
+  try {
+    await fh.writeFile(bytes);
+    crashPoint("mid-write");
+    await fh.sync();
+  } catch (err) {
+    throw ioError("cannot write the new vault", err);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Folder fsync makes the rename durable; some file systems refuse it, which is fine. */
+async function fsyncDir(dir: string): Promise<void> {
+  let fh: fs.FileHandle | undefined;
+  try {
+    fh = await fs.open(dir, C.O_RDONLY);
+    await fh.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EISDIR" && code !== "EPERM") throw ioError("cannot sync the vault's folder", err);
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** Hard-links (or, across devices, copies) the current vault into snapshots/. Failing aborts the write. */
+async function keepSnapshot(path: string): Promise<void> {
+  const dir = snapshotDir(path);
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, "$1Z");
+  const target = join(dir, `${snapshotPrefix(path)}${stamp}.${randomBytes(3).toString("hex")}.otp`);
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.link(path, target).catch(() => fs.copyFile(path, target, C.COPYFILE_EXCL));
+  } catch (err) {
+    throw ioError("cannot keep a snapshot of the vault, so nothing was written", err);
+  }
+}
+
+/** The vault's snapshots, newest first. */
+export async function listSnapshots(path: string): Promise<string[]> {
+  const dir = snapshotDir(path);
+  const prefix = snapshotPrefix(path);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => n.startsWith(prefix) && n.endsWith(".otp")).sort().reverse().map((n) => join(dir, n));
+}
+
+async function pruneSnapshots(path: string): Promise<string[]> {
+  try {
+    for (const old of (await listSnapshots(path)).slice(KEEP_SNAPSHOTS)) await fs.unlink(old);
+    return [];
+  } catch (err) {
+    return [`could not prune old snapshots (${(err as NodeJS.ErrnoException).code ?? "error"}); the vault was saved`];
+  }
+}
