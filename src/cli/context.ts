@@ -1,5 +1,6 @@
 // The context every command gets: where the vault is, the environment, the clock, and the
 // writers for data (stdout) and messages (stderr). Tests build their own.
+import { isTerminal, writeStdout } from "../io/terminal.js";
 import { vaultPath, type Env } from "../io/paths.js";
 
 export interface GlobalOptions {
@@ -32,18 +33,29 @@ export interface Ctx {
 export function createCtx(g: GlobalOptions): Ctx {
   const env = process.env;
   let stdinRead = false;
+  const tty: (boolean | undefined)[] = [];
+  let color: boolean | undefined;
   const err = (s: string) => process.stderr.write(s);
   return {
     env,
     vaultPath: vaultPath(g.vault, env),
     passwordFile: g.passwordFile,
-    stdinIsTTY: !!process.stdin.isTTY,
-    stdoutIsTTY: !!process.stdout.isTTY,
-    stderrIsTTY: !!process.stderr.isTTY,
-    color: !!process.stdout.isTTY && g.color !== false && !("NO_COLOR" in env && env.NO_COLOR !== ""),
+    // not process.stdin.isTTY: touching process.stdin builds the stream (~12 ms).
+    get stdinIsTTY() {
+      return (tty[0] ??= isTerminal(0));
+    },
+    get stdoutIsTTY() {
+      return (tty[1] ??= isTerminal(1));
+    },
+    get stderrIsTTY() {
+      return (tty[2] ??= isTerminal(2));
+    },
+    get color() {
+      return (color ??= isTerminal(1) && g.color !== false && !("NO_COLOR" in env && env.NO_COLOR !== ""));
+    },
     now: () => Date.now(),
-    data: (line) => void process.stdout.write(line + "\n"),
-    write: (text) => void process.stdout.write(text),
+    data: (line) => writeStdout(line + "\n"),
+    write: (text) => writeStdout(text),
     info: (msg) => err(`otp: ${msg}\n`),
     warn: (msg) => err(`otp: warning: ${msg}\n`),
     hint: (msg) => err(`otp: hint: ${msg}\n`),

@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv.slice(2));
-// Leave once stdout has drained (a pipe may be slow), even if a prompt left stdin open.
-process.stdout.write("", () => process.exit(code));
+void main(process.argv.slice(2)).then((code) => {
+  // Leave once stdout has drained (a pipe may be slow), even if a prompt left stdin open.
+  process.stdout.write("", () => process.exit(code));
+});

@@ -2,7 +2,7 @@
 // applies: --password-file, OTP_PASSWORD, OTP_SESSION, a hidden prompt on a terminal;
 // otherwise exit 4. Writes take the lock and re-read the vault under it; the KDF and any
 // prompt happen before the lock, so a slow typist never blocks other otp processes.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { AuthError, InputError, InterruptedError, OtpError, VaultDamagedError } from "../core/errors.js";
 import { parseEnvelope, type Envelope } from "../core/vault/format.js";
 import type { VaultData } from "../core/vault/model.js";
@@ -36,7 +36,7 @@ export async function openVault(ctx: Ctx): Promise<OpenedVault> {
 export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> {
   let text: string;
   try {
-    text = file === "-" ? await ctx.readStdin() : await readFile(file, "utf8");
+    text = file === "-" ? await ctx.readStdin() : readFileSync(file, "utf8");
   } catch {
     throw new AuthError("no-password-source", `cannot read the password file ${file}`);
   }

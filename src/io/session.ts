@@ -2,7 +2,7 @@
 // only in OTP_SESSION="<name>.<S as base64url>"; the file <session dir>/<name>.session holds
 // XChaCha20-Poly1305_S(master key ‖ vaultId ‖ expiry), so neither half is any use alone,
 // and the file stops working when it expires, on `otp lock`, or when tmpfs is cleared.
-import { constants as C, promises as fs } from "node:fs";
+import { constants as C, promises as fs, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AuthError, OtpError } from "../core/errors.js";
 import { concatBytes, open, randomBytes, seal, textBytes, wipe } from "../core/vault/crypto.js";
@@ -58,7 +58,12 @@ export async function openSession(env: Env, value: string, vaultId: string, nowM
   const [, name, keyText] = m as unknown as [string, string, string];
   if (!name.startsWith(namePrefix(vaultId))) throw invalid;
   const file = join(sessionDir(env).dir, name + ".session");
-  const body = await fs.readFile(file).catch(() => null);
+  let body: Buffer | null = null;
+  try {
+    body = readFileSync(file);
+  } catch {
+    body = null;
+  }
   if (!body || body.length !== 24 + PLAIN_BYTES + 16) {
     throw new AuthError("session-expired", "the session has ended (locked, expired or after a reboot)", ["run `otp unlock` again"]);
   }

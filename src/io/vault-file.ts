@@ -2,7 +2,7 @@
 // (TESTPLAN §7.4): lock → re-read → write tmp (O_EXCL, 0600) → fsync → snapshot of the
 // previous vault → check nobody changed it → rename → fsync the folder → prune snapshots.
 // A file that could not be read is never overwritten; nothing is written without a snapshot.
-import { constants as C, promises as fs } from "node:fs";
+import { constants as C, promises as fs, closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { OtpError, VaultDamagedError } from "../core/errors.js";
@@ -41,9 +41,10 @@ function crashPoint(name: string): void {
  * Throws OtpError `no-vault` (missing), `io`, `unsafe-permissions`, or VaultDamagedError.
  */
 export async function readVaultFile(path: string): Promise<ReadResult> {
-  let fh: fs.FileHandle;
+  // Synchronous on purpose: the start-up path of `otp code` avoids fs/promises and streams.
+  let fd: number;
   try {
-    fh = await fs.open(path, C.O_RDONLY | C.O_NONBLOCK);
+    fd = openSync(path, C.O_RDONLY | C.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new OtpError("no-vault", `no vault at ${path}`, ["run `otp init` to create one, or point --vault / OTP_VAULT at yours"]);
@@ -51,14 +52,17 @@ export async function readVaultFile(path: string): Promise<ReadResult> {
     throw ioError(`cannot open ${path}`, err);
   }
   try {
-    const st = await fh.stat();
+    const st = fstatSync(fd);
     if (!st.isFile()) throw new VaultDamagedError("not-a-vault", `${path} is not a regular file`);
     if (st.size > MAX_FILE_BYTES) throw new VaultDamagedError("corrupted", "vault file is damaged (larger than 16 MiB)");
-    const warnings = await checkPermissions(path, st.mode);
-    const bytes = new Uint8Array(await fh.readFile());
+    const warnings = checkPermissions(path, st.mode);
+    const bytes = new Uint8Array(readFileSync(fd));
     return { bytes, identity: identityOf(st), warnings };
+  } catch (err) {
+    if (err instanceof OtpError) throw err;
+    throw ioError(`cannot read ${path}`, err);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -67,12 +71,12 @@ function identityOf(st: { dev: number; ino: number; size: number; mtimeMs: numbe
 }
 
 /** Group/world-writable vault or folder: refuse. Readable by others: warn. */
-async function checkPermissions(path: string, mode: number): Promise<string[]> {
+function checkPermissions(path: string, mode: number): string[] {
   const warnings: string[] = [];
   if (mode & 0o022) throw new OtpError("unsafe-permissions", `permissions too open on ${path}: others can write it`, [`run \`chmod 600 ${path}\` after checking nobody changed it`]);
   if (mode & 0o044) warnings.push(`permissions too open on ${path}: others can read it (run \`chmod 600 ${path}\`)`);
   const dir = dirname(path);
-  const d = await fs.stat(dir);
+  const d = statSync(dir);
   if (d.mode & 0o022 && !(d.mode & 0o1000)) throw new OtpError("unsafe-permissions", `permissions too open on ${dir}: others can write the vault's folder`, [`run \`chmod 700 ${dir}\``]);
   return warnings;
 }

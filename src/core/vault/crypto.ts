@@ -1,9 +1,13 @@
-// The vault's symmetric crypto: XChaCha20-Poly1305 and BLAKE2b from @noble (pure JS, loads
-// in a few ms, byte-for-byte what libsodium produces; test/unit/core/vault/crypto.test.ts
-// checks that against libsodium). Argon2id lives in kdf.ts, which loads libsodium only
-// when a password must be stretched, so `otp code` in a session never pays for the WASM.
-import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
-import { blake2b } from "@noble/hashes/blake2.js";
+// The vault's symmetric crypto, on Node's native primitives so that a cold `otp code` pays
+// no JIT warm-up (pure-JS BLAKE2b took ~12 ms for the first 2 KB and ~200 ms for 3 MB):
+// - XChaCha20-Poly1305 = HChaCha20 (from @noble/ciphers) + native ChaCha20-Poly1305, the
+//   construction of draft-irtf-cfrg-xchacha and libsodium's crypto_aead_xchacha20poly1305_ietf;
+// - BLAKE2b-512, native (libsodium's crypto_generichash with 64 bytes out);
+// - HKDF-SHA256, native, for subkeys of the master key.
+// test/unit/core/vault/crypto.test.ts checks every one against libsodium. Argon2id lives in
+// kdf.ts, which loads libsodium only when a password must be stretched.
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from "node:crypto";
+import { hchacha } from "@noble/ciphers/chacha.js";
 
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 24;
@@ -30,35 +34,63 @@ export function textBytes(s: string): Uint8Array {
   return utf8.encode(s);
 }
 
-/** Unkeyed BLAKE2b-256 (libsodium's crypto_generichash with 32 bytes out). */
-export function blake2b256(msg: Uint8Array, key?: Uint8Array): Uint8Array {
-  return blake2b(msg, { dkLen: 32, ...(key ? { key } : {}) });
+/** Unkeyed BLAKE2b-512 (libsodium's crypto_generichash with 64 bytes out). */
+export function blake2b512(msg: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("blake2b512").update(msg).digest());
 }
 
-/**
- * libsodium's crypto_kdf_derive_from_key(32, subkeyId, context, masterKey): BLAKE2b keyed
- * with the master key, salt = subkeyId as 8 little-endian bytes, personal = the 8-byte context.
- */
-export function deriveSubkey(masterKey: Uint8Array, subkeyId: number, context = "otpvault"): Uint8Array {
-  const salt = new Uint8Array(16);
-  new DataView(salt.buffer).setBigUint64(0, BigInt(subkeyId), true);
-  const personalization = new Uint8Array(16);
-  personalization.set(utf8.encode(context).subarray(0, 8));
-  return blake2b(new Uint8Array(0), { dkLen: 32, key: masterKey, salt, personalization });
+/** A 32-byte subkey of the master key for one purpose: HKDF-SHA256, info "otpvault/v1/<purpose>". */
+export function deriveSubkey(masterKey: Uint8Array, purpose: string): Uint8Array {
+  return new Uint8Array(hkdfSync("sha256", masterKey, new Uint8Array(0), `otpvault/v1/${purpose}`, 32));
 }
 
-/** XChaCha20-Poly1305 (IETF), as libsodium's crypto_aead_xchacha20poly1305_ietf_encrypt. */
+// "expand 32-byte k", the ChaCha constant, as little-endian words.
+const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
+
+/** XChaCha20's subkey and the native cipher's 12-byte nonce (4 zero bytes ‖ nonce[16..24]). */
+function xchachaParams(key: Uint8Array, nonce: Uint8Array): { subkey: Buffer; nonce12: Buffer } {
+  if (key.length !== KEY_BYTES || nonce.length !== NONCE_BYTES) throw new RangeError("xchacha20: bad key or nonce length");
+  const k = new Uint32Array(8);
+  const n = new Uint32Array(4);
+  const kv = new DataView(key.buffer, key.byteOffset, 32);
+  const nv = new DataView(nonce.buffer, nonce.byteOffset, 16);
+  for (let i = 0; i < 8; i++) k[i] = kv.getUint32(i * 4, true);
+  for (let i = 0; i < 4; i++) n[i] = nv.getUint32(i * 4, true);
+  const out = new Uint32Array(8);
+  hchacha(SIGMA, k, n, out);
+  const subkey = Buffer.alloc(32);
+  for (let i = 0; i < 8; i++) subkey.writeUInt32LE(out[i]!, i * 4);
+  k.fill(0);
+  out.fill(0);
+  const nonce12 = Buffer.alloc(12);
+  nonce12.set(nonce.subarray(16, 24), 4);
+  return { subkey, nonce12 };
+}
+
+/** XChaCha20-Poly1305 (IETF): ciphertext ‖ 16-byte tag, as libsodium's crypto_aead_xchacha20poly1305_ietf_encrypt. */
 export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
-  return xchacha20poly1305(key, nonce, ad).encrypt(plaintext);
+  const { subkey, nonce12 } = xchachaParams(key, nonce);
+  const c = createCipheriv("chacha20-poly1305", subkey, nonce12, { authTagLength: TAG_BYTES });
+  c.setAAD(ad, { plaintextLength: plaintext.length });
+  const out = concatBytes(c.update(plaintext), c.final(), c.getAuthTag());
+  subkey.fill(0);
+  return out;
 }
 
-/** The inverse of seal; returns null when authentication fails (wrong key or edited bytes). */
+/** The inverse of seal; null when authentication fails (wrong key or edited bytes). */
 export function open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
   if (ciphertext.length < TAG_BYTES) return null;
+  const { subkey, nonce12 } = xchachaParams(key, nonce);
+  const body = ciphertext.subarray(0, ciphertext.length - TAG_BYTES);
   try {
-    return xchacha20poly1305(key, nonce, ad).decrypt(ciphertext);
+    const d = createDecipheriv("chacha20-poly1305", subkey, nonce12, { authTagLength: TAG_BYTES });
+    d.setAAD(ad, { plaintextLength: body.length });
+    d.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES));
+    return concatBytes(d.update(body), d.final());
   } catch {
     return null;
+  } finally {
+    subkey.fill(0);
   }
 }
 

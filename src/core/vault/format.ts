@@ -9,7 +9,7 @@
 //               KEK = Argon2id13(UTF-8 of the NFC password, salt, ops, mem) → 32 bytes;
 //               ops 1..10, mem 8 KiB..1 GiB and a multiple of 1024, checked before the KDF runs.
 //     recovery: {"id":hex32,"kind":"recovery","salt":b64(16),"nonce":b64(24),"wrapped":b64(48)}
-//               KEK = BLAKE2b-256(key = recovery key bytes, msg = "otp-vault/v1/recovery" ‖ salt).
+//               KEK = HKDF-SHA256(recovery key bytes, salt, info = "otp-vault/v1/recovery", 32).
 //     any other kind: skipped when unlocking, written back exactly as read.
 //     wrapped = XChaCha20-Poly1305(KEK, nonce, master key,
 //               ad = "otp-vault/v1/slot" ‖ 0x00 ‖ vaultId ‖ 0x00 ‖ canonical(slot without "wrapped"))
@@ -17,10 +17,10 @@
 //   nonce   b64(24), fresh for every write
 //   ext     {} — extensions of later minors, kept verbatim
 //   data    b64(XChaCha20-Poly1305(payload key, nonce, pad1024(UTF-8 JSON), ad = header))
-//           payload key = crypto_kdf_derive_from_key(32, 1, "otpvault", master key);
+//           payload key = HKDF-SHA256(master key, salt = "", info = "otpvault/v1/payload", 32);
 //           header = canonical(envelope without "data" and "checksum"), so every header byte
 //           (version, slots, KDF parameters, nonce, ext) is authenticated with the data.
-//   checksum b64(BLAKE2b-256(canonical(envelope without "checksum") + "\n")), unkeyed: tells a
+//   checksum b64(BLAKE2b-512(canonical(envelope without "checksum") + "\n")), unkeyed: tells a
 //           damaged or truncated file (exit 5) from a wrong password (exit 4) before any KDF.
 //
 // Canonical form: JSON.stringify of the members in the order above, no whitespace, base64
@@ -32,7 +32,7 @@
 // A newer `version` is refused (exit 5, file untouched); a newer `minor` opens read-only.
 import { VaultDamagedError } from "../errors.js";
 import { ARGON2_LIMITS } from "./kdf.js";
-import { NONCE_BYTES, WRAPPED_BYTES, blake2b256, textBytes } from "./crypto.js";
+import { NONCE_BYTES, WRAPPED_BYTES, blake2b512, textBytes } from "./crypto.js";
 
 export const FORMAT_NAME = "otpvault";
 export const FORMAT_VERSION = 1;
@@ -127,7 +127,7 @@ export function slotAD(vaultId: string, slot: Slot): Uint8Array {
 /** The file's bytes, in canonical form with its checksum. */
 export function serializeEnvelope(env: Envelope): Uint8Array {
   const body = JSON.stringify({ ...headerJson(env), data: b64(env.data) });
-  const sum = b64(blake2b256(textBytes(body + "\n")));
+  const sum = b64(blake2b512(textBytes(body + "\n")));
   return textBytes(`${body.slice(0, -1)},"checksum":"${sum}"}\n`);
 }
 
@@ -179,10 +179,10 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
 }
 
 function checkChecksum(text: string): void {
-  const m = /,"checksum":"([A-Za-z0-9+/]{43}=)"\}\n$/.exec(text);
+  const m = /,"checksum":"([A-Za-z0-9+/]{86}==)"\}\n$/.exec(text);
   if (!m || m.index === undefined) throw corrupted(text.endsWith("\n") ? "checksum missing" : "truncated");
   const body = text.slice(0, m.index) + "}";
-  const want = b64(blake2b256(textBytes(body + "\n")));
+  const want = b64(blake2b512(textBytes(body + "\n")));
   if (want !== m[1]) throw corrupted("checksum mismatch");
 }
 

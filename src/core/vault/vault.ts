@@ -8,7 +8,7 @@ import { DEFAULT_ARGON2, argon2id, type Argon2Params } from "./kdf.js";
 import { parseData, serializeData, type VaultData } from "./model.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const PAYLOAD_SUBKEY = 1;
+const PAYLOAD_SUBKEY = "payload";
 
 export function newId(): string {
   return hex(randomBytes(16));

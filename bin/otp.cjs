@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Launcher: everything lives in the bundled CLI (see scripts/build.mjs).
-import "../dist/cli/main.js";
+require("../dist/otp.cjs");

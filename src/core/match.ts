@@ -1,0 +1,79 @@
+// Query matching (DESIGN.md "Query matching"): which entries a QUERY names, case-insensitively,
+// by the first rule that matches anything: exact name, unique exact issuer, substring, subsequence.
+import { NotFoundError } from "./errors.js";
+import { escapeForTerminal } from "./text.js";
+
+export interface Matchable {
+  name: string;
+  issuer: string;
+  account: string;
+}
+
+function fold(s: string): string {
+  return s.normalize("NFC").toLowerCase();
+}
+
+/** True when every character of `needle` appears in `hay` in order (`gh` in `github`). */
+function isSubsequence(needle: string, hay: string): boolean {
+  const hs = Array.from(hay);
+  let i = 0;
+  for (const c of needle) {
+    while (i < hs.length && hs[i] !== c) i++;
+    if (i === hs.length) return false;
+    i++;
+  }
+  return true;
+}
+
+/**
+ * The entries QUERY names: those of the first rule that matches anything, in the entries' order.
+ * 1. exact name (case-insensitive; if names differ only by case, a case-exact one wins);
+ * 2. exact issuer, when only one entry has it;
+ * 3. substring of `issuer:account` or of the name;
+ * 4. in-order subsequence of the name or of `issuer:account`.
+ * An empty (or blank) query gives all entries; no match gives []. Never throws.
+ */
+export function matchEntries<T extends Matchable>(entries: T[], query: string): T[] {
+  const q = fold(query.trim());
+  if (q === "") return [...entries];
+  const keyed = entries.map((e) => ({
+    e,
+    name: fold(e.name),
+    issuer: fold(e.issuer),
+    full: fold(`${e.issuer}:${e.account}`),
+  }));
+
+  const byName = keyed.filter((k) => k.name === q);
+  if (byName.length > 1) {
+    const caseExact = byName.filter((k) => k.e.name.normalize("NFC") === query.trim().normalize("NFC"));
+    if (caseExact.length === 1) return [caseExact[0]!.e];
+  }
+  if (byName.length > 0) return byName.map((k) => k.e);
+
+  const byIssuer = keyed.filter((k) => k.issuer === q);
+  if (byIssuer.length === 1) return [byIssuer[0]!.e];
+
+  const bySubstring = keyed.filter((k) => k.full.includes(q) || k.name.includes(q));
+  if (bySubstring.length > 0) return bySubstring.map((k) => k.e);
+
+  return keyed.filter((k) => isSubsequence(q, k.name) || isSubsequence(q, k.full)).map((k) => k.e);
+}
+
+/**
+ * The one entry QUERY names (see matchEntries). Throws NotFoundError `not-found` when none
+ * matches, or `ambiguous` with the candidates' names (raw: escape them before printing) when
+ * several do. The query appears in messages escaped for the terminal.
+ */
+export function resolveEntry<T extends Matchable>(entries: T[], query: string): T {
+  const found = matchEntries(entries, query);
+  const shown = escapeForTerminal(query);
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0)
+    throw new NotFoundError("not-found", `no entry matches "${shown}"`, [], ["`otp list` shows all entries"]);
+  throw new NotFoundError(
+    "ambiguous",
+    `"${shown}" matches ${found.length} entries`,
+    found.map((e) => e.name),
+    ["give more of the name, or the exact name (`otp list` shows all entries)"],
+  );
+}

@@ -1,0 +1,110 @@
+// Query matching (DESIGN.md rules, TESTPLAN 60): each rule in order, case-insensitivity,
+// ambiguity with candidates, not-found, and queries escaped in messages.
+import { describe, expect, it } from "vitest";
+import { NotFoundError } from "../../../src/core/errors.js";
+import { matchEntries, resolveEntry } from "../../../src/core/match.js";
+
+const e = (name: string, issuer: string, account: string) => ({ name, issuer, account });
+const github = e("github", "GitHub", "alice@example.com");
+const gitlab = e("gitlab", "GitLab", "alice@example.com");
+const work = e("GitHub-work", "GitHub", "alice@corp.example");
+const google = e("Google", "Google", "alice@gmail.com");
+const aws = e("aws-prod", "Amazon Web Services", "root");
+const all = [github, gitlab, work, google, aws];
+
+function names(list: { name: string }[]): string[] {
+  return list.map((x) => x.name);
+}
+
+describe("matchEntries", () => {
+  it("gives all entries for an empty or blank query", () => {
+    expect(matchEntries(all, "")).toEqual(all);
+    expect(matchEntries(all, "  ")).toEqual(all);
+  });
+
+  it("1. an exact name wins over everything else, in any case", () => {
+    expect(names(matchEntries(all, "github"))).toEqual(["github"]); // although "GitHub-work" contains it
+    expect(names(matchEntries(all, "GITHUB"))).toEqual(["github"]);
+    expect(names(matchEntries(all, "github-WORK"))).toEqual(["GitHub-work"]);
+  });
+
+  it("1. prefers the case-exact name when two names differ only in case", () => {
+    const twins = [e("Mail", "A", "x"), e("mail", "B", "y")];
+    expect(matchEntries(twins, "mail")).toEqual([twins[1]]);
+    expect(matchEntries(twins, "Mail")).toEqual([twins[0]]);
+    expect(matchEntries(twins, "MAIL")).toEqual(twins);
+  });
+
+  it("2. then an exact issuer that only one entry has", () => {
+    expect(names(matchEntries(all, "amazon web services"))).toEqual(["aws-prod"]);
+    expect(names(matchEntries(all, "Google"))).toEqual(["Google"]); // also its name
+  });
+
+  it("2. an issuer several entries share falls through to substrings", () => {
+    expect(names(matchEntries(all, "GitHub"))).toEqual(["github"]); // the name rule wins first
+    const two = [e("personal", "GitHub", "a"), e("work", "GitHub", "b"), e("other", "Gitea", "c")];
+    expect(names(matchEntries(two, "github"))).toEqual(["personal", "work"]);
+  });
+
+  it("3. then a substring of issuer:account or of the name", () => {
+    expect(names(matchEntries(all, "git"))).toEqual(["github", "gitlab", "GitHub-work"]);
+    expect(names(matchEntries(all, "corp"))).toEqual(["GitHub-work"]);
+    expect(names(matchEntries(all, "hub:alice@corp"))).toEqual(["GitHub-work"]);
+    expect(names(matchEntries(all, "PROD"))).toEqual(["aws-prod"]);
+    expect(names(matchEntries(all, "services:ro"))).toEqual(["aws-prod"]);
+  });
+
+  it("4. then an in-order subsequence", () => {
+    expect(names(matchEntries(all, "gh"))).toEqual(["github", "GitHub-work"]);
+    expect(names(matchEntries(all, "ghw"))).toEqual(["GitHub-work"]);
+    expect(names(matchEntries(all, "AWSP"))).toEqual(["aws-prod"]);
+    expect(names(matchEntries(all, "gglgmail"))).toEqual(["Google"]);
+  });
+
+  it("finds nothing when no rule matches", () => {
+    expect(matchEntries(all, "bitbucket")).toEqual([]);
+    expect(matchEntries(all, "hg")).toEqual([]); // out of order
+    expect(matchEntries([], "x")).toEqual([]);
+  });
+
+  it("folds unicode case and composition", () => {
+    const cafe = [e("Café", "ÉCOLE", "x")];
+    expect(matchEntries(cafe, "CAFÉ")).toEqual(cafe);
+    expect(matchEntries(cafe, "cafe\u0301")).toEqual(cafe);
+    expect(matchEntries(cafe, "école")).toEqual(cafe);
+  });
+});
+
+describe("resolveEntry", () => {
+  it("returns the one entry a query names", () => {
+    expect(resolveEntry(all, "gitlab")).toBe(gitlab);
+    expect(resolveEntry(all, "ghw")).toBe(work);
+  });
+
+  it("refuses an ambiguous query with kind ambiguous and every candidate", () => {
+    let err: unknown;
+    try {
+      resolveEntry(all, "git");
+    } catch (x) {
+      err = x;
+    }
+    expect(err).toBeInstanceOf(NotFoundError);
+    const nf = err as NotFoundError;
+    expect(nf.kind).toBe("ambiguous");
+    expect(nf.message).toBe('"git" matches 3 entries');
+    expect(nf.candidates).toEqual(["github", "gitlab", "GitHub-work"]);
+    expect(nf.hints).toHaveLength(1);
+  });
+
+  it("refuses an unknown query with kind not-found and a hint", () => {
+    expect(() => resolveEntry(all, "bitbucket")).toThrow(
+      expect.objectContaining({ kind: "not-found", message: 'no entry matches "bitbucket"', candidates: [], hints: ["`otp list` shows all entries"] }),
+    );
+  });
+
+  it("escapes control and bidi characters of the query in its messages", () => {
+    expect(() => resolveEntry(all, "\u001b[2J\u202egit")).toThrow(
+      expect.objectContaining({ message: 'no entry matches "\\u{1b}[2J\\u{202e}git"' }),
+    );
+  });
+});
