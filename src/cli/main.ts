@@ -3,11 +3,16 @@
 import { CommanderError } from "commander";
 import { buildProgram } from "./program.js";
 import { EXIT, exitCodeFor, printError } from "./output.js";
+import { installSignalHandlers } from "../io/signals.js";
 
 declare const OTP_VERSION: string | undefined;
 const version = typeof OTP_VERSION === "string" ? OTP_VERSION : "0.0.0-dev";
 
 async function main(argv: string[]): Promise<number> {
+  installSignalHandlers((sig) => {
+    process.stderr.write("otp: interrupted\n");
+    process.exit(sig === "SIGTERM" ? EXIT.terminated : EXIT.interrupted);
+  });
   const program = buildProgram(version);
   program.exitOverride();
   program.configureOutput({

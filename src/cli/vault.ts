@@ -3,7 +3,8 @@
 // otherwise exit 4. Writes take the lock and re-read the vault under it; the KDF and any
 // prompt happen before the lock, so a slow typist never blocks other otp processes.
 import { readFileSync } from "node:fs";
-import { AuthError, InputError, InterruptedError, OtpError, VaultDamagedError } from "../core/errors.js";
+import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
+import { critical } from "../io/signals.js";
 import { parseEnvelope, type Envelope } from "../core/vault/format.js";
 import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockWithPassword } from "../core/vault/vault.js";
@@ -79,8 +80,8 @@ async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
  */
 export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData) => { data: VaultData; result: T }): Promise<T> {
   if (opened.readOnly) throw readOnlyError();
-  return interruptibleWrite(() =>
-    withLock(ctx.vaultPath, async (stillHeld) => {
+  return withLock(ctx.vaultPath, (stillHeld) =>
+    critical(async () => {
       const file = await readVaultFile(ctx.vaultPath);
       const { envelope, readOnly } = parseEnvelope(file.bytes);
       if (readOnly) throw readOnlyError();
@@ -99,26 +100,6 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
 
 function readOnlyError(): VaultDamagedError {
   return new VaultDamagedError("read-only-newer-minor", "read-only: vault written by a newer otp", ["upgrade otp to change this vault"]);
-}
-
-/**
- * Runs a write with SIGINT/SIGTERM deferred: the signal is remembered and acted on once the
- * write has finished or failed, so a Ctrl-C never lands between snapshot and rename.
- */
-export async function interruptibleWrite<T>(write: () => Promise<T>): Promise<T> {
-  let caught: "SIGINT" | "SIGTERM" | null = null;
-  const onInt = () => (caught = "SIGINT");
-  const onTerm = () => (caught = "SIGTERM");
-  process.on("SIGINT", onInt);
-  process.on("SIGTERM", onTerm);
-  try {
-    const result = await write();
-    if (caught) throw new InterruptedError(caught);
-    return result;
-  } finally {
-    process.off("SIGINT", onInt);
-    process.off("SIGTERM", onTerm);
-  }
 }
 
 /** Refuses values on the command line that look like a seed or an otpauth URI (TESTPLAN 45). */

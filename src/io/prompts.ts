@@ -2,6 +2,9 @@
 // They write to standard error (standard output is for data) and turn Ctrl-C into
 // InterruptedError (exit 130).
 import { InterruptedError } from "../core/errors.js";
+import { loadPackage } from "../core/load.js";
+
+const inquirer = () => loadPackage<typeof import("@inquirer/prompts")>("@inquirer/prompts");
 
 const context = () => ({ input: process.stdin, output: process.stderr, clearPromptOnDone: false });
 
@@ -17,16 +20,16 @@ async function guard<T>(run: () => Promise<T>): Promise<T> {
 
 /** Hidden input: nothing typed is shown, not even asterisks. */
 export async function askSecret(message: string): Promise<string> {
-  const { password } = await import("@inquirer/prompts");
+  const { password } = await inquirer();
   return guard(() => password({ message }, context()));
 }
 
 export async function askText(message: string, initial = ""): Promise<string> {
-  const { input } = await import("@inquirer/prompts");
+  const { input } = await inquirer();
   return guard(() => input({ message, default: initial || undefined }, context()));
 }
 
 export async function askConfirm(message: string, initial = false): Promise<boolean> {
-  const { confirm } = await import("@inquirer/prompts");
+  const { confirm } = await inquirer();
   return guard(() => confirm({ message, default: initial }, context()));
 }

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { OtpError, VaultDamagedError } from "../core/errors.js";
 import { MAX_FILE_BYTES } from "../core/vault/format.js";
+import { loadPackage } from "../core/load.js";
 import { lockPath, snapshotDir, snapshotPrefix } from "./paths.js";
 
 export interface FileIdentity {
@@ -88,7 +89,7 @@ function checkPermissions(path: string, mode: number): string[] {
  * was lost meanwhile.
  */
 export async function withLock<T>(vault: string, fn: (stillHeld: () => void) => Promise<T>): Promise<T> {
-  const lockfile = await import("proper-lockfile");
+  const lockfile = await loadPackage<typeof import("proper-lockfile")>("proper-lockfile");
   let compromised = false;
   let release: () => Promise<void>;
   try {

@@ -6,7 +6,8 @@ import { emptyData } from "../../core/vault/model.js";
 import { createVault } from "../../core/vault/vault.js";
 import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
-import { interruptibleWrite, readPasswordFile } from "../vault.js";
+import { readPasswordFile } from "../vault.js";
+import { critical } from "../../io/signals.js";
 import { AuthError } from "../../core/errors.js";
 
 export async function run(ctx: Ctx): Promise<void> {
@@ -17,7 +18,7 @@ export async function run(ctx: Ctx): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   ctx.info("creating the vault (deriving the key takes a moment)…");
   const { bytes } = await createVault(password, emptyData(new Date(ctx.now()).toISOString()));
-  await interruptibleWrite(() => writeVaultAtomic(path, bytes, null));
+  await critical(() => writeVaultAtomic(path, bytes, null));
   ctx.info(`created ${path}`);
   ctx.hint("add an entry with `otp add NAME --stdin`, or `otp add` to be asked");
 }

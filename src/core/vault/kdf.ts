@@ -1,6 +1,9 @@
 // Argon2id13 through libsodium-wrappers-sumo (the plain build has no crypto_pwhash at run
 // time). Loaded lazily: only commands that must stretch a password pay the ~18 ms WASM start.
+import { loadPackage } from "../load.js";
 import { textBytes } from "./crypto.js";
+
+const loadSodium = () => loadPackage<typeof import("libsodium-wrappers-sumo")>("libsodium-wrappers-sumo");
 
 export interface Argon2Params {
   ops: number;
@@ -28,7 +31,7 @@ export function kdfCount(): number {
 }
 
 export async function argon2id(password: string, salt: Uint8Array, params: Argon2Params): Promise<Uint8Array> {
-  const { default: sodium } = await import("libsodium-wrappers-sumo");
+  const { default: sodium } = await loadSodium();
   await sodium.ready;
   kdfRuns++;
   const pw = passwordBytes(password);

@@ -1,0 +1,31 @@
+// Ctrl-C and SIGTERM: exit at once (130 / 143), except inside a critical section of a write
+// (re-read under the lock → rename), where the signal waits until the section ends, so an
+// interrupt never lands between snapshot and rename. The lock folder is removed on exit by
+// proper-lockfile's exit hook.
+type Sig = "SIGINT" | "SIGTERM";
+
+let depth = 0;
+let pending: Sig | null = null;
+let onSignal: (sig: Sig) => void = () => undefined;
+
+/** Installs the handlers; `exit` prints and leaves with the signal's exit code. */
+export function installSignalHandlers(exit: (sig: Sig) => void): void {
+  onSignal = exit;
+  const handle = (sig: Sig) => () => {
+    if (depth > 0) pending ??= sig;
+    else exit(sig);
+  };
+  process.on("SIGINT", handle("SIGINT"));
+  process.on("SIGTERM", handle("SIGTERM"));
+}
+
+/** Runs fn with signals deferred until it settles. */
+export async function critical<T>(fn: () => Promise<T>): Promise<T> {
+  depth++;
+  try {
+    return await fn();
+  } finally {
+    depth--;
+    if (depth === 0 && pending) onSignal(pending);
+  }
+}
