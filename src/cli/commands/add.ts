@@ -35,13 +35,18 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
   if (sources > 1) throw new UsageError("give the secret one way: --uri, --secret or --stdin");
   if (opts.stdin && ctx.passwordFile === "-") throw new UsageError("--stdin and --password-file - both want standard input");
   if (opts.secret !== undefined) ctx.warn("--secret is visible to other processes (ps) and stays in your shell history; prefer --stdin or the prompt");
+  // --stdin typed at a terminal ends with Ctrl-D, after which no prompt can read the
+  // terminal: unlock first there. Elsewhere check the input first, before any KDF.
+  const pasteAtTerminal = !!opts.stdin && ctx.stdinIsTTY;
+  const early = pasteAtTerminal ? await openVault(ctx) : null;
+  if (pasteAtTerminal) ctx.info("paste the secret or otpauth:// URI, then press Enter and Ctrl-D");
   const draft = await readDraft(ctx, opts, sources === 0);
   if (name !== undefined) draft.name = name;
   const checked = checkDraft(draft);
   const bits = secretBits(checked.secret);
   if (bits < 128) ctx.warn(`this secret is only ${bits} bits; RFC 4226 asks sites for at least 128`);
 
-  const vault = await openVault(ctx);
+  const vault = early ?? (await openVault(ctx));
   const entry = await updateVault(ctx, vault, (data) => {
     const holder = findBySecret(data, checked.secret);
     if (holder && !opts.force)
