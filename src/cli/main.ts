@@ -1,9 +1,11 @@
 // Entry point: argv → program → run. The only place that reads process.argv or sets the
 // exit code; every error ends here as one "otp: error: …" line and its exit code.
 import { CommanderError } from "commander";
+import { OtpError } from "../core/errors.js";
 import { buildProgram } from "./program.js";
 import { EXIT, exitCodeFor, printError } from "./output.js";
 import { installSignalHandlers } from "../io/signals.js";
+import { stdoutStreamUsed, writeStdout } from "../io/terminal.js";
 
 declare const OTP_VERSION: string | undefined;
 const version = typeof OTP_VERSION === "string" ? OTP_VERSION : "0.0.0-dev";
@@ -16,12 +18,13 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram(version);
   program.exitOverride();
   program.configureOutput({
+    writeOut: (s) => writeStdout(s),
     writeErr: (s) => process.stderr.write(s),
     outputError: (s, write) => write(`otp: ${s.trim()}\n`),
   });
   if (argv.length === 0) {
     // TODO(#5): on a terminal this opens the live view.
-    process.stdout.write(program.helpInformation());
+    writeStdout(program.helpInformation());
     return EXIT.ok;
   }
   try {
@@ -32,12 +35,15 @@ async function main(argv: string[]): Promise<number> {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
       return EXIT.usage;
     }
+    if (err instanceof OtpError && err.kind === "broken-pipe") return EXIT.failed;
     printError((s) => process.stderr.write(s), err, process.env.OTP_DEBUG === "1");
     return exitCodeFor(err);
   }
 }
 
 void main(process.argv.slice(2)).then((code) => {
-  // Leave once stdout has drained (a pipe may be slow), even if a prompt left stdin open.
-  process.stdout.write("", () => process.exit(code));
+  // stdout was written synchronously, unless a full non-blocking pipe sent the rest through the
+  // stream: then leave once it has drained. Exiting at once also ends a stdin a prompt left open.
+  if (stdoutStreamUsed()) process.stdout.write("", () => process.exit(code));
+  else process.exit(code);
 });

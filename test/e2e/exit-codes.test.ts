@@ -1,0 +1,223 @@
+// Every exit code of DESIGN.md, each with its stable error phrase (TESTPLAN §7.7), through the
+// built CLI. Every failure also keeps the §8 invariants (see expectFailure): stdout empty,
+// stderr starting `otp: error:`, no stack trace, no secret. Exit 4's session cases live in
+// session.test.ts, exit 5's damage sweep in damage.test.ts.
+import { mkdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hotp, otpHome, totp } from "../helpers/otp-home.js";
+import { expectFailure, expectOk, newSecret, otp, otpNullStdin, sha256, sleep, spawnOtp, tmpFilesUnder, totpRef, totpWindow } from "../helpers/e2e-util.js";
+
+const S1 = newSecret();
+const S2 = newSecret();
+const S3 = newSecret();
+const SECRETS = [S1, S2, S3];
+const entries = () => [totp("github", S1), totp("gitlab", S2), hotp("bank", S3, 7)];
+
+describe("exit 0", () => {
+  it("`otp code` prints the code on stdout and nothing on stderr", async () => {
+    await using h = await otpHome(entries());
+    const before = Date.now();
+    const r = otp(h, ["code", "github"]);
+    const out = expectOk(r);
+    expect(totpWindow(before, Date.now(), (t) => totpRef(S1, t)).map((c) => c + "\n")).toContain(out);
+    expect(r.stderr).toBe("");
+  });
+});
+
+describe("exit 1: failed", () => {
+  it("no vault: says to run `otp init`", async () => {
+    await using h = await otpHome();
+    const r = otp(h, ["list"]);
+    expectFailure(r, 1, "no vault");
+    expect(r.stderr).toContain("otp init");
+  });
+
+  it("a busy vault (a live lock folder) is waited for, then exit 1 `busy`; the vault and the lock are left alone", async () => {
+    await using h = await otpHome(entries());
+    const lock = `${h.vault}.lock`;
+    mkdirSync(lock);
+    // Keep the lock fresh, as a live holder does: the CLI reclaims locks older than 10 s.
+    const touch = setInterval(() => utimesSync(lock, new Date(), new Date()), 1000);
+    const sum = sha256(h.vault);
+    const secret = newSecret();
+    try {
+      const started = Date.now();
+      const { done } = spawnOtp(h, ["add", "newone", "--stdin"], { input: secret });
+      const r = await done;
+      const waited = Date.now() - started;
+      expectFailure(r, 1, "busy", [...SECRETS, secret]);
+      expect(r.stderr).toContain(lock);
+      expect(waited, "waits for the lock before giving up").toBeGreaterThan(5_000);
+    } finally {
+      clearInterval(touch);
+    }
+    expect(sha256(h.vault)).toBe(sum);
+    expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
+    expect(statSync(lock).isDirectory(), "our lock is still there").toBe(true);
+  }, 40_000);
+});
+
+describe("exit 2: usage or invalid input", () => {
+  it("unknown command", async () => {
+    await using h = await otpHome(entries());
+    expectFailure(otp(h, ["frobnicate"]), 2, "unknown command");
+  });
+
+  it("unknown flag, on the program and on a command", async () => {
+    await using h = await otpHome(entries());
+    expectFailure(otp(h, ["--bogus"]), 2, "unknown option");
+    expectFailure(otp(h, ["list", "--bogus"]), 2, "unknown option");
+    expectFailure(otp(h, ["code", "github", "--bogus"]), 2, "unknown option");
+  });
+
+  it("bad option values and a missing argument", async () => {
+    await using h = await otpHome(entries());
+    const sum = sha256(h.vault);
+    expectFailure(otp(h, ["add", "x", "--stdin", "--digits", "six"], { input: newSecret() }), 2, "--digits");
+    expectFailure(otp(h, ["add", "x", "--stdin", "--type", "motp"], { input: newSecret() }), 2, "--type");
+    expectFailure(otp(h, ["code"]), 2, "missing required argument");
+    expect(sha256(h.vault)).toBe(sum);
+  });
+
+  it("malformed secrets", async () => {
+    await using h = await otpHome(entries());
+    const sum = sha256(h.vault);
+    for (const bad of ["0189ABCDEFGHJKLM", "JBSWY3DPEHPK3PX!", "A", "   "]) {
+      const r = otp(h, ["add", "x", "--stdin"], { input: bad });
+      expectFailure(r, 2, /secret/, SECRETS);
+      expect(r.stderr).not.toContain("0189ABCDEFGHJKLM");
+    }
+    expect(sha256(h.vault)).toBe(sum);
+  });
+
+  it("bad otpauth URIs", async () => {
+    await using h = await otpHome(entries());
+    const sum = sha256(h.vault);
+    const s = newSecret();
+    const cases: [string, RegExp][] = [
+      [`otpauth://totp/ACME:me?issuer=ACME`, /no secret/],
+      [`otpauth://motp/ACME:me?secret=${s}`, /type/],
+      [`otpauth://totp/ACME:me?secret=${s}&digits=5`, /digits/],
+      [`otpauth://totp/ACME:me?secret=${s}&algorithm=MD5`, /algorithm/],
+      [`otpauth://totp/ACME:me?secret=${s}&period=0`, /period/],
+      [`otpauth://hotp/ACME:me?secret=${s}&counter=9007199254740992`, /counter/],
+      [`http://example.com/?secret=${s}`, /otpauth/],
+    ];
+    for (const [uri, phrase] of cases) expectFailure(otp(h, ["add", "--uri", uri]), 2, phrase, [...SECRETS, s]);
+    for (const [uri, phrase] of cases.slice(0, 6)) expectFailure(otp(h, ["add", "--stdin"], { input: uri }), 2, phrase, [...SECRETS, s]);
+    expect(sha256(h.vault)).toBe(sum);
+  });
+
+  it("`otp add NAME` where NAME looks like a seed or an otpauth URI: exit 2 before any unlock or write", async () => {
+    await using h = await otpHome(entries());
+    const sum = sha256(h.vault);
+    const s = newSecret();
+    // A wrong password proves the refusal comes before the vault is even opened.
+    for (const name of [s, s.toLowerCase().replace(/(.{4})/g, "$1 ").trim(), `otpauth://totp/X:me?secret=${s}`]) {
+      const r = otp(h, ["add", name, "--stdin"], { input: newSecret(), env: { OTP_PASSWORD: "wrong" } });
+      expectFailure(r, 2, "looks like a secret", [...SECRETS, s]);
+      expect(r.stderr).toMatch(/--stdin/);
+    }
+    expect(sha256(h.vault)).toBe(sum);
+  });
+
+  it("`--for garbage`, 0, and over 24 h", async () => {
+    await using h = await otpHome(entries());
+    for (const d of ["garbage", "0s", "25h", "-5m"]) expectFailure(otp(h, ["unlock", "--for", d]), 2, "--for");
+  });
+
+  it("`remove` without --yes off a terminal", async () => {
+    await using h = await otpHome(entries());
+    const sum = sha256(h.vault);
+    const r = otp(h, ["remove", "github"]);
+    expectFailure(r, 2, "--yes", SECRETS);
+    expect(sha256(h.vault)).toBe(sum);
+    expectOk(otp(h, ["code", "github"]));
+  });
+
+  it("two sources for one secret", async () => {
+    await using h = await otpHome(entries());
+    const s = newSecret();
+    expectFailure(otp(h, ["add", "x", "--secret", s, "--stdin"], { input: newSecret() }), 2, "one way", [...SECRETS]);
+  });
+});
+
+describe("exit 3: no entry, or several", () => {
+  it("no match", async () => {
+    await using h = await otpHome(entries());
+    expectFailure(otp(h, ["code", "nothing-like-it"]), 3, "no entry matches", SECRETS);
+    expectFailure(otp(h, ["show", "zzz"]), 3, "no entry matches", SECRETS);
+    expectFailure(otp(h, ["list", "zzz"]), 3, "no entry matches", SECRETS);
+  });
+
+  it("an ambiguous query off a terminal lists both candidates on stderr", async () => {
+    await using h = await otpHome(entries());
+    const r = otp(h, ["code", "git"]);
+    expectFailure(r, 3, "matches 2 entries", SECRETS);
+    const lines = r.stderr.split("\n");
+    expect(lines).toContain("  github");
+    expect(lines).toContain("  gitlab");
+    expect(lines).not.toContain("  bank");
+  });
+});
+
+describe("exit 4: cannot unlock", () => {
+  it("wrong password; the vault untouched", async () => {
+    await using h = await otpHome(entries());
+    const sum = sha256(h.vault);
+    expectFailure(otp(h, ["code", "github"], { env: { OTP_PASSWORD: "not-the-password" } }), 4, "wrong password", [...SECRETS, "not-the-password"]);
+    expectFailure(otp(h, ["add", "x", "--stdin"], { input: newSecret(), env: { OTP_PASSWORD: "nope" } }), 4, "wrong password", SECRETS);
+    expectFailure(otp(h, ["code", "bank"], { env: { OTP_PASSWORD: "nope" } }), 4, "wrong password", SECRETS);
+    expect(sha256(h.vault)).toBe(sum);
+  });
+
+  it("no password source off a terminal (stdin </dev/null): fails at once and says how to give one", async () => {
+    await using h = await otpHome(entries());
+    const t0 = Date.now();
+    const r = otpNullStdin(h, ["code", "github"], { password: false });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expectFailure(r, 4, "no password given", SECRETS);
+    expect(r.stderr).toMatch(/OTP_PASSWORD|--password-file/);
+    // A pipe that is not a terminal either.
+    expectFailure(otp(h, ["list"], { password: false }), 4, "no password given", SECRETS);
+  });
+
+  it("an unreadable --password-file", async () => {
+    await using h = await otpHome(entries());
+    expectFailure(otp(h, ["--password-file", `${h.home}/missing`, "list"], { password: false }), 4, "password file", SECRETS);
+  });
+});
+
+describe("exit 5: damaged vault", () => {
+  it("a vault that is not an otp vault at all", async () => {
+    await using h = await otpHome(entries());
+    writeFileSync(h.vault, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n", { mode: 0o600 });
+    const sum = sha256(h.vault);
+    const r = otp(h, ["list"]);
+    expectFailure(r, 5, "not an otp vault");
+    expect(r.stderr).toContain("otp import");
+    expect(sha256(h.vault)).toBe(sum);
+  });
+});
+
+describe("exit 130: interrupted", () => {
+  it("SIGINT while otp waits for a held lock: exit 130, `otp: interrupted`, nothing written, the lock left to its holder", async () => {
+    await using h = await otpHome(entries());
+    const lock = `${h.vault}.lock`;
+    mkdirSync(lock);
+    const sum = sha256(h.vault);
+    const { child, done } = spawnOtp(h, ["add", "late", "--stdin"], { input: newSecret() });
+    await sleep(1_500); // past start-up and the (cheap) KDF: now in the lock's retry loop
+    expect(child.exitCode, "still waiting for the lock").toBeNull();
+    const t0 = Date.now();
+    child.kill("SIGINT");
+    const r = await done;
+    expect(Date.now() - t0, "exits promptly").toBeLessThan(3_000);
+    expectFailure(r, 130, "interrupted", SECRETS);
+    expect(r.stderr.trim()).toBe("otp: interrupted");
+    expect(sha256(h.vault)).toBe(sum);
+    expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
+    expect(statSync(lock).isDirectory(), "our lock is still there").toBe(true);
+  });
+});
