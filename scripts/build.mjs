@@ -15,6 +15,9 @@ const lazyChildProcess = {
   },
 };
 
+// Stamped into the bundle's last line and the code cache's first 32 bytes: the launcher uses
+// the cache only when both say the same build.
+const buildId = (await import("node:crypto")).randomBytes(16).toString("hex");
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 await build({
   entryPoints: ["src/cli/main.ts"],
@@ -25,6 +28,7 @@ await build({
   target: "node20",
   minify: true,
   legalComments: "none",
+  footer: { js: `//otp-build:${buildId}` },
   define: { OTP_VERSION: JSON.stringify(pkg.version) },
   // keep import() of externals as real dynamic imports: @inquirer/prompts is ESM-only.
   supported: { "dynamic-import": true },

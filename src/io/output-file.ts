@@ -1,7 +1,7 @@
 // Writing an export or backup file: 0600, never over an existing file without force, never
 // half-written (tmp in the same folder → fsync → link or rename), never onto the vault.
 import { constants as C, promises as fs } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomBytes } from "../core/vault/crypto.js";
 import { basename, dirname, join, resolve } from "node:path";
 import { OtpError, UsageError } from "../core/errors.js";
 import { snapshotDir } from "./paths.js";
@@ -12,7 +12,7 @@ export async function writeOutputFile(path: string, bytes: Uint8Array, opts: { f
   const vault = resolve(opts.vault);
   if (real === vault || real === (await fs.realpath(vault).catch(() => vault)) || dirname(real) === snapshotDir(vault))
     throw new UsageError("the output is the vault or one of its snapshots; choose another file");
-  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = join(dirname(target), `.${basename(target)}.${Buffer.from(randomBytes(6)).toString("hex")}.tmp`);
   let fh: fs.FileHandle | undefined;
   try {
     fh = await fs.open(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);

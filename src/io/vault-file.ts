@@ -3,7 +3,7 @@
 // previous vault → check nobody changed it → rename → fsync the folder → prune snapshots.
 // A file that could not be read is never overwritten; nothing is written without a snapshot.
 import { constants as C, promises as fs, closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomBytes } from "../core/vault/crypto.js";
 import { basename, dirname, join } from "node:path";
 import { OtpError, VaultDamagedError } from "../core/errors.js";
 import { MAX_FILE_BYTES } from "../core/vault/format.js";
@@ -124,7 +124,7 @@ export async function withLock<T>(vault: string, fn: (stillHeld: () => void) => 
  */
 export async function writeVaultAtomic(path: string, bytes: Uint8Array, expect: FileIdentity | null, stillHeld: () => void = () => undefined): Promise<string[]> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${Buffer.from(randomBytes(6)).toString("hex")}.tmp`);
   try {
     await writeTmp(tmp, bytes);
     crashPoint("after-fsync");
@@ -195,7 +195,7 @@ async function fsyncDir(dir: string): Promise<void> {
 async function keepSnapshot(path: string): Promise<void> {
   const dir = snapshotDir(path);
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, "$1Z");
-  const target = join(dir, `${snapshotPrefix(path)}${stamp}.${randomBytes(3).toString("hex")}.otp`);
+  const target = join(dir, `${snapshotPrefix(path)}${stamp}.${Buffer.from(randomBytes(3)).toString("hex")}.otp`);
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     await fs.link(path, target).catch(() => fs.copyFile(path, target, C.COPYFILE_EXCL));

@@ -64,14 +64,20 @@ describe("exit 2: usage or invalid input", () => {
     expectFailure(otp(h, ["frobnicate"]), 2, "unknown command");
   });
 
-  it("unknown flag, on the program and on a command", async () => {
+  it("unknown flag on the program", async () => {
     await using h = await otpHome(entries());
     expectFailure(otp(h, ["--bogus"]), 2, "unknown option");
+  });
+
+  // Commander errors raised by a command (not the program) must map to exit 2 and the
+  // `otp: error:` prefix too.
+  it("unknown flag on a command", async () => {
+    await using h = await otpHome(entries());
     expectFailure(otp(h, ["list", "--bogus"]), 2, "unknown option");
     expectFailure(otp(h, ["code", "github", "--bogus"]), 2, "unknown option");
   });
 
-  it("bad option values and a missing argument", async () => {
+  it("bad option values and a missing argument of a command", async () => {
     await using h = await otpHome(entries());
     const sum = sha256(h.vault);
     expectFailure(otp(h, ["add", "x", "--stdin", "--digits", "six"], { input: newSecret() }), 2, "--digits");
@@ -114,12 +120,23 @@ describe("exit 2: usage or invalid input", () => {
     const sum = sha256(h.vault);
     const s = newSecret();
     // A wrong password proves the refusal comes before the vault is even opened.
-    for (const name of [s, s.toLowerCase().replace(/(.{4})/g, "$1 ").trim(), `otpauth://totp/X:me?secret=${s}`]) {
+    for (const name of [s, `${s}====`, s.replace(/(.{4})(?=.)/g, "$1-"), `otpauth://totp/X:me?secret=${s}`, `OTPAUTH://hotp/X?secret=${s}`]) {
       const r = otp(h, ["add", name, "--stdin"], { input: newSecret(), env: { OTP_PASSWORD: "wrong" } });
       expectFailure(r, 2, "looks like a secret", [...SECRETS, s]);
       expect(r.stderr).toMatch(/--stdin/);
     }
     expect(sha256(h.vault)).toBe(sum);
+  });
+
+  // Google shows "Can't scan it?" keys in lower case, in groups of four: people paste that too.
+  it("`otp add NAME` where NAME is a seed in lower case, grouped by spaces: exit 2", async () => {
+    await using h = await otpHome(entries());
+    const sum = sha256(h.vault);
+    const s = "jbsw y3dp ehpk 3pxp kr2x g5ct";
+    const r = otp(h, ["add", s, "--stdin"], { input: newSecret() });
+    expectFailure(r, 2, "looks like a secret", [...SECRETS, s]);
+    expect(sha256(h.vault)).toBe(sum);
+    expectOk(otp(h, ["list"]));
   });
 
   it("`--for garbage`, 0, and over 24 h", async () => {

@@ -244,7 +244,7 @@ describe.skipIf(!needTool("tmux"))("prompts on a terminal (tmux)", () => {
       using h = await homeWithVault();
       const before = sha256(h.vault);
       const t = await startTmux({ home: h.home, args: ["remove", "github"], env: { OTP_PASSWORD: PASSWORD } });
-      await t.waitFor(/Remove github \(GitHub, github@example\.com\)\?.*\(y\/N\)/);
+      await t.waitFor(/Remove github \(GitHub, github@example\.com\)\?[\s\S]*\(y\/N\)/);
       await t.type("n");
       await t.sendKeys("Enter");
       expect(await t.exitCode()).toBe(0);
@@ -256,7 +256,7 @@ describe.skipIf(!needTool("tmux"))("prompts on a terminal (tmux)", () => {
     it("answering y removes it", async () => {
       using h = await homeWithVault();
       const t = await startTmux({ home: h.home, args: ["remove", "github"], env: { OTP_PASSWORD: PASSWORD } });
-      await t.waitFor(/Remove github .*\(y\/N\)/);
+      await t.waitFor(/Remove github [\s\S]*\(y\/N\)/);
       await t.type("y");
       await t.sendKeys("Enter");
       expect(await t.exitCode()).toBe(0);
@@ -268,7 +268,7 @@ describe.skipIf(!needTool("tmux"))("prompts on a terminal (tmux)", () => {
       using h = await homeWithVault();
       const before = sha256(h.vault);
       const t = await startTmux({ home: h.home, args: ["remove", "github"], env: { OTP_PASSWORD: PASSWORD } });
-      await t.waitFor(/Remove github .*\(y\/N\)/);
+      await t.waitFor(/Remove github [\s\S]*\(y\/N\)/);
       await t.sendKeys("C-c");
       expect(await t.exitCode()).toBe(130);
       expect(sha256(h.vault)).toBe(before);
