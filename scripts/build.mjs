@@ -38,6 +38,20 @@ await build({
   plugins: [lazyChildProcess],
 });
 
+// `npx otp` in a clone runs node_modules/.bin/otp, which npm never links for the package's
+// own bin: link it here (only in a clone with node_modules, never over something else).
+{
+  const { existsSync, lstatSync, symlinkSync } = await import("node:fs");
+  const binDir = new URL("../node_modules/.bin/", import.meta.url).pathname;
+  const link = binDir + "otp";
+  let present = false;
+  try {
+    lstatSync(link);
+    present = true;
+  } catch {}
+  if (existsSync(binDir) && !present) symlinkSync("../../bin/otp.cjs", link);
+}
+
 // The V8 code cache for bin/otp.cjs: made by running `otp code` for real on a throw-away
 // vault, so the functions that path compiles are in it. Costs ~2 s of build (three KDFs).
 const { spawnSync } = await import("node:child_process");

@@ -1,6 +1,6 @@
 // `otp code QUERY`: the code alone off a terminal ($(otp code github)), grouped with the
 // seconds left on one. HOTP: the advanced counter is on disk (fsync'd) before the code shows.
-import { UsageError } from "../../core/errors.js";
+import { InputError, UsageError } from "../../core/errors.js";
 import { resolveEntry } from "../../core/match.js";
 import { generateCode, parseTime } from "../../core/otp.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -26,6 +26,7 @@ export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<v
       const current = data.entries.find((e) => e.id === id);
       if (!current) throw new UsageError(`the entry was removed meanwhile`);
       const next = (current.counter ?? 0) + 1;
+      if (!Number.isSafeInteger(next)) throw new InputError("invalid-entry", "this HOTP entry's counter is at its maximum (2^53 − 1)");
       return { data: updateEntry(data, id, { counter: next }, new Date(ctx.now()).toISOString()), result: current };
     });
   }

@@ -1,0 +1,120 @@
+// Crash safety (TESTPLAN §8 D.24, E.35): SIGKILL at the named points of the write protocol
+// (the test-only OTP_TEST_CRASH_AT hook) and at random moments → the vault still opens and
+// holds every entry whose `add` was acknowledged (exit 0); never an empty or mixed vault.
+// A lock left by a killed process is reclaimed by the next writer.
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { expectOk, hotpRef, names, newSecret, otp, prng, sha256, sleep, spawnOtp } from "../helpers/e2e-util.js";
+
+const POINTS = ["mid-write", "after-fsync", "after-snapshot", "after-rename"] as const;
+
+/** The holder was SIGKILLed, so its lock is stale: remove it as the stale-lock rule would after 10 s. */
+function clearDeadLock(h: OtpHome): boolean {
+  const lock = `${h.vault}.lock`;
+  if (!existsSync(lock)) return false;
+  rmSync(lock, { recursive: true });
+  return true;
+}
+
+describe("SIGKILL at each point of the write protocol", () => {
+  for (const point of POINTS) {
+    it(`${point}: the vault opens and holds exactly the old or (after the rename) the new entries`, async () => {
+      const [s1, s2, s3, s4] = [newSecret(), newSecret(), newSecret(), newSecret()];
+      await using h = await otpHome([totp("alpha", s1), totp("beta", s2)]);
+      const before = readFileSync(h.vault);
+      const r = otp(h, ["add", "gamma", "--stdin"], { input: s3, env: { OTP_TEST_CRASH_AT: point } });
+      expect(r.signal, `the crash hook fired: ${r.stderr}`).toBe("SIGKILL");
+      expect(r.stdout, "nothing acknowledged").toBe("");
+
+      const listed = names(expectOk(otp(h, ["list"])));
+      if (point === "after-rename") {
+        expect(listed).toEqual(["alpha", "beta", "gamma"]);
+        expect(JSON.parse(expectOk(otp(h, ["show", "gamma", "--reveal", "--json"]))).secret).toBe(s3);
+      } else {
+        expect(listed).toEqual(["alpha", "beta"]);
+        expect(readFileSync(h.vault).equals(before), "old vault byte-for-byte").toBe(true);
+      }
+      expect(clearDeadLock(h), "the killed writer held the lock").toBe(true);
+      // And it takes writes again.
+      expectOk(otp(h, ["add", "delta", "--stdin"], { input: s4 }));
+      expect(names(expectOk(otp(h, ["list"])))).toContain("delta");
+    });
+  }
+
+  it("HOTP `code` killed after the rename: the counter moved on, the code was never shown, none is reused", async () => {
+    const secret = newSecret();
+    await using h = await otpHome([hotp("token", secret, 10)]);
+    const r = otp(h, ["code", "token"], { env: { OTP_TEST_CRASH_AT: "after-rename" } });
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stdout).toBe("");
+    clearDeadLock(h);
+    expect(JSON.parse(expectOk(otp(h, ["show", "token", "--json"]))).counter).toBe(11);
+    expect(expectOk(otp(h, ["code", "token"]))).toBe(hotpRef(secret, 11) + "\n");
+  });
+
+  it("HOTP `code` killed before the rename: counter and vault unchanged", async () => {
+    const secret = newSecret();
+    await using h = await otpHome([hotp("token", secret, 10)]);
+    const sum = sha256(h.vault);
+    const r = otp(h, ["code", "token"], { env: { OTP_TEST_CRASH_AT: "after-snapshot" } });
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stdout).toBe("");
+    expect(sha256(h.vault)).toBe(sum);
+    clearDeadLock(h);
+    expect(expectOk(otp(h, ["code", "token"]))).toBe(hotpRef(secret, 10) + "\n");
+  });
+
+  it("the lock a killed writer left is reclaimed by the next writer (after the 10 s stale time)", async () => {
+    const s = newSecret();
+    await using h = await otpHome([totp("alpha", newSecret())]);
+    const r = otp(h, ["add", "gamma", "--stdin"], { input: newSecret(), env: { OTP_TEST_CRASH_AT: "after-snapshot" } });
+    expect(r.signal).toBe("SIGKILL");
+    expect(existsSync(`${h.vault}.lock`)).toBe(true);
+    const t0 = Date.now();
+    const next = await spawnOtp(h, ["add", "delta", "--stdin"], { input: s }).done;
+    expect(next.code, next.stderr).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(names(expectOk(otp(h, ["list"])))).toEqual(["alpha", "delta"]);
+    expect(existsSync(`${h.vault}.lock`)).toBe(false);
+  }, 40_000);
+});
+
+describe("SIGKILL at random moments", () => {
+  it("`otp add` killed after a random delay, 20 times: the vault opens and holds every acknowledged entry", async () => {
+    await using h = await otpHome([totp("base", newSecret())]);
+    // How long an undisturbed add takes here, so the delays cover start-up, KDF, lock and write.
+    const t0 = Date.now();
+    expectOk(otp(h, ["add", "warmup", "--stdin"], { input: newSecret() }));
+    const span = Math.max(150, Math.round((Date.now() - t0) * 1.2));
+
+    const seed = 6238;
+    const rand = prng(seed);
+    const acknowledged = ["base", "warmup"];
+    const attempted = new Set(acknowledged);
+    let killed = 0;
+    for (let i = 0; i < 20; i++) {
+      const name = `k${i}`;
+      attempted.add(name);
+      const { child, done } = spawnOtp(h, ["add", name, "--stdin"], { input: newSecret() });
+      const delay = Math.floor(rand() * span);
+      await sleep(delay);
+      child.kill("SIGKILL");
+      const r = await done;
+      if (r.code === 0) {
+        expect(r.stdout).toMatch(new RegExp(`^${name}: \\d{6}\\n$`));
+        acknowledged.push(name);
+      } else {
+        expect(r.signal, `k${i} (delay ${delay} ms, seed ${seed}): ${r.stderr}`).toBe("SIGKILL");
+        killed++;
+        clearDeadLock(h);
+      }
+      // After every kill the vault opens and nothing acknowledged is missing.
+      const listed = names(expectOk(otp(h, ["list"])));
+      for (const a of acknowledged) expect(listed, `after k${i} (delay ${delay} ms, seed ${seed})`).toContain(a);
+      for (const l of listed) expect(attempted.has(l), `unexpected entry ${l}`).toBe(true);
+    }
+    expect(killed, `some runs were killed (span ${span} ms)`).toBeGreaterThan(0);
+    expect(acknowledged.length - 2, `some runs finished (span ${span} ms)`).toBeGreaterThan(0);
+  }, 60_000);
+});
