@@ -2,18 +2,11 @@
 // parsing `--at` times. Pure: the time always comes in as `nowMs`; nothing here reads a clock.
 import { HOTP, Secret } from "otpauth";
 import { normaliseSecret } from "./base32.js";
-import { DEFAULT_PERIOD, MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, type Algorithm, type OtpType } from "./entry.js";
+import { DEFAULT_PERIOD, MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, type Algorithm, type EntryDraft, type OtpType } from "./entry.js";
 import { InputError, UsageError } from "./errors.js";
 
 /** What generateCode needs of an entry (an Entry or an EntryDraft fits). */
-export interface CodeInput {
-  type: OtpType;
-  secret: string;
-  algorithm: Algorithm;
-  digits: number;
-  period?: number;
-  counter?: number;
-}
+export type CodeInput = Pick<EntryDraft, "type" | "secret" | "algorithm" | "digits" | "period" | "counter">;
 
 export interface GeneratedCode {
   code: string;

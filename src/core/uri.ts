@@ -23,16 +23,7 @@ export interface ParsedUri {
 }
 
 /** The fields formatOtpauthUri writes (an Entry fits). */
-export interface UriFields {
-  type: OtpType;
-  secret: string;
-  algorithm: Algorithm;
-  digits: number;
-  period?: number;
-  counter?: number;
-  issuer: string;
-  account: string;
-}
+export type UriFields = Pick<EntryDraft, "type" | "secret" | "algorithm" | "digits" | "period" | "counter" | "issuer" | "account">;
 
 const PREFIX = "otpauth://";
 const PARAMS = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder"];
