@@ -21,7 +21,8 @@ async function guard<T>(run: () => Promise<T>): Promise<T> {
 /** Hidden input: nothing typed is shown, not even asterisks. */
 export async function askSecret(message: string): Promise<string> {
   const { password } = await inquirer();
-  return guard(() => password({ message }, context()));
+  // @inquirer/password ≥ 5 reveals the input on Ctrl-T unless toggleMask is false.
+  return guard(() => password({ message, toggleMask: false }, context()));
 }
 
 export async function askText(message: string, initial = ""): Promise<string> {

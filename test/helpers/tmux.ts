@@ -1,7 +1,8 @@
 // TTY helper: runs the built CLI in a real terminal, a detached tmux session (100×30) on a
-// server of its own (`tmux -L <unique socket>`, no user config). The pane runs
-// `env -i <clean env> sh run.sh`: HOME, PATH, XDG_RUNTIME_DIR, TERM=xterm-256color, NO_COLOR
-// only when asked, plus the caller's extras; nothing else of the test runner's environment
+// server of its own (`tmux -S <harness folder>/tmux.sock`: a unique socket that goes away with
+// the folder, where -L would leave one in /tmp/tmux-UID per test; no user config). The pane runs
+// `env -i <clean env> sh run.sh`: HOME, PATH, XDG_RUNTIME_DIR, TERM=xterm-256color, NO_COLOR=1
+// unless { noColor: false }, plus the caller's extras; nothing else of the test runner's environment
 // (no OTP_*, no TMUX) reaches otp. run.sh records `stty -a` before and after the command and
 // then its exit status in files of a harness folder (not in HOME); `remain-on-exit` keeps the
 // pane readable after the command ends. Tests type with type()/sendKeys(), then poll the
@@ -13,11 +14,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { OTP_BIN } from "./otp-home.js";
+import { OTP_BIN, ROOT } from "./otp-home.js";
 
 const run = promisify(execFile);
 const POLL_MS = 50;
-let counter = 0;
 const live = new Set<TmuxSession>();
 
 export interface TmuxOptions {
@@ -53,13 +53,22 @@ export interface TmuxSession {
   kill(): Promise<void>;
 }
 
+/** Waits for dist/otp.cjs: a parallel `npm run build` deletes dist/ for about a second. */
+async function builtCli(timeoutMs = 15_000): Promise<void> {
+  const bundle = join(ROOT, "dist", "otp.cjs");
+  const end = Date.now() + timeoutMs;
+  while (!existsSync(bundle)) {
+    if (Date.now() > end) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Starts the CLI in a fresh tmux server; the session is killed by killTmuxSessions(). */
 export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
-  if (!existsSync(OTP_BIN)) throw new Error(`${OTP_BIN} is missing: run \`npm run build\` first`);
+  await builtCli();
   const dir = mkdtempSync(join(tmpdir(), "otp-tty-"));
-  const socket = `otp-tty-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const f = (name: string) => join(dir, name);
   const command = opts.shell ?? `otp ${(opts.args ?? []).map(quote).join(" ")}`;
 
@@ -91,7 +100,7 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   // The tmux client and server get a minimal environment too (no TMUX: never nest in the
   // developer's own tmux); -u: UTF-8 whatever the locale, so capture-pane keeps é and █.
   const tmuxEnv = { PATH: env.PATH!, HOME: opts.home, LANG: "C.UTF-8" };
-  const tmux = (...args: string[]) => run("tmux", ["-u", "-L", socket, "-f", f("tmux.conf"), ...args], { env: tmuxEnv, encoding: "utf8" });
+  const tmux = (...args: string[]) => run("tmux", ["-u", "-S", f("tmux.sock"), "-f", f("tmux.conf"), ...args], { env: tmuxEnv, encoding: "utf8" });
 
   const capture = async () => {
     const { stdout } = await tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "t");
