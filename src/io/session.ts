@@ -64,9 +64,8 @@ export async function openSession(env: Env, value: string, vaultId: string, nowM
   } catch {
     body = null;
   }
-  if (!body || body.length !== 24 + PLAIN_BYTES + 16) {
-    throw new AuthError("session-expired", "the session has ended (locked, expired or after a reboot)", ["run `otp unlock` again"]);
-  }
+  if (!body) throw new AuthError("session-expired", "the session has ended (locked, expired or after a reboot)", ["run `otp unlock` again"]);
+  if (body.length !== 24 + PLAIN_BYTES + 16) throw invalid;
   const key = new Uint8Array(Buffer.from(keyText, "base64url"));
   const plain = open(key, body.subarray(0, 24), body.subarray(24), ad(name));
   wipe(key);

@@ -6,7 +6,7 @@ import { constants as C, promises as fs, closeSync, fstatSync, openSync, readFil
 import { randomBytes } from "../core/vault/crypto.js";
 import { basename, dirname, join } from "node:path";
 import { OtpError, VaultDamagedError } from "../core/errors.js";
-import { MAX_FILE_BYTES } from "../core/vault/format.js";
+import { MAX_FILE_BYTES, equalBytes } from "../core/vault/format.js";
 import { loadPackage } from "../core/load.js";
 import { lockPath, snapshotDir, snapshotPrefix } from "./paths.js";
 
@@ -15,6 +15,8 @@ export interface FileIdentity {
   ino: number;
   size: number;
   mtimeMs: number;
+  /** The bytes read: stat alone misses a same-size rewrite within one timestamp tick. */
+  bytes?: Uint8Array;
 }
 
 export interface ReadResult {
@@ -58,7 +60,7 @@ export async function readVaultFile(path: string): Promise<ReadResult> {
     if (st.size > MAX_FILE_BYTES) throw new VaultDamagedError("corrupted", "vault file is damaged (larger than 16 MiB)");
     const warnings = checkPermissions(path, st.mode);
     const bytes = new Uint8Array(readFileSync(fd));
-    return { bytes, identity: identityOf(st), warnings };
+    return { bytes, identity: { ...identityOf(st), bytes }, warnings };
   } catch (err) {
     if (err instanceof OtpError) throw err;
     throw ioError(`cannot read ${path}`, err);
@@ -122,7 +124,9 @@ export async function withLock<T>(vault: string, fn: (stillHeld: () => void) => 
  * new vault, which must not exist). Keeps a snapshot of the previous vault and refuses to
  * replace a vault that changed on disk since it was read. Returns warnings (pruning).
  */
-export async function writeVaultAtomic(path: string, bytes: Uint8Array, expect: FileIdentity | null, stillHeld: () => void = () => undefined): Promise<string[]> {
+export async function writeVaultAtomic(vaultPath: string, bytes: Uint8Array, expect: FileIdentity | null, stillHeld: () => void = () => undefined): Promise<string[]> {
+  // A symlinked vault (into a sync folder, say) stays a symlink: replace the file it points to.
+  const path = await fs.realpath(vaultPath).catch(() => vaultPath);
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${Buffer.from(randomBytes(6)).toString("hex")}.tmp`);
   try {
@@ -137,7 +141,7 @@ export async function writeVaultAtomic(path: string, bytes: Uint8Array, expect: 
       } catch (err) {
         throw new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", [`${(err as NodeJS.ErrnoException).code ?? ""}`.trim()].filter(Boolean));
       }
-      if (now.dev !== expect.dev || now.ino !== expect.ino || now.size !== expect.size || now.mtimeMs !== expect.mtimeMs)
+      if (now.dev !== expect.dev || now.ino !== expect.ino || now.size !== expect.size || now.mtimeMs !== expect.mtimeMs || (expect.bytes !== undefined && !equalBytes(await fs.readFile(path), expect.bytes)))
         throw new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", ["run the command again"]);
       stillHeld();
       await fs.rename(tmp, path).catch((err) => Promise.reject(ioError("cannot replace the vault", err)));
@@ -194,7 +198,13 @@ async function fsyncDir(dir: string): Promise<void> {
 /** Hard-links (or, across devices, copies) the current vault into snapshots/. Failing aborts the write. */
 async function keepSnapshot(path: string): Promise<void> {
   const dir = snapshotDir(path);
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, "$1Z");
+  // Names sort in write order even when the clock stands still or steps back: never older
+  // than the newest snapshot (writers are serialised by the lock).
+  let ms = Date.now();
+  const newest = (await listSnapshots(path))[0];
+  const m = newest && /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)(\d{3})Z\./.exec(basename(newest).slice(snapshotPrefix(path).length));
+  if (m) ms = Math.max(ms, Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) + 1);
+  const stamp = new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, "$1Z");
   const target = join(dir, `${snapshotPrefix(path)}${stamp}.${Buffer.from(randomBytes(3)).toString("hex")}.otp`);
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -205,7 +215,8 @@ async function keepSnapshot(path: string): Promise<void> {
 }
 
 /** The vault's snapshots, newest first. */
-export async function listSnapshots(path: string): Promise<string[]> {
+export async function listSnapshots(vaultPath: string): Promise<string[]> {
+  const path = await fs.realpath(vaultPath).catch(() => vaultPath);
   const dir = snapshotDir(path);
   const prefix = snapshotPrefix(path);
   const names = await fs.readdir(dir).catch(() => [] as string[]);

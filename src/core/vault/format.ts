@@ -131,6 +131,7 @@ export function serializeEnvelope(env: Envelope): Uint8Array {
   return textBytes(`${body.slice(0, -1)},"checksum":"${sum}"}\n`);
 }
 
+const VAULT_PREFIX = `{"format":"${FORMAT_NAME}",`;
 const damaged = (kind: string, why: string) => new VaultDamagedError(kind, why);
 const corrupted = (why: string) => damaged("corrupted", `vault file is damaged (${why})`);
 
@@ -157,7 +158,9 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
   } catch {
     text = "";
   }
-  if (!text.startsWith(`{"format":"${FORMAT_NAME}",`)) {
+  if (!text.startsWith(VAULT_PREFIX)) {
+    // A file that starts like a vault but is not UTF-8 further on is a damaged vault.
+    if (equalBytes(bytes.subarray(0, VAULT_PREFIX.length), textBytes(VAULT_PREFIX))) throw corrupted("not valid UTF-8");
     const other = guessOtherFormat(bytes, text);
     throw new VaultDamagedError("not-a-vault", "not an otp vault", other ? [`it looks like ${other}`] : []);
   }
@@ -215,9 +218,9 @@ function slotFromJson(s: unknown): Slot {
     exactKeys(k, ["name", "ops", "mem", "salt"]);
     const L = ARGON2_LIMITS;
     const ops = k.ops, mem = k.mem;
-    if (k.name !== "argon2id13" || !isUint(ops) || !isUint(mem) || ops < L.minOps || ops > L.maxOps || mem < L.minMem || mem > L.maxMem || mem % 1024 !== 0)
+    const salt = base64(k.salt, "salt");
+    if (k.name !== "argon2id13" || !isUint(ops) || !isUint(mem) || ops < L.minOps || ops > L.maxOps || mem < L.minMem || mem > L.maxMem || mem % 1024 !== 0 || salt.length !== SALT_BYTES)
       throw new VaultDamagedError("unsafe-kdf-params", "vault has unsupported or unsafe KDF parameters", ["the file may have been tampered with; restore a snapshot or backup"]);
-    const salt = sized(k.salt, SALT_BYTES, "salt");
     return { kind: "password", id, kdf: { name: "argon2id13", ops, mem, salt }, nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"), wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key") };
   }
   if (s.kind === "recovery") {

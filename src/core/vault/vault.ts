@@ -66,7 +66,13 @@ export function openData(env: Envelope, masterKey: Uint8Array): VaultData {
   if (!padded) throw new VaultDamagedError("corrupted", "vault data does not decrypt with this key (damaged, or the session belongs to another copy)");
   const plain = unpad(padded);
   if (!plain) throw new VaultDamagedError("invalid-content", "vault content invalid");
-  return parseData(new TextDecoder().decode(plain));
+  let json: string;
+  try {
+    json = new TextDecoder("utf-8", { fatal: true }).decode(plain);
+  } catch {
+    throw new VaultDamagedError("invalid-content", "vault content invalid");
+  }
+  return parseData(json);
 }
 
 /** A copy of env with `data` re-encrypted under a fresh nonce. */

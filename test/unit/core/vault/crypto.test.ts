@@ -29,7 +29,7 @@ const sodiumOpen = (key: Uint8Array, nonce: Uint8Array, c: Uint8Array, ad: Uint8
 /** Plaintexts of many lengths: short ones around the 64-byte ChaCha block, and long ones. */
 const anyLength = fc.oneof(
   fc.uint8Array({ maxLength: 200 }),
-  fc.uint8Array({ minLength: 1000, maxLength: 5000 }),
+  fc.uint8Array({ minLength: 1000, maxLength: 3000 }),
   fc.constantFrom(0, 1, 15, 16, 17, 63, 64, 65, 127, 128, 129, 1023, 1024, 1025).map((n) => new Uint8Array(n).fill(0xa5)),
 );
 /** Byte arrays that sit at an odd offset inside a bigger buffer, as subarrays do. */
@@ -65,7 +65,7 @@ describe("XChaCha20-Poly1305 equals libsodium's crypto_aead_xchacha20poly1305_ie
         expect(hex(ours)).toBe(hex(sodiumSeal(key, nonce, m, ad)));
         expect(sodiumOpen(key, nonce, ours, ad)).toEqual(m);
       }),
-      { seed: SEED, numRuns: 300 },
+      { seed: SEED, numRuns: 150 },
     );
   });
 
@@ -77,7 +77,7 @@ describe("XChaCha20-Poly1305 equals libsodium's crypto_aead_xchacha20poly1305_ie
         expect(back).not.toBeNull();
         expect(hex(back!)).toBe(hex(m));
       }),
-      { seed: SEED + 1, numRuns: 300 },
+      { seed: SEED + 1, numRuns: 150 },
     );
   });
 
@@ -178,8 +178,8 @@ describe("pad/unpad equal sodium_pad/sodium_unpad with 1024-byte blocks", () => 
     .record({
       blocks: fc.integer({ min: 1, max: 3 }),
       content: fc.integer({ min: 0, max: 3100 }),
-      marker: fc.constantFrom(0x80, 0x80, 0x00, 0x81, 0x7f, 0x01),
-      damageAt: fc.option(fc.nat(), { nil: undefined }),
+      marker: fc.constantFrom(0x80, 0x80, 0x80, 0x80, 0x00, 0x81, 0x7f, 0x01),
+      damageAt: fc.oneof(fc.constant(undefined), fc.nat()),
       damageWith: fc.integer({ min: 0, max: 255 }),
     })
     .map(({ blocks, content, marker, damageAt, damageWith }) => {
@@ -192,8 +192,9 @@ describe("pad/unpad equal sodium_pad/sodium_unpad with 1024-byte blocks", () => 
     });
 
   it("unpad accepts and refuses exactly what sodium.unpad does (whole blocks)", () => {
+    const seen = { accepted: 0, refused: 0 };
     fc.assert(
-      fc.property(fc.oneof(paddedish, fc.uint8Array({ minLength: 1024, maxLength: 1024 })), (p) => {
+      fc.property(fc.oneof({ arbitrary: paddedish, weight: 3 }, { arbitrary: fc.uint8Array({ minLength: 1024, maxLength: 1024 }), weight: 1 }), (p) => {
         let theirs: Uint8Array | null;
         try {
           theirs = sodium.unpad(p, 1024);
@@ -202,9 +203,12 @@ describe("pad/unpad equal sodium_pad/sodium_unpad with 1024-byte blocks", () => 
         }
         const ours = unpad(p, 1024);
         expect(ours === null ? null : hex(ours)).toBe(theirs === null ? null : hex(theirs));
+        seen[ours === null ? "refused" : "accepted"]++;
       }),
       { seed: SEED + 4, numRuns: 1000 },
     );
+    expect(seen.accepted).toBeGreaterThan(100);
+    expect(seen.refused).toBeGreaterThan(100);
   });
 
   it("unpad refuses empty input, all zeros, and lengths that are not whole blocks", () => {

@@ -128,7 +128,7 @@ describe("canonical form", () => {
         expect(envelope.ext).toEqual(e.ext);
         expect(envelope.slots).toEqual(e.slots);
       }),
-      { seed: SEED, numRuns: 300 },
+      { seed: SEED, numRuns: 150 },
     );
   });
 
@@ -156,7 +156,7 @@ describe("canonical form", () => {
         parsed++;
         expect(hex(serializeEnvelope(env))).toBe(hex(bytes));
       }),
-      { seed: SEED + 1, numRuns: 1500 },
+      { seed: SEED + 1, numRuns: 600 },
     );
     expect(parsed).toBeGreaterThan(0);
   });
@@ -240,7 +240,7 @@ describe("sizes, trailing data and other files", () => {
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.uint8Array({ maxLength: 200 }).map((b) => new Uint8Array([...enc('{"format":"otpvault",'), ...b]))), (b) => {
         expect(["not-a-vault", "corrupted"]).toContain(damagedKind(b));
       }),
-      { seed: SEED + 2, numRuns: 2000 },
+      { seed: SEED + 2, numRuns: 1000 },
     );
   });
 });
