@@ -2,7 +2,7 @@
 // built CLI. Every failure also keeps the §8 invariants (see expectFailure): stdout empty,
 // stderr starting `otp: error:`, no stack trace, no secret. Exit 4's session cases live in
 // session.test.ts, exit 5's damage sweep in damage.test.ts.
-import { mkdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hotp, otpHome, totp } from "../helpers/otp-home.js";
@@ -56,6 +56,24 @@ describe("exit 1: failed", () => {
     expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
     expect(statSync(lock).isDirectory(), "our lock is still there").toBe(true);
   }, 40_000);
+});
+
+describe("exit 1: unsafe permissions", () => {
+  it("a vault others can write is refused (exit 1); one others can read works with a warning", async () => {
+    await using h = await otpHome(entries());
+    chmodSync(h.vault, 0o666);
+    const sum = sha256(h.vault);
+    expectFailure(otp(h, ["code", "github"]), 1, "permissions too open", SECRETS);
+    expectFailure(otp(h, ["add", "x", "--stdin"], { input: newSecret() }), 1, "permissions too open", SECRETS);
+    expect(sha256(h.vault)).toBe(sum);
+    chmodSync(h.vault, 0o644);
+    const r = otp(h, ["code", "github"]);
+    expect(expectOk(r)).toMatch(/^\d{6}\n$/);
+    expect(r.stderr).toMatch(/warning: permissions too open/);
+    chmodSync(h.vault, 0o600);
+    chmodSync(dirname(h.vault), 0o777);
+    expectFailure(otp(h, ["list"]), 1, "permissions too open", SECRETS);
+  });
 });
 
 describe("exit 2: usage or invalid input", () => {
@@ -218,23 +236,30 @@ describe("exit 5: damaged vault", () => {
   });
 });
 
-describe("exit 130: interrupted", () => {
-  it("SIGINT while otp waits for a held lock: exit 130, `otp: interrupted`, nothing written, the lock left to its holder", async () => {
-    await using h = await otpHome(entries());
-    const lock = `${h.vault}.lock`;
-    mkdirSync(lock);
-    const sum = sha256(h.vault);
-    const { child, done } = spawnOtp(h, ["add", "late", "--stdin"], { input: newSecret() });
-    await sleep(1_500); // past start-up and the (cheap) KDF: now in the lock's retry loop
-    expect(child.exitCode, "still waiting for the lock").toBeNull();
-    const t0 = Date.now();
-    child.kill("SIGINT");
-    const r = await done;
-    expect(Date.now() - t0, "exits promptly").toBeLessThan(3_000);
-    expectFailure(r, 130, "interrupted", SECRETS);
-    expect(r.stderr.trim()).toBe("otp: interrupted");
-    expect(sha256(h.vault)).toBe(sum);
-    expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
-    expect(statSync(lock).isDirectory(), "our lock is still there").toBe(true);
-  });
+describe("exit 130: interrupted (and 143 for SIGTERM)", () => {
+  for (const [sig, exit] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    it(`${sig} while otp waits for a held lock: exit ${exit}, \`otp: interrupted\`, nothing written, the lock left to its holder`, async () => {
+      await using h = await otpHome(entries());
+      const lock = `${h.vault}.lock`;
+      mkdirSync(lock);
+      const sum = sha256(h.vault);
+      // An 80-bit secret makes `add` warn once its signal handlers are in place, before the lock.
+      const short = newSecret(10);
+      const { child, done, stderrSoFar } = spawnOtp(h, ["add", "late", "--stdin"], { input: short });
+      const until = Date.now() + 10_000;
+      while (!stderrSoFar().includes("80 bits") && Date.now() < until) await sleep(20);
+      expect(stderrSoFar()).toContain("80 bits");
+      await sleep(1_000); // past the (cheap) KDF: now in the lock's retry loop
+      expect(child.exitCode, "still waiting for the lock").toBeNull();
+      const t0 = Date.now();
+      child.kill(sig);
+      const r = await done;
+      expect(Date.now() - t0, "exits promptly").toBeLessThan(3_000);
+      expectFailure(r, exit, "interrupted", [...SECRETS, short], { warningsFirst: true });
+      expect(r.stderr.trimEnd().split("\n").at(-1)).toBe("otp: interrupted");
+      expect(sha256(h.vault)).toBe(sum);
+      expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
+      expect(statSync(lock).isDirectory(), "our lock is still there").toBe(true);
+    });
+  }
 });

@@ -59,7 +59,7 @@ export function otpNullStdin(h: OtpHome, args: string[], o: RunOpts = {}): RunRe
 }
 
 /** Starts `otp ARGS` as a child the test can signal; `done` resolves when it has exited. */
-export function spawnOtp(h: OtpHome, args: string[], o: RunOpts = {}): { child: ChildProcess; done: Promise<RunResult> } {
+export function spawnOtp(h: OtpHome, args: string[], o: RunOpts = {}): { child: ChildProcess; done: Promise<RunResult>; stderrSoFar: () => string } {
   waitForBuild();
   const child = spawn(process.execPath, [OTP_BIN, ...args], { env: h.env(o.env, { password: o.password }), stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
@@ -69,7 +69,7 @@ export function spawnOtp(h: OtpHome, args: string[], o: RunOpts = {}): { child: 
   const done = new Promise<RunResult>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
   child.stdin!.on("error", () => undefined);
   child.stdin!.end(o.input ?? "");
-  return { child, done };
+  return { child, done, stderrSoFar: () => stderr };
 }
 
 const show = (r: RunResult) => `exit ${r.code} (signal ${r.signal})\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
@@ -82,14 +82,16 @@ export function expectOk(r: RunResult): string {
 
 /**
  * The invariants of every failure: the exit code, stdout empty, stderr's first line
- * `otp: error: …` (or `otp: interrupted`) holding `phrase`, no stack trace, and none of
+ * `otp: error: …` (or `otp: interrupted`), `phrase` in stderr, no stack trace, and none of
  * `secrets` anywhere in the output.
  */
-export function expectFailure(r: RunResult, exit: number, phrase: string | RegExp, secrets: string[] = []): void {
+export function expectFailure(r: RunResult, exit: number, phrase: string | RegExp, secrets: string[] = [], o: { warningsFirst?: boolean } = {}): void {
   expect(r.code, show(r)).toBe(exit);
   expect(r.stdout, "stdout must be empty on failure").toBe("");
-  const first = r.stderr.split("\n")[0] ?? "";
-  if (exit === 130) expect(first).toBe("otp: interrupted");
+  const lines = r.stderr.split("\n");
+  // With warningsFirst, `otp: warning:` lines may come before the error line.
+  const first = (o.warningsFirst ? lines.find((l) => !l.startsWith("otp: warning: ")) : lines[0]) ?? "";
+  if (exit === 130 || exit === 143) expect(first).toBe("otp: interrupted");
   else expect(first, show(r)).toMatch(/^otp: error: /);
   if (typeof phrase === "string") expect(r.stderr.toLowerCase(), show(r)).toContain(phrase.toLowerCase());
   else expect(r.stderr, show(r)).toMatch(phrase);
@@ -190,13 +192,6 @@ export function totpWindow(before: number, after: number, f: (ms: number) => str
   return [...new Set([f(before), f(after)])];
 }
 
-/** Runs fn, returning its result and the wall-clock window around it. */
-export function timed<T>(fn: () => T): { value: T; before: number; after: number } {
-  const before = Date.now();
-  const value = fn();
-  return { value, before, after: Date.now() };
-}
-
 // ---- files ----
 
 export function sha256(path: string): string {
@@ -207,7 +202,7 @@ export function modeOf(path: string): number {
   return statSync(path).mode & 0o777;
 }
 
-/** Every file below dir (recursive), relative names. */
+/** Every file below dir (recursive), as full paths. */
 export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
