@@ -1,6 +1,6 @@
 // Entry point: argv → program → run. The only place that reads process.argv or sets the
 // exit code; every error ends here as one "otp: error: …" line and its exit code.
-import { CommanderError } from "commander";
+import { CommanderError, type Command } from "commander";
 import { OtpError } from "../core/errors.js";
 import { buildProgram } from "./program.js";
 import { EXIT, exitCodeFor, printError } from "./output.js";
@@ -16,15 +16,18 @@ async function main(argv: string[]): Promise<number> {
     process.exit(sig === "SIGTERM" ? EXIT.terminated : EXIT.interrupted);
   });
   const program = buildProgram(version);
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => writeStdout(s),
-    writeErr: (s) => process.stderr.write(s),
-    outputError: (s, write) => write(`otp: ${s.trim()}\n`),
-  });
+  // Commands copy these settings when they are created, inside buildProgram: set them on
+  // every command, or a command's own usage errors exit 1 without the `otp: ` prefix.
+  const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+  for (const c of everyCommand(program))
+    c.exitOverride().configureOutput({
+      writeOut: (s) => writeStdout(s),
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`otp: ${s.trim()}\n`),
+    });
   if (argv.length === 0) {
     // TODO(#5): on a terminal this opens the live view.
-    writeStdout(program.helpInformation());
+    program.outputHelp();
     return EXIT.ok;
   }
   try {

@@ -106,9 +106,12 @@ function readOnlyError(): VaultDamagedError {
 export function refuseSecretInArgv(value: string | undefined, what: string): void {
   if (value === undefined) return;
   const packed = value.replace(/[\s-]/g, "");
-  // Upper case base32 of 16+ characters with a digit: a random seed has one ~96% of the time,
-  // a name like GITHUBENTERPRISE has none.
-  if (/^otpauth(-migration)?:/i.test(value) || (/^[A-Z2-7]{16,}=*$/.test(packed) && /[2-7]/.test(packed)))
+  // Base32 of 16+ characters with a digit 2–7 (a random seed has one ~96% of the time), or in
+  // groups of four as Google's "can't scan it?" key shows it, in either case. Long all-letter
+  // names like GITHUBENTERPRISE or "personal email account" still pass.
+  const grouped = /^[a-z2-7]{4}(?:[\s-]+[a-z2-7]{4})+(?:[\s-]+[a-z2-7]{1,4})?=*$/i.test(value.trim());
+  const seedLike = /^[A-Za-z2-7]{16,}=*$/.test(packed) && (/[2-7]/.test(packed) || grouped);
+  if (/^otpauth(-migration)?:/i.test(value) || seedLike)
     throw new InputError("secret-on-command-line", `${what} looks like a secret or an otpauth URI`, [
       "it is now in your shell history; give secrets with --stdin or at the prompt (`otp add --help`)",
     ]);

@@ -19,16 +19,19 @@ export interface ImportOptions {
 
 export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promise<void> {
   const found: ParsedLine[] = [];
+  const reports: string[] = [];
   let bad = 0;
   for (const file of files) {
     const { entries, problems } = parseUriList(await readInput(ctx, file));
     const where = file === "-" ? "standard input" : file;
-    for (const p of problems) ctx.warn(`${escapeForTerminal(where)}, line ${p.line}: ${p.reason}`);
-    for (const e of entries) for (const w of e.warnings) ctx.warn(`${escapeForTerminal(where)}, line ${e.line}: ${w}`);
+    for (const p of problems) reports.push(`${escapeForTerminal(where)}, line ${p.line}: ${p.reason}`);
+    for (const e of entries) for (const w of e.warnings) reports.push(`${escapeForTerminal(where)}, line ${e.line}: ${w}`);
     bad += problems.length;
     found.push(...entries);
   }
-  if (found.length === 0) throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad line${bad === 1 ? "" : "s"}` : ""}`, ["expected otpauth:// URIs, one per line"]);
+  // The error line comes first on stderr; the line reports follow it as hints.
+  if (found.length === 0) throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad line${bad === 1 ? "" : "s"}` : ""}`, [...reports, "expected otpauth:// URIs, one per line"]);
+  for (const r of reports) ctx.warn(r);
 
   const vault = await openVault(ctx);
   const plan = (data: VaultData) => {

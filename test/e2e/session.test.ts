@@ -1,0 +1,110 @@
+// `otp unlock` / `otp lock` (DESIGN.md; TESTPLAN §7.6b and §8 L): one `export OTP_SESSION=…`
+// line, later commands without a password, private session files that hold nothing in the
+// clear, and exit 4 once the session is locked, expired or forged.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseEnvelope } from "../../src/core/vault/format.js";
+import { unlockWithPassword } from "../../src/core/vault/vault.js";
+import { TEST_PASSWORD, hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { expectFailure, expectNoSecret, expectOk, hotpRef, modeOf, names, newSecret, otp, otpNullStdin, sleep, totpRef, totpWindow } from "../helpers/e2e-util.js";
+
+/** Runs `otp unlock ARGS`, checks its stdout is the one export line, returns the value. */
+function unlock(h: OtpHome, args: string[] = []): string {
+  const r = otp(h, ["unlock", ...args]);
+  const out = expectOk(r);
+  expect(out).toMatch(/^export OTP_SESSION=\S+\n$/);
+  expect(out.split("\n")).toHaveLength(2);
+  const value = out.slice("export OTP_SESSION=".length).trim();
+  expect(r.stderr).not.toContain(value);
+  return value;
+}
+
+const sessionDir = (h: OtpHome) => join(h.home, "run", "otp");
+const sessionFiles = (h: OtpHome) => readdirSync(sessionDir(h)).filter((f) => f.endsWith(".session"));
+/** Runs with the session only: no OTP_PASSWORD, stdin on /dev/null (no prompt possible). */
+const withSession = (h: OtpHome, value: string, args: string[]) => otpNullStdin(h, args, { password: false, env: { OTP_SESSION: value } });
+
+describe("otp unlock", () => {
+  it("prints one export line; with OTP_SESSION and no password `code`, `list` and `add` work", async () => {
+    const [s, sh] = [newSecret(), newSecret()];
+    await using h = await otpHome([totp("github", s), hotp("bank", sh, 9)]);
+    const value = unlock(h, ["--for", "5m"]);
+    const before = Date.now();
+    const out = expectOk(withSession(h, value, ["code", "github"]));
+    expect(totpWindow(before, Date.now(), (t) => totpRef(s, t)).map((c) => c + "\n")).toContain(out);
+    expect(expectOk(withSession(h, value, ["code", "bank"]))).toBe(hotpRef(sh, 9) + "\n");
+    const added = newSecret();
+    const r = otp(h, ["add", "new", "--stdin"], { password: false, env: { OTP_SESSION: value }, input: added });
+    expectOk(r);
+    expect(names(expectOk(withSession(h, value, ["list"])))).toEqual(["github", "bank", "new"]);
+    // The same without a session fails: the password really was not needed.
+    expectFailure(otpNullStdin(h, ["list"], { password: false }), 4, "no password given");
+  });
+
+  it("session files: 0600 in a 0700 folder under $XDG_RUNTIME_DIR/otp, holding neither the secret nor the master key", async () => {
+    const s = newSecret();
+    await using h = await otpHome([totp("github", s)]);
+    const value = unlock(h);
+    unlock(h, ["--for", "1h"]);
+    expect(modeOf(sessionDir(h))).toBe(0o700);
+    const files = sessionFiles(h);
+    expect(files).toHaveLength(2);
+    const { envelope } = parseEnvelope(readFileSync(h.vault));
+    const master = Buffer.from(await unlockWithPassword(envelope, TEST_PASSWORD));
+    const key = Buffer.from(value.split(".")[1]!, "base64url");
+    expect(key.length).toBe(32);
+    for (const f of files) {
+      const path = join(sessionDir(h), f);
+      expect(modeOf(path), f).toBe(0o600);
+      const bytes = readFileSync(path);
+      for (const needle of [master, key]) {
+        expect(bytes.indexOf(needle), `${f}: raw key`).toBe(-1);
+        const text = bytes.toString("latin1");
+        expect(text.toLowerCase()).not.toContain(needle.toString("hex"));
+        expect(text).not.toContain(needle.toString("base64").slice(0, 40));
+        expect(text).not.toContain(needle.toString("base64url").slice(0, 40));
+      }
+      expectNoSecret(bytes.toString("latin1"), s);
+      expect(bytes.toString("latin1")).not.toContain(TEST_PASSWORD);
+    }
+  });
+
+  it("`otp lock` ends every session: exit 4, session files gone", async () => {
+    const s = newSecret();
+    await using h = await otpHome([totp("github", s)]);
+    const v1 = unlock(h);
+    const v2 = unlock(h);
+    expectOk(withSession(h, v1, ["code", "github"]));
+    const r = otp(h, ["lock"], { password: false });
+    expect(expectOk(r)).toBe("");
+    expect(r.stderr).toMatch(/ended 2 sessions/);
+    expect(sessionFiles(h)).toEqual([]);
+    for (const v of [v1, v2]) expectFailure(withSession(h, v, ["code", "github"]), 4, "session has ended", [s]);
+  });
+
+  it("an expired session (`--for 1s`): exit 4 `expired`, its file removed", async () => {
+    const s = newSecret();
+    await using h = await otpHome([totp("github", s)]);
+    const value = unlock(h, ["--for", "1s"]);
+    await sleep(1_300);
+    expectFailure(withSession(h, value, ["code", "github"]), 4, "expired", [s]);
+    expect(sessionFiles(h)).toEqual([]);
+  });
+
+  it("a forged or mangled OTP_SESSION: exit 4 `not a valid session`", async () => {
+    const s = newSecret();
+    await using h = await otpHome([totp("github", s)]);
+    const value = unlock(h);
+    const [name, key] = value.split(".") as [string, string];
+    const flipped = key.slice(0, 10) + (key[10] === "A" ? "B" : "A") + key.slice(11);
+    expectFailure(withSession(h, `${name}.${flipped}`, ["code", "github"]), 4, "not a valid session", [s]);
+    expectFailure(withSession(h, "garbage", ["code", "github"]), 4, "not a valid session", [s]);
+    // A session of another vault.
+    await using other = await otpHome([totp("x", newSecret())]);
+    const foreign = unlock(other);
+    expectFailure(withSession(h, foreign, ["code", "github"]), 4, "not a valid session", [s]);
+    // The real one still works.
+    expectOk(withSession(h, value, ["code", "github"]));
+  });
+});
