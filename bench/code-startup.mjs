@@ -4,6 +4,7 @@
 // has it and unset as most users have it. Runs are interleaved so drift hits all alike.
 // Prints medians (and the ratio to `node -e 0`). Output is piped, as in `$(otp code x)`.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,27 +26,24 @@ function otp(home, args, extra = {}, input) {
   return r.stdout;
 }
 
-function secret(i) {
+/** A random 160-bit base32 seed (distinct: an import would skip duplicates). */
+function secret() {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let s = "";
-  let x = (i + 1) * 2654435761;
-  for (let k = 0; k < 32; k++) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    s += alphabet[x % 32];
-  }
-  return s;
+  return Array.from(randomBytes(32), (b) => alphabet[b % 32]).join("");
 }
 
 function makeVault(entries) {
   const home = mkdtempSync(join(tmpdir(), "otp-bench-"));
   otp(home, ["init"], { OTP_PASSWORD: PASSWORD });
   const lines = [];
-  for (let i = 0; i < entries; i++) lines.push(`otpauth://totp/Issuer${i}:user${i}%40example.com?secret=${secret(i)}&issuer=Issuer${i}`);
-  lines[0] = `otpauth://totp/GitHub:me?secret=${secret(0)}&issuer=GitHub`;
+  for (let i = 0; i < entries; i++) lines.push(`otpauth://totp/Issuer${i}:user${i}%40example.com?secret=${secret()}&issuer=Issuer${i}`);
+  lines[0] = `otpauth://totp/GitHub:me?secret=${secret()}&issuer=GitHub`;
   const file = join(home, "seeds.txt");
   writeFileSync(file, lines.join("\n") + "\n");
   otp(home, ["import", file], { OTP_PASSWORD: PASSWORD });
   rmSync(file);
+  const count = otp(home, ["list"], { OTP_PASSWORD: PASSWORD }).trim().split("\n").length;
+  if (count !== entries) throw new Error(`bench: the vault holds ${count} entries, not ${entries}`);
   const session = otp(home, ["unlock", "--for", "1h"], { OTP_PASSWORD: PASSWORD }).trim().replace(/^export OTP_SESSION=/, "");
   return { home, session };
 }
