@@ -36,27 +36,23 @@ function isSubsequence(needle: string, hay: string): boolean {
 export function matchEntries<T extends Matchable>(entries: T[], query: string): T[] {
   const q = fold(query.trim());
   if (q === "") return [...entries];
-  const keyed = entries.map((e) => ({
-    e,
-    name: fold(e.name),
-    issuer: fold(e.issuer),
-    full: fold(`${e.issuer}:${e.account}`),
-  }));
-
-  const byName = keyed.filter((k) => k.name === q);
+  // Keys are folded rule by rule: an exact name (the common case) never folds the rest.
+  const names = entries.map((e) => fold(e.name));
+  const byName = entries.filter((_, i) => names[i] === q);
   if (byName.length > 1) {
-    const caseExact = byName.filter((k) => k.e.name.normalize("NFC") === query.trim().normalize("NFC"));
-    if (caseExact.length === 1) return [caseExact[0]!.e];
+    const caseExact = byName.filter((e) => e.name.normalize("NFC") === query.trim().normalize("NFC"));
+    if (caseExact.length === 1) return [caseExact[0]!];
   }
-  if (byName.length > 0) return byName.map((k) => k.e);
+  if (byName.length > 0) return byName;
 
-  const byIssuer = keyed.filter((k) => k.issuer === q);
-  if (byIssuer.length === 1) return [byIssuer[0]!.e];
+  const byIssuer = entries.filter((e) => fold(e.issuer) === q);
+  if (byIssuer.length === 1) return [byIssuer[0]!];
 
-  const bySubstring = keyed.filter((k) => k.full.includes(q) || k.name.includes(q));
-  if (bySubstring.length > 0) return bySubstring.map((k) => k.e);
+  const fulls = entries.map((e) => fold(`${e.issuer}:${e.account}`));
+  const bySubstring = entries.filter((_, i) => fulls[i]!.includes(q) || names[i]!.includes(q));
+  if (bySubstring.length > 0) return bySubstring;
 
-  return keyed.filter((k) => isSubsequence(q, k.name) || isSubsequence(q, k.full)).map((k) => k.e);
+  return entries.filter((_, i) => isSubsequence(q, names[i]!) || isSubsequence(q, fulls[i]!));
 }
 
 /**

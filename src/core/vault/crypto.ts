@@ -30,13 +30,24 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * A plain Uint8Array view of a Buffer, without copying. Core code returns these, never Buffers:
+ * Buffer#slice makes a view where Uint8Array#slice copies, so `key = plain.slice(…); wipe(plain)`
+ * would wipe the key too.
+ */
+export function asBytes(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export function textBytes(s: string): Uint8Array {
   return utf8.encode(s);
 }
 
-/** Unkeyed BLAKE2b-512 (libsodium's crypto_generichash with 64 bytes out). */
-export function blake2b512(msg: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("blake2b512").update(msg).digest());
+/** Unkeyed BLAKE2b-512 of the parts, concatenated (libsodium's crypto_generichash, 64 bytes out). */
+export function blake2b512(...parts: Uint8Array[]): Uint8Array {
+  const h = createHash("blake2b512");
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
 }
 
 /** A 32-byte subkey of the master key for one purpose: HKDF-SHA256, info "otpvault/v1/<purpose>". */
@@ -86,7 +97,9 @@ export function open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array,
     const d = createDecipheriv("chacha20-poly1305", subkey, nonce12, { authTagLength: TAG_BYTES });
     d.setAAD(ad, { plaintextLength: body.length });
     d.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES));
-    return concatBytes(d.update(body), d.final());
+    const out = d.update(body);
+    const rest = d.final(); // throws when the tag does not match
+    return rest.length === 0 ? asBytes(out) : concatBytes(out, rest);
   } catch {
     return null;
   } finally {
