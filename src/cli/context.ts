@@ -26,8 +26,10 @@ export interface Ctx {
   info(msg: string): void;
   warn(msg: string): void;
   hint(msg: string): void;
-  /** all of standard input, once */
+  /** all of standard input, once, as UTF-8 text */
   readStdin(): Promise<string>;
+  /** all of standard input, once, as bytes (images, binary exports) */
+  readStdinBytes(): Promise<Uint8Array>;
 }
 
 export function createCtx(g: GlobalOptions): Ctx {
@@ -36,6 +38,13 @@ export function createCtx(g: GlobalOptions): Ctx {
   const tty: (boolean | undefined)[] = [];
   let color: boolean | undefined;
   const err = (s: string) => process.stderr.write(s);
+  const readAll = async (): Promise<Uint8Array> => {
+    if (stdinRead) return new Uint8Array(0);
+    stdinRead = true;
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return new Uint8Array(Buffer.concat(chunks));
+  };
   return {
     env,
     vaultPath: vaultPath(g.vault, env),
@@ -59,12 +68,7 @@ export function createCtx(g: GlobalOptions): Ctx {
     info: (msg) => err(`otp: ${msg}\n`),
     warn: (msg) => err(`otp: warning: ${msg}\n`),
     hint: (msg) => err(`otp: hint: ${msg}\n`),
-    readStdin: async () => {
-      if (stdinRead) return "";
-      stdinRead = true;
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
-    },
+    readStdin: async () => Buffer.from(await readAll()).toString("utf8"),
+    readStdinBytes: () => readAll(),
   };
 }

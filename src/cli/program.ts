@@ -111,9 +111,10 @@ export function buildProgram(version: string): Command {
     .option("--force", "overwrite FILE, or print to a terminal")
     .addHelpText("after", examples(["otp export --format uri --plain --output seeds.txt", "otp export --plain | qrencode …"])), () => import("./commands/export.js"));
 
-  action(program.command("import").argument("<files...>", "files to import; - is standard input").description("import entries from a list of otpauth:// URIs")
-    .addOption(new Option("--format <format>", "input format").choices(["auto", "uri"]).default("auto"))
+  action(program.command("import").argument("<files...>", "files to import; - is standard input").description("import entries from other apps' exports (recognised by their content)")
+    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri"]).default("auto"))
     .option("--dry-run", "show what would be added; change nothing")
+    .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
     .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt"])), () => import("./commands/import.js"));
 
   return program;

@@ -93,7 +93,7 @@ describe("otp import", () => {
     writeFileSync(file, "hello\notpauth://totp/x?issuer=x\n# only a comment\n");
     const sum = sha256(h.vault);
     const r = otp(h, ["import", file]);
-    expectFailure(r, 2, "nothing to import: 2 bad lines", [], { warningsFirst: true });
+    expectFailure(r, 2, "nothing to import: 2 bad entries", [], { warningsFirst: true });
     expect(r.stderr).toMatch(/line 1: not an otpauth/);
     expect(r.stderr).toMatch(/line 2: .*no secret/);
     expect(sha256(h.vault)).toBe(sum);

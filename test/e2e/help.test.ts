@@ -60,3 +60,15 @@ describe("help and version", () => {
     for (const c of COMMANDS) expect(out).toMatch(new RegExp(`^  ${c}\\b`, "m"));
   });
 });
+
+describe("the package", () => {
+  it("package.json's bin is the launcher, and it runs (npm link and npx use it)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { join } = await import("node:path");
+    const { ROOT } = await import("../helpers/otp-home.js");
+    const pkg = JSON.parse((await import("node:fs")).readFileSync(join(ROOT, "package.json"), "utf8"));
+    const r = spawnSync(process.execPath, [join(ROOT, pkg.bin.otp), "--version"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(VERSION);
+  });
+});

@@ -1,36 +1,43 @@
-// `otp import FILE…` (- is standard input): every otpauth:// URI of the files in one vault
-// write. Duplicates (by secret, in the vault or earlier in the input) are skipped and
-// counted; bad lines are reported by number and the good ones still land. Nothing at all to
-// import is exit 2.
+// `otp import FILE…` (- is standard input): every entry of the files in one vault write.
+// Each file's format is named by --format or recognised (core/codecs). Duplicates (by secret,
+// in the vault or earlier in the input) are skipped and counted; bad entries are reported
+// with where they are and the good ones still land. Nothing at all to import is exit 2; a file
+// that cannot be read at all stops the import before anything is written.
 import { readFile, stat } from "node:fs/promises";
-import { InputError } from "../../core/errors.js";
+import { AuthError, InputError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
-import { parseUriList, type ParsedLine } from "../../core/codecs/uri-list.js";
+import { pickCodec } from "../../core/codecs/index.js";
+import type { CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
 import { addEntry, findBySecret, type VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES } from "../../core/vault/format.js";
 import type { Ctx } from "../context.js";
-import { openVault, updateVault } from "../vault.js";
+import { openVault, readPasswordFile, updateVault } from "../vault.js";
 
 export interface ImportOptions {
-  format: "auto" | "uri";
+  format: string;
   dryRun?: boolean;
+  importPasswordFile?: string;
 }
 
 export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promise<void> {
-  const found: ParsedLine[] = [];
+  const found: ImportedEntry[] = [];
   const reports: string[] = [];
   let bad = 0;
+  const helpers = passwordHelpers(ctx, opts);
   for (const file of files) {
-    const { entries, problems } = parseUriList(await readInput(ctx, file));
-    const where = file === "-" ? "standard input" : file;
-    for (const p of problems) reports.push(`${escapeForTerminal(where)}, line ${p.line}: ${p.reason}`);
-    for (const e of entries) for (const w of e.warnings) reports.push(`${escapeForTerminal(where)}, line ${e.line}: ${w}`);
-    bad += problems.length;
-    found.push(...entries);
+    const where = escapeForTerminal(file === "-" ? "standard input" : file);
+    const src = { name: where, bytes: await readInput(ctx, file) };
+    const decoded = await pickCodec(src, opts.format).decode(src, helpers);
+    for (const n of decoded.notes) reports.push(`${where}: ${n}`);
+    for (const p of decoded.problems) reports.push(`${where}, ${p.where}: ${p.reason}`);
+    for (const e of decoded.entries) for (const w of e.warnings) reports.push(`${where}, ${e.where}: ${w}`);
+    bad += decoded.problems.length;
+    found.push(...decoded.entries);
   }
-  // The error line comes first on stderr; the line reports follow it as hints.
-  if (found.length === 0) throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad line${bad === 1 ? "" : "s"}` : ""}`, [...reports, "expected otpauth:// URIs, one per line"]);
+  // The error line comes first on stderr; the reports follow it as hints.
+  if (found.length === 0)
+    throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [...reports, "`otp import --help` lists the formats otp reads"]);
   for (const r of reports) ctx.warn(r);
 
   const vault = await openVault(ctx);
@@ -55,15 +62,30 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   ctx.info(`${opts.dryRun ? "would add" : "added"} ${added.length}, skipped ${skipped} already in the vault, refused ${bad}`);
 }
 
-const added0 = (r: { added: string[]; skipped: number }) => r;
+/** Passwords of encrypted exports: --import-password-file, else a hidden prompt, else exit 4. */
+function passwordHelpers(ctx: Ctx, opts: ImportOptions): CodecHelpers {
+  return {
+    async password(what, retry) {
+      if (opts.importPasswordFile) {
+        if (retry) throw new AuthError("wrong-password", `wrong password for ${what}`, ["check --import-password-file"]);
+        return readPasswordFile(ctx, opts.importPasswordFile);
+      }
+      if (!ctx.stdinIsTTY)
+        throw new AuthError("no-password-source", `${what} is encrypted and there is no terminal to ask for its password`, ["pass --import-password-file FILE"]);
+      if (retry) ctx.warn("wrong password, try again");
+      const { askSecret } = await import("../../io/prompts.js");
+      return askSecret(`Password of ${what}:`);
+    },
+  };
+}
 
-async function readInput(ctx: Ctx, file: string): Promise<string> {
-  if (file === "-") return ctx.readStdin();
+async function readInput(ctx: Ctx, file: string): Promise<Uint8Array> {
+  if (file === "-") return ctx.readStdinBytes();
   try {
     const st = await stat(file);
     if (!st.isFile()) throw new InputError("invalid-file", `${file} is not a regular file`);
     if (st.size > MAX_FILE_BYTES) throw new InputError("invalid-file", `${file} is larger than 16 MiB`);
-    return await readFile(file, "utf8");
+    return new Uint8Array(await readFile(file));
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError("invalid-file", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);

@@ -1,0 +1,36 @@
+// The registry of import formats, in the order `--format auto` tries them: the first codec
+// whose sniff() accepts the input decodes it. Keep strict sniffers first and the loose
+// plain-text ones (the URI list) last. Codecs that need a heavy library load it inside
+// decode(), through loadPackage(), so none of it is on `otp code`'s start-up path.
+import { InputError } from "../errors.js";
+import type { Codec, ImportSource } from "./types.js";
+import { uriListCodec } from "./uri-list.js";
+
+export const CODECS: Codec[] = [uriListCodec];
+
+export function codecByName(name: string): Codec | undefined {
+  return CODECS.find((c) => c.name === name);
+}
+
+/** The codec for --format NAME, or the first that recognises the input. Throws InputError (exit 2). */
+export function pickCodec(src: ImportSource, format: string): Codec {
+  if (format !== "auto") {
+    const c = codecByName(format);
+    if (!c) throw new InputError("unknown-format", `unknown import format "${format}"`);
+    return c;
+  }
+  const c = CODECS.find((k) => k.sniff(src));
+  if (c) return c;
+  // Text that no format claims is read as a URI list, which reports each bad line by number.
+  if (isText(src.bytes)) return uriListCodec;
+  throw new InputError("unknown-format", `${src.name}: not a format otp can import`, [`name it with --format (one of: ${CODECS.map((k) => k.name).join(", ")})`]);
+}
+
+function isText(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return !bytes.includes(0);
+  } catch {
+    return false;
+  }
+}
