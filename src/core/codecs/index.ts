@@ -5,8 +5,38 @@
 import { InputError } from "../errors.js";
 import type { Codec, ImportSource } from "./types.js";
 import { uriListCodec } from "./uri-list.js";
+import { aegisCodec } from "./aegis.js";
+import { andotpCodec } from "./andotp.js";
+import { authenticatorPlusCodec } from "./authenticator-plus.js";
+import { authyCodec } from "./authy.js";
+import { battleNetCodec } from "./battle-net.js";
+import { bitwardenCodec } from "./bitwarden.js";
+import { duoCodec } from "./duo.js";
+import { enteCodec } from "./ente.js";
+import { freeotpCodec } from "./freeotp.js";
+import { freeotp2Codec } from "./freeotp2.js";
+import { googleAuthenticatorDbCodec } from "./google-authenticator-db.js";
+import { microsoftAuthenticatorCodec } from "./microsoft-authenticator.js";
+import { otpvaultJsonCodec } from "./otpvault-json.js";
+import { protonCodec } from "./proton.js";
+import { shapeHint } from "./sniff-hints.js";
+import { steamCodec } from "./steam.js";
+import { stratumCodec } from "./stratum.js";
+import { totpAuthenticatorCodec } from "./totp-authenticator.js";
+import { twofasCodec } from "./twofas.js";
 
-export const CODECS: Codec[] = [uriListCodec];
+export const CODECS: Codec[] = [
+  // binary containers, by their magic bytes
+  authenticatorPlusCodec, freeotp2Codec, googleAuthenticatorDbCodec, microsoftAuthenticatorCodec, stratumCodec,
+  // JSON, by their shape
+  otpvaultJsonCodec, aegisCodec, twofasCodec, andotpCodec, bitwardenCodec, duoCodec, protonCodec, steamCodec,
+  // Android preference files, by their keys
+  authyCodec, battleNetCodec, freeotpCodec, totpAuthenticatorCodec,
+  // no sniff of their own (binary or bare base64): --format names them
+  // text: Ente's URIs with codeDisplay, then any URI list (always last)
+  enteCodec,
+  uriListCodec,
+];
 
 export function codecByName(name: string): Codec | undefined {
   return CODECS.find((c) => c.name === name);
@@ -21,6 +51,8 @@ export function pickCodec(src: ImportSource, format: string): Codec {
   }
   const c = CODECS.find((k) => k.sniff(src));
   if (c) return c;
+  const hint = shapeHint(src);
+  if (hint) throw new InputError("unknown-format", `${src.name}: ${hint}`, [`name its format with --format (one of: ${CODECS.map((k) => k.name).join(", ")})`]);
   // Text that no format claims is read as a URI list, which reports each bad line by number.
   if (isText(src.bytes)) return uriListCodec;
   throw new InputError("unknown-format", `${src.name}: not a format otp can import`, [`name it with --format (one of: ${CODECS.map((k) => k.name).join(", ")})`]);

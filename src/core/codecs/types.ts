@@ -2,7 +2,7 @@
 // entry drafts and per-entry problems; it never throws for one bad entry (Aegis keeps
 // `Result.errors`): only for a file it cannot read at all (InputError, exit 2) or a wrong
 // password (AuthError, exit 4). Pure: passwords come in through `helpers`.
-import type { EntryDraft } from "../entry.js";
+import type { EntryDraft, RecoveryCode } from "../entry.js";
 
 /** One input: a file's bytes (or standard input) and the name messages use for it. */
 export interface ImportSource {
@@ -17,8 +17,8 @@ export interface ImportedEntry {
   where: string;
   /** one-line notes for stderr, already safe for a terminal */
   warnings: string[];
-  /** one-time recovery codes the other app kept beside the seed, if any */
-  recoveryCodes?: string[];
+  /** one-time recovery codes the other app kept beside the seed, if any (a plain string is unused) */
+  recoveryCodes?: (string | RecoveryCode)[];
 }
 
 export interface ImportProblem {
