@@ -105,17 +105,28 @@ export function buildProgram(version: string): Command {
     .addHelpText("after", examples(["otp lock"])), () => import("./commands/lock.js"));
 
   action(program.command("export").description("export entries (plain formats hold every secret in the clear)")
-    .addOption(new Option("--format <format>", "output format").choices(["uri"]).default("uri"))
+    .addOption(new Option("--format <format>", "output format: uri (otpauth:// lines), json (otp's own), aegis (Aegis vault), html (printable emergency kit)").choices(["uri", "json", "aegis", "html"]).default("uri"))
     .option("--plain", "confirm that the output holds the secrets in the clear")
     .option("--output <file>", "write to FILE (0600) instead of standard output")
     .option("--force", "overwrite FILE, or print to a terminal")
-    .addHelpText("after", examples(["otp export --format uri --plain --output seeds.txt", "otp export --plain | qrencode …"])), () => import("./commands/export.js"));
+    .option("--export-password-file <file>", "aegis: encrypt with the password on the first line of FILE (else asked twice)")
+    .addHelpText("after", examples([
+      "otp export --format uri --plain --output seeds.txt",
+      "otp export --format json --plain --output otp.json      everything, to import into another otp",
+      "otp export --format aegis --output aegis.json           an encrypted Aegis vault (asks for its password)",
+      "otp export --format aegis --plain --output aegis.json   a plain Aegis export",
+      "otp export --format html --plain --output kit.html      a printable emergency kit with QR codes",
+    ])), () => import("./commands/export.js"));
 
   action(program.command("import").argument("<files...>", "files to import; - is standard input").description("import entries from other apps' exports (recognised by their content)")
-    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri"]).default("auto"))
+    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "aegis", "2fas", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden", "duo", "ente", "freeotp", "freeotp2", "ga-db", "microsoft", "otpvault", "proton", "steam", "stratum", "totp-authenticator"]).default("auto"))
     .option("--dry-run", "show what would be added; change nothing")
     .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
-    .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt"])), () => import("./commands/import.js"));
+    .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt",
+      "otp import aegis-backup.json                 asks for the backup's password",
+      "otp import --import-password-file pw.txt backup.2fas",
+      "otp import --format andotp otp_accounts.json.aes",
+    ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri). andOTP's encrypted backups and TOTP Authenticator's\nbackups carry no marker: name them with --format.\n"), () => import("./commands/import.js"));
 
   return program;
 }

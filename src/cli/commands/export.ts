@@ -17,6 +17,9 @@ interface ExportFormat {
 
 const FORMATS: Record<string, () => Promise<ExportFormat>> = {
   uri: () => import("../export/uri.js"),
+  json: () => import("../export/json.js"),
+  aegis: () => import("../export/aegis.js"),
+  html: () => import("../export/html.js"),
 };
 
 export async function run(ctx: Ctx, opts: ExportOptions): Promise<void> {

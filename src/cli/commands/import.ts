@@ -8,7 +8,8 @@ import { AuthError, InputError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { pickCodec } from "../../core/codecs/index.js";
 import type { CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
-import { addEntry, findBySecret, type VaultData } from "../../core/vault/model.js";
+import { addEntry, findByName, findBySecret, updateEntry, type VaultData } from "../../core/vault/model.js";
+import type { EntryDraft } from "../../core/entry.js";
 import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES } from "../../core/vault/format.js";
 import type { Ctx } from "../context.js";
@@ -46,13 +47,16 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     const added: string[] = [];
     let skipped = 0;
     const now = new Date(ctx.now()).toISOString();
-    for (const { draft } of found) {
+    for (const { draft, recoveryCodes } of found) {
       if (findBySecret(next, draft.secret)) {
         skipped++;
         continue;
       }
-      const r = addEntry(next, draft, newId(), now);
+      const r = addEntry(next, withFreeName(next, draft), newId(), now);
       next = r.data;
+      // Recovery codes the other app kept (Steam's revocation code, our own JSON's) ride along.
+      if (recoveryCodes?.length)
+        next = updateEntry(next, r.entry.id, { recoveryCodes: recoveryCodes.map((c) => (typeof c === "string" ? { code: c, usedAt: null } : c)) }, now);
       added.push(r.entry.name);
     }
     return { data: next, result: { added, skipped } };
@@ -60,6 +64,12 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   const { added, skipped } = opts.dryRun ? plan(vault.data).result : await updateVault(ctx, vault, plan);
   for (const name of added) ctx.data(`${opts.dryRun ? "would add" : "added"} ${escapeForTerminal(name)}`);
   ctx.info(`${opts.dryRun ? "would add" : "added"} ${added.length}, skipped ${skipped} already in the vault, refused ${bad}`);
+}
+
+/** A draft whose own name (our JSON export keeps names) is taken gets "name-2", "name-3", …. */
+function withFreeName(data: VaultData, draft: EntryDraft): EntryDraft {
+  if (draft.name === undefined || !findByName(data, draft.name)) return draft;
+  for (let i = 2; ; i++) if (!findByName(data, `${draft.name}-${i}`)) return { ...draft, name: `${draft.name}-${i}` };
 }
 
 /** Passwords of encrypted exports: --import-password-file, else a hidden prompt, else exit 4. */

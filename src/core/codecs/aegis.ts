@@ -17,7 +17,7 @@ export function isAegis(v: unknown): v is { version: number; header: Record<stri
 
 /** scrypt limits: Aegis writes N = 2^15, r = 8, p = 1; a file asking for more than 1 GiB is refused. */
 function scryptKey(password: string, salt: Uint8Array, n: number, r: number, p: number): Uint8Array {
-  return new Uint8Array(scryptSync(Buffer.from(password.normalize("NFC"), "utf8"), salt, 32, { N: n, r, p, maxmem: 128 * n * r * p + 64 * 1024 * 1024 }));
+  return new Uint8Array(scryptSync(Buffer.from(password, "utf8"), salt, 32, { N: n, r, p, maxmem: 128 * n * r * p + 64 * 1024 * 1024 }));
 }
 
 function hex(v: unknown, bytes: number | null, src: ImportSource): Uint8Array {

@@ -30,7 +30,8 @@ export function andOtpNames(t: Record<string, unknown>): { issuer: string; accou
 }
 
 function decodeList(list: unknown[]) {
-  return collect(list, (i, t) => `token ${i + 1}${isObj(t) && str(t.label) ? ` (${str(t.label)})` : ""}`, (t) => {
+  let fixedCount = 0;
+  const out = collect(list, (i, t) => `token ${i + 1}${isObj(t) && str(t.label) ? ` (${str(t.label)})` : ""}`, (t) => {
     if (!isObj(t)) throw new InputError("invalid-entry", "not an andOTP token");
     const kind = str(t.type).toUpperCase();
     const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
@@ -38,8 +39,12 @@ function decodeList(list: unknown[]) {
     const { issuer, account, fixed } = andOtpNames(t);
     const tags = Array.isArray(t.tags) ? t.tags.filter((x): x is string => typeof x === "string" && x.trim() !== "") : [];
     const d = draftOf({ type, secret: str(t.secret), issuer, account, algorithm: algorithm(t.algorithm), digits: int(t.digits, "digits", 6), period: int(t.period, "period", 30), counter: int(t.counter, "counter", 0), tags });
-    return entry(d, fixed ? [`old andOTP label: the account "${issuer}:${account}" is imported as "${account}"`] : []);
+    if (fixed) fixedCount++;
+    return entry(d);
   });
+  if (fixedCount)
+    out.notes.push(`old andOTP labels ("Issuer - Issuer:Account"): the repeated "Issuer:" is left out of ${fixedCount} ${fixedCount === 1 ? "account" : "accounts"}`);
+  return out;
 }
 
 async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1]): Promise<unknown> {

@@ -54,7 +54,7 @@ export const authyCodec: Codec = {
       const probe = encrypted[0] as Record<string, unknown>;
       password = await withPassword(helpers, `${src.name} (Authy backup password)`, (pw) => (openSecret(pw, probe) ? pw : undefined));
     }
-    return collect(tokens, (i, t) => `token ${i + 1}${isObj(t) && str(t.name) ? ` (${str(t.name)})` : ""}`, (t) => {
+    const out = collect(tokens, (i, t) => `token ${i + 1}${isObj(t) && str(t.name) ? ` (${str(t.name)})` : ""}`, (t) => {
       if (!isObj(t)) throw new InputError("invalid-entry", "not an Authy token");
       let secret = str(t.decryptedSecret);
       if (!secret && typeof t.encryptedSecret === "string") {
@@ -66,7 +66,9 @@ export const authyCodec: Codec = {
         if (!secret) throw new InputError("invalid-entry", "its encrypted secret does not open with the password that opened the others");
       }
       const { issuer, account } = names(t);
-      return entry(draftOf({ type: "totp", secret, issuer, account, digits: int(t.digits, "digits", 6) }), [NO_PERIOD]);
+      return entry(draftOf({ type: "totp", secret, issuer, account, digits: int(t.digits, "digits", 6) }));
     });
+    if (out.entries.length) out.notes.push(NO_PERIOD);
+    return out;
   },
 };
