@@ -30,9 +30,10 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     const where = escapeForTerminal(file === "-" ? "standard input" : file);
     const src = { name: where, bytes: await readInput(ctx, file) };
     const decoded = await pickCodec(src, opts.format).decode(src, helpers);
-    for (const n of decoded.notes) reports.push(`${where}: ${n}`);
-    for (const p of decoded.problems) reports.push(`${where}, ${p.where}: ${p.reason}`);
-    for (const e of decoded.entries) for (const w of e.warnings) reports.push(`${where}, ${e.where}: ${w}`);
+    // Codecs name entries by what the file calls them: escaped, so a label cannot steer the terminal.
+    for (const n of decoded.notes) reports.push(`${where}: ${escapeForTerminal(n)}`);
+    for (const p of decoded.problems) reports.push(`${where}, ${escapeForTerminal(p.where)}: ${escapeForTerminal(p.reason)}`);
+    for (const e of decoded.entries) for (const w of e.warnings) reports.push(`${where}, ${escapeForTerminal(e.where)}: ${escapeForTerminal(w)}`);
     bad += decoded.problems.length;
     found.push(...decoded.entries);
   }
