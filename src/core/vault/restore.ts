@@ -9,7 +9,8 @@
 //    - same secret and code parameters: one entry; recovery codes united (a code used in either
 //      is used, at the earlier time), the higher HOTP counter, the labels (name, issuer,
 //      account, tags, notes) of the copy changed last; "updated" or "unchanged";
-//    - otherwise a conflict: both kept, the backup's under a new id and a "(backup)" name;
+//    - otherwise a conflict: both kept, the backup's under a new id and a "(backup)" name
+//      (unless an entry with its secret and parameters is there already: then as above);
 // 2. the vault removed it (a tombstone): restored, and stamped now so a later sync keeps it;
 // 3. otherwise added as it is (renamed when its name is taken).
 import { sameSecret } from "../base32.js";
@@ -126,6 +127,11 @@ export function mergeRestore(vault: VaultData, backup: VaultData, o: RestoreOpti
       if (j >= 0) i = j;
     }
     if (i !== undefined) {
+      // A conflict kept twice by an earlier restore: the backup's copy is already there.
+      if (!sameCodes(entries[i]!, b)) {
+        const twin = entries.findIndex((x) => sameCodes(x, b));
+        if (twin >= 0) i = twin;
+      }
       const v = entries[i]!;
       if (!sameCodes(v, b)) {
         const keptAs = names.claim(b.name);
