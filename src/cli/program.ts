@@ -143,7 +143,9 @@ function addSafetyCommands(program: Command): void {
   action(backup.command("verify").argument("<file>", "the backup").description("check a backup: it opens and every entry gives a code")
     .option("--backup-password-file <file>", "its password, from the first line of FILE (else the vault's is tried, then asked)")
     .option("--json", "the result as JSON")
-    .addHelpText("after", examples(["otp backup verify otp-backup-2026-05-01.otp"])), () => import("./commands/backup-verify.js"));
+    .addHelpText("after", examples(["otp backup verify otp-backup-2026-05-01.otp"])),
+  // `backup` has an option of the same name, and commander gives it the value wherever it stands.
+  () => import("./commands/backup-verify.js").then((m) => ({ run: (ctx: Ctx, file: string, o: object) => m.run(ctx, file, { ...backup.opts(), ...o }) })));
 
   action(program.command("restore").argument("<file>", "a backup made by `otp backup`").description("bring back a backup's entries (merged into the vault, or --replace)")
     .option("--backup-password-file <file>", "the backup's password, from the first line of FILE (else the vault's is tried, then asked)")
