@@ -1,9 +1,11 @@
 // Pasting several lines at a terminal (recovery codes): lines are read until an empty line or
 // Ctrl-D, with the prompt on standard error; Ctrl-C is InterruptedError (exit 130).
 import { InterruptedError } from "../core/errors.js";
+import { loadPackage } from "../core/load.js";
 
 export async function askLines(message: string): Promise<string> {
-  const { createInterface } = await import("node:readline");
+  // loadPackage, not import(): see core/load.ts (the bundle's code cache)
+  const { createInterface } = await loadPackage<typeof import("node:readline")>("node:readline");
   process.stderr.write(`${message}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true, prompt: "> " });
   return new Promise((resolve, reject) => {

@@ -44,8 +44,9 @@ export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise
     const n = vault.data.entries.length;
     if (!ctx.stdinIsTTY) throw new UsageError("not replacing the vault without confirmation", ["pass --yes, or --dry-run to see what would change"]);
     const { askConfirm } = await import("../../io/prompts.js");
-    const loses = preview.removed.length ? `, and removes ${preview.removed.length} the backup does not have` : "";
-    if (!(await askConfirm(`Replace the vault's ${n} entr${n === 1 ? "y" : "ies"} with the backup's ${backup.data.entries.length}${loses}? The current vault is kept as a snapshot.`))) {
+    const gone = preview.removed.length;
+    const loses = gone ? ` ${gone} entr${gone === 1 ? "y" : "ies"} the backup lacks will be removed.` : "";
+    if (!(await askConfirm(`Replace the vault's ${n} entr${n === 1 ? "y" : "ies"} with the backup's ${backup.data.entries.length}?${loses} The current vault is kept as a snapshot.`))) {
       ctx.info("nothing restored");
       return;
     }
