@@ -2,7 +2,7 @@
 // key once on standard output; the key opens the vault after the password is forgotten, and
 // `otp passwd` then sets a new one; a mistyped group is caught with a clear message; recovery
 // codes are added, listed, handed out once each (also to parallel runs) and removed.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { otpHome, type OtpHome } from "../helpers/otp-home.js";
@@ -179,5 +179,34 @@ describe("recovery codes", () => {
     const left = JSON.parse(expectOk(otp(h, ["recovery", "list", "github", "--json"])));
     expect(left.unused).toBe(0);
     for (const r of runs) expectNoSecret(r.stdout + r.stderr, S1);
+  });
+});
+
+describe("passwd and restore killed at each point of the write (TESTPLAN B.16, D.24)", () => {
+  for (const point of ["mid-write", "after-fsync", "after-snapshot", "after-rename"]) {
+    it(`${point}: the old or the new password works, never neither; the recovery key always does`, async () => {
+      await using h = await homeWith();
+      const pw = writeSecretFile(join(h.home, "new"), "fresh\n");
+      const r = otp(h, ["passwd", "--new-password-file", pw], { env: { OTP_TEST_CRASH_AT: point } });
+      expect(r.signal, r.stderr).toBe("SIGKILL");
+      const old = otp(h, ["list"], { env: { OTP_PASSWORD: "test" } });
+      const fresh = otp(h, ["list"], { env: { OTP_PASSWORD: "fresh" } });
+      expect([old.code, fresh.code]).toEqual(point === "after-rename" ? [4, 0] : [0, 4]);
+      expect(listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey }).map((e: { name: string }) => e.name)).toEqual(["github"]);
+    });
+  }
+
+  it("restore killed before the rename: the vault as it was; after it: the restored one", async () => {
+    await using h = await homeWith();
+    const file = join(h.home, "b.otp");
+    expectOk(otp(h, ["backup", file]));
+    expectOk(otp(h, ["rm", "github", "--yes"]));
+    const sum = sha256(h.vault);
+    expect(otp(h, ["restore", file], { env: { OTP_TEST_CRASH_AT: "after-snapshot" } }).signal).toBe("SIGKILL");
+    expect(sha256(h.vault)).toBe(sum);
+    rmSync(`${h.vault}.lock`, { recursive: true, force: true });
+    expect(otp(h, ["restore", file], { env: { OTP_TEST_CRASH_AT: "after-rename" } }).signal).toBe("SIGKILL");
+    rmSync(`${h.vault}.lock`, { recursive: true, force: true });
+    expect(listJson(h, { OTP_PASSWORD: "test" }).map((e: { name: string }) => e.name)).toEqual(["github"]);
   });
 });
