@@ -13,7 +13,7 @@
 //      (unless an entry with its secret and parameters is there already: then as above);
 // 2. the vault removed it (a tombstone): restored, and stamped now so a later sync keeps it;
 // 3. otherwise added as it is (renamed when its name is taken).
-import { sameSecret } from "../base32.js";
+import { decodeBase32, normaliseSecret, sameSecret } from "../base32.js";
 import type { Entry, RecoveryCode } from "../entry.js";
 import { lastBackup } from "./backup-state.js";
 import type { Tombstone, VaultData } from "./model.js";
@@ -48,6 +48,15 @@ function why(a: Entry, b: Entry): string {
   if (!sameSecret(a.secret, b.secret)) return "different secrets";
   const diff = (["type", "algorithm", "digits", "period"] as const).filter((k) => a[k] !== b[k]);
   return `different ${diff.join(", ")}`;
+}
+
+/** A secret's bytes as hex, for lookups (sameSecret costs a decode of both on every call). */
+function secretKey(secret: string): string {
+  try {
+    return Buffer.from(decodeBase32(normaliseSecret(secret))).toString("hex");
+  } catch {
+    return `raw:${secret}`;
+  }
 }
 
 const codeKey = (c: string) => c.replace(/[\s-]/g, "").toLowerCase();
@@ -116,16 +125,15 @@ class Names {
 export function mergeRestore(vault: VaultData, backup: VaultData, o: RestoreOptions): { data: VaultData; report: RestoreReport } {
   const report = emptyReport();
   const entries = vault.entries.map((e) => ({ ...e }));
-  const original = entries.length; // only the vault's own entries are matched by secret
+  // Only the vault's own entries are matched by secret (the first that has it).
+  const bySecret = new Map<string, number>();
+  entries.forEach((e, i) => bySecret.has(secretKey(e.secret)) || bySecret.set(secretKey(e.secret), i));
   const byId = new Map(entries.map((e, i) => [e.id, i]));
   const removed = new Map(vault.tombstones.map((t) => [t.id, t]));
   const names = new Names(entries);
   for (const b of backup.entries) {
     let i = byId.get(b.id);
-    if (i === undefined && !removed.has(b.id)) {
-      const j = entries.findIndex((e, k) => k < original && sameSecret(e.secret, b.secret));
-      if (j >= 0) i = j;
-    }
+    if (i === undefined && !removed.has(b.id)) i = bySecret.get(secretKey(b.secret));
     if (i !== undefined) {
       // A conflict kept twice by an earlier restore: the backup's copy is already there.
       if (!sameCodes(entries[i]!, b)) {

@@ -254,3 +254,16 @@ describe("replace", () => {
     expect(report).toMatchObject({ unchanged: 1, added: ["fresh"], removed: ["gone"] });
   });
 });
+
+describe("large vaults", () => {
+  it("merges 3,000 entries from elsewhere into 3,000 by secret, one lookup each (no quadratic decode)", () => {
+    const b32 = (i: number) => [3, 2, 1, 0].map((k) => B32[Math.floor(i / 32 ** k) % 32]).join("");
+    const mk = (i: number) => e(`e${i}`, { secret: b32(i).padEnd(32, "Q") });
+    const mine = Array.from({ length: 3000 }, (_, i) => mk(i));
+    const theirs = mine.map((x) => ({ ...x, id: newId(), recoveryCodes: [{ code: `c-${x.name}`, usedAt: null }] }));
+    const { data: out, report } = mergeRestore(data(...mine), data(...theirs), opts);
+    expect(out.entries).toHaveLength(3000);
+    expect(report.updated).toHaveLength(3000);
+    expect(out.entries.every((x, i) => x.id === mine[i]!.id && x.recoveryCodes[0]!.code === `c-e${i}`)).toBe(true);
+  });
+});
