@@ -13,6 +13,8 @@ import type { Entry } from "../../src/core/entry.js";
 const S1 = newSecret();
 const S2 = newSecret();
 const DAY = 24 * 3600 * 1000;
+/** Tests of vaults with today's KDF (64 MiB): the 2-core machine is shared. */
+const SLOW = 120_000;
 
 function backedUp(entries: Entry[], at = new Date().toISOString()) {
   return vaultData(entries, { createdAt: "2026-01-01T00:00:00.000Z", lastBackup: { at, state: entriesState(entries), file: "/media/usb/otp.otp" } });
@@ -27,7 +29,7 @@ describe("otp audit", () => {
     expect(expectOk(r)).toBe("");
     expect(r.stderr).toContain("nothing found");
     expect(JSON.parse(expectOk(otp(h, ["audit", "--json"])))).toMatchObject({ ok: true, findings: [] });
-  });
+  }, SLOW);
 
   it("a vault with every problem: each found, with a fix; exit 1 with one error line; no secret shown", async () => {
     await using h = await otpHome();
@@ -82,7 +84,7 @@ describe("otp audit", () => {
     } finally {
       chmodSync(dirname(h.vault), 0o700);
     }
-  });
+  }, SLOW);
 });
 
 describe("the backup reminder", () => {

@@ -11,6 +11,8 @@ import { codes, entry, vaultData, writeSafeVault, writeSecretFile } from "../hel
 
 const KEY = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){6}$/;
 const S1 = newSecret();
+/** Tests that run today's KDF (64 MiB, as passwd does) several times: the 2-core machine is shared. */
+const SLOW = 180_000;
 
 async function homeWith(data = vaultData([entry("github", S1, { issuer: "GitHub", recoveryCodes: codes(4, "gh") })])) {
   const h = await otpHome();
@@ -32,7 +34,7 @@ describe("otp init and the recovery key", () => {
     expect(r.stderr).toContain("the recovery key was printed on standard output, this once");
     expect(slots(h)).toEqual(["password", "recovery"]);
     expect(listJson(h, { OTP_RECOVERY_KEY: key })).toEqual([]);
-  });
+  }, SLOW);
 
   it("--no-recovery-key: nothing on standard output, a warning, and audit will say so", async () => {
     await using h = await otpHome();
@@ -41,7 +43,7 @@ describe("otp init and the recovery key", () => {
     expect(r.stderr).toContain("warning: no recovery key");
     expect(slots(h)).toEqual(["password"]);
     expectFailure(otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: "0000-0000" } }), 2, "not a valid recovery key");
-  });
+  }, SLOW);
 });
 
 describe("a forgotten password", () => {
@@ -69,7 +71,7 @@ describe("a forgotten password", () => {
     const slot = JSON.parse(readFileSync(h.vault, "utf8")).slots.find((s: { kind: string }) => s.kind === "password");
     expect(slot.kdf).toMatchObject({ ops: 3, mem: 64 * 1024 * 1024 });
     expect(slots(h)).toEqual(["password", "recovery"]);
-  });
+  }, SLOW);
 
   it("a mistyped group: exit 2 naming the group, never the key; a wrong key: exit 4; the vault untouched", async () => {
     await using h = await homeWith();
@@ -193,7 +195,7 @@ describe("passwd and restore killed at each point of the write (TESTPLAN B.16, D
       const fresh = otp(h, ["list"], { env: { OTP_PASSWORD: "fresh" } });
       expect([old.code, fresh.code]).toEqual(point === "after-rename" ? [4, 0] : [0, 4]);
       expect(listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey }).map((e: { name: string }) => e.name)).toEqual(["github"]);
-    });
+    }, SLOW);
   }
 
   it("restore killed before the rename: the vault as it was; after it: the restored one", async () => {

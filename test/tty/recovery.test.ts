@@ -29,13 +29,13 @@ describe.skipIf(!needTool("tmux"))("issue 6 prompts on a terminal (tmux)", () =>
   it("otp init shows the recovery key once, framed by the advice to write it down", async () => {
     using h = await otpHome();
     const t = await startTmux({ home: h.home, args: ["init"], env: { OTP_PASSWORD: "test" } });
-    expect(await t.exitCode()).toBe(0);
+    expect(await t.exitCode(60_000)).toBe(0);
     const screen = await t.screen();
     expect(screen).toContain("write it down on paper");
     const key = screen.match(/^ {4}([0-9A-Z]{5}(?:-[0-9A-Z]{5}){6})$/m)?.[1];
     expect(key, screen).toBeDefined();
     expect(await names(h, { OTP_RECOVERY_KEY: key! })).toEqual([]);
-  });
+  }, 120_000);
 
   it("unlock --recovery-key: hidden, a mistyped group is named and asked again, then the session is printed", async () => {
     using h = await homeWithKey();
@@ -43,13 +43,13 @@ describe.skipIf(!needTool("tmux"))("issue 6 prompts on a terminal (tmux)", () =>
     const typo = [...groups.slice(0, 4), groups[4]![0] + (groups[4]![1] === "A" ? "B" : "A") + groups[4]!.slice(2), ...groups.slice(5)].join("-");
     const out = join(h.home, "session.txt");
     const t = await startTmux({ home: h.home, shell: `otp unlock --recovery-key > '${out}'` });
-    await t.waitFor(/Recovery key \(hidden\):/);
+    await t.waitFor(/Recovery key \(hidden\):/, 30_000);
     await t.type(typo);
     await t.sendKeys("Enter");
     await t.waitFor(/group 5 has a typo \(its check character does not match\); try again[\s\S]*Recovery key/);
     await t.type(h.key.toLowerCase());
     await t.sendKeys("Enter");
-    expect(await t.exitCode()).toBe(0);
+    expect(await t.exitCode(60_000)).toBe(0);
     const log = await t.waitForOutput(/unlocked until/);
     for (const g of groups) expect(log).not.toContain(g);
     const session = readFileSync(out, "utf8").trim().replace(/^export OTP_SESSION=/, "");
@@ -59,23 +59,23 @@ describe.skipIf(!needTool("tmux"))("issue 6 prompts on a terminal (tmux)", () =>
   it("otp passwd asks for the new password twice, shows none of it, and the vault opens with it", async () => {
     using h = await homeWithKey();
     const t = await startTmux({ home: h.home, args: ["passwd"], env: { OTP_RECOVERY_KEY: h.key } });
-    await t.waitFor(/New vault password:/);
+    await t.waitFor(/New vault password:/, 30_000);
     await t.type("Quokka-New-4711");
     await t.sendKeys("Enter");
     await t.waitFor(/Repeat the password:/);
     await t.type("Quokka-New-4711");
     await t.sendKeys("Enter");
-    expect(await t.exitCode()).toBe(0);
+    expect(await t.exitCode(60_000)).toBe(0);
     expect(await t.waitForOutput(/password changed/)).not.toContain("Quokka-New");
     expect(await names(h, { OTP_PASSWORD: "Quokka-New-4711" })).toEqual(["github"]);
-  });
+  }, 120_000);
 
   it("recovery add: codes pasted line by line, an empty line ends", async () => {
     using h = await homeWithKey();
     const t = await startTmux({ home: h.home, args: ["recovery", "add", "github"], env: { OTP_PASSWORD: "test" } });
-    await t.waitFor(/Paste the recovery codes of "github"/);
+    await t.waitFor(/Paste the recovery codes of "github"/, 30_000);
     await t.type("aaaa-1111\nbbbb-2222 cccc-3333\n\n");
-    expect(await t.exitCode()).toBe(0);
+    expect(await t.exitCode(60_000)).toBe(0);
     expect(await t.screen()).toContain('added 3 recovery codes to "github"; it has 5 now');
   });
 
@@ -87,10 +87,10 @@ describe.skipIf(!needTool("tmux"))("issue 6 prompts on a terminal (tmux)", () =>
     const add = await runOtpAsync(["add", "extra", "--stdin"], h.env(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
     expect(add.code, add.stderr).toBe(0);
     const t = await startTmux({ home: h.home, args: ["restore", "--replace", backup], env: { OTP_PASSWORD: "test" } });
-    await t.waitFor(/Replace the vault's 2 entries with the backup's 1\? 1 entry the backup lacks will be removed\./);
+    await t.waitFor(/Replace the vault's 2 entries with the backup's 1\? 1 entry the backup lacks will be removed\./, 30_000);
     await t.type("n");
     await t.sendKeys("Enter");
-    expect(await t.exitCode()).toBe(0);
+    expect(await t.exitCode(60_000)).toBe(0);
     expect(await t.screen()).toContain("nothing restored");
     expect(await names(h, { OTP_PASSWORD: "test" })).toEqual(["github", "extra"]);
   });
