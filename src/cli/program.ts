@@ -43,8 +43,13 @@ export function buildProgram(version: string): Command {
       "otp list --json | jq .            every entry but the secrets, as JSON",
     ]) + "\nExit codes: 0 done, 1 failed, 2 bad usage or input, 3 no or several matching entries,\n4 cannot unlock, 5 vault damaged or newer, 130 interrupted.\n");
 
-  action(program.command("init").description("create an empty vault")
-    .addHelpText("after", examples(["otp init", "OTP_PASSWORD=… otp init --vault ./work.otp"])), () => import("./commands/init.js"));
+  action(program.command("init").description("create an empty vault and print its recovery key (once)")
+    .option("--no-recovery-key", "make no recovery key (then a forgotten password loses every entry)")
+    .addHelpText("after", examples([
+      "otp init                          asks for the password twice, prints the recovery key",
+      "(umask 077; otp init > key.txt)   the recovery key alone is on standard output",
+      "OTP_PASSWORD=… otp init --vault ./work.otp",
+    ])), () => import("./commands/init.js"));
 
   action(program.command("add").argument("[name]", "what you will type to get the code (default: the issuer)")
     .description("add an entry from a secret or an otpauth:// URI")
@@ -99,7 +104,8 @@ export function buildProgram(version: string): Command {
 
   action(program.command("unlock").description("start a session: later commands need no password until it ends")
     .option("--for <duration>", "how long, like 30s, 15m, 2h (at most 24h)", "15m")
-    .addHelpText("after", examples(['eval "$(otp unlock)"', 'eval "$(otp unlock --for 1h)"; otp code github; otp lock'])), () => import("./commands/unlock.js"));
+    .option("--recovery-key", "open the vault with its recovery key (OTP_RECOVERY_KEY, else asked) instead of the password")
+    .addHelpText("after", examples(['eval "$(otp unlock)"', 'eval "$(otp unlock --for 1h)"; otp code github; otp lock', 'eval "$(otp unlock --recovery-key)"; otp passwd   # forgot the password'])), () => import("./commands/unlock.js"));
 
   action(program.command("lock").description("end every session of this vault")
     .addHelpText("after", examples(["otp lock"])), () => import("./commands/lock.js"));
@@ -128,5 +134,70 @@ export function buildProgram(version: string): Command {
       "otp import --format andotp otp_accounts.json.aes",
     ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri). andOTP's encrypted backups and TOTP Authenticator's\nbackups carry no marker: name them with --format.\n"), () => import("./commands/import.js"));
 
+  addSafetyCommands(program);
   return program;
+}
+
+/** Backups, restore, the recovery key, recovery codes, passwd and audit (issue 6). */
+function addSafetyCommands(program: Command): void {
+  const backup = action(program.command("backup").argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
+    .description("write an encrypted backup of the vault, then read it back and check it")
+    .option("--backup-password-file <file>", "protect it with its own password, from the first line of FILE")
+    .option("--new-backup-password", "protect it with its own password, asked twice")
+    .option("--force", "overwrite FILE")
+    .addHelpText("after", examples([
+      "otp backup                                  otp-backup-2026-05-01.otp here, under the vault password",
+      "otp backup /media/usb/otp.otp               on a USB stick",
+      "otp backup --new-backup-password off.otp    under a password of its own",
+      "otp backup verify /media/usb/otp.otp        check any backup",
+    ])), () => import("./commands/backup.js"));
+  action(backup.command("verify").argument("<file>", "the backup").description("check a backup: it opens and every entry gives a code")
+    .option("--backup-password-file <file>", "its password, from the first line of FILE (else the vault's is tried, then asked)")
+    .option("--json", "the result as JSON")
+    .addHelpText("after", examples(["otp backup verify otp-backup-2026-05-01.otp"])),
+  // `backup` has an option of the same name, and commander gives it the value wherever it stands.
+  () => import("./commands/backup-verify.js").then((m) => ({ run: (ctx: Ctx, file: string, o: object) => m.run(ctx, file, { ...backup.opts(), ...o }) })));
+
+  action(program.command("restore").argument("<file>", "a backup made by `otp backup`").description("bring back a backup's entries (merged into the vault, or --replace)")
+    .option("--backup-password-file <file>", "the backup's password, from the first line of FILE (else the vault's is tried, then asked)")
+    .option("--replace", "replace the vault's entries by the backup's (the old vault stays a snapshot)")
+    .option("-y, --yes", "do not ask before --replace")
+    .option("--dry-run", "show what would change; change nothing")
+    .addHelpText("after", examples([
+      "otp restore otp-backup-2026-05-01.otp            merge: adds what the vault lacks, keeps both on a conflict",
+      "otp restore --dry-run old.otp                    see first",
+      "otp restore --replace --yes old.otp              the vault becomes the backup",
+      "otp restore /media/usb/otp.otp                   no vault yet (new laptop): the backup becomes the vault",
+    ])), () => import("./commands/restore.js"));
+
+  action(program.command("passwd").description("change the vault password (entries and recovery key untouched; sessions end)")
+    .option("--new-password-file <file>", "the new password, from the first line of FILE (else asked twice)")
+    .addHelpText("after", examples(["otp passwd", 'eval "$(otp unlock --recovery-key)"; otp passwd    # forgot the password'])), () => import("./commands/passwd.js"));
+
+  const recoveryKey = program.command("recovery-key").description("the vault's printed recovery key")
+    .addHelpText("after", examples(["otp recovery-key new"]));
+  action(recoveryKey.command("new").description("make a new recovery key (the old one stops working) and print it once")
+    .option("-y, --yes", "do not ask before replacing the old key")
+    .addHelpText("after", examples(["otp recovery-key new", "otp recovery-key new --yes > key.txt"])), () => import("./commands/recovery-key-new.js"));
+
+  const recovery = program.command("recovery").description("one-time recovery codes kept beside an entry's seed")
+    .addHelpText("after", examples(["otp recovery add github < github-recovery-codes.txt", "otp recovery list github", "otp recovery use github", "otp recovery remove github --used"]));
+  action(recovery.command("add").argument("<query>").description("keep the site's recovery codes with the entry")
+    .option("--file <file>", "read the codes from FILE (- for standard input)")
+    .option("--replace", "drop the codes kept so far (the site made new ones)")
+    .addHelpText("after", examples(["otp recovery add github                 paste them, one per line or separated by spaces", "otp recovery add github --file github-recovery-codes.txt", "otp recovery add google --replace < codes.txt"])), () => import("./commands/recovery-add.js"));
+  action(recovery.command("list").argument("<query>").description("the entry's recovery codes (masked unless --reveal), used ones marked")
+    .option("--reveal", "show the codes")
+    .option("--json", "as JSON")
+    .addHelpText("after", examples(["otp recovery list github", "otp recovery list github --reveal"])), () => import("./commands/recovery-list.js"));
+  action(recovery.command("use").argument("<query>").description("print one unused recovery code and mark it used")
+    .addHelpText("after", examples(["otp recovery use github"])), () => import("./commands/recovery-use.js"));
+  action(recovery.command("remove").argument("<query>").description("drop the entry's recovery codes (asks first), or only the used ones")
+    .option("--used", "only the used ones")
+    .option("-y, --yes", "do not ask")
+    .addHelpText("after", examples(["otp recovery remove github --used", "otp recovery remove github --yes"])), () => import("./commands/recovery-remove.js"));
+
+  action(program.command("audit").description("what could cost you an account, and what to do (exit 1 when anything is found)")
+    .option("--json", "the findings as JSON")
+    .addHelpText("after", examples(["otp audit", "otp audit --json | jq -r '.findings[].fix'"])), () => import("./commands/audit.js"));
 }

@@ -1,6 +1,6 @@
 // Opening the vault for a command and writing changes back. The key comes from, first that
-// applies: --password-file, OTP_PASSWORD, OTP_SESSION, a hidden prompt on a terminal;
-// otherwise exit 4. Writes take the lock and re-read the vault under it; the KDF and any
+// applies: --password-file, OTP_PASSWORD, OTP_SESSION, OTP_RECOVERY_KEY, a hidden prompt on a
+// terminal; otherwise exit 4. Writes take the lock and re-read the vault under it; the KDF and any
 // prompt happen before the lock, so a slow typist never blocks other otp processes.
 import { readFileSync } from "node:fs";
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
@@ -11,12 +11,16 @@ import { openData, sealAndVerify, unlockWithPassword } from "../core/vault/vault
 import { readVaultFile, withLock, writeVaultAtomic } from "../io/vault-file.js";
 import { openSession } from "../io/session.js";
 import type { Ctx } from "./context.js";
+import { remindAboutBackup } from "./backup-reminder.js";
+import { parseRecoveryKey, unlockWithRecoveryKey } from "../core/vault/recovery-key.js";
 
 export interface OpenedVault {
   envelope: Envelope;
   masterKey: Uint8Array;
   data: VaultData;
   readOnly: boolean;
+  /** the password that opened it, when one did (restore tries it on the backup) */
+  password?: string;
 }
 
 /** Reads and parses the vault file without a key (checksum, structure, caps: no KDF). */
@@ -29,8 +33,8 @@ export async function readEnvelope(ctx: Ctx): Promise<{ envelope: Envelope; read
 /** The vault, unlocked and decrypted. Throws AuthError (4), VaultDamagedError (5), OtpError (1). */
 export async function openVault(ctx: Ctx): Promise<OpenedVault> {
   const { envelope, readOnly } = await readEnvelope(ctx);
-  const masterKey = await masterKeyFor(ctx, envelope);
-  return { envelope, masterKey, data: openData(envelope, masterKey), readOnly };
+  const { key: masterKey, password } = await masterKeyFor(ctx, envelope);
+  return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, password };
 }
 
 /** Reads the password file's first line, without its line ending. `-` is standard input. */
@@ -46,17 +50,19 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
   return line;
 }
 
-async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
-  if (ctx.passwordFile) return unlockWithPassword(envelope, await readPasswordFile(ctx, ctx.passwordFile));
-  if (ctx.env.OTP_PASSWORD) return unlockWithPassword(envelope, ctx.env.OTP_PASSWORD);
+async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<{ key: Uint8Array; password?: string }> {
+  const withPassword = async (password: string) => ({ key: await unlockWithPassword(envelope, password), password });
+  if (ctx.passwordFile) return withPassword(await readPasswordFile(ctx, ctx.passwordFile));
+  if (ctx.env.OTP_PASSWORD) return withPassword(ctx.env.OTP_PASSWORD);
   if (ctx.env.OTP_SESSION) {
     try {
-      return await openSession(ctx.env, ctx.env.OTP_SESSION, envelope.vaultId, ctx.now());
+      return { key: await openSession(ctx.env, ctx.env.OTP_SESSION, envelope.vaultId, ctx.now()) };
     } catch (err) {
       if (!(err instanceof AuthError) || !ctx.stdinIsTTY) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);
     }
   }
+  if (ctx.env.OTP_RECOVERY_KEY) return { key: unlockWithRecoveryKey(envelope, parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY)) };
   if (!ctx.stdinIsTTY)
     throw new AuthError("no-password-source", "no password given and no terminal to ask on", [
       "set OTP_PASSWORD, pass --password-file FILE, or run `eval \"$(otp unlock)\"` first",
@@ -65,7 +71,7 @@ async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
   for (let attempt = 1; ; attempt++) {
     const password = await askSecret("Vault password:");
     try {
-      return await unlockWithPassword(envelope, password);
+      return await withPassword(password);
     } catch (err) {
       if (!(err instanceof AuthError) || attempt >= 3) throw err;
       ctx.warn("wrong password, try again");
@@ -77,8 +83,10 @@ async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
  * Applies fn to the vault's current data under the lock and writes the result atomically.
  * fn may throw to abort (nothing is written). Returns fn's result once the new vault is
  * on disk (fsync'd): callers print only after this, so an HOTP code is never shown unsaved.
+ * fn also gets the header as re-read, and may return a new one with other key slots (passwd,
+ * recovery-key new): same vaultId and master key, made from the one it was given.
  */
-export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData) => { data: VaultData; result: T }): Promise<T> {
+export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData, envelope: Envelope) => { data: VaultData; result: T; envelope?: Envelope }): Promise<T> {
   if (opened.readOnly) throw readOnlyError();
   return withLock(ctx.vaultPath, (stillHeld) =>
     critical(async () => {
@@ -88,17 +96,20 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       if (envelope.vaultId !== opened.envelope.vaultId)
         throw new OtpError("changed-on-disk", "the vault was replaced by another vault meanwhile; nothing written", ["run the command again"]);
       const current = openData(envelope, opened.masterKey);
-      const { data, result } = fn(current);
-      const bytes = sealAndVerify(envelope, opened.masterKey, data);
+      const { data, result, envelope: next = envelope } = fn(current, envelope);
+      if (next.vaultId !== envelope.vaultId) throw new OtpError("internal", "a vault write tried to change the vaultId");
+      const bytes = sealAndVerify(next, opened.masterKey, data);
       const warnings = await writeVaultAtomic(ctx.vaultPath, bytes, file.identity, stillHeld);
       for (const w of warnings) ctx.warn(w);
       opened.data = data;
+      if (next !== envelope) opened.envelope = parseEnvelope(bytes).envelope;
+      remindAboutBackup(ctx, data);
       return result;
     }),
   );
 }
 
-function readOnlyError(): VaultDamagedError {
+export function readOnlyError(): VaultDamagedError {
   return new VaultDamagedError("read-only-newer-minor", "read-only: vault written by a newer otp", ["upgrade otp to change this vault"]);
 }
 

@@ -1,6 +1,7 @@
 // End-to-end helpers: a temporary HOME with a vault made cheaply (Argon2id at 8 KiB / 1
 // pass, test-only: no user-visible switch makes weak vaults), and runOtp() spawning the built
-// CLI with an environment built from scratch (no inherited OTP_*, NO_COLOR=1, TZ=UTC).
+// CLI with an environment built from scratch (no inherited OTP_*, NO_COLOR=1, TZ=UTC, no backup
+// reminder).
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +36,9 @@ export async function otpHome(entries?: EntryDraft[]): Promise<OtpHome> {
     vault,
     env(extra = {}, opts = {}) {
       const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_RUNTIME_DIR: runtime, NO_COLOR: "1", TZ: "UTC", LANG: "C" };
+      // Test vaults are dated 2026-01-01, so the backup reminder would depend on today's date;
+      // the tests of the reminder remove this (OTP_NO_BACKUP_REMINDER: undefined).
+      env.OTP_NO_BACKUP_REMINDER = "1";
       if (opts.password !== false) env.OTP_PASSWORD = TEST_PASSWORD;
       for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
       else env[k] = v;

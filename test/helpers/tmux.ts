@@ -93,6 +93,7 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
     TERM: "xterm-256color",
   };
   if (opts.noColor !== false) env.NO_COLOR = "1";
+  env.OTP_NO_BACKUP_REMINDER = "1"; // as in otp-home.ts: test vaults are dated 2026-01-01
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];
   else env[k] = v;
   const pane = ["/usr/bin/env", "-i", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), "/bin/sh", f("run.sh")];

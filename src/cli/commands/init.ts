@@ -1,25 +1,35 @@
-// `otp init`: create an empty vault. Refuses to touch an existing one.
+// `otp init`: create an empty vault with a password slot and (unless --no-recovery-key) a
+// recovery slot, whose key is printed once, after the vault is safely on disk. Refuses to touch
+// an existing vault.
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { InputError, OtpError } from "../../core/errors.js";
 import { emptyData } from "../../core/vault/model.js";
-import { createVault } from "../../core/vault/vault.js";
+import { createVault, sealAndVerify } from "../../core/vault/vault.js";
+import { generateRecoveryKey, makeRecoverySlot, withRecoverySlot } from "../../core/vault/recovery-key.js";
+import { printRecoveryKey } from "../recovery-key.js";
 import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
 import { readPasswordFile } from "../vault.js";
 import { critical } from "../../io/signals.js";
 import { AuthError } from "../../core/errors.js";
 
-export async function run(ctx: Ctx): Promise<void> {
+export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promise<void> {
   const path = ctx.vaultPath;
   if (await stat(path).then(() => true, () => false))
     throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
   const password = await newPassword(ctx);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   ctx.info("creating the vault (deriving the key takes a moment)…");
-  const { bytes } = await createVault(password, emptyData(new Date(ctx.now()).toISOString()));
+  const data = emptyData(new Date(ctx.now()).toISOString());
+  let { bytes, envelope, masterKey } = await createVault(password, data);
+  const recovery = opts.recoveryKey === false ? null : generateRecoveryKey();
+  if (recovery) bytes = sealAndVerify(withRecoverySlot(envelope, makeRecoverySlot(envelope.vaultId, masterKey, recovery.bytes)), masterKey, data);
+  masterKey.fill(0);
   await critical(() => writeVaultAtomic(path, bytes, null));
   ctx.info(`created ${path}`);
+  if (recovery) printRecoveryKey(ctx, recovery.text);
+  else ctx.warn("no recovery key: a forgotten password loses every entry (`otp recovery-key new` makes one)");
   ctx.hint("add an entry with `otp add NAME --stdin`, or `otp add` to be asked");
 }
 

@@ -9,7 +9,9 @@
 //               KEK = Argon2id13(UTF-8 of the NFC password, salt, ops, mem) → 32 bytes;
 //               ops 1..10, mem 8 KiB..1 GiB and a multiple of 1024, checked before the KDF runs.
 //     recovery: {"id":hex32,"kind":"recovery","salt":b64(16),"nonce":b64(24),"wrapped":b64(48)}
-//               KEK = HKDF-SHA256(recovery key bytes, salt, info = "otp-vault/v1/recovery", 32).
+//               KEK = HKDF-SHA256(recovery key bytes, salt, info = "otp-vault/v1/recovery", 32);
+//               the key bytes are the 140 bits its printed form carries (recovery-key.ts), in
+//               18 bytes, big-endian, the last 4 bits zero.
 //     any other kind: skipped when unlocking, written back exactly as read.
 //     wrapped = XChaCha20-Poly1305(KEK, nonce, master key,
 //               ad = "otp-vault/v1/slot" ‖ 0x00 ‖ vaultId ‖ 0x00 ‖ canonical(slot without "wrapped"))

@@ -3,7 +3,7 @@
 // from one secret, so a password change rewrites one slot and never the entries' key.
 import { AuthError, OtpError, VaultDamagedError } from "../errors.js";
 import { KEY_BYTES, NONCE_BYTES, deriveSubkey, open, pad, randomBytes, seal, unpad, wipe } from "./crypto.js";
-import { FORMAT_MINOR, FORMAT_VERSION, SALT_BYTES, headerAD, parseEnvelope, serializeEnvelope, slotAD, type Envelope, type PasswordSlot } from "./format.js";
+import { FORMAT_MINOR, FORMAT_VERSION, SALT_BYTES, headerAD, parseEnvelope, serializeEnvelope, slotAD, type Envelope, type PasswordSlot, type Slot } from "./format.js";
 import { DEFAULT_ARGON2, argon2id, type Argon2Params } from "./kdf.js";
 import { parseData, serializeData, type VaultData } from "./model.js";
 
@@ -29,6 +29,21 @@ export async function makePasswordSlot(vaultId: string, masterKey: Uint8Array, p
   return slot;
 }
 
+/** env with its password slots replaced by `slot`, where the first of them was (passwd). */
+export function withPasswordSlot(env: Envelope, slot: PasswordSlot): Envelope {
+  const at = env.slots.findIndex((s) => s.kind === "password");
+  const others: Slot[] = env.slots.filter((s) => s.kind !== "password");
+  others.splice(at < 0 ? 0 : Math.min(at, others.length), 0, slot);
+  return { ...env, slots: others };
+}
+
+/** The KDF cost for a new password slot: today's default, or the vault's own where that is higher. */
+export function strongestParams(env: Envelope, base: Argon2Params = DEFAULT_ARGON2): Argon2Params {
+  const p = { ...base };
+  for (const s of env.slots) if (s.kind === "password") (p.ops = Math.max(p.ops, s.kdf.ops), (p.mem = Math.max(p.mem, s.kdf.mem)));
+  return p;
+}
+
 /** A new vault holding `data`, with one password slot. */
 export async function createVault(password: string, data: VaultData, params: Argon2Params = DEFAULT_ARGON2): Promise<{ bytes: Uint8Array; masterKey: Uint8Array; envelope: Envelope }> {
   const masterKey = randomBytes(KEY_BYTES);
@@ -51,7 +66,8 @@ export async function unlockWithPassword(env: Envelope, password: string): Promi
     wipe(kek);
     if (key) return key;
   }
-  throw new AuthError("wrong-password", "wrong password");
+  const hints = env.slots.some((s) => s.kind === "recovery") ? ["forgot it? the recovery key opens the vault: `otp unlock --recovery-key`, then `otp passwd`"] : [];
+  throw new AuthError("wrong-password", "wrong password", hints);
 }
 
 /**

@@ -1,0 +1,96 @@
+// Reading and opening a backup file for `otp restore` and `otp backup verify`. A backup is
+// untrusted input: size-capped and fully checked (core/vault/backup.ts) before any key is tried.
+// Keys, cheapest first: the open vault's master key (a backup made under the vault's keys), an
+// OTP_SESSION of the backup's vault, --backup-password-file, the vault's password (given by
+// --password-file, OTP_PASSWORD or typed), OTP_RECOVERY_KEY; then a hidden prompt, three tries;
+// off a terminal, exit 4.
+import { constants as C, promises as fs } from "node:fs";
+import { AuthError, InputError, OtpError } from "../core/errors.js";
+import { escapeForTerminal } from "../core/text.js";
+import { openBackup, readBackup, type BackupKeys, type OpenedBackup } from "../core/vault/backup.js";
+import type { Envelope } from "../core/vault/format.js";
+import { MAX_FILE_BYTES } from "../core/vault/format.js";
+import { parseRecoveryKey } from "../core/vault/recovery-key.js";
+import { openSession } from "../io/session.js";
+import type { Ctx } from "./context.js";
+import { readPasswordFile, type OpenedVault } from "./vault.js";
+
+export interface ParsedBackup {
+  file: string;
+  envelope: Envelope;
+  readOnly: boolean;
+  mtimeMs: number;
+  bytes: Uint8Array;
+}
+
+/** Reads and parses a backup (exit 2 when it cannot be read, 5 when it is damaged or newer). */
+export async function readBackupFile(file: string): Promise<ParsedBackup> {
+  let bytes: Uint8Array;
+  let mtimeMs: number;
+  try {
+    // O_NONBLOCK: a FIFO or device named by mistake must not hang us
+    const fh = await fs.open(file, C.O_RDONLY | C.O_NONBLOCK);
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) throw new InputError("invalid-file", `${file} is not a regular file`);
+      if (st.size > MAX_FILE_BYTES) throw new InputError("invalid-file", `${file} is larger than 16 MiB, so it is no otp backup`);
+      bytes = new Uint8Array(await fh.readFile());
+      mtimeMs = st.mtimeMs;
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (err instanceof OtpError) throw err;
+    throw new InputError("invalid-file", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
+  }
+  return { file, ...readBackup(bytes), mtimeMs, bytes };
+}
+
+async function keysWithoutAsking(ctx: Ctx, b: ParsedBackup, opts: { backupPasswordFile?: string }, vault: OpenedVault | null): Promise<BackupKeys> {
+  const masterKeys: Uint8Array[] = [];
+  if (vault) masterKeys.push(vault.masterKey);
+  if (ctx.env.OTP_SESSION && (!vault || vault.envelope.vaultId !== b.envelope.vaultId)) {
+    const k = await openSession(ctx.env, ctx.env.OTP_SESSION, b.envelope.vaultId, ctx.now()).catch(() => null);
+    if (k) masterKeys.push(k);
+  }
+  const passwords: string[] = [];
+  if (opts.backupPasswordFile) passwords.push(await readPasswordFile(ctx, opts.backupPasswordFile));
+  if (vault?.password !== undefined) passwords.push(vault.password);
+  else if (!vault && ctx.passwordFile) passwords.push(await readPasswordFile(ctx, ctx.passwordFile));
+  if (ctx.env.OTP_PASSWORD) passwords.push(ctx.env.OTP_PASSWORD);
+  const recoveryKeys = ctx.env.OTP_RECOVERY_KEY ? [parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY)] : [];
+  return { masterKeys, passwords: [...new Set(passwords)], recoveryKeys };
+}
+
+/**
+ * Opens a parsed backup with what is at hand (see the top), else asks. `vault`: the current
+ * vault, when the command opened one. Throws AuthError (4) when nothing opens it.
+ */
+export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPasswordFile?: string }, vault: OpenedVault | null): Promise<OpenedBackup> {
+  const shown = escapeForTerminal(b.file);
+  const keys = await keysWithoutAsking(ctx, b, opts, vault);
+  const tried = (keys.masterKeys?.length ?? 0) + (keys.passwords?.length ?? 0) + (keys.recoveryKeys?.length ?? 0) > 0;
+  if (tried) {
+    try {
+      return await openBackup(b, keys);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+    }
+  }
+  const hint = "pass its password with --backup-password-file FILE";
+  if (opts.backupPasswordFile) throw new AuthError("wrong-password", `wrong password for the backup ${shown}`, ["check the file given to --backup-password-file"]);
+  const failed = `the backup ${shown} does not open with the ${vault ? "vault's password or key" : "password given"}`;
+  if (!ctx.stdinIsTTY)
+    throw tried ? new AuthError("wrong-password", failed, [hint]) : new AuthError("no-password-source", `no password for the backup ${shown} and no terminal to ask on`, [hint]);
+  if (tried) ctx.info(`${failed}; it has a password of its own`);
+  const { askSecret } = await import("../io/prompts.js");
+  for (let attempt = 1; ; attempt++) {
+    const password = await askSecret(`Password of the backup ${shown}:`);
+    try {
+      return await openBackup(b, { passwords: [password] });
+    } catch (err) {
+      if (!(err instanceof AuthError) || attempt >= 3) throw err;
+      ctx.warn("wrong password, try again");
+    }
+  }
+}

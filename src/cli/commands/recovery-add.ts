@@ -1,0 +1,45 @@
+// `otp recovery add QUERY`: keeps the site's recovery codes beside the entry's seed. Codes come
+// from --file FILE, standard input, or are pasted at a terminal; one per line or separated by
+// spaces. Codes already kept are skipped; --replace drops the old ones (new codes from the site).
+import { readFile } from "node:fs/promises";
+import { InputError, UsageError } from "../../core/errors.js";
+import { shellWord } from "../../core/audit.js";
+import { resolveEntry } from "../../core/match.js";
+import { addRecoveryCodes, parseRecoveryCodes } from "../../core/recovery-codes.js";
+import { escapeForTerminal } from "../../core/text.js";
+import { updateEntry } from "../../core/vault/model.js";
+import type { Ctx } from "../context.js";
+import { openVault, updateVault } from "../vault.js";
+
+export async function run(ctx: Ctx, query: string, opts: { file?: string; replace?: boolean }): Promise<void> {
+  const fromStdin = opts.file === "-" || (opts.file === undefined && !ctx.stdinIsTTY);
+  if (fromStdin && ctx.passwordFile === "-") throw new UsageError("--password-file - and the codes cannot both come from standard input", ["give the codes with --file FILE"]);
+  const vault = await openVault(ctx);
+  const entry = resolveEntry(vault.data.entries, query);
+  const name = escapeForTerminal(entry.name);
+  const codes = parseRecoveryCodes(await readCodes(ctx, opts.file, fromStdin, name));
+  const { added, skipped, total } = await updateVault(ctx, vault, (data) => {
+    const current = data.entries.find((e) => e.id === entry.id);
+    if (!current) throw new UsageError(`"${name}" was removed meanwhile`);
+    const r = addRecoveryCodes(current.recoveryCodes ?? [], codes, opts.replace === true);
+    return { data: updateEntry(data, entry.id, { recoveryCodes: r.codes }, new Date(ctx.now()).toISOString()), result: { ...r, total: r.codes.length } };
+  });
+  const dup = skipped ? `, skipped ${skipped} already kept` : "";
+  const plural = (n: number) => `${n} recovery code${n === 1 ? "" : "s"}`;
+  if (opts.replace) ctx.info(`replaced the recovery codes of "${name}": it has ${plural(total)} now`);
+  else ctx.info(`added ${plural(added)} to "${name}"${dup}; it has ${total} now`);
+  ctx.hint(`\`otp recovery use ${escapeForTerminal(shellWord(entry.name))}\` hands one out when you need it`);
+}
+
+async function readCodes(ctx: Ctx, file: string | undefined, fromStdin: boolean, name: string): Promise<string> {
+  if (fromStdin) return ctx.readStdin();
+  if (file !== undefined) {
+    try {
+      return await readFile(file, "utf8");
+    } catch (err) {
+      throw new InputError("invalid-file", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
+    }
+  }
+  const { askLines } = await import("../../io/paste.js");
+  return askLines(`Paste the recovery codes of "${name}", one per line or separated by spaces; an empty line ends:`);
+}

@@ -1,0 +1,29 @@
+// `otp recovery use QUERY`: prints one unused recovery code and marks it used. The choice and the
+// mark happen in one locked read-modify-write, so two `use` running at once never get the same
+// code; the code is printed only once the mark is on disk.
+import { OtpError } from "../../core/errors.js";
+import { shellWord } from "../../core/audit.js";
+import { resolveEntry } from "../../core/match.js";
+import { FEW_CODES, takeRecoveryCode } from "../../core/recovery-codes.js";
+import { escapeForTerminal } from "../../core/text.js";
+import { updateEntry } from "../../core/vault/model.js";
+import type { Ctx } from "../context.js";
+import { openVault, updateVault } from "../vault.js";
+
+export async function run(ctx: Ctx, query: string): Promise<void> {
+  const vault = await openVault(ctx);
+  const entry = resolveEntry(vault.data.entries, query);
+  const name = escapeForTerminal(entry.name);
+  const { code, left } = await updateVault(ctx, vault, (data) => {
+    const current = data.entries.find((e) => e.id === entry.id);
+    if (!current) throw new OtpError("changed-on-disk", `"${name}" was removed meanwhile`);
+    const nowIso = new Date(ctx.now()).toISOString();
+    const taken = takeRecoveryCode(current, nowIso);
+    return { data: updateEntry(data, entry.id, { recoveryCodes: taken.codes }, nowIso), result: taken };
+  });
+  ctx.data(code);
+  const next = `generate new ones at the site, then \`otp recovery add ${escapeForTerminal(shellWord(entry.name))} --replace\``;
+  if (left === 0) ctx.warn(`that was the last unused recovery code of "${name}": ${next}`);
+  else if (left <= FEW_CODES) ctx.warn(`only ${left} unused recovery code${left === 1 ? "" : "s"} left for "${name}": ${next}`);
+  else ctx.info(`marked it used; ${left} unused left`);
+}
