@@ -8,9 +8,10 @@ import { critical } from "../io/signals.js";
 import { parseEnvelope, type Envelope } from "../core/vault/format.js";
 import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockWithPassword } from "../core/vault/vault.js";
-import { readVaultFile, withLock, writeVaultAtomic } from "../io/vault-file.js";
+import { readVaultFile, withLock, writeVaultAtomic, type ReadResult } from "../io/vault-file.js";
 import { openSession } from "../io/session.js";
 import type { Ctx } from "./context.js";
+import { commitVaultChange } from "./sync/auto-commit.js";
 
 export interface OpenedVault {
   envelope: Envelope;
@@ -46,7 +47,8 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
   return line;
 }
 
-async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
+/** The master key of this envelope from the password sources above. Throws AuthError (4). */
+export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
   if (ctx.passwordFile) return unlockWithPassword(envelope, await readPasswordFile(ctx, ctx.passwordFile));
   if (ctx.env.OTP_PASSWORD) return unlockWithPassword(envelope, ctx.env.OTP_PASSWORD);
   if (ctx.env.OTP_SESSION) {
@@ -93,7 +95,25 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       const warnings = await writeVaultAtomic(ctx.vaultPath, bytes, file.identity, stillHeld);
       for (const w of warnings) ctx.warn(w);
       opened.data = data;
+      // In a sync repository: one commit per change (never fails the write; warns instead).
+      await commitVaultChange(ctx, current, data);
       return result;
+    }),
+  );
+}
+
+/**
+ * Holds the vault's lock around fn, for a change that is more than new data: `otp sync`
+ * replaces header and data with a merge and moves git's branch in the same step. fn gets the
+ * file as read under the lock and may `write` new bytes once (atomic, with a snapshot).
+ */
+export async function underVaultLock<T>(ctx: Ctx, fn: (file: ReadResult, write: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
+  return withLock(ctx.vaultPath, (stillHeld) =>
+    critical(async () => {
+      const file = await readVaultFile(ctx.vaultPath);
+      return fn(file, async (bytes) => {
+        for (const w of await writeVaultAtomic(ctx.vaultPath, bytes, file.identity, stillHeld)) ctx.warn(w);
+      });
     }),
   );
 }
