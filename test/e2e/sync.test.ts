@@ -2,13 +2,15 @@
 // git with a bare repository in a temporary folder as the remote, each machine its own HOME.
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { expectFailure, expectOk, modeOf, newSecret, otp, sha256 } from "../helpers/e2e-util.js";
 import { hotp, otpHome, totp, writeVault } from "../helpers/otp-home.js";
 import { bareRemote, machine } from "../helpers/sync-machines.js";
 import { needTool } from "../helpers/tools.js";
 
 const hasGit = needTool("git");
+// Each test runs otp and git dozens of times; a loaded machine needs the room.
+vi.setConfig({ testTimeout: 180_000 });
 const tree = (m: { git(a: string[]): string }) => m.git(["ls-tree", "-r", "--name-only", "HEAD"]).trim().split("\n");
 const lastMessage = (m: { git(a: string[]): string }) => m.git(["log", "-1", "--format=%s"]).trim();
 

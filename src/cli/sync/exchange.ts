@@ -76,7 +76,7 @@ const NO_CHANGES: EntryChanges = { added: [], removed: [], changed: [] };
 /** Under the lock: commit what is left, then fast-forward to or merge with `theirs`. */
 async function integrate(ctx: Ctx, g: Git, repo: SyncRepo, opened: OpenedVault, bytes: Uint8Array, write: (b: Uint8Array) => Promise<void>, theirs: string | null): Promise<Step> {
   const ours = openCopy(bytes, opened, "here");
-  await commitLeftovers(ctx, g, repo, opened, ours);
+  await commitLeftovers(ctx, g, repo, opened, ours, bytes);
   const head = (await revParse(g, "HEAD"))!;
   if (theirs === null || theirs === head || (await isAncestor(g, theirs, head))) return { pulled: "none", push: theirs !== head, changes: NO_CHANGES, data: ours.data };
   const theirBytes = await vaultAt(g, repo, theirs);
@@ -134,9 +134,10 @@ function envelopeOrNull(bytes: Uint8Array | null): Envelope | null {
  * outside otp), named by what changed since HEAD. Refuses when HEAD holds another vault:
  * the file here was replaced, and syncing it would mix two vaults.
  */
-async function commitLeftovers(ctx: Ctx, g: Git, repo: SyncRepo, opened: OpenedVault, ours: VaultCopy): Promise<void> {
+async function commitLeftovers(ctx: Ctx, g: Git, repo: SyncRepo, opened: OpenedVault, ours: VaultCopy, current: Uint8Array): Promise<void> {
   const head = await revParse(g, "HEAD");
   const bytes = head ? await vaultAt(g, repo, head) : null;
+  if (bytes && equalBytes(bytes, current)) return; // committed already: nothing to do
   let before: VaultCopy | null = null;
   if (bytes) {
     try {
