@@ -48,6 +48,18 @@ export interface Machine extends OtpHome {
 export async function machine(name: string, entries?: EntryDraft[], o: { identity?: boolean } = {}): Promise<Machine> {
   const h = await otpHome(entries);
   if (o.identity !== false) writeFileSync(join(h.home, ".gitconfig"), `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n`);
+  return wrap(name, h);
+}
+
+/** Another machine that starts as an exact copy of m (`cp -a` of its HOME: vault, repository, sessions). */
+export async function copyOf(m: Machine, name: string): Promise<Machine> {
+  const h = await otpHome();
+  rmSync(h.home, { recursive: true, force: true });
+  execFileSync("cp", ["-a", m.home, h.home]);
+  return wrap(name, h);
+}
+
+function wrap(name: string, h: OtpHome): Machine {
   const dir = dirname(h.vault);
   const gitRun = (args: string[], extraEnv: Record<string, string> = {}): RunResult => {
     const r = spawnSync("git", args, { cwd: existsSync(dir) ? dir : h.home, env: { ...h.env({}, { password: false }), ...extraEnv }, encoding: "utf8", timeout: 60_000 });

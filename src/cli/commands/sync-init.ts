@@ -1,7 +1,8 @@
 // `otp sync init [REMOTE]`: make the vault's folder a git repository that holds the vault and
 // nothing else, with otp's merge driver, and sync it with REMOTE. With no vault yet, clone the
-// remote's vault into place instead. Safe to run again: it repairs the settings and adds a
-// remote the repository lacks. Nothing is created when the remote cannot be reached first.
+// remote's vault into place instead. Safe to run again: without REMOTE it only repairs the
+// settings (the driver's path, a password file to record); with REMOTE it adds the remote the
+// repository lacks and syncs. Nothing is created when the remote cannot be reached first.
 import { existsSync, promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -40,9 +41,11 @@ export async function run(ctx: Ctx, remoteArg: string | undefined): Promise<void
   if (remote !== undefined && current === null) await g(["remote", "add", REMOTE, remote]);
   else if (remote !== undefined && current !== remote)
     throw new OtpError("other-remote", `${place.dir} already syncs with ${redactUrl(current!)}`, [`to change it: \`git -C ${place.dir} remote set-url ${REMOTE} URL\`, then \`otp sync\``]);
-  if (remote === undefined && current === null) {
-    ctx.info(`${place.dir} is a sync repository now; only ${place.name} goes into it`);
-    ctx.hint("give it a remote with `otp sync init REMOTE` (a bare repository on a USB stick or a server, a private GitHub repository)");
+  if (remote === undefined) {
+    if (current === null) {
+      ctx.info(`${place.dir} is a sync repository now; only ${place.name} goes into it`);
+      ctx.hint("give it a remote with `otp sync init REMOTE` (a bare repository on a USB stick or a server, a private GitHub repository)");
+    } else ctx.info(`${place.dir} syncs with ${redactUrl(current)}; its settings are in place (\`otp sync\` exchanges changes)`);
     return;
   }
   const opened = await openVault(ctx);

@@ -32,6 +32,8 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
   } catch {
     base = null; // no common ancestor (git passes an empty file), or a damaged one
   }
+  if (ours.vaultId !== theirs.vaultId)
+    throw new OtpError("different-vault", `the two copies are different vaults (ids ${ours.vaultId.slice(0, 8)}… and ${theirs.vaultId.slice(0, 8)}…); nothing merged`, [AFTER]);
   let key: Uint8Array;
   try {
     key = await masterKeyFor({ ...ctx, stdinIsTTY: false }, ours);
@@ -43,7 +45,14 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
   const oursData = openData(ours, key);
   let merged;
   try {
-    merged = mergeVaults(base, { envelope: ours, data: oursData }, { envelope: theirs, data: openData(theirs, key) });
+    let theirsData;
+    try {
+      theirsData = openData(theirs, key);
+    } catch (err) {
+      if (err instanceof VaultDamagedError) throw new VaultDamagedError(err.kind, `the incoming copy of the vault does not open with this vault's key (${err.message})`);
+      throw err;
+    }
+    merged = mergeVaults(base, { envelope: ours, data: oursData }, { envelope: theirs, data: theirsData });
   } catch (err) {
     if (err instanceof OtpError) throw new (err.constructor as typeof OtpError)(err.kind, err.message, [...err.hints, AFTER]);
     throw err;
