@@ -86,6 +86,9 @@ async function integrate(ctx: Ctx, g: Git, repo: SyncRepo, opened: OpenedVault, 
     if (!equalBytes(bytes, theirBytes)) await write(theirBytes);
     await g(["read-tree", theirs]);
     await g(["update-ref", "-m", "otp: sync (fast-forward)", "HEAD", theirs, head]);
+    // Other files the remote changed (.gitignore, .gitattributes) are written by git; the vault never is.
+    const others = text(await g(["diff-tree", "-r", "--name-only", "--no-commit-id", head, theirs])).split("\n").filter((n) => n && n !== repo.name);
+    if (others.length) await g(["checkout-index", "-f", "--", ...others]);
     return { pulled: "fast-forward", push: false, changes: entryChanges(ours.data, remote.data), data: remote.data };
   }
   const baseCommit = await g(["merge-base", head, theirs], { allowFail: true });
