@@ -2,7 +2,7 @@
 // ahead of and behind the remote, an uncommitted change if a commit failed, and when the last
 // sync was. Fetches first (no key needed; `--offline` skips it), and a remote that cannot be
 // reached is one line on stderr, the rest as of the last fetch.
-import { redactUrl, text } from "../../io/git.js";
+import { gitReason, redactUrl, text } from "../../io/git.js";
 import type { Ctx } from "../context.js";
 import { REMOTE, configGet, currentBranch, gitIn, remoteUrl, revParse } from "../sync/repo.js";
 import { requireSyncRepo } from "../sync/report.js";
@@ -22,7 +22,6 @@ export async function run(ctx: Ctx, opts: StatusOptions): Promise<void> {
     const r = await g(["fetch", "-q", "--no-tags", REMOTE, `+refs/heads/${branch}:refs/remotes/${REMOTE}/${branch}`], { network: true, allowFail: true });
     reachable = r.code === 0 || /couldn't find remote ref/i.test(r.stderr);
     if (!reachable) {
-      const { gitReason } = await import("../../io/git.js");
       ctx.warn(`cannot reach ${redactUrl(url)} (${gitReason(r.stderr)}); ahead and behind are as of the last sync`);
     }
   }
