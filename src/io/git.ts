@@ -74,10 +74,13 @@ export class GitError extends OtpError {
   }
 }
 
-/** git's reason in one line: the last `fatal:`/`error:` line, else the last line; credentials in URLs hidden. */
+/**
+ * git's reason in one line: the first `fatal:`, `error:` or `ssh:` line (the cause; later ones
+ * say "Could not read from remote repository"), else the last line; credentials in URLs hidden.
+ */
 export function gitReason(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("hint:"));
-  const line = [...lines].reverse().find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? "";
+  const line = lines.find((l) => /^(fatal|error|ssh):/.test(l)) ?? lines[lines.length - 1] ?? "";
   return redactUrl(line.replace(/^(fatal|error):\s*/, "")).slice(0, 300);
 }
 

@@ -10,7 +10,7 @@ import { equalBytes, parseEnvelope, type Envelope } from "../../core/vault/forma
 import { mergeVaults, type VaultCopy } from "../../core/vault/merge.js";
 import type { VaultData } from "../../core/vault/model.js";
 import { openData, sealAndVerify } from "../../core/vault/vault.js";
-import { GitError, redactUrl, text } from "../../io/git.js";
+import { GitError, gitReason, redactUrl, text } from "../../io/git.js";
 import type { Ctx } from "../context.js";
 import { underVaultLock, type OpenedVault } from "../vault.js";
 import { commitVaultFile, currentBranch, gitIn, isAncestor, remoteUrl, revParse, vaultAt, REMOTE, type Git } from "./repo.js";
@@ -42,7 +42,9 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
   for (let attempt = 1; ; attempt++) {
     const fetched = await g(["fetch", "-q", "--no-tags", REMOTE, `+refs/heads/${branch}:refs/remotes/${REMOTE}/${branch}`], { network: true, allowFail: true });
     if (fetched.code !== 0 && !/couldn't find remote ref/i.test(fetched.stderr))
-      throw unreachable(`cannot fetch from ${where}`, fetched.stderr);
+      throw unreachable(`cannot fetch from ${where}`, fetched.stderr, [
+        `check the network and the remote's address (\`git -C ${repo.dir} remote -v\`); ${attempt === 1 ? "the vault here is unchanged" : "the vault here has the merge, and `otp sync` pushes it later"}`,
+      ]);
     const theirs = fetched.code === 0 ? await revParse(g, `refs/remotes/${REMOTE}/${branch}`) : null;
     const step = await underVaultLock(ctx, (file, write) => integrate(ctx, g, repo, opened, file.bytes, write, theirs));
     if (step.pulled !== "none") pulled = pulled === "merge" || step.pulled === "merge" ? "merge" : "fast-forward";
@@ -59,9 +61,8 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
   }
 }
 
-function unreachable(what: string, stderr: string, hints = ["check the network and the remote's address (`git -C DIR remote -v`); the vault here is unchanged"]): GitError {
-  const line = stderr.split("\n").map((l) => l.trim()).filter((l) => /^(fatal|error|ssh):/.test(l) || /denied|not found|could not|unable/i.test(l)).pop();
-  return new GitError(`${what}: ${redactUrl((line ?? "git failed").replace(/^(fatal|error):\s*/, ""))}`, hints);
+function unreachable(what: string, stderr: string, hints: string[]): GitError {
+  return new GitError(`${what}: ${gitReason(stderr) || "git failed"}`, hints);
 }
 
 interface Step {

@@ -11,8 +11,9 @@ describe("gitEnv", () => {
 });
 
 describe("gitReason and redactUrl", () => {
-  it("keeps git's last fatal or error line, without hints", () => {
-    expect(gitReason("hint: try this\nfatal: '/x' does not appear to be a git repository\nfatal: Could not read from remote repository.\n")).toBe("Could not read from remote repository.");
+  it("keeps the line that says why, without hints", () => {
+    expect(gitReason("hint: try this\nfatal: '/x' does not appear to be a git repository\nfatal: Could not read from remote repository.\n")).toBe("'/x' does not appear to be a git repository");
+    expect(gitReason("ssh: Could not resolve hostname nowhere: Name or service not known\nfatal: Could not read from remote repository.\n")).toBe("ssh: Could not resolve hostname nowhere: Name or service not known");
     expect(gitReason("warning: w\nerror: failed to push some refs to 'x'\nhint: Updates were rejected\n")).toBe("failed to push some refs to 'x'");
     expect(gitReason("")).toBe("");
   });
