@@ -253,6 +253,23 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     expect(statSync(s.a.vault).mtimeMs).toBe(mtime);
   });
 
+  it("a push the remote rejects: exit 1 in one line, the vault intact and committed for a later sync", async () => {
+    await using s = await synced();
+    const hook = join(s.remote.path, "hooks", "pre-receive");
+    writeFileSync(hook, "#!/bin/sh\necho 'read-only mirror' >&2\nexit 1\n", { mode: 0o755 });
+    const before = sha256(s.a.vault), remoteHead = s.remote.head();
+    const r = s.a.otp(["sync"]);
+    expectFailure(r, 1, "cannot push to");
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("otp: error:"))).toHaveLength(1);
+    expect(r.stderr).toMatch(/otp: hint: the vault here is saved and committed/);
+    expect(sha256(s.a.vault)).toBe(before);
+    expect(s.remote.head()).toBe(remoteHead);
+    expect(s.a.git(["status", "--porcelain"])).toBe("");
+    renameSync(hook, hook + ".off");
+    expectOk(s.a.otp(["sync"]));
+    expect(s.remote.head()).toBe(s.a.git(["rev-parse", "HEAD"]).trim());
+  });
+
   it("the wrong password: exit 4 before git runs", async () => {
     await using s = await synced();
     const before = sha256(s.a.vault), head = s.a.git(["rev-parse", "HEAD"]);

@@ -56,7 +56,12 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
     const pushed = await g(["push", "--porcelain", "-u", REMOTE, `refs/heads/${branch}:refs/heads/${branch}`], { network: true, allowFail: true });
     if (pushed.code === 0) return done(true);
     const lostRace = /\[rejected\]|\(fetch first\)|non-fast-forward/.test(text(pushed) + pushed.stderr);
-    if (!lostRace) throw unreachable(`cannot push to ${where}`, pushed.stderr, ["the vault here is saved and committed; `otp sync` pushes it later"]);
+    if (!lostRace) {
+      // --porcelain says why in a line of its own: "!\t<refs>\t[remote rejected] (pre-receive hook declined)".
+      const why = /^!\t\S+\t\[([^\]]+)\](?: \((.+)\))?$/m.exec(text(pushed));
+      const reason = why ? `${why[1]}${why[2] ? ` (${why[2]})` : ""}` : gitReason(pushed.stderr) || "git failed";
+      throw new GitError(`cannot push to ${where}: ${reason}`, ["the vault here is saved and committed; `otp sync` pushes it later"]);
+    }
     if (attempt >= ATTEMPTS) throw new GitError(`the remote ${where} kept changing while otp pushed`, ["run `otp sync` again"]);
   }
 }
