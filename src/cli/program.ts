@@ -134,6 +134,27 @@ export function buildProgram(version: string): Command {
       "otp import --format andotp otp_accounts.json.aes",
     ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri). andOTP's encrypted backups and TOTP Authenticator's\nbackups carry no marker: name them with --format.\n"), () => import("./commands/import.js"));
 
+  const sync = action(program.command("sync").description("sync the vault through git: pull, merge entry by entry, push")
+    .addHelpText("after", examples([
+      "otp sync init git@example.com:me/vault.git   start syncing this vault (or, with no vault yet, fetch it)",
+      "otp sync init /media/usb/vault.git           a bare repository on a USB stick (`git init --bare` it first)",
+      "otp sync                                     pull, merge entry by entry, push",
+      "otp sync status                              ahead/behind and the last sync",
+    ])), () => import("./commands/sync.js"));
+  action(sync.command("init").argument("[remote]", "a git remote: a bare repository's path, an ssh or https URL")
+    .description("make the vault's folder a git repository holding only the vault, and sync it with REMOTE; with no vault yet, fetch REMOTE's")
+    .addHelpText("after", examples([
+      "otp sync init git@github.com:me/otp-vault.git   a private repository",
+      "otp sync init ~/usb/vault.git                   after `git init --bare ~/usb/vault.git`",
+      "otp sync init                                   a repository without a remote, for now",
+    ])), () => import("./commands/sync-init.js"));
+  action(sync.command("status").description("how this machine's vault stands against the remote")
+    .option("--json", "as JSON")
+    .option("--offline", "do not fetch; show the state as of the last fetch")
+    .addHelpText("after", examples(["otp sync status", "otp sync status --offline --json"])), () => import("./commands/sync-status.js"));
+  action(sync.command("merge-driver", { hidden: true }).argument("<base>").argument("<ours>").argument("<theirs>")
+    .description("git's merge driver for the vault (set up by `otp sync init`)"), () => import("./commands/sync-merge-driver.js"));
+
   addSafetyCommands(program);
   return program;
 }

@@ -8,11 +8,12 @@ import { critical } from "../io/signals.js";
 import { parseEnvelope, type Envelope } from "../core/vault/format.js";
 import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockWithPassword } from "../core/vault/vault.js";
-import { readVaultFile, withLock, writeVaultAtomic } from "../io/vault-file.js";
+import { readVaultFile, withLock, writeVaultAtomic, type ReadResult } from "../io/vault-file.js";
 import { openSession } from "../io/session.js";
 import type { Ctx } from "./context.js";
 import { remindAboutBackup } from "./backup-reminder.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../core/vault/recovery-key.js";
+import { commitVaultChange } from "./sync/auto-commit.js";
 
 export interface OpenedVault {
   envelope: Envelope;
@@ -50,7 +51,8 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
   return line;
 }
 
-async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<{ key: Uint8Array; password?: string }> {
+/** The master key of this envelope from the password sources above (and the password, when one was given). Throws AuthError (4). */
+export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<{ key: Uint8Array; password?: string }> {
   const withPassword = async (password: string) => ({ key: await unlockWithPassword(envelope, password), password });
   if (ctx.passwordFile) return withPassword(await readPasswordFile(ctx, ctx.passwordFile));
   if (ctx.env.OTP_PASSWORD) return withPassword(ctx.env.OTP_PASSWORD);
@@ -104,7 +106,25 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       opened.data = data;
       if (next !== envelope) opened.envelope = parseEnvelope(bytes).envelope;
       remindAboutBackup(ctx, data);
+      // In a sync repository: one commit per change (never fails the write; warns instead).
+      await commitVaultChange(ctx, current, data);
       return result;
+    }),
+  );
+}
+
+/**
+ * Holds the vault's lock around fn, for a change that is more than new data: `otp sync`
+ * replaces header and data with a merge and moves git's branch in the same step. fn gets the
+ * file as read under the lock and may `write` new bytes once (atomic, with a snapshot).
+ */
+export async function underVaultLock<T>(ctx: Ctx, fn: (file: ReadResult, write: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
+  return withLock(ctx.vaultPath, (stillHeld) =>
+    critical(async () => {
+      const file = await readVaultFile(ctx.vaultPath);
+      return fn(file, async (bytes) => {
+        for (const w of await writeVaultAtomic(ctx.vaultPath, bytes, file.identity, stillHeld)) ctx.warn(w);
+      });
     }),
   );
 }

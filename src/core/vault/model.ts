@@ -1,7 +1,7 @@
 // What lives inside the vault's encrypted `data`: entries, tombstones and meta, and the
 // pure operations on them. Every operation returns a new VaultData; fields this otp does
 // not know (written by a newer one) ride along untouched.
-import type { Entry, EntryDraft } from "../entry.js";
+import type { Entry, EntryDraft, RecoveryCode } from "../entry.js";
 import { VaultDamagedError, InputError } from "../errors.js";
 import { sameSecret } from "../base32.js";
 
@@ -108,11 +108,21 @@ export function updateEntry(d: VaultData, id: string, patch: Partial<Entry>, now
   return { ...d, entries: d.entries.map((e) => (e.id === id ? { ...e, ...patch, updatedAt: nowIso } : e)) };
 }
 
-/** Removes an entry and leaves a tombstone, so a later sync knows it was removed. */
+/**
+ * Removes an entry and leaves a tombstone, so a later sync knows it was removed. The tombstone
+ * keeps an HOTP counter and the used recovery codes (no secret): should a newer edit from
+ * another machine bring the entry back, it still reuses no code (see merge.ts).
+ */
 export function removeEntry(d: VaultData, id: string, nowIso: string): VaultData {
+  // Removed twice: the first tombstone's counter and codes carry over.
+  const gone = (d.entries.find((e) => e.id === id) ?? d.tombstones.find((t) => t.id === id)) as { counter?: unknown; recoveryCodes?: RecoveryCode[] } | undefined;
+  const used = (Array.isArray(gone?.recoveryCodes) ? gone.recoveryCodes : []).filter((c) => c.usedAt !== null && c.usedAt !== undefined);
+  const tombstone: Tombstone = { id, removedAt: nowIso };
+  if (typeof gone?.counter === "number") tombstone.counter = gone.counter;
+  if (used.length > 0) tombstone.recoveryCodes = used.map((c) => ({ code: c.code, usedAt: c.usedAt }));
   return {
     ...d,
     entries: d.entries.filter((e) => e.id !== id),
-    tombstones: [...d.tombstones.filter((t) => t.id !== id), { id, removedAt: nowIso }],
+    tombstones: [...d.tombstones.filter((t) => t.id !== id), tombstone],
   };
 }

@@ -1,0 +1,162 @@
+// The vault's sync repository through git: committing the vault file, reading it at a commit,
+// and the settings otp keeps there (.gitignore, .gitattributes, the merge driver, hooks, an
+// identity for commits). Commits are made with plumbing (update-index, write-tree,
+// commit-tree, update-ref): no editor, no hooks, no signing prompt, and git never rewrites
+// the vault file, which only otp's atomic write protocol replaces.
+import { existsSync, promises as fs } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { OtpError } from "../../core/errors.js";
+import { git, GitError, text, type GitResult } from "../../io/git.js";
+import type { Ctx } from "../context.js";
+import { DRIVER, attributesLine, type SyncRepo } from "./where.js";
+
+export const REMOTE = "origin";
+
+export type Git = (args: string[], o?: { network?: boolean; allowFail?: boolean }) => Promise<GitResult>;
+
+/** git in the repository, with the user's environment cleaned (io/git.ts). */
+export function gitIn(ctx: Ctx, dir: string): Git {
+  return (args, o = {}) => git(dir, args, { env: ctx.env, ...o });
+}
+
+/** A commit id, or null when the revision does not exist. */
+export async function revParse(g: Git, rev: string): Promise<string | null> {
+  const r = await g(["rev-parse", "-q", "--verify", `${rev}^{commit}`], { allowFail: true });
+  return r.code === 0 ? text(r) : null;
+}
+
+/** The vault file's bytes at a commit, or null when that commit has none. */
+export async function vaultAt(g: Git, repo: SyncRepo, commit: string): Promise<Uint8Array | null> {
+  const r = await g(["cat-file", "blob", `${commit}:${repo.name}`], { allowFail: true });
+  return r.code === 0 ? new Uint8Array(r.stdout) : null;
+}
+
+export async function isAncestor(g: Git, a: string, b: string): Promise<boolean> {
+  return (await g(["merge-base", "--is-ancestor", a, b], { allowFail: true })).code === 0;
+}
+
+export async function currentBranch(g: Git, repo: SyncRepo): Promise<string> {
+  const r = await g(["symbolic-ref", "-q", "--short", "HEAD"], { allowFail: true });
+  if (r.code !== 0) throw new GitError(`the sync repository ${repo.dir} is not on a branch`, [`run \`git -C ${repo.dir} switch main\` (or your branch), then try again`]);
+  return text(r);
+}
+
+export async function remoteUrl(g: Git): Promise<string | null> {
+  const r = await g(["remote", "get-url", REMOTE], { allowFail: true });
+  return r.code === 0 ? text(r) : null;
+}
+
+export async function configGet(g: Git, key: string): Promise<string | null> {
+  const r = await g(["config", "--get", key], { allowFail: true });
+  return r.code === 0 ? text(r) : null;
+}
+
+function refuseDuringMerge(repo: SyncRepo): void {
+  if (existsSync(join(repo.dir, ".git", "MERGE_HEAD")))
+    throw new GitError(`a git merge is in progress in ${repo.dir}`, [`finish it, or run \`git -C ${repo.dir} merge --abort\`, then \`otp sync\``]);
+}
+
+/**
+ * Commits the vault file as it is on disk (with `paths` besides, if given) on top of HEAD.
+ * Returns the new commit, or null when there was nothing to commit. Throws GitError.
+ */
+export async function commitVaultFile(ctx: Ctx, repo: SyncRepo, message: string, paths: string[] = []): Promise<string | null> {
+  const g = gitIn(ctx, repo.dir);
+  refuseDuringMerge(repo);
+  await g(["update-index", "--add", "--", repo.name, ...paths]);
+  const tree = text(await g(["write-tree"]));
+  const parent = await revParse(g, "HEAD");
+  if (parent && text(await g(["rev-parse", `${parent}^{tree}`])) === tree) return null;
+  const commit = text(await g(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]));
+  await g(["update-ref", "-m", message, "HEAD", commit, parent ?? ""]);
+  return commit;
+}
+
+// ---- the settings otp keeps in the repository ----
+
+const IGNORE_HEAD = "# otp: only the vault is shared. Snapshots, locks, sessions, temporary files and";
+const ignoreBlock = (name: string) =>
+  `${IGNORE_HEAD}\n# plaintext exports stay on this machine.\n/*\n!/.gitignore\n!/.gitattributes\n!/${name}\n`;
+const ATTRS_HEAD = "# otp: the vault is merged entry by entry by `otp sync merge-driver` (set up by `otp sync init`).";
+const HOOK_MARK = "# otp: keeps the vault 0600";
+const hookScript = (name: string) => `#!/bin/sh\n${HOOK_MARK} after git checks it out (git writes files 0644).\nchmod 600 -- '${name}' 2>/dev/null\nexit 0\n`;
+/** The neutral identity for commits when git has none: no host or user name leaks to the remote. */
+export const FALLBACK_IDENTITY = { name: "otp", email: "otp@localhost" };
+
+/** Vault file names otp can put in .gitignore and .gitattributes patterns without quoting. */
+export function checkVaultName(name: string): void {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name))
+    throw new OtpError("bad-vault-name", `the vault's file name "${name}" cannot be synced`, ["rename it to letters, digits, dots, hyphens and underscores (like vault.otp), then try again"]);
+}
+
+/** Appends `block` to the file unless a line of it (`marker`) is there already. Returns true when it wrote. */
+async function ensureBlock(path: string, marker: string, block: string, mode = 0o644): Promise<boolean> {
+  const now = await fs.readFile(path, "utf8").catch(() => null);
+  if (now !== null && now.split("\n").some((l) => l.trim() === marker)) return false;
+  await fs.writeFile(path, now === null || now === "" ? block : `${now.replace(/\n?$/, "\n")}${block}`, { mode });
+  return true;
+}
+
+/** How git runs the driver: this very otp, by absolute paths (git's shell has no PATH of ours). */
+export function driverCommand(passwordFile: string | null): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  // process.argv[1] is the launcher that runs us (bin/otp.cjs, or npm's link to it).
+  const script = resolve(process.argv[1] ?? "otp");
+  return [q(process.execPath), q(script), ...(passwordFile ? ["--password-file", q(passwordFile)] : []), "sync", "merge-driver", "%O", "%A", "%B"].join(" ");
+}
+
+export interface ConfigureResult {
+  /** files otp wrote or changed (to commit) */
+  changed: string[];
+  /** git had no identity, and the fallback was set for this repository */
+  identitySet: boolean;
+}
+
+/**
+ * Writes otp's settings into the repository (idempotent): .gitignore so that only the vault
+ * goes in, .gitattributes for the merge driver, the driver itself and `pull.rebase false` in
+ * .git/config (not shared: every clone runs `otp sync init`), hooks that keep the vault 0600
+ * after a plain `git pull`, and an identity when git has none. Throws OtpError when the
+ * repository already syncs another vault.
+ */
+export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<ConfigureResult> {
+  checkVaultName(repo.name);
+  const g = gitIn(ctx, repo.dir);
+  const attrs = await fs.readFile(join(repo.dir, ".gitattributes"), "utf8").catch(() => "");
+  const other = attrs.split("\n").find((l) => l.includes(`merge=${DRIVER}`) && l.trim() !== attributesLine(repo.name));
+  if (other) throw new OtpError("other-vault-synced", `${repo.dir} already syncs another vault (${other.trim().split(" ")[0]})`, ["keep each vault in a folder of its own"]);
+  const changed: string[] = [];
+  if (await ensureBlock(join(repo.dir, ".gitignore"), `!/${repo.name}`, ignoreBlock(repo.name))) changed.push(".gitignore");
+  if (await ensureBlock(join(repo.dir, ".gitattributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`)) changed.push(".gitattributes");
+  await setDriver(ctx, repo);
+  await g(["config", "pull.rebase", "false"]);
+  const hooks = join(repo.dir, ".git", "hooks");
+  await fs.mkdir(hooks, { recursive: true });
+  for (const hook of ["post-merge", "post-checkout"]) {
+    const path = join(hooks, hook);
+    const now = await fs.readFile(path, "utf8").catch(() => null);
+    if (now === null || now.includes(HOOK_MARK)) await fs.writeFile(path, hookScript(repo.name), { mode: 0o755 });
+  }
+  let identitySet = false;
+  for (const [key, value] of [["user.name", FALLBACK_IDENTITY.name], ["user.email", FALLBACK_IDENTITY.email]] as const)
+    if ((await configGet(g, key)) === null) {
+      await g(["config", key, value]);
+      identitySet = true;
+    }
+  return { changed, identitySet };
+}
+
+/**
+ * Points the merge driver at this otp (the path changes when otp moves or is upgraded), with
+ * the password file recorded at `otp sync init --password-file FILE`, if any.
+ */
+export async function setDriver(ctx: Ctx, repo: SyncRepo): Promise<void> {
+  const g = gitIn(ctx, repo.dir);
+  if (ctx.passwordFile && ctx.passwordFile !== "-" && (await configGet(g, "otp.passwordFile")) === null)
+    await g(["config", "otp.passwordFile", isAbsolute(ctx.passwordFile) ? ctx.passwordFile : resolve(ctx.passwordFile)]);
+  const want = driverCommand(await configGet(g, "otp.passwordFile"));
+  if ((await configGet(g, `merge.${DRIVER}.driver`)) !== want) {
+    await g(["config", `merge.${DRIVER}.name`, "otp vault, merged entry by entry"]);
+    await g(["config", `merge.${DRIVER}.driver`, want]);
+  }
+}

@@ -1,0 +1,41 @@
+// Where a synced vault's repository is, told without running git (every vault write asks):
+// the vault's own folder (after symlinks) is a sync repository when it holds `.git` and a
+// `.gitattributes` that hands the vault to otp's merge driver. Also the files otp keeps there.
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export const DRIVER = "otpvault";
+
+export interface SyncRepo {
+  /** the vault's folder: the repository's work tree */
+  dir: string;
+  /** the vault's file name inside it */
+  name: string;
+}
+
+/** The folder and file name of the vault, symlinks resolved (the write protocol replaces the target). */
+export function vaultPlace(vaultPath: string): SyncRepo {
+  let real = vaultPath;
+  try {
+    real = realpathSync(vaultPath);
+  } catch {
+    // no vault yet: its folder may not exist either
+  }
+  return { dir: dirname(real), name: basename(real) };
+}
+
+/** The line of .gitattributes for the vault: otp's merge driver, never a text conversion, no text diff. */
+export const attributesLine = (name: string) => `/${name} merge=${DRIVER} -text -diff`;
+
+/** The vault's sync repository, or null when its folder is not one. */
+export function syncRepoOf(vaultPath: string): SyncRepo | null {
+  const place = vaultPlace(vaultPath);
+  if (!existsSync(join(place.dir, ".git"))) return null;
+  let attrs: string;
+  try {
+    attrs = readFileSync(join(place.dir, ".gitattributes"), "utf8");
+  } catch {
+    return null;
+  }
+  return attrs.split("\n").some((l) => l.trim() === attributesLine(place.name)) ? place : null;
+}

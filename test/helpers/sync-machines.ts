@@ -1,0 +1,98 @@
+// Machines for the sync tests: a bare git repository in a temporary folder as the remote, and
+// "machines", each a temporary HOME with its own git identity (~/.gitconfig) and, optionally,
+// a vault. Helpers run otp and git there and read a vault's data directly (decrypted with the
+// test password), so tests compare what every machine really holds.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { EntryDraft } from "../../src/core/entry.js";
+import { parseEnvelope, type Envelope } from "../../src/core/vault/format.js";
+import type { VaultData } from "../../src/core/vault/model.js";
+import { openData, unlockWithPassword } from "../../src/core/vault/vault.js";
+import { otp, type RunOpts } from "./e2e-util.js";
+import { TEST_PASSWORD, otpHome, type OtpHome, type RunResult } from "./otp-home.js";
+
+export interface Remote {
+  path: string;
+  /** the remote's branch head */
+  head(): string;
+  [Symbol.dispose](): void;
+}
+
+export function bareRemote(): Remote {
+  const path = join(mkdtempSync(join(tmpdir(), "otp-remote-")), "vault.git");
+  execFileSync("git", ["init", "-q", "--bare", "-b", "main", path]);
+  return {
+    path,
+    head: () => spawnSync("git", ["-C", path, "rev-parse", "-q", "--verify", "refs/heads/main"], { encoding: "utf8" }).stdout.trim(),
+    [Symbol.dispose]: () => rmSync(dirname(path), { recursive: true, force: true }),
+  };
+}
+
+export interface Machine extends OtpHome {
+  name: string;
+  /** the vault's folder: the sync repository */
+  dir: string;
+  otp(args: string[], o?: RunOpts): RunResult;
+  /** git in the vault's folder with this machine's HOME; throws on failure */
+  git(args: string[], extraEnv?: Record<string, string>): string;
+  /** git that may fail */
+  tryGit(args: string[], extraEnv?: Record<string, string>): RunResult;
+  data(): Promise<VaultData>;
+  envelope(): Envelope;
+  bytes(): Buffer;
+}
+
+/** A machine with its own HOME and git identity; with `entries`, a vault holding them. */
+export async function machine(name: string, entries?: EntryDraft[], o: { identity?: boolean } = {}): Promise<Machine> {
+  const h = await otpHome(entries);
+  if (o.identity !== false) writeFileSync(join(h.home, ".gitconfig"), `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n`);
+  return wrap(name, h);
+}
+
+/** Another machine that starts as an exact copy of m (`cp -a` of its HOME: vault, repository, sessions). */
+export async function copyOf(m: Machine, name: string): Promise<Machine> {
+  const h = await otpHome();
+  rmSync(h.home, { recursive: true, force: true });
+  execFileSync("cp", ["-a", m.home, h.home]);
+  return wrap(name, h);
+}
+
+function wrap(name: string, h: OtpHome): Machine {
+  const dir = dirname(h.vault);
+  const gitRun = (args: string[], extraEnv: Record<string, string> = {}): RunResult => {
+    const r = spawnSync("git", args, { cwd: existsSync(dir) ? dir : h.home, env: { ...h.env({}, { password: false }), ...extraEnv }, encoding: "utf8", timeout: 60_000 });
+    return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  };
+  return Object.assign(h, {
+    name,
+    dir,
+    otp: (args: string[], ro?: RunOpts) => otp(h, args, ro),
+    git(args: string[], extraEnv?: Record<string, string>) {
+      const r = gitRun(args, extraEnv);
+      if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed on ${name}: ${r.stderr}`);
+      return r.stdout;
+    },
+    tryGit: gitRun,
+    data: () => readData(h.vault),
+    envelope: () => parseEnvelope(new Uint8Array(readFileSync(h.vault))).envelope,
+    bytes: () => readFileSync(h.vault),
+  });
+}
+
+/** The decrypted data of a vault file (password "test"). */
+export async function readData(path: string, password = TEST_PASSWORD): Promise<VaultData> {
+  const { envelope } = parseEnvelope(new Uint8Array(readFileSync(path)));
+  return openData(envelope, await unlockWithPassword(envelope, password));
+}
+
+/** Entries and tombstones only, as JSON: what must be the same on every machine. */
+export const entriesOf = (d: VaultData) => JSON.stringify({ entries: d.entries, tombstones: d.tombstones });
+
+/** Every git object of a repository, as text (`git cat-file --batch-all-objects --batch`). */
+export function allObjects(repo: string): string {
+  const r = spawnSync("git", ["-C", repo, "cat-file", "--batch-all-objects", "--batch"], { maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`cat-file failed: ${r.stderr}`);
+  return r.stdout.toString("latin1");
+}
