@@ -4,9 +4,10 @@
 // decode(), through loadPackage(), so none of it is on `otp code`'s start-up path.
 import { InputError } from "../errors.js";
 import type { Codec, ImportSource } from "./types.js";
+import { migrationTextCodec } from "./migration-text.js";
 import { uriListCodec } from "./uri-list.js";
 
-export const CODECS: Codec[] = [uriListCodec];
+export const CODECS: Codec[] = [migrationTextCodec, uriListCodec];
 
 export function codecByName(name: string): Codec | undefined {
   return CODECS.find((c) => c.name === name);
