@@ -47,8 +47,9 @@ export function buildProgram(version: string): Command {
     .addHelpText("after", examples(["otp init", "OTP_PASSWORD=… otp init --vault ./work.otp"])), () => import("./commands/init.js"));
 
   action(program.command("add").argument("[name]", "what you will type to get the code (default: the issuer)")
-    .description("add an entry from a secret or an otpauth:// URI")
+    .description("add an entry from a secret, an otpauth:// URI or a QR image")
     .option("--uri <uri>", "an otpauth:// URI")
+    .option("--qr <image>", "read the otpauth:// URI from the QR code in IMAGE (PNG, JPEG, WebP, GIF, TIFF, AVIF; - for standard input)")
     .option("--secret <base32>", "the secret (visible to other processes and in shell history: prefer --stdin)")
     .option("--stdin", "read a secret or an otpauth:// URI from standard input")
     .option("--issuer <issuer>", "who issued it, e.g. GitHub")
@@ -66,6 +67,7 @@ export function buildProgram(version: string): Command {
       "otp add                                asks for secret, issuer and account",
       "pbpaste | otp add --stdin              a secret or an otpauth:// URI from the clipboard",
       "otp add --uri 'otpauth://totp/GitHub:me?secret=…&issuer=GitHub'",
+      "otp add github --qr ~/Pictures/github-2fa.png   a screenshot of the site's QR code",
       "otp add bank --stdin --type hotp --counter 5 --digits 8",
     ])), () => import("./commands/add.js"));
 
@@ -105,17 +107,52 @@ export function buildProgram(version: string): Command {
     .addHelpText("after", examples(["otp lock"])), () => import("./commands/lock.js"));
 
   action(program.command("export").description("export entries (plain formats hold every secret in the clear)")
-    .addOption(new Option("--format <format>", "output format").choices(["uri"]).default("uri"))
+    .addOption(new Option("--format <format>", "output format").choices(["uri", "ga"]).default("uri"))
     .option("--plain", "confirm that the output holds the secrets in the clear")
-    .option("--output <file>", "write to FILE (0600) instead of standard output")
+    .option("--output <file>", "write to FILE (0600) instead of standard output (--format ga: a folder for PNG files)")
     .option("--force", "overwrite FILE, or print to a terminal")
-    .addHelpText("after", examples(["otp export --format uri --plain --output seeds.txt", "otp export --plain | qrencode …"])), () => import("./commands/export.js"));
+    .addHelpText("after", examples([
+      "otp export --format uri --plain --output seeds.txt",
+      "otp export --format ga                   Google Authenticator QR codes, one at a time, to scan",
+      "otp export --format ga --output codes/   the same as PNG files (codes/ga-1-of-2.png, …)",
+      "otp export --format ga --plain | cat     the otpauth-migration:// URIs",
+    ])), () => import("./commands/export.js"));
 
   action(program.command("import").argument("<files...>", "files to import; - is standard input").description("import entries from other apps' exports (recognised by their content)")
-    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri"]).default("auto"))
+    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "ga", "image"]).default("auto"))
     .option("--dry-run", "show what would be added; change nothing")
     .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
     .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt"])), () => import("./commands/import.js"));
+
+  action(program.command("new").description("make a fresh random secret, its otpauth:// URI and QR code (the site's side of enrolment)")
+    .option("--issuer <issuer>", "the site or service, e.g. Example")
+    .option("--account <account>", "the user's account, e.g. alice@example.com")
+    .addOption(new Option("--type <type>", "code type").choices(["totp", "hotp"]))
+    .addOption(new Option("--algorithm <alg>", "HMAC hash (phone apps read sha1 best)").choices(["sha1", "sha256", "sha512"]))
+    .option("--digits <n>", "code length, 6 to 10", int("--digits"))
+    .option("--period <seconds>", "TOTP period in seconds", int("--period"))
+    .option("--counter <n>", "HOTP starting counter", int("--counter"))
+    .option("--png <file>", "write the QR code to FILE (0600) instead of drawing it")
+    .option("--force", "overwrite the --png FILE")
+    .option("--save", "also add the new entry to the vault")
+    .option("--name <name>", "the saved entry's name (with --save)")
+    .option("--tag <tag>", "a tag for the saved entry (repeat for more)", collect)
+    .option("--json", "issuer, account, secret and uri as JSON")
+    .addHelpText("after", examples([
+      "otp new --issuer Example --account alice@example.com",
+      "otp new --issuer Example --account alice@example.com --png alice.png --json",
+      "otp new --issuer Example --account test@example.com --save --name example-test",
+    ])), () => import("./commands/new.js"));
+
+  action(program.command("verify").argument("<query>", "the entry whose code to check").argument("<code>", "the code to check")
+    .description("check a code: exit 0 when valid, 1 when not")
+    .option("--window <n>", "TOTP: also accept N steps before or after now (default 1); HOTP: look N counters ahead (default 10)", int("--window"))
+    .option("--at <time>", "check at TIME instead of now: ISO-8601 or Unix seconds (TOTP only)")
+    .addHelpText("after", examples([
+      "otp verify example-test 123456 && echo ok",
+      "otp verify example-test 123456 --window 0    only the current code",
+      "otp verify bank 12345678 --window 20          HOTP: look 20 counters ahead and resynchronise",
+    ])), () => import("./commands/verify.js"));
 
   return program;
 }

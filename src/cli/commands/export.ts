@@ -17,6 +17,7 @@ interface ExportFormat {
 
 const FORMATS: Record<string, () => Promise<ExportFormat>> = {
   uri: () => import("../export/uri.js"),
+  ga: () => import("../export/ga.js"),
 };
 
 export async function run(ctx: Ctx, opts: ExportOptions): Promise<void> {

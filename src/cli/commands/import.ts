@@ -7,7 +7,9 @@ import { readFile, stat } from "node:fs/promises";
 import { AuthError, InputError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { pickCodec } from "../../core/codecs/index.js";
-import type { CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
+import { missingParts } from "../../core/codecs/google-migration.js";
+import type { BatchPart, CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
+import { decodeImageInput } from "../import-image.js";
 import { addEntry, findBySecret, type VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES } from "../../core/vault/format.js";
@@ -23,18 +25,22 @@ export interface ImportOptions {
 export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promise<void> {
   const found: ImportedEntry[] = [];
   const reports: string[] = [];
+  const batches: BatchPart[] = [];
   let bad = 0;
   const helpers = passwordHelpers(ctx, opts);
   for (const file of files) {
     const where = escapeForTerminal(file === "-" ? "standard input" : file);
     const src = { name: where, bytes: await readInput(ctx, file) };
-    const decoded = await pickCodec(src, opts.format).decode(src, helpers);
+    const decoded = (await decodeImageInput(src, opts.format)) ?? (await pickCodec(src, opts.format).decode(src, helpers));
+    batches.push(...(decoded.batches ?? []));
     for (const n of decoded.notes) reports.push(`${where}: ${n}`);
     for (const p of decoded.problems) reports.push(`${where}, ${p.where}: ${p.reason}`);
     for (const e of decoded.entries) for (const w of e.warnings) reports.push(`${where}, ${e.where}: ${w}`);
     bad += decoded.problems.length;
     found.push(...decoded.entries);
   }
+  // Batches (Google Authenticator's QR codes 1 of 3, …) may come in several files: judge them together.
+  reports.push(...missingParts(batches));
   // The error line comes first on stderr; the reports follow it as hints.
   if (found.length === 0)
     throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [...reports, "`otp import --help` lists the formats otp reads"]);

@@ -213,15 +213,17 @@ export function gaUnsupported(e: Pick<GaFields, "type" | "digits" | "period">): 
 }
 
 /**
- * Splits entries into batches a phone camera reads from a screen: at most `perBatch` accounts
- * and about `maxChars` characters of URI each (an entry too big for that still gets a batch).
+ * Splits entries into batches, in order: at most `perBatch` accounts each (Google Authenticator
+ * puts 10 in one code), and only as many as `fits` accepts the URI of (a QR code small enough
+ * for the screen or a phone camera). An entry that does not fit even alone gets its own batch.
  */
-export function planBatches<T extends GaFields>(codec: MigrationCodec, entries: readonly T[], perBatch = 8, maxChars = 900): T[][] {
+export function planBatches<T extends GaFields>(codec: MigrationCodec, entries: readonly T[], fits: (uri: string) => boolean, perBatch = 10): T[][] {
   const out: T[][] = [];
   let cur: T[] = [];
   for (const e of entries) {
     const next = [...cur, e];
-    if (cur.length > 0 && (next.length > perBatch || codec.encode(next, { id: 0, index: 0, size: 1 }).length > maxChars)) {
+    // Sized as the last of 99 parts with a long batch id: every real part is at most as long.
+    if (cur.length > 0 && (next.length > perBatch || !fits(codec.encode(next, { id: -2147483648, index: 98, size: 99 })))) {
       out.push(cur);
       cur = [e];
     } else cur = next;
