@@ -85,6 +85,8 @@ interface ViewOptions {
   background: string;
   normalise?: boolean;
   median?: boolean;
+  /** black and white at mid-grey after normalising: sharp edges for tiny modules jsQR's local binarizer blurs */
+  threshold?: boolean;
 }
 
 /** The ladder: each view is decoded only when the ones before it found nothing. */
@@ -103,8 +105,14 @@ function* views(sharp: Sharp, bytes: Uint8Array, side: number, hasAlpha: boolean
     }
     yield v(second, { median: true, normalise: true });
     // Small modules (1–2 pixels a module): a cubic upscale gives jsQR clean edges.
-    if (side <= 1000) yield v(side * 3, { normalise: true });
-    else if (side <= 2000) yield v(side * 2, { normalise: true });
+    if (side <= 1000) {
+      yield v(side * 3, { normalise: true });
+      yield v(side * 3, { threshold: true });
+      if (side <= 600) yield v(side * 4, { threshold: true });
+    } else if (side <= 2000) {
+      yield v(side * 2, { normalise: true });
+      yield v(side * 2, { threshold: true });
+    }
   }
 }
 
@@ -112,7 +120,8 @@ async function render(sharp: Sharp, bytes: Uint8Array, o: ViewOptions): Promise<
   let img = open(sharp, bytes).flatten({ background: o.background });
   img = img.resize({ width: o.side, height: o.side, fit: "inside", kernel: "cubic" });
   if (o.median) img = img.median(3);
-  if (o.normalise) img = img.normalise();
+  if (o.normalise || o.threshold) img = img.normalise();
+  if (o.threshold) img = img.threshold(128, { greyscale: false });
   // Never .greyscale(): jsQR wants four channels, and one-channel output breaks its binarizer.
   const { data, info } = await img.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
