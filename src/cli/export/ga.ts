@@ -77,6 +77,9 @@ function terminalModules(): number {
   return Math.max(TERMINAL_MIN_MODULES, Math.min(columns - 8, 2 * (rows - 4) - 8));
 }
 
+/** Home, erase the screen, and the scrollback too (as `clear` does): no code stays behind. */
+const CLEAR = "\x1b[H\x1b[2J\x1b[3J";
+
 async function drawAll(ctx: Ctx, uris: string[], label: (i: number) => string, plain: boolean): Promise<void> {
   const { drawQr } = await import("../../io/qr-terminal.js");
   const paged = ctx.stdinIsTTY && ctx.stderrIsTTY;
@@ -84,14 +87,14 @@ async function drawAll(ctx: Ctx, uris: string[], label: (i: number) => string, p
   ctx.info("on the phone: Google Authenticator › Transfer accounts › Import accounts, then scan");
   for (let i = 0; i < uris.length; i++) {
     // One code on the screen at a time, so the camera cannot pick up the wrong one.
-    if (paged && i > 0) ctx.write("\x1b[2J\x1b[H");
+    if (paged && i > 0) ctx.write(CLEAR);
     ctx.info(label(i));
     ctx.write(await drawQr(uris[i]!, { color: ctx.color }));
     if (plain) ctx.data(uris[i]!);
     if (ask) await ask(i + 1 < uris.length ? `Scanned? Press Enter for QR code ${i + 2} of ${uris.length}` : "Scanned? Press Enter to clear the screen");
     else ctx.write("\n");
   }
-  if (paged) ctx.write("\x1b[2J\x1b[H");
+  if (paged) ctx.write(CLEAR);
   else ctx.hint("the codes hold your secrets: clear the screen once the phone has them");
 }
 
