@@ -28,7 +28,6 @@ export async function decodeImageInput(src: ImportSource, format: string): Promi
   const { readQrCodes } = await import("../io/qr-image.js");
   const texts = await readQrCodes(src.bytes, src.name);
   const items = texts.map((text, i) => ({ text, where: `QR ${i + 1}` }));
-  // Always with the migration reader: a QR's text may be either kind, and the message for
-  // anything else (a web link, plain text) should name both.
-  return parseUriItems(items, await loadMigrationCodec());
+  // Anything else in a QR (a web link, plain text) is reported with the QR's number.
+  return parseUriItems(items, texts.some((t) => /otpauth-migration:/i.test(t)) ? await loadMigrationCodec() : undefined);
 }

@@ -26,5 +26,6 @@ export async function readImageQrEntries(ctx: Ctx, file: string): Promise<Decode
     }
   }
   const texts = await readQrCodes(bytes, name);
-  return parseUriItems(texts.map((text, i) => ({ text, where: texts.length > 1 ? `QR ${i + 1}` : "the QR code" })), await loadMigrationCodec());
+  const items = texts.map((text, i) => ({ text, where: texts.length > 1 ? `QR ${i + 1}` : "the QR code" }));
+  return parseUriItems(items, texts.some((t) => /otpauth-migration:/i.test(t)) ? await loadMigrationCodec() : undefined);
 }

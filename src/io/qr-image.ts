@@ -50,7 +50,9 @@ export async function readQrCodes(bytes: Uint8Array, name: string): Promise<stri
   ]);
   const { side, hasAlpha } = await inspect(sharp, bytes, name);
   for (const view of views(sharp, bytes, side, hasAlpha)) {
-    const raw = await view();
+    const raw = await view().catch((err) => {
+      throw unreadable(err, name);
+    });
     const texts = readAll(jsQR, raw);
     if (texts.length > 0) return texts;
   }
@@ -59,18 +61,20 @@ export async function readQrCodes(bytes: Uint8Array, name: string): Promise<stri
   ]);
 }
 
-/** Reads the header (size, alpha) and checks the whole image decodes, so damage is reported as such. */
+/** Reads the header: size and alpha. Damage further in shows when the first view decodes. */
 async function inspect(sharp: Sharp, bytes: Uint8Array, name: string): Promise<{ side: number; hasAlpha: boolean }> {
   try {
     const meta = await open(sharp, bytes).metadata();
-    // A truncated file has a good header: decoding a tiny version finds the damage cheaply.
-    await open(sharp, bytes).resize(64, 64, { fit: "inside" }).raw().toBuffer();
     return { side: Math.max(meta.width ?? 0, meta.height ?? 0), hasAlpha: !!meta.hasAlpha };
   } catch (err) {
-    const msg = String((err as Error)?.message ?? "");
-    if (/pixel limit/i.test(msg)) throw new InputError("invalid-image", `${name} is too large (over ${MAX_PIXELS / 1e6} megapixels)`, ["scale it down or crop it to the QR code"]);
-    throw new InputError("invalid-image", `${name} cannot be read as an image: it is truncated or damaged`, [SUPPORTED]);
+    throw unreadable(err, name);
   }
+}
+
+function unreadable(err: unknown, name: string): InputError {
+  if (/pixel limit/i.test(String((err as Error)?.message ?? "")))
+    return new InputError("invalid-image", `${name} is too large (over ${MAX_PIXELS / 1e6} megapixels)`, ["scale it down or crop it to the QR code"]);
+  return new InputError("invalid-image", `${name} cannot be read as an image: it is truncated or damaged`, [SUPPORTED]);
 }
 
 function open(sharp: Sharp, bytes: Uint8Array) {

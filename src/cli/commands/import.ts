@@ -10,7 +10,7 @@ import { pickCodec } from "../../core/codecs/index.js";
 import { missingParts } from "../../core/codecs/google-migration.js";
 import type { BatchPart, CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
 import { decodeImageInput } from "../import-image.js";
-import { addEntry, findBySecret, type VaultData } from "../../core/vault/model.js";
+import { addEntries, type VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES } from "../../core/vault/format.js";
 import type { Ctx } from "../context.js";
@@ -48,20 +48,8 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
 
   const vault = await openVault(ctx);
   const plan = (data: VaultData) => {
-    let next = data;
-    const added: string[] = [];
-    let skipped = 0;
-    const now = new Date(ctx.now()).toISOString();
-    for (const { draft } of found) {
-      if (findBySecret(next, draft.secret)) {
-        skipped++;
-        continue;
-      }
-      const r = addEntry(next, draft, newId(), now);
-      next = r.data;
-      added.push(r.entry.name);
-    }
-    return { data: next, result: { added, skipped } };
+    const r = addEntries(data, found.map((f) => f.draft), newId, new Date(ctx.now()).toISOString());
+    return { data: r.data, result: { added: r.added.map((e) => e.name), skipped: r.skipped } };
   };
   const { added, skipped } = opts.dryRun ? plan(vault.data).result : await updateVault(ctx, vault, plan);
   for (const name of added) ctx.data(`${opts.dryRun ? "would add" : "added"} ${escapeForTerminal(name)}`);

@@ -49,7 +49,7 @@ export function parseUriItems(items: readonly UriItem[], migration?: MigrationCo
         if (part.batch) out.batches!.push(part.batch);
         continue;
       }
-      if (!/^otpauth:/i.test(s)) throw new OtpError("invalid-uri", migration ? "not an otpauth:// or otpauth-migration:// URI" : "not an otpauth:// URI");
+      if (!/^otpauth:/i.test(s)) throw new OtpError("invalid-uri", "not an otpauth:// or otpauth-migration:// URI");
       const parsed = parseOtpauthUri(s);
       out.entries.push({ where, draft: parsed.draft, warnings: [...warnings, ...parsed.warnings] });
     } catch (err) {
