@@ -2,8 +2,8 @@
 // Screenshots and photos are not clean QR files, so the image goes through a ladder of views,
 // cheapest first, until one reads: downscaled (jsQR is slow on big images and reads a big QR
 // at any size), with contrast normalised, at full size (a small QR in a big page), denoised,
-// upscaled (1–2 pixels a module), and with transparency put on black as well as white (a
-// light-on-transparent code). jsQR tries both polarities itself, so dark-mode codes read.
+// upscaled and thresholded (1–2 pixels a module), and with transparency put on black as well
+// as white (a light-on-transparent code). jsQR tries both polarities, so dark-mode codes read.
 // More than one QR in an image: each one read is painted over and the same view read again.
 // sharp and jsqr are loaded only here.
 import { InputError } from "../core/errors.js";

@@ -43,7 +43,7 @@ describe.skipIf(!tools)("QR codes on a terminal (tmux)", () => {
     expect(await t.screen()).toMatch(/clear the screen afterwards/);
   });
 
-  it("`otp export --format ga` shows one code at a time, clears the screen, and the codes import elsewhere", async () => {
+  it("`otp export --format ga` shows one code at a time, clears the screen, and the codes import elsewhere", { timeout: 90_000 }, async () => {
     // 12 accounts: more than one code however big the window.
     const entries = Array.from({ length: 12 }, (_, i) => totp(`site${i}`, SEED.slice(0, 26) + String.fromCharCode(65 + i) + "AAAAA", { account: `user${i}@example.com` }));
     using h = await otpHome(entries);
