@@ -62,8 +62,14 @@ describe("readQrCodes", () => {
     expect(await readQrCodes(file("ga-migration/negative/qr_but_without_otp.png"), "q.png")).toEqual(["NOT A otpauth-migration:// URL"]);
   });
 
-  it("our own PNG encoder's output reads back", async () => {
-    expect(await readQrCodes(await qrPng(URI_A), "a.png")).toEqual([URI_A]);
+  it("our own PNG encoder's output reads back, also as JPEG, WebP, GIF, TIFF and AVIF", async () => {
+    const png = await qrPng(URI_A);
+    expect(await readQrCodes(png, "a.png")).toEqual([URI_A]);
+    for (const format of ["jpeg", "webp", "gif", "tiff", "avif"] as const) {
+      const bytes = new Uint8Array(await sharp(png).toFormat(format).toBuffer());
+      expect(imageKind(bytes), format).toBe(format);
+      expect(await readQrCodes(bytes, `a.${format}`), format).toEqual([URI_A]);
+    }
   });
 
   it("refuses text with an image's name, damaged images, HEIC and BMP, each with its reason", async () => {
