@@ -122,7 +122,13 @@ export function buildProgram(version: string): Command {
     .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "ga", "image"]).default("auto"))
     .option("--dry-run", "show what would be added; change nothing")
     .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
-    .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt"])), () => import("./commands/import.js"));
+    .addHelpText("after", examples([
+      "otp import seeds.txt",
+      "otp export --plain --vault old.otp | otp import -",
+      "otp import --dry-run seeds.txt",
+      "otp import transfer-1.jpg transfer-2.jpg    photos of Google Authenticator's export codes",
+      "otp import screenshot.png                   a QR code (otpauth:// or otpauth-migration://)",
+    ])), () => import("./commands/import.js"));
 
   action(program.command("new").description("make a fresh random secret, its otpauth:// URI and QR code (the site's side of enrolment)")
     .option("--issuer <issuer>", "the site or service, e.g. Example")
