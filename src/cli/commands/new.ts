@@ -3,9 +3,10 @@
 // provisioning URI and its QR code, drawn on a terminal or written with --png FILE. --save also
 // adds it to the vault, so `otp code` / `otp verify` can play the user's or the site's part.
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { encodeBase32 } from "../../core/base32.js";
 import { checkDraft, type Algorithm, type EntryDraft } from "../../core/entry.js";
-import { UsageError } from "../../core/errors.js";
+import { OtpError, UsageError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { formatOtpauthUri } from "../../core/uri.js";
 import { addEntry, findByName } from "../../core/vault/model.js";
@@ -48,6 +49,9 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
     ...(opts.tag !== undefined ? { tags: opts.tag } : {}),
   });
   const uri = formatOtpauthUri(draft);
+  // Refused before anything is saved, so a taken --png never leaves a saved entry behind it.
+  if (opts.png && !opts.force && existsSync(opts.png))
+    throw new OtpError("output-exists", `${escapeForTerminal(opts.png)} already exists; nothing saved or written`, ["use --force to replace it"]);
 
   let saved: string | undefined;
   if (opts.save) {
