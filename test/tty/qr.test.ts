@@ -76,4 +76,13 @@ describe.skipIf(!tools)("QR codes on a terminal (tmux)", () => {
     expect(expectOk(r).trim().split("\n")).toHaveLength(12);
     expect(r.stderr).not.toMatch(/missing/);
   });
+
+  it("Ctrl-C at the prompt: exit 130 and the code is cleared from the screen", async () => {
+    using h = await otpHome(Array.from({ length: 3 }, (_, i) => totp(`s${i}`, SEED.slice(0, 26) + "ABC"[i] + "AAAAA")));
+    const t = await startTmux({ home: h.home, args: ["export", "--format", "ga"], env: { OTP_PASSWORD: "test" }, noColor: false });
+    await t.waitFor(/Press Enter/, 10_000);
+    await t.sendKeys("C-c");
+    expect(await t.exitCode()).toBe(130);
+    expect(await t.screen()).not.toMatch(/[█▀▄]/);
+  });
 });

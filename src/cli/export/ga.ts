@@ -85,17 +85,21 @@ async function drawAll(ctx: Ctx, uris: string[], label: (i: number) => string, p
   const paged = ctx.stdinIsTTY && ctx.stderrIsTTY;
   const ask = paged ? (await import("../../io/prompts.js")).askText : undefined;
   ctx.info("on the phone: Google Authenticator › Transfer accounts › Import accounts, then scan");
-  for (let i = 0; i < uris.length; i++) {
-    // One code on the screen at a time, so the camera cannot pick up the wrong one.
-    if (paged && i > 0) ctx.write(CLEAR);
-    ctx.info(label(i));
-    ctx.write(await drawQr(uris[i]!, { color: ctx.color }));
-    if (plain) ctx.data(uris[i]!);
-    if (ask) await ask(i + 1 < uris.length ? `Scanned? Press Enter for QR code ${i + 2} of ${uris.length}` : "Scanned? Press Enter to clear the screen");
-    else ctx.write("\n");
+  try {
+    for (let i = 0; i < uris.length; i++) {
+      // One code on the screen at a time, so the camera cannot pick up the wrong one.
+      if (paged && i > 0) ctx.write(CLEAR);
+      ctx.info(label(i));
+      ctx.write(await drawQr(uris[i]!, { color: ctx.color }));
+      if (plain) ctx.data(uris[i]!);
+      if (ask) await ask(i + 1 < uris.length ? `Scanned? Press Enter for QR code ${i + 2} of ${uris.length}` : "Scanned? Press Enter to clear the screen");
+      else ctx.write("\n");
+    }
+  } finally {
+    // Also after Ctrl-C at a prompt: no code is left on the screen.
+    if (paged) ctx.write(CLEAR);
   }
-  if (paged) ctx.write(CLEAR);
-  else ctx.hint("the codes hold your secrets: clear the screen once the phone has them");
+  if (!paged) ctx.hint("the codes hold your secrets: clear the screen once the phone has them");
 }
 
 /** Writes ga-1-of-N.png … into the folder (made 0700 if missing), refusing any existing file first. */
