@@ -52,8 +52,9 @@ export function buildProgram(version: string): Command {
     ])), () => import("./commands/init.js"));
 
   action(program.command("add").argument("[name]", "what you will type to get the code (default: the issuer)")
-    .description("add an entry from a secret or an otpauth:// URI")
+    .description("add an entry from a secret, an otpauth:// URI or a QR image")
     .option("--uri <uri>", "an otpauth:// URI")
+    .option("--qr <image>", "read the otpauth:// URI from the QR code in IMAGE (PNG, JPEG, WebP, GIF, TIFF, AVIF; - for standard input)")
     .option("--secret <base32>", "the secret (visible to other processes and in shell history: prefer --stdin)")
     .option("--stdin", "read a secret or an otpauth:// URI from standard input")
     .option("--issuer <issuer>", "who issued it, e.g. GitHub")
@@ -71,6 +72,7 @@ export function buildProgram(version: string): Command {
       "otp add                                asks for secret, issuer and account",
       "pbpaste | otp add --stdin              a secret or an otpauth:// URI from the clipboard",
       "otp add --uri 'otpauth://totp/GitHub:me?secret=…&issuer=GitHub'",
+      "otp add github --qr ~/Pictures/github-2fa.png   a screenshot of the site's QR code",
       "otp add bank --stdin --type hotp --counter 5 --digits 8",
     ])), () => import("./commands/add.js"));
 
@@ -111,9 +113,9 @@ export function buildProgram(version: string): Command {
     .addHelpText("after", examples(["otp lock"])), () => import("./commands/lock.js"));
 
   action(program.command("export").description("export entries (plain formats hold every secret in the clear)")
-    .addOption(new Option("--format <format>", "output format: uri (otpauth:// lines), json (otp's own), aegis (Aegis vault), html (printable emergency kit)").choices(["uri", "json", "aegis", "html"]).default("uri"))
+    .addOption(new Option("--format <format>", "output format: uri (otpauth:// lines), json (otp's own), aegis (Aegis vault), ga (Google Authenticator QR codes), html (printable emergency kit)").choices(["uri", "json", "aegis", "ga", "html"]).default("uri"))
     .option("--plain", "confirm that the output holds the secrets in the clear")
-    .option("--output <file>", "write to FILE (0600) instead of standard output")
+    .option("--output <file>", "write to FILE (0600) instead of standard output (--format ga: a folder for PNG files)")
     .option("--force", "overwrite FILE, or print to a terminal")
     .option("--export-password-file <file>", "aegis: encrypt with the password on the first line of FILE (else asked twice)")
     .addHelpText("after", examples([
@@ -122,17 +124,52 @@ export function buildProgram(version: string): Command {
       "otp export --format aegis --output aegis.json           an encrypted Aegis vault (asks for its password)",
       "otp export --format aegis --plain --output aegis.json   a plain Aegis export",
       "otp export --format html --plain --output kit.html      a printable emergency kit with QR codes",
+      "otp export --format ga                   Google Authenticator QR codes, one at a time, to scan",
+      "otp export --format ga --output codes/   the same as PNG files (codes/ga-1-of-2.png, …)",
+      "otp export --format ga --plain | cat     the otpauth-migration:// URIs",
     ])), () => import("./commands/export.js"));
 
   action(program.command("import").argument("<files...>", "files to import; - is standard input").description("import entries from other apps' exports (recognised by their content)")
-    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "aegis", "2fas", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden", "duo", "ente", "freeotp", "freeotp2", "ga-db", "microsoft", "otpvault", "proton", "steam", "stratum", "totp-authenticator"]).default("auto"))
+    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "ga", "image", "aegis", "2fas", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden", "duo", "ente", "freeotp", "freeotp2", "ga-db", "microsoft", "otpvault", "proton", "steam", "stratum", "totp-authenticator"]).default("auto"))
     .option("--dry-run", "show what would be added; change nothing")
     .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
     .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt",
       "otp import aegis-backup.json                 asks for the backup's password",
       "otp import --import-password-file pw.txt backup.2fas",
       "otp import --format andotp otp_accounts.json.aes",
-    ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri). andOTP's encrypted backups and TOTP Authenticator's\nbackups carry no marker: name them with --format.\n"), () => import("./commands/import.js"));
+      "otp import transfer-1.jpg transfer-2.jpg    photos of Google Authenticator's export codes",
+      "otp import screenshot.png                   a QR code (otpauth:// or otpauth-migration://)",
+    ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri), Google Authenticator's transfer codes as\notpauth-migration:// URIs (ga) or QR images: PNG, JPEG, WebP, GIF, TIFF, AVIF (image).\nandOTP's encrypted backups and TOTP Authenticator's backups carry no marker: name them\nwith --format.\n"), () => import("./commands/import.js"));
+
+  action(program.command("new").description("make a fresh random secret, its otpauth:// URI and QR code (the site's side of enrolment)")
+    .option("--issuer <issuer>", "the site or service, e.g. Example")
+    .option("--account <account>", "the user's account, e.g. alice@example.com")
+    .addOption(new Option("--type <type>", "code type").choices(["totp", "hotp"]))
+    .addOption(new Option("--algorithm <alg>", "HMAC hash (phone apps read sha1 best)").choices(["sha1", "sha256", "sha512"]))
+    .option("--digits <n>", "code length, 6 to 10", int("--digits"))
+    .option("--period <seconds>", "TOTP period in seconds", int("--period"))
+    .option("--counter <n>", "HOTP starting counter", int("--counter"))
+    .option("--png <file>", "write the QR code to FILE (0600) instead of drawing it")
+    .option("--force", "overwrite the --png FILE")
+    .option("--save", "also add the new entry to the vault")
+    .option("--name <name>", "the saved entry's name (with --save)")
+    .option("--tag <tag>", "a tag for the saved entry (repeat for more)", collect)
+    .option("--json", "issuer, account, secret and uri as JSON")
+    .addHelpText("after", examples([
+      "otp new --issuer Example --account alice@example.com",
+      "otp new --issuer Example --account alice@example.com --png alice.png --json",
+      "otp new --issuer Example --account test@example.com --save --name example-test",
+    ])), () => import("./commands/new.js"));
+
+  action(program.command("verify").argument("<query>", "the entry whose code to check").argument("<code>", "the code to check")
+    .description("check a code: exit 0 when valid, 1 when not")
+    .option("--window <n>", "TOTP: also accept N steps before or after now (default 1); HOTP: look N counters ahead (default 10)", int("--window"))
+    .option("--at <time>", "check at TIME instead of now: ISO-8601 or Unix seconds (TOTP only)")
+    .addHelpText("after", examples([
+      "otp verify example-test 123456 && echo ok",
+      "otp verify example-test 123456 --window 0    only the current code",
+      "otp verify bank 12345678 --window 20          HOTP: look 20 counters ahead and resynchronise",
+    ])), () => import("./commands/verify.js"));
 
   const sync = action(program.command("sync").description("sync the vault through git: pull, merge entry by entry, push")
     .addHelpText("after", examples([

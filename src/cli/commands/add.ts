@@ -15,6 +15,7 @@ import { openVault, refuseSecretInArgv, updateVault } from "../vault.js";
 
 export interface AddOptions {
   uri?: string;
+  qr?: string;
   secret?: string;
   stdin?: boolean;
   issuer?: string;
@@ -31,9 +32,9 @@ export interface AddOptions {
 
 export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions): Promise<void> {
   refuseSecretInArgv(name, "NAME");
-  const sources = [opts.uri !== undefined, opts.secret !== undefined, !!opts.stdin].filter(Boolean).length;
-  if (sources > 1) throw new UsageError("give the secret one way: --uri, --secret or --stdin");
-  if (opts.stdin && ctx.passwordFile === "-") throw new UsageError("--stdin and --password-file - both want standard input");
+  const sources = [opts.uri !== undefined, opts.secret !== undefined, !!opts.stdin, opts.qr !== undefined].filter(Boolean).length;
+  if (sources > 1) throw new UsageError("give the secret one way: --uri, --secret, --stdin or --qr");
+  if ((opts.stdin || opts.qr === "-") && ctx.passwordFile === "-") throw new UsageError(`${opts.stdin ? "--stdin" : "--qr -"} and --password-file - both want standard input`);
   if (opts.secret !== undefined) ctx.warn("--secret is visible to other processes (ps) and stays in your shell history; prefer --stdin or the prompt");
   // --stdin typed at a terminal ends with Ctrl-D, after which no prompt can read the
   // terminal: unlock first there. Elsewhere check the input first, before any KDF.
@@ -68,6 +69,7 @@ async function readDraft(ctx: Ctx, opts: AddOptions, ask: boolean): Promise<Entr
   let draft: EntryDraft | null = null;
   let secretText: string | undefined = opts.secret;
   if (opts.uri !== undefined) draft = fromUri(ctx, opts.uri);
+  else if (opts.qr !== undefined) draft = await fromQrImage(ctx, opts.qr);
   else if (opts.stdin) {
     const text = (await ctx.readStdin()).trim();
     if (text === "") throw new InputError("invalid-secret", "standard input was empty; expected a secret or an otpauth:// URI");
@@ -99,6 +101,19 @@ function fromUri(ctx: Ctx, uri: string): EntryDraft {
   const { draft, warnings } = parseOtpauthUri(uri);
   for (const w of warnings) ctx.warn(w);
   return draft;
+}
+
+/** The one account in a QR image (otpauth://, or a Google Authenticator code holding one account). */
+async function fromQrImage(ctx: Ctx, file: string): Promise<EntryDraft> {
+  const { readImageQrEntries } = await import("../qr-add.js");
+  const { entries, problems } = await readImageQrEntries(ctx, file);
+  const shown = escapeForTerminal(file === "-" ? "standard input" : file);
+  if (entries.length === 0)
+    throw new InputError("invalid-uri", `the QR code in ${shown} holds no otpauth:// URI`, problems.map((p) => `${p.where}: ${p.reason}`));
+  if (entries.length > 1)
+    throw new InputError("several-entries", `${shown} holds ${entries.length} accounts; otp add takes one`, [`\`otp import ${shown}\` adds them all`]);
+  for (const w of entries[0]!.warnings) ctx.warn(w);
+  return entries[0]!.draft;
 }
 
 function applyFlags(d: EntryDraft, o: AddOptions): EntryDraft {

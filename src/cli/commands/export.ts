@@ -20,6 +20,7 @@ const FORMATS: Record<string, () => Promise<ExportFormat>> = {
   json: () => import("../export/json.js"),
   aegis: () => import("../export/aegis.js"),
   html: () => import("../export/html.js"),
+  ga: () => import("../export/ga.js"),
 };
 
 export async function run(ctx: Ctx, opts: ExportOptions): Promise<void> {

@@ -7,9 +7,10 @@ import { readFile, stat } from "node:fs/promises";
 import { AuthError, InputError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { pickCodec } from "../../core/codecs/index.js";
-import type { CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
-import { addEntry, findByName, findBySecret, updateEntry, type VaultData } from "../../core/vault/model.js";
-import type { EntryDraft } from "../../core/entry.js";
+import { missingParts } from "../../core/codecs/google-migration.js";
+import type { BatchPart, CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
+import { decodeImageInput } from "../import-image.js";
+import { addEntries, type VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES } from "../../core/vault/format.js";
 import type { Ctx } from "../context.js";
@@ -24,12 +25,14 @@ export interface ImportOptions {
 export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promise<void> {
   const found: ImportedEntry[] = [];
   const reports: string[] = [];
+  const batches: BatchPart[] = [];
   let bad = 0;
   const helpers = passwordHelpers(ctx, opts);
   for (const file of files) {
     const where = escapeForTerminal(file === "-" ? "standard input" : file);
     const src = { name: where, bytes: await readInput(ctx, file) };
-    const decoded = await pickCodec(src, opts.format).decode(src, helpers);
+    const decoded = (await decodeImageInput(src, opts.format)) ?? (await pickCodec(src, opts.format).decode(src, helpers));
+    batches.push(...(decoded.batches ?? []));
     // Codecs name entries by what the file calls them: escaped, so a label cannot steer the terminal.
     for (const n of decoded.notes) reports.push(`${where}: ${escapeForTerminal(n)}`);
     for (const p of decoded.problems) reports.push(`${where}, ${escapeForTerminal(p.where)}: ${escapeForTerminal(p.reason)}`);
@@ -37,6 +40,8 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     bad += decoded.problems.length;
     found.push(...decoded.entries);
   }
+  // Batches (Google Authenticator's QR codes 1 of 3, …) may come in several files: judge them together.
+  reports.push(...missingParts(batches));
   // The error line comes first on stderr; the reports follow it as hints.
   if (found.length === 0)
     throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [...reports, "`otp import --help` lists the formats otp reads"]);
@@ -44,34 +49,19 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
 
   const vault = await openVault(ctx);
   const plan = (data: VaultData) => {
-    let next = data;
-    const added: string[] = [];
-    let skipped = 0;
-    const now = new Date(ctx.now()).toISOString();
-    for (const { draft, recoveryCodes } of found) {
-      if (findBySecret(next, draft.secret)) {
-        skipped++;
-        continue;
-      }
-      const r = addEntry(next, withFreeName(next, draft), newId(), now);
-      next = r.data;
-      // Recovery codes the other app kept (Steam's revocation code, our own JSON's) ride along.
-      if (recoveryCodes?.length)
-        next = updateEntry(next, r.entry.id, { recoveryCodes: recoveryCodes.map((c) => (typeof c === "string" ? { code: c, usedAt: null } : c)) }, now);
-      added.push(r.entry.name);
-    }
-    return { data: next, result: { added, skipped } };
+    // Recovery codes the other app kept (Steam's revocation code, our own JSON's) ride along.
+    const drafts = found.map(({ draft, recoveryCodes }) => ({
+      ...draft,
+      recoveryCodes: recoveryCodes?.map((c) => (typeof c === "string" ? { code: c, usedAt: null } : c)),
+    }));
+    const r = addEntries(data, drafts, newId, new Date(ctx.now()).toISOString(), { freeTakenNames: true });
+    return { data: r.data, result: { added: r.added.map((e) => e.name), skipped: r.skipped } };
   };
   const { added, skipped } = opts.dryRun ? plan(vault.data).result : await updateVault(ctx, vault, plan);
   for (const name of added) ctx.data(`${opts.dryRun ? "would add" : "added"} ${escapeForTerminal(name)}`);
   ctx.info(`${opts.dryRun ? "would add" : "added"} ${added.length}, skipped ${skipped} already in the vault, refused ${bad}`);
 }
 
-/** A draft whose own name (our JSON export keeps names) is taken gets "name-2", "name-3", …. */
-function withFreeName(data: VaultData, draft: EntryDraft): EntryDraft {
-  if (draft.name === undefined || !findByName(data, draft.name)) return draft;
-  for (let i = 2; ; i++) if (!findByName(data, `${draft.name}-${i}`)) return { ...draft, name: `${draft.name}-${i}` };
-}
 
 /** Passwords of encrypted exports: --import-password-file, else a hidden prompt, else exit 4. */
 function passwordHelpers(ctx: Ctx, opts: ImportOptions): CodecHelpers {

@@ -24,7 +24,7 @@ export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<v
   }
   if (opts.qr) {
     const { drawQr } = await import("../../io/qr-terminal.js");
-    ctx.write(await drawQr(uri));
+    ctx.write(await drawQr(uri, { color: ctx.color }));
     ctx.hint("scan it with your phone's authenticator; it holds the secret, so clear the screen afterwards");
   }
 }

@@ -4,6 +4,7 @@
 // decode(), through loadPackage(), so none of it is on `otp code`'s start-up path.
 import { InputError } from "../errors.js";
 import type { Codec, ImportSource } from "./types.js";
+import { migrationTextCodec } from "./migration-text.js";
 import { uriListCodec } from "./uri-list.js";
 import { aegisCodec } from "./aegis.js";
 import { andotpCodec } from "./andotp.js";
@@ -33,8 +34,8 @@ export const CODECS: Codec[] = [
   // Android preference files, by their keys
   authyCodec, battleNetCodec, freeotpCodec, totpAuthenticatorCodec,
   // no sniff of their own (binary or bare base64): --format names them
-  // text: Ente's URIs with codeDisplay, then any URI list (always last)
-  enteCodec,
+  // text: migration URIs, Ente's URIs with codeDisplay, then any URI list (always last)
+  migrationTextCodec, enteCodec,
   uriListCodec,
 ];
 

@@ -32,6 +32,19 @@ export interface Decoded {
   problems: ImportProblem[];
   /** whole-input notes for stderr, e.g. "batch 2 of 3 is missing" */
   notes: string[];
+  /** parts of a multi-part export seen in this input; the cli names missing parts across all inputs */
+  batches?: BatchPart[];
+}
+
+/** One part of an export split over several files or QR codes (Google Authenticator batches). */
+export interface BatchPart {
+  /** the export's id, the same in every part */
+  id: string;
+  /** 0-based */
+  index: number;
+  size: number;
+  /** where in the input, for messages */
+  where: string;
 }
 
 export interface CodecHelpers {

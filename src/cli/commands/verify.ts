@@ -1,0 +1,70 @@
+// `otp verify QUERY CODE [--window N]`: the site's check of a code the user typed. Exit 0 when
+// it is valid, 1 when not (a script's `if otp verify …`). TOTP/Steam: the current step or up to
+// N steps either side (clock drift, a code typed as it changed; default 1, as RFC 6238 §5.2
+// suggests). HOTP: the counter or up to N ahead (RFC 4226 §7.4 look-ahead, default 10); a match
+// moves the vault's counter past it (resynchronised), so no code is accepted twice.
+import { timingSafeEqual } from "node:crypto";
+import { OtpError, UsageError } from "../../core/errors.js";
+import { resolveEntry } from "../../core/match.js";
+import { generateCode, parseTime } from "../../core/otp.js";
+import { escapeForTerminal } from "../../core/text.js";
+import { updateEntry } from "../../core/vault/model.js";
+import type { Ctx } from "../context.js";
+import { openVault, updateVault } from "../vault.js";
+
+export interface VerifyOptions {
+  window?: number;
+  at?: string;
+}
+
+const MAX_WINDOW = 1000;
+
+export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOptions): Promise<void> {
+  if (opts.window !== undefined && opts.window > MAX_WINDOW) throw new UsageError(`--window is at most ${MAX_WINDOW}`);
+  const at = opts.at === undefined ? undefined : parseTime(opts.at);
+  const typed = code.replace(/[\s-]/g, "").toUpperCase();
+  const vault = await openVault(ctx);
+  const entry = resolveEntry(vault.data.entries, query);
+  const name = escapeForTerminal(entry.name);
+  if (entry.type === "hotp") {
+    if (at !== undefined) throw new UsageError("--at does not apply to an HOTP (counter) entry");
+    const window = opts.window ?? 10;
+    // Matched under the vault lock against the counter as it is now, so two checks of one code cannot both pass.
+    const used = await updateVault(ctx, vault, (data) => {
+      const current = data.entries.find((e) => e.id === entry.id) ?? entry;
+      for (let k = 0; k <= window; k++) {
+        const { code: expected, counter } = generateCode(current, 0, k);
+        if (same(expected, typed)) return { data: updateEntry(data, entry.id, { counter: counter! + 1 }, new Date(ctx.now()).toISOString()), result: counter! };
+      }
+      throw rejected(name, `at counter ${current.counter ?? 0} or up to ${window} ahead`);
+    });
+    ctx.info(`valid: ${name}'s code for counter ${used}; the counter is now ${used + 1}`);
+    return;
+  }
+  const window = opts.window ?? 1;
+  const now = at ?? ctx.now();
+  for (const k of offsets(window)) {
+    if (same(generateCode(entry, now, k).code, typed)) {
+      ctx.info(`valid: ${name}'s code ${k === 0 ? "for now" : `${Math.abs(k)} ${Math.abs(k) === 1 ? "step" : "steps"} ${k < 0 ? "ago" : "ahead"}`}`);
+      return;
+    }
+  }
+  throw rejected(name, window === 0 ? "now" : `now or within ${window} ${window === 1 ? "step" : "steps"} (${window * (entry.period ?? 30)} s)`);
+}
+
+/** 0, -1, 1, -2, 2, …: the likeliest steps first. */
+function offsets(window: number): number[] {
+  const out = [0];
+  for (let k = 1; k <= window; k++) out.push(-k, k);
+  return out;
+}
+
+function same(expected: string, typed: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(typed);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function rejected(name: string, when: string): OtpError {
+  return new OtpError("verify-failed", `code rejected: not ${name}'s code ${when}`);
+}

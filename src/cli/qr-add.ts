@@ -1,0 +1,31 @@
+// The accounts in a QR image given to `otp add --qr FILE` (- is standard input): every QR in
+// it read as an otpauth:// or otpauth-migration:// URI.
+import { InputError } from "../core/errors.js";
+import { loadMigrationCodec } from "../core/codecs/google-migration.js";
+import type { Decoded } from "../core/codecs/types.js";
+import { parseUriItems } from "../core/codecs/uri-list.js";
+import { MAX_FILE_BYTES } from "../core/vault/format.js";
+import { escapeForTerminal } from "../core/text.js";
+import { readQrCodes } from "../io/qr-image.js";
+import type { Ctx } from "./context.js";
+import { readFile, stat } from "node:fs/promises";
+
+export async function readImageQrEntries(ctx: Ctx, file: string): Promise<Decoded> {
+  const name = escapeForTerminal(file === "-" ? "standard input" : file);
+  let bytes: Uint8Array;
+  if (file === "-") bytes = await ctx.readStdinBytes();
+  else {
+    try {
+      const st = await stat(file);
+      if (!st.isFile()) throw new InputError("invalid-file", `${name} is not a regular file`);
+      if (st.size > MAX_FILE_BYTES) throw new InputError("invalid-file", `${name} is larger than 16 MiB`);
+      bytes = new Uint8Array(await readFile(file));
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError("invalid-file", `cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
+    }
+  }
+  const texts = await readQrCodes(bytes, name);
+  const items = texts.map((text, i) => ({ text, where: texts.length > 1 ? `QR ${i + 1}` : "the QR code" }));
+  return parseUriItems(items, texts.some((t) => /otpauth-migration:/i.test(t)) ? await loadMigrationCodec() : undefined);
+}
