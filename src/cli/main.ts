@@ -5,7 +5,7 @@ import { OtpError } from "../core/errors.js";
 import { buildProgram } from "./program.js";
 import { EXIT, exitCodeFor, printError } from "./output.js";
 import { installSignalHandlers } from "../io/signals.js";
-import { stdoutStreamUsed, writeStdout } from "../io/terminal.js";
+import { isTerminal, stdoutStreamUsed, writeStdout } from "../io/terminal.js";
 
 declare const OTP_VERSION: string | undefined;
 const version = typeof OTP_VERSION === "string" ? OTP_VERSION : "0.0.0-dev";
@@ -26,9 +26,12 @@ async function main(argv: string[]): Promise<number> {
       outputError: (s, write) => write(`otp: ${s.trim()}\n`),
     });
   if (argv.length === 0) {
-    // TODO(#5): on a terminal this opens the live view.
-    program.outputHelp();
-    return EXIT.ok;
+    // On a terminal `otp` alone is the live view; elsewhere (a script, a pipe) the help.
+    if (isTerminal(0) && isTerminal(1)) argv = ["watch"];
+    else {
+      program.outputHelp();
+      return EXIT.ok;
+    }
   }
   try {
     await program.parseAsync(argv, { from: "user" });

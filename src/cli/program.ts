@@ -72,7 +72,12 @@ export function buildProgram(version: string): Command {
   action(program.command("code").argument("<query>", "entry name, issuer or part of them").description("print an entry's current code")
     .option("--at <time>", "the code at TIME: ISO-8601 or Unix seconds (TOTP only)")
     .option("--json", "name, issuer, account, code, period and seconds remaining as JSON")
-    .addHelpText("after", examples(["otp code github", 'code=$(otp code github)   # the code alone, for scripts', "otp code github --at 2026-01-01T12:00:00Z", "otp code gh --json"])),
+    .option("-c, --copy", "copy the code to the clipboard instead of printing it")
+    .option("--clear-after <seconds>", "with --copy: clear the clipboard after S seconds if it still holds the code (default 20; 0: never)", int("--clear-after"))
+    .option("--fresh <seconds>", "if under S seconds are left, wait for the next code", int("--fresh"))
+    .option("--next", "print the next period's code")
+    .addHelpText("after", examples(["otp code github", 'code=$(otp code github)   # the code alone, for scripts', "otp code github --copy    # to the clipboard, cleared after 20 s",
+      "otp code github --fresh 5 # never a code with under 5 s left", "otp code github --next", "otp code github --at 2026-01-01T12:00:00Z", "otp code gh --json"])),
     () => import("./commands/code.js"));
 
   action(program.command("list").alias("ls").argument("[query]", "only entries matching QUERY").description("list entries")
@@ -116,6 +121,12 @@ export function buildProgram(version: string): Command {
     .option("--dry-run", "show what would be added; change nothing")
     .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
     .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt"])), () => import("./commands/import.js"));
+
+  action(program.command("watch").argument("[query]", "only entries matching QUERY").description("live codes, full-screen: type to filter, Enter copies, q quits (also `otp` alone)")
+    .option("--clear-after <seconds>", "clear a copied code from the clipboard after S seconds (default 20; 0: never)", int("--clear-after"))
+    .addHelpText("after", examples(["otp watch", "otp watch work       # only entries matching \"work\"", "otp                  # the same as `otp watch` on a terminal"])
+      + "\nKeys: type to filter, ↑ ↓ PgUp PgDn to move, Enter to copy the code, Space for an HOTP code,\n/ to start a filter (one that begins with q), Esc to clear it, q, Esc or Ctrl-C to quit.\n"),
+    () => import("./commands/watch.js"));
 
   return program;
 }
