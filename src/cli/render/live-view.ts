@@ -182,7 +182,7 @@ function statusLine(state: LiveState, selected: number, shown: number, screen: S
  */
 export function renderFrame(entries: LiveEntry[], state: LiveState, screen: Screen): { lines: string[]; scroll: number } {
   const { width, height } = screen;
-  if (width < 30 || height < 4) return { lines: [fit("otp: make the terminal larger", Math.max(0, width)), ...Array<string>(Math.max(0, height - 1)).fill("")], scroll: 0 };
+  if (width < 30 || height < 4) return { lines: [fit("terminal too small", Math.max(0, width)), ...Array<string>(Math.max(0, height - 1)).fill("")], scroll: 0 };
   const shown = filterEntries(entries, state.filter);
   const rows = listRows(height);
   const sel = selectedIndex(shown, state);
