@@ -1,7 +1,7 @@
 // The one place that lists otp's commands, their options and help examples. Each action
 // imports its command module only when it runs (changesets does this), so `otp code`
 // loads no code of `add`, `import` or the prompts.
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { createCtx, type Ctx, type GlobalOptions } from "./context.js";
 
 type Run = (ctx: Ctx, ...args: any[]) => Promise<void>;
@@ -127,6 +127,18 @@ export function buildProgram(version: string): Command {
     .addHelpText("after", examples(["otp watch", "otp watch work       # only entries matching \"work\"", "otp                  # the same as `otp watch` on a terminal"])
       + "\nKeys: type to filter, ↑ ↓ PgUp PgDn to move, Enter to copy the code, Space for an HOTP code,\n/ to start a filter (one that begins with q), Esc to clear it, q, Esc or Ctrl-C to quit.\n"),
     () => import("./commands/watch.js"));
+
+  const completion = program.command("completion").addArgument(new Argument("[shell]", "bash, zsh or fish").choices(["bash", "zsh", "fish"])).description("print a shell completion script (also in completions/)")
+    .addOption(new Option("--entries", "print the entry names, only through an unlocked session (for the scripts)").hideHelp())
+    .addHelpText("after", examples([
+      "otp completion bash > ~/.local/share/bash-completion/completions/otp",
+      "otp completion zsh > ~/.zfunc/_otp      # with fpath=(~/.zfunc $fpath) before compinit",
+      "otp completion fish > ~/.config/fish/completions/otp.fish",
+    ]) + "\nEntry names complete only while a session is unlocked (`eval \"$(otp unlock)\"`).\n");
+  completion.action(async (shell: string | undefined, opts: { entries?: boolean }) => {
+    const mod = await import("./commands/completion.js");
+    await mod.run(createCtx(completion.optsWithGlobals() as GlobalOptions), shell, opts, program);
+  });
 
   return program;
 }
