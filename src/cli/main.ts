@@ -5,6 +5,7 @@ import { OtpError } from "../core/errors.js";
 import { buildProgram } from "./program.js";
 import { EXIT, exitCodeFor, printError } from "./output.js";
 import { installSignalHandlers } from "../io/signals.js";
+import { colorOn, commanderError, helpStyles } from "./help-style.js";
 import { isTerminal, stdoutStreamUsed, writeStdout } from "../io/terminal.js";
 
 declare const OTP_VERSION: string | undefined;
@@ -20,10 +21,12 @@ async function main(argv: string[]): Promise<number> {
   // every command, or a command's own usage errors exit 1 without the `otp: ` prefix.
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
   for (const c of everyCommand(program))
-    c.exitOverride().configureOutput({
+    c.exitOverride().configureHelp(helpStyles).configureOutput({
       writeOut: (s) => writeStdout(s),
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`otp: ${s.trim()}\n`),
+      outputError: (s, write) => write(commanderError(s)),
+      getOutHasColors: () => colorOn(1, argv, process.env),
+      getErrHasColors: () => colorOn(2, argv, process.env),
     });
   if (argv.length === 0) {
     // On a terminal `otp` alone is the live view; elsewhere (a script, a pipe) the help.

@@ -12,7 +12,8 @@ const int = (name: string) => (v: string) => {
   return Number(v);
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-const examples = (lines: string[]) => "\nExamples:\n" + lines.map((l) => `  ${l}`).join("\n") + "\n";
+// Bold on a terminal; commander strips the styles where help has no colour.
+const examples = (lines: string[]) => "\n\x1b[1mExamples:\x1b[22m\n" + lines.map((l) => `  ${l}`).join("\n") + "\n";
 
 /** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
 function action(cmd: Command, load: Loader) {
