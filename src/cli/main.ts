@@ -6,6 +6,7 @@ import { buildProgram } from "./program.js";
 import { EXIT, exitCodeFor, printError } from "./output.js";
 import { installSignalHandlers } from "../io/signals.js";
 import { colorOn, commanderError, helpStyles } from "./help-style.js";
+import { clearProgress } from "./progress.js";
 import { isTerminal, stdoutStreamUsed, writeStdout } from "../io/terminal.js";
 
 declare const OTP_VERSION: string | undefined;
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (err instanceof OtpError && err.kind === "broken-pipe") return EXIT.failed;
+    clearProgress();
     printError((s) => process.stderr.write(s), err, process.env.OTP_DEBUG === "1");
     return exitCodeFor(err);
   }

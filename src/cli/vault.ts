@@ -10,6 +10,7 @@ import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockWithPassword } from "../core/vault/vault.js";
 import { readVaultFile, withLock, writeVaultAtomic } from "../io/vault-file.js";
 import { openSession } from "../io/session.js";
+import { withSpinner } from "../io/spinner.js";
 import type { Ctx } from "./context.js";
 
 export interface OpenedVault {
@@ -47,8 +48,10 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
 }
 
 async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
-  if (ctx.passwordFile) return unlockWithPassword(envelope, await readPasswordFile(ctx, ctx.passwordFile));
-  if (ctx.env.OTP_PASSWORD) return unlockWithPassword(envelope, ctx.env.OTP_PASSWORD);
+  // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms.
+  const unlock = (password: string) => withSpinner(ctx.stderrIsTTY, "unlocking the vault…", () => unlockWithPassword(envelope, password));
+  if (ctx.passwordFile) return unlock(await readPasswordFile(ctx, ctx.passwordFile));
+  if (ctx.env.OTP_PASSWORD) return unlock(ctx.env.OTP_PASSWORD);
   if (ctx.env.OTP_SESSION) {
     try {
       return await openSession(ctx.env, ctx.env.OTP_SESSION, envelope.vaultId, ctx.now());
@@ -65,7 +68,7 @@ async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<Uint8Array> {
   for (let attempt = 1; ; attempt++) {
     const password = await askSecret("Vault password:");
     try {
-      return await unlockWithPassword(envelope, password);
+      return await unlock(password);
     } catch (err) {
       if (!(err instanceof AuthError) || attempt >= 3) throw err;
       ctx.warn("wrong password, try again");

@@ -13,6 +13,7 @@ import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES } from "../../core/vault/format.js";
 import type { Ctx } from "../context.js";
 import { openVault, readPasswordFile, updateVault } from "../vault.js";
+import { startProgress, type Progress } from "../progress.js";
 
 export interface ImportOptions {
   format: string;
@@ -24,9 +25,11 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   const found: ImportedEntry[] = [];
   const reports: string[] = [];
   let bad = 0;
-  const helpers = passwordHelpers(ctx, opts);
-  for (const file of files) {
+  const progress = startProgress(ctx, files.length);
+  const helpers = passwordHelpers(ctx, opts, progress);
+  for (const [i, file] of files.entries()) {
     const where = escapeForTerminal(file === "-" ? "standard input" : file);
+    progress.update(i, where);
     const src = { name: where, bytes: await readInput(ctx, file) };
     const decoded = await pickCodec(src, opts.format).decode(src, helpers);
     for (const n of decoded.notes) reports.push(`${where}: ${n}`);
@@ -35,6 +38,7 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     bad += decoded.problems.length;
     found.push(...decoded.entries);
   }
+  progress.clear();
   // The error line comes first on stderr; the reports follow it as hints.
   if (found.length === 0)
     throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [...reports, "`otp import --help` lists the formats otp reads"]);
@@ -63,7 +67,7 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
 }
 
 /** Passwords of encrypted exports: --import-password-file, else a hidden prompt, else exit 4. */
-function passwordHelpers(ctx: Ctx, opts: ImportOptions): CodecHelpers {
+function passwordHelpers(ctx: Ctx, opts: ImportOptions, progress: Progress): CodecHelpers {
   return {
     async password(what, retry) {
       if (opts.importPasswordFile) {
@@ -72,6 +76,7 @@ function passwordHelpers(ctx: Ctx, opts: ImportOptions): CodecHelpers {
       }
       if (!ctx.stdinIsTTY)
         throw new AuthError("no-password-source", `${what} is encrypted and there is no terminal to ask for its password`, ["pass --import-password-file FILE"]);
+      progress.clear();
       if (retry) ctx.warn("wrong password, try again");
       const { askSecret } = await import("../../io/prompts.js");
       return askSecret(`Password of ${what}:`);
