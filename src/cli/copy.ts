@@ -15,8 +15,15 @@ export async function findClipboard(ctx: Ctx): Promise<Clipboard> {
 
 /** Copies `code`; `what` names it ("github's code"). clearAfterS 0: never clear. */
 export async function copyCode(ctx: Ctx, board: Clipboard, code: string, what: string, clearAfterS: number): Promise<string> {
-  const { copyText, scheduleClear } = await io();
-  await copyText(board, code, ctx.env);
+  const { copyText, scheduleClear, canOpenTty } = await io();
+  try {
+    await copyText(board, code, ctx.env);
+  } catch (err) {
+    // Over SSH a display can be set yet out of reach (X forwarding gone): try the terminal.
+    if (board.kind === "osc52" || !(ctx.env.SSH_TTY || ctx.env.SSH_CONNECTION) || !canOpenTty()) throw err;
+    board = { kind: "osc52", tty: "/dev/tty" };
+    await copyText(board, code, ctx.env);
+  }
   if (board.kind === "osc52") return `copied ${what} through the terminal (OSC 52); it cannot be cleared from here`;
   if (clearAfterS <= 0) return `copied ${what} to the clipboard`;
   await scheduleClear(board, code, clearAfterS, ctx.env);

@@ -78,7 +78,7 @@ export function chooseClipboard(env: Env, platform = process.platform, has = (n:
   ]);
 }
 
-function canOpenTty(): boolean {
+export function canOpenTty(): boolean {
   try {
     closeSync(openSync("/dev/tty", "w"));
     return true;

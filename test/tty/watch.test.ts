@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { hotp as hotpDraft, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { hotp as hotpDraft, otpHome, runOtpAsync, totp, type OtpHome } from "../helpers/otp-home.js";
 import { killTmuxSessions, startTmux, type TmuxSession } from "../helpers/tmux.js";
 import { needTool } from "../helpers/tools.js";
 import { hotp, totpStep } from "./reference-totp.js";
@@ -157,6 +157,18 @@ describe.skipIf(!needTool("tmux"))("otp watch (tmux)", () => {
     expect((await state(t)).split(" ")[0]).toBe("0"); // the alternate screen is off
   });
 
+  it("shows entries another otp adds meanwhile", async () => {
+    using h = await home();
+    const t = await startTmux({ home: h.home, args: ["watch"], env: { OTP_PASSWORD: "test" } });
+    await t.waitFor(/Type to filter +3 of 3/);
+    const added = await runOtpAsync(["add", "newsite", "--stdin"], h.env(), "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U\n");
+    expect(added.code, added.stderr).toBe(0);
+    await t.waitFor(/^  newsite .*s$/m);
+    await t.waitFor(/Type to filter +4 of 4/);
+    await t.type("q");
+    expect(await t.exitCode()).toBe(0);
+  });
+
   it("`otp` alone on a terminal opens the view", async () => {
     using h = await home();
     const t = await startTmux({ home: h.home, args: [], env: { OTP_PASSWORD: "test" } });
@@ -195,6 +207,19 @@ describe.skipIf(!needTool("tmux"))("picking and copying on a terminal (tmux)", (
     const code = /^(\d{6})$/m.exec(screen)?.[1];
     expect(code, screen).toBeDefined();
     expect(totpStep(GITHUB, code!, Date.now() - 10_000, Date.now())).toBeDefined();
+  });
+
+  it("--fresh N counts down on standard error, then prints a code with N s or more left", async () => {
+    using h = await otpHome([totp("slow", GITHUB, { period: 10 })]);
+    // start when about 8 s of the 10 s step are left: --fresh 9 must wait for the next step
+    while (Date.now() % 10_000 < 1500 || Date.now() % 10_000 > 2500) await new Promise((r) => setTimeout(r, 50));
+    const t = await startTmux({ home: h.home, args: ["code", "slow", "--fresh", "9"], env: { OTP_PASSWORD: "test" } });
+    await t.waitForOutput(/otp: waiting \d s for a fresh code…/);
+    expect(await t.exitCode(15_000)).toBe(0);
+    const screen = await t.screen();
+    const left = Number(/^\d{3} \d{3}  [█░]{10} (\d+)s left$/m.exec(screen)?.[1]);
+    expect(left, screen).toBeGreaterThanOrEqual(9);
+    expect(screen).not.toContain("waiting"); // the countdown line was wiped
   });
 
   it("--copy over SSH with no display sends the code by OSC 52, and only there", async () => {

@@ -11,9 +11,11 @@ import type { Ctx } from "../context.js";
 import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
 import { advanceHotp } from "../hotp.js";
 import { initialState, paint, renderFrame, type LiveEntry, type LiveState } from "../render/live-view.js";
-import { openVault } from "../vault.js";
+import { openVault, readEnvelope } from "../vault.js";
 import { applyKey } from "../watch-state.js";
 import { generateCode } from "../../core/otp.js";
+import { openData } from "../../core/vault/vault.js";
+import { statSync } from "node:fs";
 
 export interface WatchOptions {
   clearAfter?: number;
@@ -40,8 +42,35 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
     state = { ...state, scroll: frame.scroll };
     term.write(paint(frame.lines, size.width));
   };
+  // Entries added, changed or removed by another otp meanwhile: re-read the vault when its file
+  // changes (a stat a second), with the key we hold; a vault replaced by another is ignored.
+  const fileId = () => {
+    try {
+      const st = statSync(ctx.vaultPath);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return "";
+    }
+  };
+  let seen = fileId();
+  const reload = async () => {
+    const now = fileId();
+    if (now === seen || now === "") return;
+    seen = now;
+    try {
+      const { envelope } = await readEnvelope({ ...ctx, warn: () => undefined });
+      if (envelope.vaultId !== vault.envelope.vaultId) return;
+      vault.data = openData(envelope, vault.masterKey);
+      vault.envelope = envelope;
+      entries = pick();
+      draw();
+    } catch {
+      // mid-write or damaged: keep what is shown, try again on the next change
+    }
+  };
   // Wake just after each whole second of the wall clock, when the countdowns change.
   const tick = () => {
+    void reload();
     draw();
     timer = setTimeout(tick, 1000 - (ctx.now() % 1000) + 15);
   };
