@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { OTP_BIN, ROOT, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { OTP_BIN, ROOT, otpHome, totp, writeVault, type OtpHome } from "../helpers/otp-home.js";
 import { expectOk, newSecret, otp } from "../helpers/e2e-util.js";
 import { killTmuxSessions, startTmux } from "../helpers/tmux.js";
 import { needTool } from "../helpers/tools.js";
@@ -54,6 +54,11 @@ describe.skipIf(!needTool("bash"))("bash completion", () => {
     expect(bash("otp code g", { ...env, OTP_SESSION: session })).toEqual(["github", "gitlab"]);
     expect(bash("otp show my", { ...env, OTP_SESSION: session })).toEqual(["my\\ bank"]);
     expect(bash("otp code github ", { ...env, OTP_SESSION: session })).toEqual([]); // one QUERY only
+    // --vault on the line: the names of that vault, through its own session
+    const other = join(h.home, "other.otp");
+    await writeVault(other, [totp("othersite", newSecret())]);
+    const otherSession = expectOk(otp(h, ["--vault", other, "unlock"])).trim().replace(/^export OTP_SESSION=/, "");
+    expect(bash(`otp --vault ${other} code o`, { ...env, OTP_SESSION: otherSession })).toEqual(["othersite"]);
   });
 });
 
