@@ -5,7 +5,9 @@ import { OtpError } from "../core/errors.js";
 import { buildProgram } from "./program.js";
 import { EXIT, exitCodeFor, printError } from "./output.js";
 import { installSignalHandlers } from "../io/signals.js";
-import { stdoutStreamUsed, writeStdout } from "../io/terminal.js";
+import { colorOn, commanderError, helpStyles } from "./help-style.js";
+import { clearProgress } from "./progress.js";
+import { isTerminal, stdoutStreamUsed, writeStdout } from "../io/terminal.js";
 
 declare const OTP_VERSION: string | undefined;
 const version = typeof OTP_VERSION === "string" ? OTP_VERSION : "0.0.0-dev";
@@ -20,15 +22,20 @@ async function main(argv: string[]): Promise<number> {
   // every command, or a command's own usage errors exit 1 without the `otp: ` prefix.
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
   for (const c of everyCommand(program))
-    c.exitOverride().configureOutput({
+    c.exitOverride().configureHelp(helpStyles).configureOutput({
       writeOut: (s) => writeStdout(s),
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`otp: ${s.trim()}\n`),
+      outputError: (s, write) => write(commanderError(s)),
+      getOutHasColors: () => colorOn(1, argv, process.env),
+      getErrHasColors: () => colorOn(2, argv, process.env),
     });
   if (argv.length === 0) {
-    // TODO(#5): on a terminal this opens the live view.
-    program.outputHelp();
-    return EXIT.ok;
+    // On a terminal `otp` alone is the live view; elsewhere (a script, a pipe) the help.
+    if (isTerminal(0) && isTerminal(1)) argv = ["watch"];
+    else {
+      program.outputHelp();
+      return EXIT.ok;
+    }
   }
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -39,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (err instanceof OtpError && err.kind === "broken-pipe") return EXIT.failed;
+    clearProgress();
     printError((s) => process.stderr.write(s), err, process.env.OTP_DEBUG === "1");
     return exitCodeFor(err);
   }

@@ -1,7 +1,7 @@
 // The one place that lists otp's commands, their options and help examples. Each action
 // imports its command module only when it runs (changesets does this), so `otp code`
 // loads no code of `add`, `import` or the prompts.
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { createCtx, type Ctx, type GlobalOptions } from "./context.js";
 
 type Run = (ctx: Ctx, ...args: any[]) => Promise<void>;
@@ -12,7 +12,8 @@ const int = (name: string) => (v: string) => {
   return Number(v);
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-const examples = (lines: string[]) => "\nExamples:\n" + lines.map((l) => `  ${l}`).join("\n") + "\n";
+// Bold on a terminal; commander strips the styles where help has no colour.
+const examples = (lines: string[]) => "\n\x1b[1mExamples:\x1b[22m\n" + lines.map((l) => `  ${l}`).join("\n") + "\n";
 
 /** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
 function action(cmd: Command, load: Loader) {
@@ -79,7 +80,12 @@ export function buildProgram(version: string): Command {
   action(program.command("code").argument("<query>", "entry name, issuer or part of them").description("print an entry's current code")
     .option("--at <time>", "the code at TIME: ISO-8601 or Unix seconds (TOTP only)")
     .option("--json", "name, issuer, account, code, period and seconds remaining as JSON")
-    .addHelpText("after", examples(["otp code github", 'code=$(otp code github)   # the code alone, for scripts', "otp code github --at 2026-01-01T12:00:00Z", "otp code gh --json"])),
+    .option("-c, --copy", "copy the code to the clipboard instead of printing it")
+    .option("--clear-after <seconds>", "with --copy: clear the clipboard after S seconds if it still holds the code (default 20; 0: never)", int("--clear-after"))
+    .option("--fresh <seconds>", "if under S seconds are left, wait for the next code", int("--fresh"))
+    .option("--next", "print the next period's code")
+    .addHelpText("after", examples(["otp code github", 'code=$(otp code github)   # the code alone, for scripts', "otp code github --copy    # to the clipboard, cleared after 20 s",
+      "otp code github --fresh 5 # never a code with under 5 s left", "otp code github --next", "otp code github --at 2026-01-01T12:00:00Z", "otp code gh --json"])),
     () => import("./commands/code.js"));
 
   action(program.command("list").alias("ls").argument("[query]", "only entries matching QUERY").description("list entries")
@@ -193,6 +199,25 @@ export function buildProgram(version: string): Command {
     .description("git's merge driver for the vault (set up by `otp sync init`)"), () => import("./commands/sync-merge-driver.js"));
 
   addSafetyCommands(program);
+
+  action(program.command("watch").argument("[query]", "only entries matching QUERY").description("live codes, full-screen: type to filter, Enter copies, q quits (also `otp` alone)")
+    .option("--clear-after <seconds>", "clear a copied code from the clipboard after S seconds (default 20; 0: never)", int("--clear-after"))
+    .addHelpText("after", examples(["otp watch", "otp watch work       # only entries matching \"work\"", "otp                  # the same as `otp watch` on a terminal"])
+      + "\nKeys: type to filter, ↑ ↓ PgUp PgDn to move, Enter to copy the code, Space for an HOTP code,\n/ to start a filter (one that begins with q), Esc to clear it, q, Esc or Ctrl-C to quit.\n"),
+    () => import("./commands/watch.js"));
+
+  const completion = program.command("completion").addArgument(new Argument("[shell]", "bash, zsh or fish").choices(["bash", "zsh", "fish"])).description("print a shell completion script (also in completions/)")
+    .addOption(new Option("--entries", "print the entry names, only through an unlocked session (for the scripts)").hideHelp())
+    .addHelpText("after", examples([
+      "otp completion bash > ~/.local/share/bash-completion/completions/otp",
+      "otp completion zsh > ~/.zfunc/_otp      # with fpath=(~/.zfunc $fpath) before compinit",
+      "otp completion fish > ~/.config/fish/completions/otp.fish",
+    ]) + "\nEntry names complete only while a session is unlocked (`eval \"$(otp unlock)\"`).\n");
+  completion.action(async (shell: string | undefined, opts: { entries?: boolean }) => {
+    const mod = await import("./commands/completion.js");
+    await mod.run(createCtx(completion.optsWithGlobals() as GlobalOptions), shell, opts, program);
+  });
+
   return program;
 }
 

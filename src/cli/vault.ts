@@ -10,6 +10,7 @@ import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockWithPassword } from "../core/vault/vault.js";
 import { readVaultFile, withLock, writeVaultAtomic, type ReadResult } from "../io/vault-file.js";
 import { openSession } from "../io/session.js";
+import { withSpinner } from "../io/spinner.js";
 import type { Ctx } from "./context.js";
 import { remindAboutBackup } from "./backup-reminder.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../core/vault/recovery-key.js";
@@ -53,7 +54,11 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
 
 /** The master key of this envelope from the password sources above (and the password, when one was given). Throws AuthError (4). */
 export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<{ key: Uint8Array; password?: string }> {
-  const withPassword = async (password: string) => ({ key: await unlockWithPassword(envelope, password), password });
+  // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms.
+  const withPassword = async (password: string) => ({
+    key: await withSpinner(ctx.stderrIsTTY, "unlocking the vault…", () => unlockWithPassword(envelope, password)),
+    password,
+  });
   if (ctx.passwordFile) return withPassword(await readPasswordFile(ctx, ctx.passwordFile));
   if (ctx.env.OTP_PASSWORD) return withPassword(ctx.env.OTP_PASSWORD);
   if (ctx.env.OTP_SESSION) {

@@ -3,6 +3,8 @@
 // InterruptedError (exit 130).
 import { InterruptedError } from "../core/errors.js";
 import { loadPackage } from "../core/load.js";
+import { matchEntries, type Matchable } from "../core/match.js";
+import { escapeForTerminal } from "../core/text.js";
 
 const inquirer = () => loadPackage<typeof import("@inquirer/prompts")>("@inquirer/prompts");
 
@@ -33,4 +35,26 @@ export async function askText(message: string, initial = ""): Promise<string> {
 export async function askConfirm(message: string, initial = false): Promise<boolean> {
   const { confirm } = await inquirer();
   return guard(() => confirm({ message, default: initial }, context()));
+}
+
+/**
+ * A pick list (@inquirer/prompts `search`): arrow keys move, typing narrows the list by the
+ * query rules, Enter picks. Each line shows the name, issuer and account (escaped).
+ */
+export async function askPick<T extends Matchable>(message: string, candidates: T[]): Promise<T> {
+  const { search } = await inquirer();
+  const label = (e: T) => {
+    const who = [e.issuer, e.account].filter(Boolean).join(" · ");
+    return escapeForTerminal(who ? `${e.name}  (${who})` : e.name);
+  };
+  return guard(() =>
+    search<T>(
+      {
+        message: escapeForTerminal(message),
+        source: (term) => matchEntries(candidates, term ?? "").map((e) => ({ value: e, name: label(e) })),
+        pageSize: 12,
+      },
+      context(),
+    ),
+  );
 }

@@ -48,6 +48,8 @@ export interface TmuxSession {
   waitForOutput(re: RegExp, timeoutMs?: number): Promise<string>;
   /** the command's exit status, once it has ended */
   exitCode(timeoutMs?: number): Promise<number>;
+  /** runs another tmux command on this server (e.g. "display-message", "-p", "#{alternate_on}"); its stdout */
+  tmux(...args: string[]): Promise<string>;
   /** `stty -a` of the terminal just before and just after the command (after exitCode()) */
   stty(): { before: string; after: string };
   kill(): Promise<void>;
@@ -137,6 +139,7 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
         throw new Error(`${(err as Error).message}\nscreen:\n${await capture().catch(() => "(no screen)")}`);
       }
     },
+    tmux: async (...args) => (await tmux(...args)).stdout,
     stty: () => ({ before: readIf("stty.before"), after: readIf("stty.after") }),
     async kill() {
       if (killed) return;

@@ -1,45 +1,89 @@
 // `otp code QUERY`: the code alone off a terminal ($(otp code github)), grouped with the
 // seconds left on one. HOTP: the advanced counter is on disk (fsync'd) before the code shows.
-import { InputError, UsageError } from "../../core/errors.js";
-import { resolveEntry } from "../../core/match.js";
+// --copy puts it on the clipboard instead (cleared after --clear-after S if unchanged);
+// --next shows the code of the next period; --fresh N waits out a code with under N s left.
+import { UsageError } from "../../core/errors.js";
+import { DEFAULT_PERIOD, type Entry } from "../../core/entry.js";
 import { generateCode, parseTime } from "../../core/otp.js";
-import { updateEntry } from "../../core/vault/model.js";
+import { escapeForTerminal } from "../../core/text.js";
 import type { Ctx } from "../context.js";
+import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
+import { advanceHotp } from "../hotp.js";
+import { pickEntry } from "../pick.js";
 import { codeLine } from "../render/code-line.js";
-import { openVault, updateVault } from "../vault.js";
+import { openVault } from "../vault.js";
 
 export interface CodeOptions {
   at?: string;
   json?: boolean;
+  copy?: boolean;
+  clearAfter?: number;
+  next?: boolean;
+  fresh?: number;
+}
+
+function checkOptions(opts: CodeOptions): void {
+  if (opts.copy && opts.json) throw new UsageError("--copy and --json do not go together", ["--copy prints nothing on standard output"]);
+  if (opts.clearAfter !== undefined && !opts.copy) throw new UsageError("--clear-after applies only with --copy");
+  if (opts.clearAfter !== undefined && opts.clearAfter > 86_400) throw new UsageError("--clear-after is at most 86400 s (a day)");
+  if (opts.next && opts.fresh !== undefined) throw new UsageError("--next and --fresh do not go together");
+  if (opts.fresh !== undefined && opts.at !== undefined) throw new UsageError("--fresh waits for the clock; it does not go with --at");
 }
 
 export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<void> {
+  checkOptions(opts);
   const at = opts.at === undefined ? undefined : parseTime(opts.at);
   const vault = await openVault(ctx);
-  let entry = resolveEntry(vault.data.entries, query);
-  const now = at ?? ctx.now();
+  let entry = await pickEntry(ctx, vault.data.entries, query);
+  // Find the clipboard before an HOTP counter moves: no clipboard must not cost a code.
+  const board = opts.copy ? await findClipboard(ctx) : undefined;
   if (entry.type === "hotp") {
     if (at !== undefined) throw new UsageError("--at does not apply to an HOTP (counter) entry");
-    const id = entry.id;
-    // Re-resolve under the lock: the counter used is the one on disk now, never a stale one.
-    entry = await updateVault(ctx, vault, (data) => {
-      const current = data.entries.find((e) => e.id === id);
-      if (!current) throw new UsageError(`the entry was removed meanwhile`);
-      const next = (current.counter ?? 0) + 1;
-      if (!Number.isSafeInteger(next)) throw new InputError("invalid-entry", "this HOTP entry's counter is at its maximum (2^53 − 1)");
-      return { data: updateEntry(data, id, { counter: next }, new Date(ctx.now()).toISOString()), result: current };
-    });
+    if (opts.next || opts.fresh !== undefined) throw new UsageError("--next and --fresh apply to time-based codes; every HOTP code is a new one");
+    entry = await advanceHotp(ctx, vault, entry.id);
   }
-  const { code, remainingMs, period } = generateCode(entry, now);
-  if (opts.json) {
+  if (opts.fresh !== undefined) await waitForFresh(ctx, entry, opts.fresh);
+  const now = at ?? ctx.now();
+  const step = opts.next ? 1 : 0;
+  const { code, remainingMs, period } = generateCode(entry, now, step);
+  const name = escapeForTerminal(entry.name);
+  if (board) {
+    const what = opts.next ? `the next code of ${name}` : `${name}'s code`;
+    ctx.info(await copyCode(ctx, board, code, what, opts.clearAfter ?? DEFAULT_CLEAR_AFTER_S));
+  } else if (opts.json) {
+    const remaining = remainingMs === null ? null : Math.ceil(remainingMs / 1000);
     ctx.data(JSON.stringify({
       name: entry.name, issuer: entry.issuer, account: entry.account, type: entry.type, code,
-      period, remaining: remainingMs === null ? null : Math.ceil(remainingMs / 1000),
+      // --next: `startsIn` seconds until it is valid, `remaining` until it ends.
+      period, remaining: opts.next && remaining !== null ? remaining + period! : remaining,
+      ...(opts.next ? { startsIn: remaining } : {}),
       ...(entry.type === "hotp" ? { counter: entry.counter } : {}),
     }));
   } else if (ctx.stdoutIsTTY) {
-    ctx.data(codeLine(code, remainingMs, period, ctx.color));
+    ctx.data(opts.next && remainingMs !== null ? nextLine(code, remainingMs, ctx.color) : codeLine(code, remainingMs, period, ctx.color));
   } else {
     ctx.data(code);
   }
+}
+
+function nextLine(code: string, remainingMs: number, color: boolean): string {
+  return `${codeLine(code, null, null, color)}  next code, valid in ${Math.ceil(remainingMs / 1000)}s`;
+}
+
+/** --fresh N: with under N s left of the current code, waits (counting down on stderr) for the next. */
+async function waitForFresh(ctx: Ctx, entry: Entry, minLeftS: number): Promise<void> {
+  const period = entry.period ?? DEFAULT_PERIOD;
+  if (minLeftS >= period) throw new UsageError(`--fresh must be under the entry's period (${period} s)`);
+  const left = () => generateCode(entry, ctx.now()).remainingMs!;
+  if (left() >= minLeftS * 1000) return;
+  const tty = ctx.stderrIsTTY;
+  if (!tty) ctx.info(`waiting ${Math.ceil(left() / 1000)} s for a fresh code`);
+  // Each tick sleeps to the next whole second of the wall clock (no drifting timer), and the
+  // step boundary is read off the clock again, so a suspended laptop still ends right.
+  for (let ms = left(); ms < minLeftS * 1000 && ms > 0; ms = left()) {
+    if (tty) process.stderr.write(`\rotp: waiting ${Math.ceil(ms / 1000)} s for a fresh code… \x1b[K`);
+    await new Promise((r) => setTimeout(r, Math.min(ms, (ms % 1000) || 1000) + 2));
+    if (left() > ms) break; // the step rolled over
+  }
+  if (tty) process.stderr.write("\r\x1b[K");
 }

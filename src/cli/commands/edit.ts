@@ -2,7 +2,7 @@
 // or notes. The secret and type never change here: add a new entry for a new seed.
 import { checkDraft, type Entry } from "../../core/entry.js";
 import { InputError, UsageError } from "../../core/errors.js";
-import { resolveEntry } from "../../core/match.js";
+import { pickEntry } from "../pick.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { checkName, findByName, updateEntry } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
@@ -29,7 +29,7 @@ export async function run(ctx: Ctx, query: string, opts: EditOptions): Promise<v
   if (patch.name !== undefined) checkName(patch.name);
 
   const vault = await openVault(ctx);
-  const id = resolveEntry(vault.data.entries, query).id;
+  const id = (await pickEntry(ctx, vault.data.entries, query)).id;
   const entry = await updateVault(ctx, vault, (data) => {
     const current = data.entries.find((e) => e.id === id);
     if (!current) throw new UsageError("the entry was removed meanwhile");

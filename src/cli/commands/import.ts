@@ -15,6 +15,7 @@ import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES } from "../../core/vault/format.js";
 import type { Ctx } from "../context.js";
 import { openVault, readPasswordFile, updateVault } from "../vault.js";
+import { startProgress, type Progress } from "../progress.js";
 
 export interface ImportOptions {
   format: string;
@@ -27,9 +28,11 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   const reports: string[] = [];
   const batches: BatchPart[] = [];
   let bad = 0;
-  const helpers = passwordHelpers(ctx, opts);
-  for (const file of files) {
+  const progress = startProgress(ctx, files.length);
+  const helpers = passwordHelpers(ctx, opts, progress);
+  for (const [i, file] of files.entries()) {
     const where = escapeForTerminal(file === "-" ? "standard input" : file);
+    progress.update(i, where);
     const src = { name: where, bytes: await readInput(ctx, file) };
     const decoded = (await decodeImageInput(src, opts.format)) ?? (await pickCodec(src, opts.format).decode(src, helpers));
     batches.push(...(decoded.batches ?? []));
@@ -40,6 +43,7 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     bad += decoded.problems.length;
     found.push(...decoded.entries);
   }
+  progress.clear();
   // Batches (Google Authenticator's QR codes 1 of 3, …) may come in several files: judge them together.
   reports.push(...missingParts(batches));
   // The error line comes first on stderr; the reports follow it as hints.
@@ -64,7 +68,7 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
 
 
 /** Passwords of encrypted exports: --import-password-file, else a hidden prompt, else exit 4. */
-function passwordHelpers(ctx: Ctx, opts: ImportOptions): CodecHelpers {
+function passwordHelpers(ctx: Ctx, opts: ImportOptions, progress: Progress): CodecHelpers {
   return {
     async password(what, retry) {
       if (opts.importPasswordFile) {
@@ -73,6 +77,7 @@ function passwordHelpers(ctx: Ctx, opts: ImportOptions): CodecHelpers {
       }
       if (!ctx.stdinIsTTY)
         throw new AuthError("no-password-source", `${what} is encrypted and there is no terminal to ask for its password`, ["pass --import-password-file FILE"]);
+      progress.clear();
       if (retry) ctx.warn("wrong password, try again");
       const { askSecret } = await import("../../io/prompts.js");
       return askSecret(`Password of ${what}:`);

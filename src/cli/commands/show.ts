@@ -1,6 +1,6 @@
 // `otp show QUERY`: an entry's settings; the secret and URI only with --reveal, the QR only
 // with --qr.
-import { resolveEntry } from "../../core/match.js";
+import { pickEntry } from "../pick.js";
 import { formatOtpauthUri } from "../../core/uri.js";
 import type { Ctx } from "../context.js";
 import { detailLines, publicEntry } from "../render/entry-view.js";
@@ -14,7 +14,7 @@ export interface ShowOptions {
 
 export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<void> {
   const { data } = await openVault(ctx);
-  const entry = resolveEntry(data.entries, query);
+  const entry = await pickEntry(ctx, data.entries, query);
   const uri = formatOtpauthUri(entry);
   if (opts.json) {
     ctx.data(JSON.stringify({ ...publicEntry(entry), ...(opts.reveal ? { secret: entry.secret, uri } : {}) }, null, 2));

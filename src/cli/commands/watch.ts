@@ -1,0 +1,133 @@
+// `otp watch [QUERY]` (and `otp` alone on a terminal): every matching entry with its code, the
+// next code and a countdown, full-screen and redrawn in place. Each frame is computed from the
+// wall clock at the start of the next second (a timer's count never drifts into the codes).
+// Keys: type to filter, arrows move, Enter copies, Space makes an HOTP code (the counter is
+// saved first, as `otp code` does), q / Esc / Ctrl-C quit. Off a terminal it refuses (exit 2).
+import { NotFoundError, OtpError, UsageError } from "../../core/errors.js";
+import { matchEntries } from "../../core/match.js";
+import { escapeForTerminal } from "../../core/text.js";
+import type { Key } from "../../io/keys.js";
+import type { Ctx } from "../context.js";
+import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
+import { advanceHotp } from "../hotp.js";
+import { initialState, paint, renderFrame, type LiveEntry, type LiveState } from "../render/live-view.js";
+import { openVault, readEnvelope } from "../vault.js";
+import { applyKey } from "../watch-state.js";
+import { generateCode } from "../../core/otp.js";
+import { openData } from "../../core/vault/vault.js";
+import { statSync } from "node:fs";
+
+export interface WatchOptions {
+  clearAfter?: number;
+}
+
+export async function run(ctx: Ctx, query: string | undefined, opts: WatchOptions): Promise<void> {
+  if (!ctx.stdinIsTTY || !ctx.stdoutIsTTY)
+    throw new UsageError("otp watch needs a terminal", ["in scripts use `otp code QUERY`, or `otp list` for the names"]);
+  const vault = await openVault(ctx);
+  const pick = () => (query === undefined ? vault.data.entries : matchEntries(vault.data.entries, query));
+  let entries: LiveEntry[] = pick();
+  if (query !== undefined && entries.length === 0)
+    throw new NotFoundError("not-found", `no entry matches "${escapeForTerminal(query)}"`, [], ["`otp list` shows all entries"]);
+
+  const { openLiveTerminal } = await import("../../io/live-terminal.js");
+  let state: LiveState = initialState();
+  let timer: NodeJS.Timeout | undefined;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+
+  const draw = () => {
+    const size = term.size();
+    const frame = renderFrame(entries, state, { ...size, nowMs: ctx.now(), color: ctx.color });
+    state = { ...state, scroll: frame.scroll };
+    term.write(paint(frame.lines, size.width));
+  };
+  // Entries added, changed or removed by another otp meanwhile: re-read the vault when its file
+  // changes (a stat a second), with the key we hold; a vault replaced by another is ignored.
+  const fileId = () => {
+    try {
+      const st = statSync(ctx.vaultPath);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return "";
+    }
+  };
+  let seen = fileId();
+  const reload = async () => {
+    const now = fileId();
+    if (now === seen || now === "") return;
+    seen = now;
+    try {
+      const { envelope } = await readEnvelope({ ...ctx, warn: () => undefined });
+      if (envelope.vaultId !== vault.envelope.vaultId) return;
+      vault.data = openData(envelope, vault.masterKey);
+      vault.envelope = envelope;
+      entries = pick();
+      draw();
+    } catch {
+      // mid-write or damaged: keep what is shown, try again on the next change
+    }
+  };
+  // Wake just after each whole second of the wall clock, when the countdowns change.
+  const tick = () => {
+    void reload();
+    draw();
+    timer = setTimeout(tick, 1000 - (ctx.now() % 1000) + 15);
+  };
+  const say = (message: string) => {
+    state = { ...state, message };
+    draw();
+  };
+  const act = async (key: Key) => {
+    const { state: next, action } = applyKey(state, key, entries, term.size().height);
+    state = next;
+    switch (action.kind) {
+      case "quit":
+        return finish();
+      case "suspend":
+        return term.suspend();
+      case "redraw":
+        return redraw();
+      case "copy":
+        return copy(action.id);
+      case "hotp":
+        return hotp(action.id);
+      default:
+        return draw();
+    }
+  };
+  const copy = async (id: string) => {
+    const e = entries.find((x) => x.id === id);
+    if (!e) return;
+    const code = e.type === "hotp" ? state.hotp[id] : generateCode(e, ctx.now()).code;
+    if (code === undefined) return say("press Space to make this HOTP entry's code first");
+    try {
+      say(await copyCode(ctx, await findClipboard(ctx), code, `${escapeForTerminal(e.name)}'s code`, opts.clearAfter ?? DEFAULT_CLEAR_AFTER_S));
+    } catch (err) {
+      say(err instanceof OtpError ? err.message : "copying failed");
+    }
+  };
+  const hotp = async (id: string) => {
+    try {
+      const used = await advanceHotp(ctx, vault, id);
+      state = { ...state, hotp: { ...state.hotp, [id]: generateCode(used, ctx.now()).code } };
+      entries = pick();
+      say(`new code for ${escapeForTerminal(used.name)}; the counter is saved`);
+    } catch (err) {
+      say(err instanceof OtpError ? err.message : "could not make the code");
+    }
+  };
+
+  const redraw = () => {
+    term.write("\x1b[2J");
+    draw();
+  };
+  const term = openLiveTerminal((k) => void act(k), redraw, redraw);
+  try {
+    tick();
+    await done;
+  } finally {
+    clearTimeout(timer);
+    term.close();
+  }
+}
