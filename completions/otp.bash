@@ -17,7 +17,7 @@ _otp() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w=${COMP_WORDS[i]}
     case $w in
-      --vault|--password-file|--uri|--secret|--issuer|--account|--type|--algorithm|--digits|--period|--counter|--tag|--notes|--at|--clear-after|--fresh|--name|--for|--format|--output|--import-password-file)
+      --vault|--password-file|--uri|--qr|--secret|--issuer|--account|--type|--algorithm|--digits|--period|--counter|--tag|--notes|--at|--clear-after|--fresh|--name|--for|--format|--output|--export-password-file|--import-password-file|--png|--window|--backup-password-file|--new-password-file)
         [[ $w == --vault ]] && vault=(--vault "${COMP_WORDS[i+1]}")
         ((i++)) ;;
       -*) ;;
@@ -30,11 +30,12 @@ _otp() {
   esac
   case $cmd in
     init)
-      if [[ $cur == -* ]]; then _otp_words "-h --help --vault --password-file --no-color"; return; fi
+      if [[ $cur == -* ]]; then _otp_words "--no-recovery-key -h --help --vault --password-file --no-color"; return; fi
       ;;
     add)
       case $prev in
         --uri) :; return ;;
+        --qr) _otp_files; return ;;
         --secret) :; return ;;
         --issuer) :; return ;;
         --account) :; return ;;
@@ -46,7 +47,7 @@ _otp() {
         --tag) :; return ;;
         --notes) :; return ;;
       esac
-      if [[ $cur == -* ]]; then _otp_words "--uri --secret --stdin --issuer --account --type --algorithm --digits --period --counter --tag --notes --force -h --help --vault --password-file --no-color"; return; fi
+      if [[ $cur == -* ]]; then _otp_words "--uri --qr --secret --stdin --issuer --account --type --algorithm --digits --period --counter --tag --notes --force -h --help --vault --password-file --no-color"; return; fi
       if ((npos == 0)); then :; return; fi
       ;;
     code)
@@ -88,25 +89,82 @@ _otp() {
       case $prev in
         --for) :; return ;;
       esac
-      if [[ $cur == -* ]]; then _otp_words "--for -h --help --vault --password-file --no-color"; return; fi
+      if [[ $cur == -* ]]; then _otp_words "--for --recovery-key -h --help --vault --password-file --no-color"; return; fi
       ;;
     lock)
       if [[ $cur == -* ]]; then _otp_words "-h --help --vault --password-file --no-color"; return; fi
       ;;
     export)
       case $prev in
-        --format) _otp_words "uri"; return ;;
+        --format) _otp_words "uri json aegis ga html"; return ;;
         --output) _otp_files; return ;;
+        --export-password-file) _otp_files; return ;;
       esac
-      if [[ $cur == -* ]]; then _otp_words "--format --plain --output --force -h --help --vault --password-file --no-color"; return; fi
+      if [[ $cur == -* ]]; then _otp_words "--format --plain --output --force --export-password-file -h --help --vault --password-file --no-color"; return; fi
       ;;
     import)
       case $prev in
-        --format) _otp_words "auto uri"; return ;;
+        --format) _otp_words "auto uri ga image aegis 2fas andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga-db microsoft otpvault proton steam stratum totp-authenticator"; return ;;
         --import-password-file) _otp_files; return ;;
       esac
       if [[ $cur == -* ]]; then _otp_words "--format --dry-run --import-password-file -h --help --vault --password-file --no-color"; return; fi
       _otp_files ;;
+    new)
+      case $prev in
+        --issuer) :; return ;;
+        --account) :; return ;;
+        --type) _otp_words "totp hotp"; return ;;
+        --algorithm) _otp_words "sha1 sha256 sha512"; return ;;
+        --digits) :; return ;;
+        --period) :; return ;;
+        --counter) :; return ;;
+        --png) _otp_files; return ;;
+        --name) :; return ;;
+        --tag) :; return ;;
+      esac
+      if [[ $cur == -* ]]; then _otp_words "--issuer --account --type --algorithm --digits --period --counter --png --force --save --name --tag --json -h --help --vault --password-file --no-color"; return; fi
+      ;;
+    verify)
+      case $prev in
+        --window) :; return ;;
+        --at) :; return ;;
+      esac
+      if [[ $cur == -* ]]; then _otp_words "--window --at -h --help --vault --password-file --no-color"; return; fi
+      if ((npos == 0)); then _otp_names; return; fi
+      if ((npos == 1)); then :; return; fi
+      ;;
+    sync)
+      if [[ $cur == -* ]]; then _otp_words "-h --help --vault --password-file --no-color"; return; fi
+      ;;
+    backup)
+      case $prev in
+        --backup-password-file) _otp_files; return ;;
+      esac
+      if [[ $cur == -* ]]; then _otp_words "--backup-password-file --new-backup-password --force -h --help --vault --password-file --no-color"; return; fi
+      if ((npos == 0)); then _otp_files; return; fi
+      ;;
+    restore)
+      case $prev in
+        --backup-password-file) _otp_files; return ;;
+      esac
+      if [[ $cur == -* ]]; then _otp_words "--backup-password-file --replace -y --yes --dry-run -h --help --vault --password-file --no-color"; return; fi
+      if ((npos == 0)); then _otp_files; return; fi
+      ;;
+    passwd)
+      case $prev in
+        --new-password-file) _otp_files; return ;;
+      esac
+      if [[ $cur == -* ]]; then _otp_words "--new-password-file -h --help --vault --password-file --no-color"; return; fi
+      ;;
+    recovery-key)
+      if [[ $cur == -* ]]; then _otp_words "-h --help --vault --password-file --no-color"; return; fi
+      ;;
+    recovery)
+      if [[ $cur == -* ]]; then _otp_words "-h --help --vault --password-file --no-color"; return; fi
+      ;;
+    audit)
+      if [[ $cur == -* ]]; then _otp_words "--json -h --help --vault --password-file --no-color"; return; fi
+      ;;
     watch)
       case $prev in
         --clear-after) :; return ;;
@@ -120,10 +178,10 @@ _otp() {
       ;;
     help)
       if [[ $cur == -* ]]; then _otp_words "--vault --password-file --no-color"; return; fi
-      if ((npos == 0)); then _otp_words "init add code list ls show edit remove rm unlock lock export import watch completion help"; return; fi
+      if ((npos == 0)); then _otp_words "init add code list ls show edit remove rm unlock lock export import new verify sync backup restore passwd recovery-key recovery audit watch completion help"; return; fi
       ;;
     '')
-      if [[ $cur == -* ]]; then _otp_words "-V --version --vault --password-file --no-color -h --help"; else _otp_words "init add code list ls show edit remove rm unlock lock export import watch completion help"; fi ;;
+      if [[ $cur == -* ]]; then _otp_words "-V --version --vault --password-file --no-color -h --help"; else _otp_words "init add code list ls show edit remove rm unlock lock export import new verify sync backup restore passwd recovery-key recovery audit watch completion help"; fi ;;
   esac
 }
 complete -F _otp otp

@@ -11,8 +11,8 @@ _otp_entries() {
 }
 _otp_commands() {
   local -a commands=(
-    'init:create an empty vault'
-    'add:add an entry from a secret or an otpauth:// URI'
+    'init:create an empty vault and print its recovery key (once)'
+    'add:add an entry from a secret, an otpauth:// URI or a QR image'
     'code:print an entry'\''s current code'
     'list:list entries'
     'ls:list entries'
@@ -24,6 +24,15 @@ _otp_commands() {
     'lock:end every session of this vault'
     'export:export entries (plain formats hold every secret in the clear)'
     'import:import entries from other apps'\'' exports (recognised by their content)'
+    'new:make a fresh random secret, its otpauth:// URI and QR code (the site'\''s side of enrolment)'
+    'verify:check a code: exit 0 when valid, 1 when not'
+    'sync:sync the vault through git: pull, merge entry by entry, push'
+    'backup:write an encrypted backup of the vault, then read it back and check it'
+    'restore:bring back a backup'\''s entries (merged into the vault, or --replace)'
+    'passwd:change the vault password (entries and recovery key untouched; sessions end)'
+    'recovery-key:the vault'\''s printed recovery key'
+    'recovery:one-time recovery codes kept beside an entry'\''s seed'
+    'audit:what could cost you an account, and what to do (exit 1 when anything is found)'
     'watch:live codes, full-screen: type to filter, Enter copies, q quits (also `otp` alone)'
     'completion:print a shell completion script (also in completions/)'
     'help:display help for command'
@@ -46,6 +55,7 @@ _otp() {
       case $words[1] in
         init)
           _arguments \
+            '--no-recovery-key[make no recovery key (then a forgotten password loses every entry)]' \
             '(- *)'{-h,--help}'[show help]' \
             '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
             '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
@@ -54,6 +64,7 @@ _otp() {
         add)
           _arguments \
             '--uri[an otpauth:// URI]:uri: ' \
+            '--qr[read the otpauth:// URI from the QR code in IMAGE (PNG, JPEG, WebP, GIF, TIFF, AVIF; - for standard input)]:qr:_files' \
             '--secret[the secret (visible to other processes and in shell history: prefer --stdin)]:secret: ' \
             '--stdin[read a secret or an otpauth:// URI from standard input]' \
             '--issuer[who issued it, e.g. GitHub]:issuer: ' \
@@ -135,6 +146,7 @@ _otp() {
         unlock)
           _arguments \
             '--for[how long, like 30s, 15m, 2h (at most 24h)]:for: ' \
+            '--recovery-key[open the vault with its recovery key (OTP_RECOVERY_KEY, else asked) instead of the password]' \
             '(- *)'{-h,--help}'[show help]' \
             '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
             '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
@@ -149,10 +161,11 @@ _otp() {
             && ret=0 ;;
         export)
           _arguments \
-            '--format[output format]:format:(uri)' \
+            '--format[output format: uri (otpauth:// lines), json (otp'\''s own), aegis (Aegis vault), ga (Google Authenticator QR codes), html (printable emergency kit)]:format:(uri json aegis ga html)' \
             '--plain[confirm that the output holds the secrets in the clear]' \
-            '--output[write to FILE (0600) instead of standard output]:output:_files' \
+            '--output[write to FILE (0600) instead of standard output (--format ga: a folder for PNG files)]:output:_files' \
             '--force[overwrite FILE, or print to a terminal]' \
+            '--export-password-file[aegis: encrypt with the password on the first line of FILE (else asked twice)]:export-password-file:_files' \
             '(- *)'{-h,--help}'[show help]' \
             '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
             '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
@@ -160,7 +173,7 @@ _otp() {
             && ret=0 ;;
         import)
           _arguments \
-            '--format[input format (auto: recognise it)]:format:(auto uri)' \
+            '--format[input format (auto: recognise it)]:format:(auto uri ga image aegis 2fas andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga-db microsoft otpvault proton steam stratum totp-authenticator)' \
             '--dry-run[show what would be added; change nothing]' \
             '--import-password-file[the password of an encrypted export, from the first line of FILE]:import-password-file:_files' \
             '(- *)'{-h,--help}'[show help]' \
@@ -168,6 +181,97 @@ _otp() {
             '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
             '--no-color[no colour (also NO_COLOR=1)]' \
             '*:files:_files' \
+            && ret=0 ;;
+        new)
+          _arguments \
+            '--issuer[the site or service, e.g. Example]:issuer: ' \
+            '--account[the user'\''s account, e.g. alice@example.com]:account: ' \
+            '--type[code type]:type:(totp hotp)' \
+            '--algorithm[HMAC hash (phone apps read sha1 best)]:algorithm:(sha1 sha256 sha512)' \
+            '--digits[code length, 6 to 10]:digits: ' \
+            '--period[TOTP period in seconds]:period: ' \
+            '--counter[HOTP starting counter]:counter: ' \
+            '--png[write the QR code to FILE (0600) instead of drawing it]:png:_files' \
+            '--force[overwrite the --png FILE]' \
+            '--save[also add the new entry to the vault]' \
+            '--name[the saved entry'\''s name (with --save)]:name: ' \
+            '--tag[a tag for the saved entry (repeat for more)]:tag: ' \
+            '--json[issuer, account, secret and uri as JSON]' \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            && ret=0 ;;
+        verify)
+          _arguments \
+            '--window[TOTP: also accept N steps before or after now (default 1); HOTP: look N counters ahead (default 10)]:window: ' \
+            '--at[check at TIME instead of now: ISO-8601 or Unix seconds (TOTP only)]:at: ' \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            '1:query:_otp_entries' \
+            '2:code: ' \
+            && ret=0 ;;
+        sync)
+          _arguments \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            && ret=0 ;;
+        backup)
+          _arguments \
+            '--backup-password-file[protect it with its own password, from the first line of FILE]:backup-password-file:_files' \
+            '--new-backup-password[protect it with its own password, asked twice]' \
+            '--force[overwrite FILE]' \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            '1::file:_files' \
+            && ret=0 ;;
+        restore)
+          _arguments \
+            '--backup-password-file[the backup'\''s password, from the first line of FILE (else the vault'\''s is tried, then asked)]:backup-password-file:_files' \
+            '--replace[replace the vault'\''s entries by the backup'\''s (the old vault stays a snapshot)]' \
+            '(-y --yes)'{-y,--yes}'[do not ask before --replace]' \
+            '--dry-run[show what would change; change nothing]' \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            '1:file:_files' \
+            && ret=0 ;;
+        passwd)
+          _arguments \
+            '--new-password-file[the new password, from the first line of FILE (else asked twice)]:new-password-file:_files' \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            && ret=0 ;;
+        recovery-key)
+          _arguments \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            && ret=0 ;;
+        recovery)
+          _arguments \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
+            && ret=0 ;;
+        audit)
+          _arguments \
+            '--json[the findings as JSON]' \
+            '(- *)'{-h,--help}'[show help]' \
+            '--vault[the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)]:vault:_files' \
+            '--password-file[read the vault password from the first line of FILE (- for standard input)]:password-file:_files' \
+            '--no-color[no colour (also NO_COLOR=1)]' \
             && ret=0 ;;
         watch)
           _arguments \

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { InputError, UsageError } from "../../core/errors.js";
 import { shellWord } from "../../core/audit.js";
-import { resolveEntry } from "../../core/match.js";
+import { pickEntry } from "../pick.js";
 import { addRecoveryCodes, parseRecoveryCodes } from "../../core/recovery-codes.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -15,7 +15,7 @@ export async function run(ctx: Ctx, query: string, opts: { file?: string; replac
   const fromStdin = opts.file === "-" || (opts.file === undefined && !ctx.stdinIsTTY);
   if (fromStdin && ctx.passwordFile === "-") throw new UsageError("--password-file - and the codes cannot both come from standard input", ["give the codes with --file FILE"]);
   const vault = await openVault(ctx);
-  const entry = resolveEntry(vault.data.entries, query);
+  const entry = await pickEntry(ctx, vault.data.entries, query);
   const name = escapeForTerminal(entry.name);
   const codes = parseRecoveryCodes(await readCodes(ctx, opts.file, fromStdin, name));
   const { added, skipped, total } = await updateVault(ctx, vault, (data) => {

@@ -1,6 +1,6 @@
 // `otp recovery list QUERY`: the entry's recovery codes, used ones marked with when. Codes are
 // masked but for their last two characters unless --reveal (they are as good as the seed).
-import { resolveEntry } from "../../core/match.js";
+import { pickEntry } from "../pick.js";
 import { maskCode, unusedCount } from "../../core/recovery-codes.js";
 import { escapeForTerminal } from "../../core/text.js";
 import type { Ctx } from "../context.js";
@@ -9,7 +9,7 @@ import { openVault } from "../vault.js";
 
 export async function run(ctx: Ctx, query: string, opts: { reveal?: boolean; json?: boolean }): Promise<void> {
   const { data } = await openVault(ctx);
-  const entry = resolveEntry(data.entries, query);
+  const entry = await pickEntry(ctx, data.entries, query);
   const codes = entry.recoveryCodes ?? [];
   const shown = (c: string) => escapeForTerminal(opts.reveal ? c : maskCode(c));
   if (opts.json) {

@@ -1,7 +1,7 @@
 // `otp recovery remove QUERY`: drops the entry's recovery codes (all of them, after a question on
 // a terminal or with --yes), or with --used only the used ones.
 import { UsageError } from "../../core/errors.js";
-import { resolveEntry } from "../../core/match.js";
+import { pickEntry } from "../pick.js";
 import { unusedCount } from "../../core/recovery-codes.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -10,7 +10,7 @@ import { openVault, updateVault } from "../vault.js";
 
 export async function run(ctx: Ctx, query: string, opts: { used?: boolean; yes?: boolean }): Promise<void> {
   const vault = await openVault(ctx);
-  const entry = resolveEntry(vault.data.entries, query);
+  const entry = await pickEntry(ctx, vault.data.entries, query);
   const name = escapeForTerminal(entry.name);
   const codes = entry.recoveryCodes ?? [];
   const doomed = opts.used ? codes.filter((c) => c.usedAt) : codes;

@@ -3,7 +3,7 @@
 // code; the code is printed only once the mark is on disk.
 import { OtpError } from "../../core/errors.js";
 import { shellWord } from "../../core/audit.js";
-import { resolveEntry } from "../../core/match.js";
+import { pickEntry } from "../pick.js";
 import { FEW_CODES, takeRecoveryCode } from "../../core/recovery-codes.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -12,7 +12,7 @@ import { openVault, updateVault } from "../vault.js";
 
 export async function run(ctx: Ctx, query: string): Promise<void> {
   const vault = await openVault(ctx);
-  const entry = resolveEntry(vault.data.entries, query);
+  const entry = await pickEntry(ctx, vault.data.entries, query);
   const name = escapeForTerminal(entry.name);
   const { code, left } = await updateVault(ctx, vault, (data) => {
     const current = data.entries.find((e) => e.id === entry.id);

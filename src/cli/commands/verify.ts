@@ -5,7 +5,7 @@
 // moves the vault's counter past it (resynchronised), so no code is accepted twice.
 import { timingSafeEqual } from "node:crypto";
 import { OtpError, UsageError } from "../../core/errors.js";
-import { resolveEntry } from "../../core/match.js";
+import { pickEntry } from "../pick.js";
 import { generateCode, parseTime } from "../../core/otp.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -24,7 +24,7 @@ export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOpt
   const at = opts.at === undefined ? undefined : parseTime(opts.at);
   const typed = code.replace(/[\s-]/g, "").toUpperCase();
   const vault = await openVault(ctx);
-  const entry = resolveEntry(vault.data.entries, query);
+  const entry = await pickEntry(ctx, vault.data.entries, query);
   const name = escapeForTerminal(entry.name);
   if (entry.type === "hotp") {
     if (at !== undefined) throw new UsageError("--at does not apply to an HOTP (counter) entry");
