@@ -6,7 +6,8 @@ import type { ImportSource } from "./types.js";
 export function shapeHint(src: ImportSource): string | null {
   const b = src.bytes;
   const first = b.findIndex((x) => x > 0x20);
-  if (first < 0) return "the file is empty";
+  // Empty or blank: the URI list reads it as holding nothing, and import says "nothing to import".
+  if (first < 0) return null;
   const c = b[first]!;
   if (c === 0x7b || c === 0x5b) {
     try {
