@@ -99,9 +99,9 @@ describe.skipIf(!needTool("zsh") || !needTool("tmux"))("zsh completion (tmux)", 
     const listed = await t.waitFor(/^code\b.*\n?.*completion/m);
     expect(listed).toMatch(/completion/);
     await t.sendKeys("C-u");
-    await t.type("otp import --format a");
+    await t.type("otp import --format ae");
     await t.sendKeys("Tab");
-    await t.waitFor(/otp import --format auto/);
+    await t.waitFor(/otp import --format aegis/);
   });
 
   it("names complete with a session, not without", async () => {
