@@ -14,6 +14,7 @@ import { parseRecoveryKey } from "../core/vault/recovery-key.js";
 import { openSession } from "../io/session.js";
 import type { Ctx } from "./context.js";
 import { readPasswordFile, type OpenedVault } from "./vault.js";
+import { withSpinner } from "../io/spinner.js";
 
 export interface ParsedBackup {
   file: string;
@@ -72,7 +73,7 @@ export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPa
   const tried = (keys.masterKeys?.length ?? 0) + (keys.passwords?.length ?? 0) + (keys.recoveryKeys?.length ?? 0) > 0;
   if (tried) {
     try {
-      return await openBackup(b, keys);
+      return await withSpinner(ctx.stderrIsTTY, "opening the backup…", () => openBackup(b, keys));
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
     }
@@ -87,7 +88,7 @@ export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPa
   for (let attempt = 1; ; attempt++) {
     const password = await askSecret(`Password of the backup ${shown}:`);
     try {
-      return await openBackup(b, { passwords: [password] });
+      return await withSpinner(ctx.stderrIsTTY, "opening the backup…", () => openBackup(b, { passwords: [password] }));
     } catch (err) {
       if (!(err instanceof AuthError) || attempt >= 3) throw err;
       ctx.warn("wrong password, try again");

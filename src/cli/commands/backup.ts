@@ -14,6 +14,7 @@ import { writeOutputFile } from "../../io/output-file.js";
 import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
 import { openVault, updateVault } from "../vault.js";
+import { withSpinner } from "../../io/spinner.js";
 
 export interface BackupOptions {
   backupPasswordFile?: string;
@@ -32,7 +33,7 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
   const record: BackupRecord = { at: new Date(now).toISOString(), state: entriesState(vault.data.entries), file: target };
   const data = withLastBackup(vault.data, record);
   if (password) ctx.info("deriving the backup's key takes a moment…");
-  const made = password ? await backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope)) : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
+  const made = password ? await withSpinner(ctx.stderrIsTTY, "deriving the backup's key…", () => backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope))) : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
   await writeOutputFile(target, made.bytes, { force: opts.force === true, vault: ctx.vaultPath });
   const check = await verifyWritten(ctx, target, password, made.masterKey, data, now);
   if (vault.readOnly) ctx.warn("the vault opens read-only (written by a newer otp), so it cannot note this backup");
@@ -49,7 +50,7 @@ async function verifyWritten(ctx: Ctx, target: string, password: string | null, 
     const bytes = new Uint8Array(await fs.readFile(target));
     // Test-only (TESTPLAN I.67), like OTP_TEST_CRASH_AT: damage what was written before the check.
     if (ctx.env.OTP_TEST_CORRUPT_BACKUP === "1") bytes[bytes.length >> 1]! ^= 1;
-    const opened = await openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] });
+    const opened = await withSpinner(ctx.stderrIsTTY, "checking the backup…", () => openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] }));
     return checkBackup(opened.data, now, data);
   } catch (err) {
     await fs.unlink(target).catch(() => undefined);

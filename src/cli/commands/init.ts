@@ -13,6 +13,7 @@ import type { Ctx } from "../context.js";
 import { readPasswordFile } from "../vault.js";
 import { critical } from "../../io/signals.js";
 import { AuthError } from "../../core/errors.js";
+import { withSpinner } from "../../io/spinner.js";
 
 export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promise<void> {
   const path = ctx.vaultPath;
@@ -20,9 +21,8 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
     throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
   const password = await newPassword(ctx);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  ctx.info("creating the vault (deriving the key takes a moment)…");
   const data = emptyData(new Date(ctx.now()).toISOString());
-  let { bytes, envelope, masterKey } = await createVault(password, data);
+  let { bytes, envelope, masterKey } = await withSpinner(ctx.stderrIsTTY, "creating the vault (deriving the key takes a moment)…", () => createVault(password, data));
   const recovery = opts.recoveryKey === false ? null : generateRecoveryKey();
   if (recovery) bytes = sealAndVerify(withRecoverySlot(envelope, makeRecoverySlot(envelope.vaultId, masterKey, recovery.bytes)), masterKey, data);
   masterKey.fill(0);

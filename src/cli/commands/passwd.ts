@@ -8,6 +8,7 @@ import { removeSessions } from "../../io/session.js";
 import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
 import { openVault, readOnlyError, updateVault } from "../vault.js";
+import { withSpinner } from "../../io/spinner.js";
 
 export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise<void> {
   if (opts.newPasswordFile === "-" && ctx.passwordFile === "-")
@@ -16,7 +17,7 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
   if (vault.readOnly) throw readOnlyError();
   const password = await newPassword(ctx, { file: opts.newPasswordFile, what: "vault", flag: "--new-password-file", nothingDone: "the password was not changed" });
   ctx.info("deriving the new key takes a moment…");
-  const slot = await makePasswordSlot(vault.envelope.vaultId, vault.masterKey, password, strongestParams(vault.envelope));
+  const slot = await withSpinner(ctx.stderrIsTTY, "deriving the new key…", () => makePasswordSlot(vault.envelope.vaultId, vault.masterKey, password, strongestParams(vault.envelope)));
   await updateVault(ctx, vault, (data, envelope) => ({ data, result: null, envelope: withPasswordSlot(envelope, slot) }));
   const ended = await removeSessions(ctx.env, vault.envelope.vaultId);
   vault.masterKey.fill(0);
