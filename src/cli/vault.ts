@@ -112,7 +112,7 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       if (next !== envelope) opened.envelope = parseEnvelope(bytes).envelope;
       remindAboutBackup(ctx, data);
       // In a sync repository: one commit per change (never fails the write; warns instead).
-      await commitVaultChange(ctx, current, data);
+      await commitVaultChange(ctx, current, data, next !== envelope);
       return result;
     }),
   );

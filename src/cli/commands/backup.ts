@@ -32,7 +32,6 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
   const target = file !== undefined ? resolve(file) : await defaultFile(now);
   const record: BackupRecord = { at: new Date(now).toISOString(), state: entriesState(vault.data.entries), file: target };
   const data = withLastBackup(vault.data, record);
-  if (password) ctx.info("deriving the backup's key takes a moment…");
   const made = password ? await withSpinner(ctx.stderrIsTTY, "deriving the backup's key…", () => backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope))) : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
   await writeOutputFile(target, made.bytes, { force: opts.force === true, vault: ctx.vaultPath });
   const check = await verifyWritten(ctx, target, password, made.masterKey, data, now);

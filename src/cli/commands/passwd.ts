@@ -16,7 +16,6 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
   const vault = await openVault(ctx);
   if (vault.readOnly) throw readOnlyError();
   const password = await newPassword(ctx, { file: opts.newPasswordFile, what: "vault", flag: "--new-password-file", nothingDone: "the password was not changed" });
-  ctx.info("deriving the new key takes a moment…");
   const slot = await withSpinner(ctx.stderrIsTTY, "deriving the new key…", () => makePasswordSlot(vault.envelope.vaultId, vault.masterKey, password, strongestParams(vault.envelope)));
   await updateVault(ctx, vault, (data, envelope) => ({ data, result: null, envelope: withPasswordSlot(envelope, slot) }));
   const ended = await removeSessions(ctx.env, vault.envelope.vaultId);

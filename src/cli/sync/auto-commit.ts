@@ -9,12 +9,12 @@ import type { VaultData } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
 import { syncRepoOf } from "./where.js";
 
-export async function commitVaultChange(ctx: Ctx, before: VaultData, after: VaultData): Promise<void> {
+export async function commitVaultChange(ctx: Ctx, before: VaultData, after: VaultData, keysChanged = false): Promise<void> {
   const repo = syncRepoOf(ctx.vaultPath);
   if (!repo) return;
   try {
-    const [{ commitVaultFile }, { commitMessage, entryChanges }] = await Promise.all([import("./repo.js"), import("../../core/vault/changes.js")]);
-    await commitVaultFile(ctx, repo, commitMessage(entryChanges(before, after)));
+    const [{ commitVaultFile }, { commitMessage, entryChanges, otherChange }] = await Promise.all([import("./repo.js"), import("../../core/vault/changes.js")]);
+    await commitVaultFile(ctx, repo, commitMessage(entryChanges(before, after), otherChange(before, after, keysChanged)));
   } catch (err) {
     const why = err instanceof OtpError ? err.message : "git failed";
     ctx.warn(`the vault is saved, but the change was not committed for sync (${why}); \`otp sync\` will commit it`);

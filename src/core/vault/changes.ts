@@ -71,3 +71,13 @@ export function changeSummary(c: EntryChanges): string {
     c.changed.length ? `${c.changed.length} changed` : "",
   ].filter(Boolean).join(", ");
 }
+
+/**
+ * What a write that changed no entry did, for its commit message: new key slots (`otp passwd`,
+ * `otp recovery-key new`), a verified backup recorded in meta, or else any other change.
+ */
+export function otherChange(before: VaultData, after: VaultData, keysChanged: boolean): string {
+  if (keysChanged) return "change the vault's keys";
+  if (canonicalJson(before.meta?.lastBackup) !== canonicalJson(after.meta?.lastBackup)) return "record a verified backup";
+  return "update the vault";
+}

@@ -2,7 +2,7 @@
 // secret, issuer or account.
 import { describe, expect, it } from "vitest";
 import type { Entry } from "../../../../src/core/entry.js";
-import { changeSummary, commitMessage, entryChanges } from "../../../../src/core/vault/changes.js";
+import { changeSummary, commitMessage, entryChanges, otherChange } from "../../../../src/core/vault/changes.js";
 import { removeEntry, updateEntry, type VaultData } from "../../../../src/core/vault/model.js";
 
 const entry = (id: string, more: Partial<Entry> = {}): Entry => ({
@@ -39,5 +39,15 @@ describe("commitMessage", () => {
     const msg = commitMessage(entryChanges(data(), data(odd)));
     expect(msg).toBe("otp: add entry rm-rfxy");
     for (const s of ["GitHub", "ada@example.com", "JBSWY3DPEHPK3PXP"]) expect(msg).not.toContain(s);
+  });
+});
+
+describe("otherChange", () => {
+  it("names a write that changed no entry: new keys, a recorded backup, or anything else", () => {
+    const before = data(entry(ID));
+    const backedUp: VaultData = { ...before, meta: { lastBackup: { at: T, fingerprint: "f", file: "b.otp" } } };
+    expect(commitMessage(entryChanges(before, before), otherChange(before, before, true))).toBe("otp: change the vault's keys");
+    expect(commitMessage(entryChanges(before, backedUp), otherChange(before, backedUp, false))).toBe("otp: record a verified backup");
+    expect(otherChange(before, { ...before, meta: { other: 1 } }, false)).toBe("update the vault");
   });
 });
