@@ -3,23 +3,22 @@
 // an existing vault.
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { InputError, OtpError } from "../../core/errors.js";
+import { AuthError, InputError, OtpError } from "../../core/errors.js";
 import { emptyData } from "../../core/vault/model.js";
 import { createVault, sealAndVerify } from "../../core/vault/vault.js";
 import { generateRecoveryKey, makeRecoverySlot, withRecoverySlot } from "../../core/vault/recovery-key.js";
 import { printRecoveryKey } from "../recovery-key.js";
 import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
-import { readPasswordFile } from "../vault.js";
 import { critical } from "../../io/signals.js";
-import { AuthError } from "../../core/errors.js";
 import { withSpinner } from "../../io/spinner.js";
+import { newPassword } from "../new-password.js";
 
 export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promise<void> {
   const path = ctx.vaultPath;
   if (await stat(path).then(() => true, () => false))
     throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
-  const password = await newPassword(ctx);
+  const password = await vaultPassword(ctx);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const data = emptyData(new Date(ctx.now()).toISOString());
   let { bytes, envelope, masterKey } = await withSpinner(ctx.stderrIsTTY, "creating the vault (deriving the key takes a moment)…", () => createVault(password, data));
@@ -33,19 +32,15 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
   ctx.hint("add an entry with `otp add NAME --stdin`, or `otp add` to be asked");
 }
 
-/** The new vault's password: file or OTP_PASSWORD, else asked twice on a terminal. */
-async function newPassword(ctx: Ctx): Promise<string> {
-  let password: string;
-  if (ctx.passwordFile) password = await readPasswordFile(ctx, ctx.passwordFile);
-  else if (ctx.env.OTP_PASSWORD !== undefined) password = ctx.env.OTP_PASSWORD;
-  else if (ctx.stdinIsTTY) {
-    const { askSecret } = await import("../../io/prompts.js");
-    password = await askSecret("New vault password:");
-    if (password !== "" && (await askSecret("Repeat the password:")) !== password)
-      throw new InputError("password-mismatch", "the passwords didn't match; no vault was created");
-  } else {
-    throw new AuthError("no-password-source", "no password given and no terminal to ask on", ["set OTP_PASSWORD or pass --password-file FILE"]);
+/** The new vault's password: OTP_PASSWORD, else the shared way (--password-file, or asked twice). */
+async function vaultPassword(ctx: Ctx): Promise<string> {
+  const fromEnv = ctx.passwordFile ? undefined : ctx.env.OTP_PASSWORD;
+  if (fromEnv === "") throw new InputError("empty-password", "password can't be empty");
+  if (fromEnv !== undefined) return fromEnv;
+  try {
+    return await newPassword(ctx, { file: ctx.passwordFile, what: "vault", flag: "--password-file", nothingDone: "no vault was created" });
+  } catch (err) {
+    if (err instanceof AuthError) throw new AuthError(err.kind, "no password given and no terminal to ask on", ["set OTP_PASSWORD or pass --password-file FILE"]);
+    throw err;
   }
-  if (password === "") throw new InputError("empty-password", "password can't be empty");
-  return password;
 }

@@ -20,7 +20,7 @@ import { googleAuthenticatorDbCodec } from "./google-authenticator-db.js";
 import { microsoftAuthenticatorCodec } from "./microsoft-authenticator.js";
 import { otpvaultJsonCodec } from "./otpvault-json.js";
 import { protonCodec } from "./proton.js";
-import { shapeHint } from "./sniff-hints.js";
+import { isText, shapeHint } from "./sniff-hints.js";
 import { steamCodec } from "./steam.js";
 import { stratumCodec } from "./stratum.js";
 import { totpAuthenticatorCodec } from "./totp-authenticator.js";
@@ -59,11 +59,3 @@ export function pickCodec(src: ImportSource, format: string): Codec {
   throw new InputError("unknown-format", `${src.name}: not a format otp can import`, [`name it with --format (one of: ${CODECS.map((k) => k.name).join(", ")})`]);
 }
 
-function isText(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return !bytes.includes(0);
-  } catch {
-    return false;
-  }
-}

@@ -25,7 +25,8 @@ export function shapeHint(src: ImportSource): string | null {
   return null;
 }
 
-function isText(b: Uint8Array): boolean {
+/** Valid UTF-8 with no NUL byte. */
+export function isText(b: Uint8Array): boolean {
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(b);
     return !b.includes(0);
