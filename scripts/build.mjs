@@ -32,7 +32,7 @@ await build({
   define: { OTP_VERSION: JSON.stringify(pkg.version) },
   // keep import() of externals as real dynamic imports: @inquirer/prompts is ESM-only.
   supported: { "dynamic-import": true },
-  external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "proper-lockfile", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs"],
+  external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs"],
   logLevel: "warning",
   logOverride: { "empty-import-meta": "silent" },
   plugins: [lazyChildProcess],

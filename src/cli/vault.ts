@@ -95,9 +95,9 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<{ key:
  */
 export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData, envelope: Envelope) => { data: VaultData; result: T; envelope?: Envelope }): Promise<T> {
   if (opened.readOnly) throw readOnlyError();
-  return withLock(ctx.vaultPath, (stillHeld) =>
+  return withLock(ctx.vaultPath, (stillHeld, real) =>
     critical(async () => {
-      const file = await readVaultFile(ctx.vaultPath);
+      const file = await readVaultFile(real);
       const { envelope, readOnly } = parseEnvelope(file.bytes);
       if (readOnly) throw readOnlyError();
       if (envelope.vaultId !== opened.envelope.vaultId)
@@ -106,7 +106,7 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       const { data, result, envelope: next = envelope } = fn(current, envelope);
       if (next.vaultId !== envelope.vaultId) throw new OtpError("internal", "a vault write tried to change the vaultId");
       const bytes = sealAndVerify(next, opened.masterKey, data);
-      const warnings = await writeVaultAtomic(ctx.vaultPath, bytes, file.identity, stillHeld);
+      const warnings = await writeVaultAtomic(real, bytes, file.identity, stillHeld);
       for (const w of warnings) ctx.warn(w);
       opened.data = data;
       if (next !== envelope) opened.envelope = parseEnvelope(bytes).envelope;
@@ -124,11 +124,11 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
  * file as read under the lock and may `write` new bytes once (atomic, with a snapshot).
  */
 export async function underVaultLock<T>(ctx: Ctx, fn: (file: ReadResult, write: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
-  return withLock(ctx.vaultPath, (stillHeld) =>
+  return withLock(ctx.vaultPath, (stillHeld, real) =>
     critical(async () => {
-      const file = await readVaultFile(ctx.vaultPath);
+      const file = await readVaultFile(real);
       return fn(file, async (bytes) => {
-        for (const w of await writeVaultAtomic(ctx.vaultPath, bytes, file.identity, stillHeld)) ctx.warn(w);
+        for (const w of await writeVaultAtomic(real, bytes, file.identity, stillHeld)) ctx.warn(w);
       });
     }),
   );

@@ -1,7 +1,7 @@
 // Ctrl-C and SIGTERM: exit at once (130 / 143), except inside a critical section of a write
 // (re-read under the lock → rename), where the signal waits until the section ends, so an
-// interrupt never lands between snapshot and rename. The lock folder is removed on exit by
-// proper-lockfile's exit hook.
+// interrupt never lands between snapshot and rename. The vault's lock goes with the process
+// (a kernel lock), or is removed by an exit hook (the lock folder, io/vault-lock.ts).
 type Sig = "SIGINT" | "SIGTERM";
 
 let depth = 0;

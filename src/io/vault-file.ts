@@ -2,13 +2,14 @@
 // (TESTPLAN §7.4): lock → re-read → write tmp (O_EXCL, 0600) → fsync → snapshot of the
 // previous vault → check nobody changed it → rename → fsync the folder → prune snapshots.
 // A file that could not be read is never overwritten; nothing is written without a snapshot.
-import { constants as C, promises as fs, closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { constants as C, promises as fs, closeSync, fstatSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
 import { randomBytes } from "../core/vault/crypto.js";
 import { basename, dirname, join } from "node:path";
 import { OtpError, VaultDamagedError } from "../core/errors.js";
 import { MAX_FILE_BYTES, equalBytes } from "../core/vault/format.js";
-import { loadPackage } from "../core/load.js";
-import { lockPath, snapshotDir, snapshotPrefix } from "./paths.js";
+import { nativeFs } from "./native-fs.js";
+import { snapshotDir, snapshotPrefix } from "./paths.js";
+import { lockVault } from "./vault-lock.js";
 
 export interface FileIdentity {
   dev: number;
@@ -58,7 +59,7 @@ export async function readVaultFile(path: string): Promise<ReadResult> {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new VaultDamagedError("not-a-vault", `${path} is not a regular file`);
     if (st.size > MAX_FILE_BYTES) throw new VaultDamagedError("corrupted", "vault file is damaged (larger than 16 MiB)");
-    const warnings = checkPermissions(path, st.mode);
+    const warnings = checkPermissions(realVaultPath(path), st);
     const bytes = readWhole(fd, st.size);
     return { bytes, identity: { ...identityOf(st), bytes }, warnings };
   } catch (err) {
@@ -95,49 +96,54 @@ function identityOf(st: { dev: number; ino: number; size: number; mtimeMs: numbe
   return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
 }
 
-/** Group/world-writable vault or folder: refuse. Readable by others: warn. */
-function checkPermissions(path: string, mode: number): string[] {
+/**
+ * Checked on the real file and its real folder (a symlinked vault's link folder says nothing):
+ * a vault or folder that another user owns or can write is refused; one others can read, warned.
+ */
+function checkPermissions(path: string, st: { mode: number; uid: number }): string[] {
   const warnings: string[] = [];
-  if (mode & 0o022) throw new OtpError("unsafe-permissions", `permissions too open on ${path}: others can write it`, [`run \`chmod 600 ${path}\` after checking nobody changed it`]);
-  if (mode & 0o044) warnings.push(`permissions too open on ${path}: others can read it (run \`chmod 600 ${path}\`)`);
+  const uid = process.getuid?.();
+  const foreign = (owner: number) => uid !== undefined && owner !== uid && owner !== 0;
+  if (foreign(st.uid)) throw new OtpError("unsafe-permissions", `the vault ${path} belongs to another user`, ["copy it to a file of your own (and check it is yours), then point --vault at that"]);
+  if (st.mode & 0o022) throw new OtpError("unsafe-permissions", `permissions too open on ${path}: others can write it`, [`run \`chmod 600 ${path}\` after checking nobody changed it`]);
+  if (st.mode & 0o044) warnings.push(`permissions too open on ${path}: others can read it (run \`chmod 600 ${path}\`)`);
   const dir = dirname(path);
   const d = statSync(dir);
+  if (foreign(d.uid)) throw new OtpError("unsafe-permissions", `the vault's folder ${dir} belongs to another user, who could replace the vault`, ["keep the vault in a folder of your own (the default is ~/.local/share/otp)"]);
   if (d.mode & 0o022 && !(d.mode & 0o1000)) throw new OtpError("unsafe-permissions", `permissions too open on ${dir}: others can write the vault's folder`, [`run \`chmod 700 ${dir}\``]);
   return warnings;
 }
 
 /**
- * Runs fn while holding the vault's lock (a lock folder beside it, refreshed while held and
- * reclaimed 10 s after a holder died). Waits about 12 s for a busy vault, then throws
- * OtpError `busy`. fn gets a check to call just before its rename: it throws when the lock
- * was lost meanwhile.
+ * The vault's real path: symlinks resolved (of the file, or of its folder when there is no file
+ * yet). Lock, read, check, snapshot and write all use it, so two otp processes that reach one
+ * vault by different paths share one lock and one folder of snapshots.
  */
-export async function withLock<T>(vault: string, fn: (stillHeld: () => void) => Promise<T>): Promise<T> {
-  const lockfile = await loadPackage<typeof import("proper-lockfile")>("proper-lockfile");
-  let compromised = false;
-  let release: () => Promise<void>;
+export function realVaultPath(path: string): string {
   try {
-    release = await lockfile.lock(vault, {
-      lockfilePath: lockPath(vault),
-      realpath: false,
-      stale: 10_000,
-      update: 2_000,
-      retries: { retries: 33, factor: 1.2, minTimeout: 50, maxTimeout: 500, randomize: true },
-      onCompromised: () => {
-        compromised = true;
-      },
-    });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ELOCKED")
-      throw new OtpError("busy", `vault is busy: another otp holds ${lockPath(vault)}`, ["try again; a lock left by a crashed otp is released after 10 s"]);
-    throw ioError(`cannot lock the vault`, err);
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
   }
+}
+
+/**
+ * Runs fn while holding the vault's lock (vault-lock.ts: a kernel lock on `<vault>.lock`, or a
+ * lock folder where there is none), taken on the vault's real path. Waits about 12 s for a busy
+ * vault, then throws OtpError `busy`. fn gets the real path and a check to call just before its
+ * rename: it throws when the lock was lost meanwhile.
+ */
+export async function withLock<T>(vault: string, fn: (stillHeld: () => void, realPath: string) => Promise<T>): Promise<T> {
+  const real = realVaultPath(vault);
+  const lock = await lockVault(real);
   try {
-    return await fn(() => {
-      if (compromised) throw new OtpError("changed-on-disk", "lost the vault's lock; nothing written");
-    });
+    return await fn(() => lock.stillHeld(), real);
   } finally {
-    await release().catch(() => undefined);
+    lock.release();
   }
 }
 
@@ -145,28 +151,29 @@ export async function withLock<T>(vault: string, fn: (stillHeld: () => void) => 
  * Writes bytes as the new vault. `expect` is the identity read under the lock (null for a
  * new vault, which must not exist). Keeps a snapshot of the previous vault and refuses to
  * replace a vault that changed on disk since it was read. Returns warnings (pruning).
+ * The replacement is a compare-and-swap where the file system can swap two paths atomically:
+ * the new file and the vault change places, and if what came out is not the vault that was
+ * read, they change back and nothing is written, so even two writers that both believed they
+ * held the lock cannot lose each other's change. Elsewhere: check, then rename, under the lock.
  */
 export async function writeVaultAtomic(vaultPath: string, bytes: Uint8Array, expect: FileIdentity | null, stillHeld: () => void = () => undefined): Promise<string[]> {
   // A symlinked vault (into a sync folder, say) stays a symlink: replace the file it points to.
-  const path = await fs.realpath(vaultPath).catch(() => vaultPath);
+  const path = realVaultPath(vaultPath);
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${Buffer.from(randomBytes(6)).toString("hex")}.tmp`);
+  const tmp = join(dir, `${tmpPrefix(path)}${Buffer.from(randomBytes(6)).toString("hex")}.tmp`);
   try {
+    // Under the lock, any temporary file beside the vault was left by a write that crashed.
+    if (expect) await removeLeftovers(path);
     await writeTmp(tmp, bytes);
     crashPoint("after-fsync");
     if (expect) {
       await keepSnapshot(path);
       crashPoint("after-snapshot");
-      let now;
-      try {
-        now = identityOf(await fs.stat(path));
-      } catch (err) {
-        throw new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", [`${(err as NodeJS.ErrnoException).code ?? ""}`.trim()].filter(Boolean));
-      }
-      if (now.dev !== expect.dev || now.ino !== expect.ino || now.size !== expect.size || now.mtimeMs !== expect.mtimeMs || (expect.bytes !== undefined && !equalBytes(await fs.readFile(path), expect.bytes)))
-        throw new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", ["run the command again"]);
+      await checkUnchanged(path, expect);
       stillHeld();
-      await fs.rename(tmp, path).catch((err) => Promise.reject(ioError("cannot replace the vault", err)));
+      // After a swap, tmp holds the old vault (kept as its snapshot too): remove that name.
+      if (swapIn(tmp, path, expect)) await fs.unlink(tmp).catch(() => undefined);
+      else await fs.rename(tmp, path).catch((err) => Promise.reject(ioError("cannot replace the vault", err)));
     } else {
       stillHeld();
       // link() never replaces an existing file: a vault that appeared meanwhile is safe.
@@ -183,6 +190,56 @@ export async function writeVaultAtomic(vaultPath: string, bytes: Uint8Array, exp
   }
   await fsyncDir(dir);
   return expect ? pruneSnapshots(path) : [];
+}
+
+const tmpPrefix = (path: string) => `.${basename(path)}.`;
+
+const changedOnDisk = (hints: string[] = ["run the command again"]) =>
+  new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", hints);
+
+function sameIdentity(now: { dev: number; ino: number; size: number; mtimeMs: number }, expect: FileIdentity, bytesNow: () => Uint8Array): boolean {
+  return now.dev === expect.dev && now.ino === expect.ino && now.size === expect.size && now.mtimeMs === expect.mtimeMs && (expect.bytes === undefined || equalBytes(bytesNow(), expect.bytes));
+}
+
+async function checkUnchanged(path: string, expect: FileIdentity): Promise<void> {
+  let now;
+  try {
+    now = identityOf(await fs.stat(path));
+  } catch (err) {
+    throw changedOnDisk([`${(err as NodeJS.ErrnoException).code ?? ""}`.trim()].filter(Boolean));
+  }
+  if (!sameIdentity(now, expect, () => readFileSync(path))) throw changedOnDisk();
+}
+
+/**
+ * Swaps tmp and the vault when the file system can, and checks that what came out is the vault
+ * that was read; if not, swaps back and throws changed-on-disk. false: no swap here (rename).
+ */
+function swapIn(tmp: string, path: string, expect: FileIdentity): boolean {
+  const native = nativeFs();
+  if (!native) return false;
+  try {
+    native.swap(tmp, path);
+  } catch {
+    return false; // EINVAL (NFS, some FUSE), ENOSYS, …: the lock alone guards the rename
+  }
+  let out;
+  try {
+    out = identityOf(lstatSync(tmp));
+  } catch {
+    out = null;
+  }
+  if (out && sameIdentity(out, expect, () => readFileSync(tmp))) return true;
+  native.swap(tmp, path);
+  throw changedOnDisk();
+}
+
+/** Temporary files of writes that crashed (only ever called under the lock). */
+async function removeLeftovers(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = tmpPrefix(path);
+  for (const name of await fs.readdir(dir).catch(() => [] as string[]))
+    if (name.startsWith(prefix) && name.endsWith(".tmp")) await fs.unlink(join(dir, name)).catch(() => undefined);
 }
 
 async function writeTmp(tmp: string, bytes: Uint8Array): Promise<void> {
@@ -229,7 +286,19 @@ async function keepSnapshot(path: string): Promise<void> {
   const stamp = new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, "$1Z");
   const target = join(dir, `${snapshotPrefix(path)}${stamp}.${Buffer.from(randomBytes(3)).toString("hex")}.otp`);
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.mkdir(dir, { mode: 0o700 }).catch((err) => (err.code === "EEXIST" ? undefined : Promise.reject(err)));
+  } catch (err) {
+    throw ioError("cannot keep a snapshot of the vault, so nothing was written", err);
+  }
+  // A snapshots "folder" that is a link elsewhere, or a folder others can use, would hand old
+  // copies of the vault to whoever made it: refuse it.
+  const st = await fs.lstat(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || st.mode & 0o077)
+    throw new OtpError("unsafe-permissions", `${dir} is not a private folder of yours (${st.isSymbolicLink() ? "a symbolic link" : !st.isDirectory() ? "not a folder" : st.mode & 0o077 ? "others can use it" : "another user's"}), so no snapshot could be kept and nothing was written`, [
+      st.isDirectory() && !st.isSymbolicLink() && !(uid !== undefined && st.uid !== uid) ? `run \`chmod 700 ${dir}\`` : `move it away (\`mv ${dir} ${dir}.suspect\`) and check what it holds`,
+    ]);
+  try {
     await fs.link(path, target).catch(() => fs.copyFile(path, target, C.COPYFILE_EXCL));
   } catch (err) {
     throw ioError("cannot keep a snapshot of the vault, so nothing was written", err);
@@ -238,7 +307,7 @@ async function keepSnapshot(path: string): Promise<void> {
 
 /** The vault's snapshots, newest first. */
 export async function listSnapshots(vaultPath: string): Promise<string[]> {
-  const path = await fs.realpath(vaultPath).catch(() => vaultPath);
+  const path = realVaultPath(vaultPath);
   const dir = snapshotDir(path);
   const prefix = snapshotPrefix(path);
   const names = await fs.readdir(dir).catch(() => [] as string[]);

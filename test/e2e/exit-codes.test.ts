@@ -2,11 +2,12 @@
 // built CLI. Every failure also keeps the §8 invariants (see expectFailure): stdout empty,
 // stderr starting `otp: error:`, no stack trace, no secret. Exit 4's session cases live in
 // session.test.ts, exit 5's damage sweep in damage.test.ts.
-import { chmodSync, mkdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hotp, otpHome, totp } from "../helpers/otp-home.js";
 import { expectFailure, expectOk, newSecret, otp, otpNullStdin, sha256, sleep, spawnOtp, tmpFilesUnder, totpRef, totpWindow } from "../helpers/e2e-util.js";
+import { holdVaultLock, vaultLockHeld } from "../helpers/vault-lock.js";
 
 const S1 = newSecret();
 const S2 = newSecret();
@@ -33,12 +34,9 @@ describe("exit 1: failed", () => {
     expect(r.stderr).toContain("otp init");
   });
 
-  it("a busy vault (a live lock folder) is waited for, then exit 1 `busy`; the vault and the lock are left alone", async () => {
+  it("a busy vault (another otp holds its lock) is waited for, then exit 1 `busy`; the vault and the lock are left alone", async () => {
     await using h = await otpHome(entries());
-    const lock = `${h.vault}.lock`;
-    mkdirSync(lock);
-    // Keep the lock fresh, as a live holder does: the CLI reclaims locks older than 10 s.
-    const touch = setInterval(() => utimesSync(lock, new Date(), new Date()), 1000);
+    const release = await holdVaultLock(h.vault);
     const sum = sha256(h.vault);
     const secret = newSecret();
     try {
@@ -47,14 +45,15 @@ describe("exit 1: failed", () => {
       const r = await done;
       const waited = Date.now() - started;
       expectFailure(r, 1, "busy", [...SECRETS, secret]);
-      expect(r.stderr).toContain(lock);
+      expect(r.stderr).toContain(`${h.vault}.lock`);
+      expect(r.stderr, "names the holder").toContain(`otp (pid ${process.pid})`);
       expect(waited, "waits for the lock before giving up").toBeGreaterThan(5_000);
+      expect(vaultLockHeld(h.vault), "the holder still holds it").toBe(true);
     } finally {
-      clearInterval(touch);
+      release();
     }
     expect(sha256(h.vault)).toBe(sum);
     expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
-    expect(statSync(lock).isDirectory(), "our lock is still there").toBe(true);
   }, 40_000);
 });
 
@@ -240,8 +239,7 @@ describe("exit 130: interrupted (and 143 for SIGTERM)", () => {
   for (const [sig, exit] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     it(`${sig} while otp waits for a held lock: exit ${exit}, \`otp: interrupted\`, nothing written, the lock left to its holder`, async () => {
       await using h = await otpHome(entries());
-      const lock = `${h.vault}.lock`;
-      mkdirSync(lock);
+      const release = await holdVaultLock(h.vault);
       const sum = sha256(h.vault);
       // An 80-bit secret makes `add` warn once its signal handlers are in place, before the lock.
       const short = newSecret(10);
@@ -259,7 +257,8 @@ describe("exit 130: interrupted (and 143 for SIGTERM)", () => {
       expect(r.stderr.trimEnd().split("\n").at(-1)).toBe("otp: interrupted");
       expect(sha256(h.vault)).toBe(sum);
       expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
-      expect(statSync(lock).isDirectory(), "our lock is still there").toBe(true);
+      expect(vaultLockHeld(h.vault), "the lock is still its holder's").toBe(true);
+      release();
     });
   }
 });

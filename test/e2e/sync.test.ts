@@ -46,11 +46,12 @@ describe.skipIf(!hasGit)("otp sync init", () => {
     expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
     expectOk(a.otp(["export", "--plain", "--output", join(a.dir, "export.txt")]));
     writeFileSync(join(a.dir, ".vault.otp.123456.tmp"), "x");
-    mkdirSync(join(a.dir, "vault.otp.lock"));
+    mkdirSync(join(a.dir, "vault.otp.lock.d"));
     expect(existsSync(join(a.dir, "snapshots"))).toBe(true);
+    expect(existsSync(join(a.dir, "vault.otp.lock")), "the lock file otp keeps").toBe(true);
     expect(a.git(["status", "--porcelain"])).toBe("");
     expect(tree(a)).toEqual([".gitattributes", ".gitignore", "vault.otp"]);
-    expect(a.git(["check-ignore", "snapshots", "export.txt", ".vault.otp.123456.tmp", "vault.otp.lock"]).trim().split("\n")).toHaveLength(4);
+    expect(a.git(["check-ignore", "snapshots", "export.txt", ".vault.otp.123456.tmp", "vault.otp.lock", "vault.otp.lock.d"]).trim().split("\n")).toHaveLength(5);
   });
 
   it("is safe to run again, and refuses a second remote", async () => {

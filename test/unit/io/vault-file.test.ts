@@ -13,6 +13,7 @@ import { addEntry, type VaultData } from "../../../src/core/vault/model.js";
 import { createVault, newId, openData, sealAndVerify } from "../../../src/core/vault/vault.js";
 import { KEEP_SNAPSHOTS, listSnapshots, readVaultFile, withLock, writeVaultAtomic } from "../../../src/io/vault-file.js";
 import { CHEAP_KDF, NOW_ISO, dataWith, totpDraft } from "../core/vault/helpers.js";
+import { vaultLockHeld } from "../../helpers/vault-lock.js";
 
 let base: { envelope: Envelope; masterKey: Uint8Array; data: VaultData };
 /** Version k of the vault: same keys, meta.version = k. */
@@ -193,8 +194,8 @@ describe("writeVaultAtomic", () => {
     const { identity } = await readVaultFile(vault);
     const err = await errorOf(writeVaultAtomic(vault, version(1), identity));
     expect(err).toBeInstanceOf(OtpError);
-    expect(err.kind).toBe("io");
-    expect(err.message).toMatch(/snapshot.*nothing was written/);
+    expect(err.kind).toBe("unsafe-permissions");
+    expect(err.message).toMatch(/snapshots is not a private folder of yours \(not a folder\).*nothing was written/);
     expect(versionOf(sync(vault))).toBe(0);
   });
 
@@ -206,6 +207,17 @@ describe("writeVaultAtomic", () => {
 });
 
 describe("readVaultFile", () => {
+  it("a vault reached through a symlink is checked in its real folder: a folder others can write is refused", async () => {
+    const open = join(dir, "open");
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    writeFileSync(join(open, "vault.otp"), version(0), { mode: 0o600 });
+    symlinkSync(join(open, "vault.otp"), vault); // the link sits in the private folder
+    const err = await errorOf(readVaultFile(vault));
+    expect(err.kind).toBe("unsafe-permissions");
+    expect(err.message).toContain(open);
+  });
+
   it("reads a vault: bytes, identity, no warnings for 0600 in a 0700 folder", async () => {
     const bytes = version(0);
     writeFileSync(vault, bytes, { mode: 0o600 });
@@ -316,7 +328,7 @@ describe("withLock", () => {
     expect(inside[2]!.replace("enter", "leave")).toBe(inside[3]);
     const names = openData(parseEnvelope(sync(vault)).envelope, base.masterKey).entries.map((e) => e.name).sort();
     expect(names).toEqual(["GitHub", "first", "second"]);
-    expect(existsSync(`${vault}.lock`)).toBe(false);
+    expect(vaultLockHeld(vault), "let go").toBe(false);
     expect(await listSnapshots(vault)).toHaveLength(2);
   });
 
@@ -338,10 +350,24 @@ describe("withLock", () => {
     expect(names).toEqual(["GitHub", "first"]);
   });
 
+  it("two writers that both passed the check (as if both held the lock): the swap sees another vault came out, swaps back, and refuses", async () => {
+    await writeVaultAtomic(vault, version(0), null);
+    const { identity } = await readVaultFile(vault);
+    // The other writer commits in the window between this writer's check and its replace.
+    const other = join(dir, "other.otp");
+    const commitOther = () => {
+      writeFileSync(other, version(7), { mode: 0o600 });
+      renameSync(other, vault);
+    };
+    const err = await errorOf(writeVaultAtomic(vault, version(1), identity, commitOther));
+    expect(err.kind).toBe("changed-on-disk");
+    expect(versionOf(sync(vault)), "the other writer's vault stands").toBe(7);
+  });
+
   it("releases the lock when fn throws, and passes fn's error through", async () => {
     const boom = new OtpError("internal", "boom");
     expect(await errorOf(withLock(vault, async () => Promise.reject(boom)))).toBe(boom);
-    expect(existsSync(`${vault}.lock`)).toBe(false);
+    expect(vaultLockHeld(vault), "let go").toBe(false);
     expect(await withLock(vault, async () => 42)).toBe(42);
   });
 });
