@@ -350,6 +350,15 @@ describe("withLock", () => {
     expect(names).toEqual(["GitHub", "first"]);
   });
 
+  it("the next write under the lock removes temporary files a crashed write left beside the vault", async () => {
+    await writeVaultAtomic(vault, version(0), null);
+    writeFileSync(join(dir, ".vault.otp.0badc0ffee00.tmp"), "half a vault", { mode: 0o600 });
+    writeFileSync(join(dir, "notes.tmp"), "not ours");
+    await rewrite(1);
+    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual(["notes.tmp"]);
+    rmSync(join(dir, "notes.tmp"));
+  });
+
   it("two writers that both passed the check (as if both held the lock): the swap sees another vault came out, swaps back, and refuses", async () => {
     await writeVaultAtomic(vault, version(0), null);
     const { identity } = await readVaultFile(vault);
