@@ -11,6 +11,7 @@ import { openBackup, readBackup, type BackupKeys, type OpenedBackup } from "../c
 import type { Envelope } from "../core/vault/format.js";
 import { MAX_FILE_BYTES } from "../core/vault/format.js";
 import { parseRecoveryKey } from "../core/vault/recovery-key.js";
+import { priorKeyBytes } from "../core/vault/prior-keys.js";
 import { openSession } from "../io/session.js";
 import type { Ctx } from "./context.js";
 import { readPasswordFile, type OpenedVault } from "./vault.js";
@@ -49,9 +50,11 @@ export async function readBackupFile(file: string): Promise<ParsedBackup> {
 
 async function keysWithoutAsking(ctx: Ctx, b: ParsedBackup, opts: { backupPasswordFile?: string }, vault: OpenedVault | null): Promise<BackupKeys> {
   const masterKeys: Uint8Array[] = [];
-  if (vault) masterKeys.push(vault.masterKey);
+  // The vault's key, and the keys of its earlier generations: a backup made before a password
+  // change opens without the old password.
+  if (vault) masterKeys.push(vault.masterKey, ...priorKeyBytes(vault.data).map((k) => k.key));
   if (ctx.env.OTP_SESSION && (!vault || vault.envelope.vaultId !== b.envelope.vaultId)) {
-    const k = await openSession(ctx.env, ctx.env.OTP_SESSION, b.envelope.vaultId, ctx.now()).catch(() => null);
+    const k = await openSession(ctx.env, ctx.env.OTP_SESSION, b.envelope, ctx.now()).catch(() => null);
     if (k) masterKeys.push(k);
   }
   const passwords: string[] = [];

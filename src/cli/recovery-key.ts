@@ -27,16 +27,18 @@ export async function openWithRecoveryKey(ctx: Ctx): Promise<OpenedVault> {
   const { envelope, readOnly } = await readEnvelope(ctx);
   const fromEnv = ctx.env.OTP_RECOVERY_KEY;
   if (fromEnv) {
-    const masterKey = unlockWithRecoveryKey(envelope, parseRecoveryKey(fromEnv));
-    return { envelope, masterKey, data: openData(envelope, masterKey), readOnly };
+    const recoveryKeyBytes = parseRecoveryKey(fromEnv);
+    const masterKey = await unlockWithRecoveryKey(envelope, recoveryKeyBytes);
+    return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, recoveryKeyBytes };
   }
   if (!ctx.stdinIsTTY)
     throw new AuthError("no-password-source", "no recovery key given and no terminal to ask on", ["set OTP_RECOVERY_KEY to the key"]);
   const { askSecret } = await import("../io/prompts.js");
   for (let attempt = 1; ; attempt++) {
     try {
-      const masterKey = unlockWithRecoveryKey(envelope, parseRecoveryKey(await askSecret("Recovery key (hidden):")));
-      return { envelope, masterKey, data: openData(envelope, masterKey), readOnly };
+      const recoveryKeyBytes = parseRecoveryKey(await askSecret("Recovery key (hidden):"));
+      const masterKey = await unlockWithRecoveryKey(envelope, recoveryKeyBytes);
+      return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, recoveryKeyBytes };
     } catch (err) {
       const retry = (err instanceof InputError || (err instanceof AuthError && err.kind === "wrong-recovery-key")) && attempt < 3;
       if (!retry) throw err;

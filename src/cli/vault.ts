@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
 import { critical } from "../io/signals.js";
-import { parseEnvelope, type Envelope } from "../core/vault/format.js";
+import { generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
 import type { VaultData } from "../core/vault/model.js";
-import { openData, sealAndVerify, unlockWithPassword } from "../core/vault/vault.js";
+import { openData, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
 import { readVaultFile, withLock, writeVaultAtomic, type ReadResult } from "../io/vault-file.js";
 import { openSession } from "../io/session.js";
 import { withSpinner } from "../io/spinner.js";
@@ -23,6 +23,18 @@ export interface OpenedVault {
   readOnly: boolean;
   /** the password that opened it, when one did (restore tries it on the backup) */
   password?: string;
+  /** that password stretched for the slot it opened (a key change re-wraps the new key with it: no second KDF) */
+  stretched?: StretchedPassword;
+  /** the recovery key's bytes, when it opened the vault (a key change then keeps a minor-0 recovery slot working) */
+  recoveryKeyBytes?: Uint8Array;
+}
+
+/** How the key was found: a password (and its stretched KEK), a session, or the recovery key. */
+export interface FoundKey {
+  key: Uint8Array;
+  password?: string;
+  stretched?: StretchedPassword;
+  recoveryKeyBytes?: Uint8Array;
 }
 
 /** Reads and parses the vault file without a key (checksum, structure, caps: no KDF). */
@@ -35,8 +47,8 @@ export async function readEnvelope(ctx: Ctx): Promise<{ envelope: Envelope; read
 /** The vault, unlocked and decrypted. Throws AuthError (4), VaultDamagedError (5), OtpError (1). */
 export async function openVault(ctx: Ctx): Promise<OpenedVault> {
   const { envelope, readOnly } = await readEnvelope(ctx);
-  const { key: masterKey, password } = await masterKeyFor(ctx, envelope);
-  return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, password };
+  const found = await masterKeyFor(ctx, envelope);
+  return { envelope, masterKey: found.key, data: openData(envelope, found.key), readOnly, password: found.password, stretched: found.stretched, recoveryKeyBytes: found.recoveryKeyBytes };
 }
 
 /** Reads the password file's first line, without its line ending. `-` is standard input. */
@@ -53,23 +65,26 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
 }
 
 /** The master key of this envelope from the password sources above (and the password, when one was given). Throws AuthError (4). */
-export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<{ key: Uint8Array; password?: string }> {
+export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundKey> {
   // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms.
-  const withPassword = async (password: string) => ({
-    key: await withSpinner(ctx.stderrIsTTY, "unlocking the vault…", () => unlockWithPassword(envelope, password)),
-    password,
-  });
+  const withPassword = async (password: string): Promise<FoundKey> => {
+    const { key, stretched } = await withSpinner(ctx.stderrIsTTY, "unlocking the vault…", () => unlockAndStretch(envelope, password));
+    return { key, stretched, password };
+  };
   if (ctx.passwordFile) return withPassword(await readPasswordFile(ctx, ctx.passwordFile));
   if (ctx.env.OTP_PASSWORD) return withPassword(ctx.env.OTP_PASSWORD);
   if (ctx.env.OTP_SESSION) {
     try {
-      return { key: await openSession(ctx.env, ctx.env.OTP_SESSION, envelope.vaultId, ctx.now()) };
+      return { key: await openSession(ctx.env, ctx.env.OTP_SESSION, envelope, ctx.now()) };
     } catch (err) {
       if (!(err instanceof AuthError) || !ctx.stdinIsTTY) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);
     }
   }
-  if (ctx.env.OTP_RECOVERY_KEY) return { key: unlockWithRecoveryKey(envelope, parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY)) };
+  if (ctx.env.OTP_RECOVERY_KEY) {
+    const recoveryKeyBytes = parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY);
+    return { key: await unlockWithRecoveryKey(envelope, recoveryKeyBytes), recoveryKeyBytes };
+  }
   if (!ctx.stdinIsTTY)
     throw new AuthError("no-password-source", "no password given and no terminal to ask on", [
       "set OTP_PASSWORD, pass --password-file FILE, or run `eval \"$(otp unlock)\"` first",
@@ -86,14 +101,24 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<{ key:
   }
 }
 
+/** What a change to the vault gives back: the new data, and, for a key change, the new header and master key. */
+export interface VaultChange<T> {
+  data: VaultData;
+  result: T;
+  /** new key slots or generation (passwd, recovery-key new), made from the header fn was given */
+  envelope?: Envelope;
+  /** a new master key: only with a header one generation higher */
+  masterKey?: Uint8Array;
+}
+
 /**
  * Applies fn to the vault's current data under the lock and writes the result atomically.
  * fn may throw to abort (nothing is written). Returns fn's result once the new vault is
  * on disk (fsync'd): callers print only after this, so an HOTP code is never shown unsaved.
- * fn also gets the header as re-read, and may return a new one with other key slots (passwd,
- * recovery-key new): same vaultId and master key, made from the one it was given.
+ * fn also gets the header as re-read and its master key; a key change returns a new header
+ * (same vaultId, the next generation) and the new master key.
  */
-export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData, envelope: Envelope) => { data: VaultData; result: T; envelope?: Envelope }): Promise<T> {
+export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData, envelope: Envelope, masterKey: Uint8Array) => VaultChange<T> | Promise<VaultChange<T>>): Promise<T> {
   if (opened.readOnly) throw readOnlyError();
   return withLock(ctx.vaultPath, (stillHeld, real) =>
     critical(async () => {
@@ -102,18 +127,27 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       if (readOnly) throw readOnlyError();
       if (envelope.vaultId !== opened.envelope.vaultId)
         throw new OtpError("changed-on-disk", "the vault was replaced by another vault meanwhile; nothing written", ["run the command again"]);
+      if (generationOf(envelope) !== generationOf(opened.envelope))
+        throw new OtpError("changed-on-disk", "the vault's keys were changed meanwhile (a new password or recovery key); nothing written", ["run the command again"]);
       const current = openData(envelope, opened.masterKey);
-      const { data, result, envelope: next = envelope } = fn(current, envelope);
+      const change = await fn(current, envelope, opened.masterKey);
+      const next = change.envelope ?? envelope;
+      const key = change.masterKey ?? opened.masterKey;
       if (next.vaultId !== envelope.vaultId) throw new OtpError("internal", "a vault write tried to change the vaultId");
-      const bytes = sealAndVerify(next, opened.masterKey, data);
+      if (change.masterKey && generationOf(next) <= generationOf(envelope)) throw new OtpError("internal", "a new master key needs the next key generation");
+      const bytes = sealAndVerify(next, key, change.data);
       const warnings = await writeVaultAtomic(real, bytes, file.identity, stillHeld);
       for (const w of warnings) ctx.warn(w);
-      opened.data = data;
+      opened.data = change.data;
       if (next !== envelope) opened.envelope = parseEnvelope(bytes).envelope;
-      remindAboutBackup(ctx, data);
+      if (key !== opened.masterKey) {
+        opened.masterKey.fill(0);
+        opened.masterKey = key;
+      }
+      remindAboutBackup(ctx, change.data);
       // In a sync repository: one commit per change (never fails the write; warns instead).
-      await commitVaultChange(ctx, current, data, next !== envelope);
-      return result;
+      await commitVaultChange(ctx, current, change.data, next !== envelope);
+      return change.result;
     }),
   );
 }

@@ -7,7 +7,7 @@ import { lastBackup, entriesState } from "./vault/backup-state.js";
 import type { Envelope } from "./vault/format.js";
 import { DEFAULT_ARGON2 } from "./vault/kdf.js";
 import type { VaultData } from "./vault/model.js";
-import { hasRecoverySlot } from "./vault/recovery-key.js";
+import { UNSHOWN_RECOVERY_KEY, hasRecoverySlot } from "./vault/recovery-key.js";
 import { FEW_CODES, unusedCount } from "./recovery-codes.js";
 
 export type FindingKind =
@@ -16,6 +16,7 @@ export type FindingKind =
   | "no-backup"
   | "backup-outdated"
   | "no-recovery-key"
+  | "recovery-key-unshown"
   | "short-secret"
   | "duplicate-secret"
   | "weak-kdf"
@@ -88,8 +89,11 @@ function backupFindings(data: VaultData): Finding[] {
   return [];
 }
 
-function keyFindings(env: Envelope): Finding[] {
+function keyFindings(env: Envelope, data: VaultData): Finding[] {
   const out: Finding[] = [];
+  const unshown = data.meta[UNSHOWN_RECOVERY_KEY];
+  if (typeof unshown === "string" && env.slots.some((s) => s.id === unshown))
+    out.push({ kind: "recovery-key-unshown", message: "a recovery key was made but otp was interrupted before it was shown, or before the old one was retired", fix: "run `otp recovery-key new` and write the new key down on paper" });
   if (!hasRecoverySlot(env))
     out.push({ kind: "no-recovery-key", message: "the vault has no recovery key: a forgotten password loses every entry", fix: "run `otp recovery-key new` and write the key down on paper" });
   const weak = env.slots.some((s) => s.kind === "password" && (s.kdf.ops < DEFAULT_ARGON2.ops || s.kdf.mem < DEFAULT_ARGON2.mem));
@@ -100,5 +104,5 @@ function keyFindings(env: Envelope): Finding[] {
 
 /** Every finding about the vault's contents and header, entries in their order. */
 export function auditVault(data: VaultData, env: Envelope): Finding[] {
-  return [...keyFindings(env), ...backupFindings(data), ...data.entries.flatMap(entryFindings), ...duplicates(data.entries)];
+  return [...keyFindings(env, data), ...backupFindings(data), ...data.entries.flatMap(entryFindings), ...duplicates(data.entries)];
 }

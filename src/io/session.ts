@@ -1,18 +1,47 @@
 // Unlocked sessions (`otp unlock` / `otp lock`, TESTPLAN §7.6b). The session key S lives
 // only in OTP_SESSION="<name>.<S as base64url>"; the file <session dir>/<name>.session holds
-// XChaCha20-Poly1305_S(master key ‖ vaultId ‖ expiry), so neither half is any use alone,
-// and the file stops working when it expires, on `otp lock`, or when tmpfs is cleared.
+// XChaCha20-Poly1305_S(master key ‖ vaultId ‖ expiry ‖ key generation ‖ duration ‖ uptime at
+// unlock ‖ boot id), so neither half is any use alone, and the file stops working when it
+// expires, on `otp lock`, when tmpfs is cleared, and when the vault's keys change (`otp passwd`,
+// `otp recovery-key new`, a sync that brings another machine's new keys): a session is bound to
+// the key generation it was made under, so one made from an old copy opens nothing newer.
+// Expiry is checked on two clocks: the wall clock, and the time since boot (which no clock
+// change moves): a session never outlives its duration in real time, and never a reboot.
 import { constants as C, promises as fs, readFileSync } from "node:fs";
+import { uptime } from "node:os";
 import { join } from "node:path";
 import { AuthError, OtpError } from "../core/errors.js";
 import { concatBytes, open, randomBytes, seal, textBytes, wipe } from "../core/vault/crypto.js";
+import { generationOf, type Envelope } from "../core/vault/format.js";
+
+/** What a session is bound to: the vault's id and key generation. */
+export type SessionVault = Pick<Envelope, "vaultId" | "ext">;
 import { sessionDir, type Env } from "./paths.js";
 
 export const MAX_SESSION_MS = 24 * 3600 * 1000;
-const PLAIN_BYTES = 32 + 16 + 8;
+const PLAIN_BYTES = 32 + 16 + 8 + 8 + 8 + 8 + 16;
 
-const ad = (name: string) => textBytes(`otp-session/v1\0${name}`);
+const ad = (name: string) => textBytes(`otp-session/v2\0${name}`);
 const namePrefix = (vaultId: string) => vaultId.slice(0, 16) + "-";
+
+/** This boot's id as 16 bytes (Linux); zeros where there is none. */
+function bootId(): Uint8Array {
+  try {
+    const hex = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim().replace(/-/g, "");
+    if (/^[0-9a-f]{32}$/.test(hex)) return new Uint8Array(Buffer.from(hex, "hex"));
+  } catch {
+    // not Linux
+  }
+  return new Uint8Array(16);
+}
+
+const u64 = (n: number) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(Math.max(0, Math.floor(n))), true);
+  return b;
+};
+const readU64 = (b: Uint8Array, at: number) => Number(new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0, true));
+const uptimeMs = () => Math.floor(uptime() * 1000);
 
 /** The private folder for session files: created 0700, and refused if anyone else could use it. */
 async function privateDir(env: Env): Promise<string> {
@@ -25,15 +54,13 @@ async function privateDir(env: Env): Promise<string> {
   return dir;
 }
 
-/** Writes a session file for this vault and returns the OTP_SESSION value. */
-export async function createSession(env: Env, vaultId: string, masterKey: Uint8Array, expiresAtMs: number, nowMs: number): Promise<string> {
+/** Writes a session file for this vault (at its key generation) and returns the OTP_SESSION value. */
+export async function createSession(env: Env, vault: SessionVault, masterKey: Uint8Array, expiresAtMs: number, nowMs: number): Promise<string> {
   const dir = await privateDir(env);
   await pruneExpired(dir, nowMs);
-  const name = namePrefix(vaultId) + Buffer.from(randomBytes(12)).toString("hex");
+  const name = namePrefix(vault.vaultId) + Buffer.from(randomBytes(12)).toString("hex");
   const key = randomBytes(32);
-  const expiry = new Uint8Array(8);
-  new DataView(expiry.buffer).setBigUint64(0, BigInt(Math.floor(expiresAtMs)), true);
-  const plain = concatBytes(masterKey, Buffer.from(vaultId, "hex"), expiry);
+  const plain = concatBytes(masterKey, Buffer.from(vault.vaultId, "hex"), u64(expiresAtMs), u64(generationOf(vault)), u64(expiresAtMs - nowMs), u64(uptimeMs()), bootId());
   const nonce = randomBytes(24);
   const body = concatBytes(nonce, seal(key, nonce, plain, ad(name)));
   wipe(plain);
@@ -47,11 +74,13 @@ export async function createSession(env: Env, vaultId: string, masterKey: Uint8A
 }
 
 /**
- * The master key held by the session in OTP_SESSION, for the vault `vaultId`. Throws
- * AuthError `session-invalid` (malformed, unknown, edited, another vault's) or
- * `session-expired` (and removes the expired file).
+ * The master key held by the session in OTP_SESSION, for this vault at its key generation.
+ * Throws AuthError `session-invalid` (malformed, unknown, edited, another vault's) or
+ * `session-expired` (past its time on either clock, after a reboot, or made under keys the
+ * vault no longer has; an expired file is removed).
  */
-export async function openSession(env: Env, value: string, vaultId: string, nowMs: number): Promise<Uint8Array> {
+export async function openSession(env: Env, value: string, vault: SessionVault, nowMs: number): Promise<Uint8Array> {
+  const vaultId = vault.vaultId;
   const invalid = new AuthError("session-invalid", "OTP_SESSION is not a valid session for this vault", ["run `otp unlock` again"]);
   const m = /^([0-9a-f]{16}-[0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/.exec(value.trim());
   if (!m) throw invalid;
@@ -70,11 +99,20 @@ export async function openSession(env: Env, value: string, vaultId: string, nowM
   const plain = open(key, body.subarray(0, 24), body.subarray(24), ad(name));
   wipe(key);
   if (!plain || Buffer.from(plain.subarray(32, 48)).toString("hex") !== vaultId) throw invalid;
-  const expires = Number(new DataView(plain.buffer, plain.byteOffset + 48, 8).getBigUint64(0, true));
-  if (nowMs >= expires) {
+  const expires = readU64(plain, 48);
+  const generation = readU64(plain, 56);
+  const duration = readU64(plain, 64);
+  const madeAtUptime = readU64(plain, 72);
+  const boot = plain.subarray(80, 96);
+  const sameBoot = Buffer.from(boot).equals(Buffer.from(bootId()));
+  const expired = nowMs >= expires || !sameBoot || uptimeMs() - madeAtUptime >= duration || uptimeMs() < madeAtUptime;
+  if (expired || generation !== generationOf(vault)) {
     wipe(plain);
-    await fs.unlink(file).catch(() => undefined);
-    throw new AuthError("session-expired", "the session has expired", ["run `otp unlock` again"]);
+    if (expired) {
+      await fs.unlink(file).catch(() => undefined);
+      throw new AuthError("session-expired", "the session has expired", ["run `otp unlock` again"]);
+    }
+    throw new AuthError("session-expired", "the session was made under keys the vault no longer has (its password or recovery key changed since `otp unlock`)", ["run `otp unlock` again"]);
   }
   const master = plain.slice(0, 32);
   wipe(plain);

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseEnvelope, serializeEnvelope } from "../../src/core/vault/format.js";
+import { parseEnvelope, serializeEnvelope, FORMAT_MINOR } from "../../src/core/vault/format.js";
 import { openData, sealData, unlockWithPassword } from "../../src/core/vault/vault.js";
 import { OTP_BIN, TEST_PASSWORD, hotp, otpHome, totp, type OtpHome, type RunResult } from "../helpers/otp-home.js";
 import { needTool } from "../helpers/tools.js";
@@ -151,11 +151,11 @@ function runTimed(h: OtpHome, args: string[], input?: string): RunResult & { ms:
 describe("a vault from a newer minor version opens read-only", () => {
   it("`code` and `list` work; `add` and an HOTP `code` exit 5 `read-only`; the file untouched", async () => {
     await using h = await otpHome(entries());
-    // Re-seal the test vault as minor 1 with an extension this otp does not know.
+    // Re-seal the test vault as the next minor, with an extension this otp does not know.
     const { envelope } = parseEnvelope(readFileSync(h.vault));
     const key = await unlockWithPassword(envelope, TEST_PASSWORD);
     const data = openData(envelope, key);
-    const newer = sealData({ ...envelope, minor: 1, ext: { "future-feature": { level: 2 } } }, key, data);
+    const newer = sealData({ ...envelope, minor: FORMAT_MINOR + 1, ext: { ...envelope.ext, "future-feature": { level: 2 } } }, key, data);
     writeFileSync(h.vault, serializeEnvelope(newer));
     expect(parseEnvelope(readFileSync(h.vault)).readOnly).toBe(true);
     const sum = sha256(h.vault);

@@ -32,7 +32,7 @@ describe("otp init and the recovery key", () => {
     expect(r.stdout).toBe(`${key}\n`);
     expect(r.stderr).not.toContain(key);
     expect(r.stderr).toContain("the recovery key was printed on standard output, this once");
-    expect(slots(h)).toEqual(["password", "recovery"]);
+    expect(slots(h)).toEqual(["password", "recovery-box"]);
     expect(listJson(h, { OTP_RECOVERY_KEY: key })).toEqual([]);
   }, SLOW);
 
@@ -70,7 +70,7 @@ describe("a forgotten password", () => {
     // today's KDF settings (the test vault had the cheap ones)
     const slot = JSON.parse(readFileSync(h.vault, "utf8")).slots.find((s: { kind: string }) => s.kind === "password");
     expect(slot.kdf).toMatchObject({ ops: 3, mem: 64 * 1024 * 1024 });
-    expect(slots(h)).toEqual(["password", "recovery"]);
+    expect(slots(h)).toEqual(["password", "recovery-box"]);
   }, SLOW);
 
   it("a mistyped group: exit 2 naming the group, never the key; a wrong key: exit 4; the vault untouched", async () => {
@@ -114,7 +114,7 @@ describe("otp recovery-key new", () => {
     expect(r.stderr).toContain("the old recovery key no longer opens the vault");
     expectFailure(otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } }), 4, "wrong recovery key");
     expect(listJson(h, { OTP_RECOVERY_KEY: key }).map((e: { name: string }) => e.name)).toEqual(["github"]);
-    expect(slots(h)).toEqual(["password", "recovery"]);
+    expect(slots(h)).toEqual(["password", "recovery-box"]);
   });
 
   it("a vault without one gets one without a question", async () => {

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OTP_BIN, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
 import { b32decode, expectFailure, expectOk, filesUnder, modeOf, names, newSecret, otp, tmpFilesUnder, waitForBuild } from "../helpers/e2e-util.js";
+import { vaultLockHeld } from "../helpers/vault-lock.js";
 
 /** Every way the secret or a label could sit in the file unencrypted. */
 function expectNothingInClear(file: string, secrets: string[], labels: string[]): void {
@@ -67,7 +68,7 @@ describe("nothing in the clear", () => {
 });
 
 describe("file modes", () => {
-  it("vault 0600 in a 0700 folder, snapshots folder 0700 and files 0600, no tmp or lock left", async () => {
+  it("vault 0600 in a 0700 folder, snapshots folder 0700 and files 0600, the lock file 0600 and not held, no tmp left", async () => {
     await using h = await otpHome([totp("a", newSecret())]);
     for (let i = 0; i < 3; i++) expectOk(otp(h, ["add", `n${i}`, "--stdin"], { input: newSecret() }));
     const dir = dirname(h.vault);
@@ -78,16 +79,19 @@ describe("file modes", () => {
     expect(snaps.length).toBe(3);
     for (const s of snaps) expect(modeOf(join(dir, "snapshots", s)), s).toBe(0o600);
     expect(tmpFilesUnder(dir)).toEqual([]);
-    expect(readdirSync(dir).sort()).toEqual(["snapshots", "vault.otp"]);
+    expect(readdirSync(dir).sort()).toEqual(["snapshots", "vault.otp", "vault.otp.lock"]);
+    expect(modeOf(join(dir, "vault.otp.lock"))).toBe(0o600);
+    expect(vaultLockHeld(h.vault)).toBe(false);
   });
 
-  it("no tmp or lock left after a refused write (duplicate secret) either", async () => {
+  it("no tmp left and the lock not held after a refused write (duplicate secret) either", async () => {
     const s = newSecret();
     await using h = await otpHome([totp("a", s)]);
     expectFailure(otp(h, ["add", "b", "--stdin"], { input: s }), 2, "already holds this secret", [s]);
     const dir = dirname(h.vault);
     expect(tmpFilesUnder(dir)).toEqual([]);
-    expect(readdirSync(dir).filter((n) => n !== "snapshots").sort()).toEqual(["vault.otp"]);
+    expect(readdirSync(dir).filter((n) => n !== "snapshots").sort()).toEqual(["vault.otp", "vault.otp.lock"]);
+    expect(vaultLockHeld(h.vault)).toBe(false);
   });
 
   it("`otp init` and `otp add` under umask 000 still make 0700 folders and 0600 files (real KDF)", async () => {

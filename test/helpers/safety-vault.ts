@@ -7,7 +7,7 @@ import { dirname } from "node:path";
 import type { Entry } from "../../src/core/entry.js";
 import { DEFAULT_ARGON2, type Argon2Params } from "../../src/core/vault/kdf.js";
 import type { VaultData } from "../../src/core/vault/model.js";
-import { generateRecoveryKey, makeRecoverySlot, withRecoverySlot } from "../../src/core/vault/recovery-key.js";
+import { generateRecoveryKey, makeLegacyRecoverySlot, makeRecoverySlot } from "../../src/core/vault/recovery-key.js";
 import { createVault, newId, sealAndVerify } from "../../src/core/vault/vault.js";
 import { CHEAP_KDF, OTP_BIN, TEST_PASSWORD, type OtpHome, type RunResult } from "./otp-home.js";
 import { waitForBuild } from "./e2e-util.js";
@@ -19,16 +19,21 @@ export interface SafeVaultOptions {
   params?: Argon2Params;
   /** add a recovery slot (default true) */
   recoveryKey?: boolean;
+  /** write it as an otp of minor 0 did: no key generation, the symmetric recovery slot of that time */
+  minor0?: boolean;
 }
 
 /** Writes `data` as a vault at path (0600 in a 0700 folder); returns the recovery key's printed form. */
 export async function writeSafeVault(path: string, data: VaultData, o: SafeVaultOptions = {}): Promise<{ recoveryKey: string | null; masterKey: Uint8Array }> {
-  const { envelope, masterKey, bytes: plain } = await createVault(o.password ?? TEST_PASSWORD, data, o.params ?? CHEAP_KDF);
-  let bytes = plain;
+  const made = await createVault(o.password ?? TEST_PASSWORD, data, o.params ?? CHEAP_KDF);
+  const { masterKey } = made;
+  const envelope = o.minor0 ? { ...made.envelope, minor: 0, ext: {} } : made.envelope;
+  let bytes = o.minor0 ? sealAndVerify(envelope, masterKey, data) : made.bytes;
   let recoveryKey: string | null = null;
   if (o.recoveryKey !== false) {
     const k = generateRecoveryKey();
-    bytes = sealAndVerify(withRecoverySlot(envelope, makeRecoverySlot(envelope.vaultId, masterKey, k.bytes)), masterKey, data);
+    const slot = o.minor0 ? makeLegacyRecoverySlot(envelope.vaultId, masterKey, k.bytes) : await makeRecoverySlot(envelope.vaultId, masterKey, k.bytes, 1);
+    bytes = sealAndVerify({ ...envelope, slots: [...envelope.slots, slot] }, masterKey, data);
     recoveryKey = k.text;
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

@@ -1,12 +1,15 @@
 // `otp init`: create an empty vault with a password slot and (unless --no-recovery-key) a
-// recovery slot, whose key is printed once, after the vault is safely on disk. Refuses to touch
-// an existing vault.
+// recovery slot, whose key is printed once, after the vault is safely on disk; a second write
+// then notes that it was shown (killed in between, `otp audit` reports a key never shown).
+// Refuses to touch an existing vault.
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { AuthError, InputError, OtpError } from "../../core/errors.js";
 import { emptyData } from "../../core/vault/model.js";
 import { createVault, sealAndVerify } from "../../core/vault/vault.js";
-import { generateRecoveryKey, makeRecoverySlot, withRecoverySlot } from "../../core/vault/recovery-key.js";
+import { UNSHOWN_RECOVERY_KEY, generateRecoveryKey, makeRecoverySlot, withRecoverySlot } from "../../core/vault/recovery-key.js";
+import { generationOf, parseEnvelope } from "../../core/vault/format.js";
+import { updateVault } from "../vault.js";
 import { printRecoveryKey } from "../recovery-key.js";
 import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
@@ -20,16 +23,30 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
     throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
   const password = await vaultPassword(ctx);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const data = emptyData(new Date(ctx.now()).toISOString());
+  let data = emptyData(new Date(ctx.now()).toISOString());
   let { bytes, envelope, masterKey } = await withSpinner(ctx.stderrIsTTY, "creating the vault (deriving the key takes a moment)…", () => createVault(password, data));
   const recovery = opts.recoveryKey === false ? null : generateRecoveryKey();
-  if (recovery) bytes = sealAndVerify(withRecoverySlot(envelope, makeRecoverySlot(envelope.vaultId, masterKey, recovery.bytes)), masterKey, data);
-  masterKey.fill(0);
+  if (recovery) {
+    // Written as not yet shown: if otp dies before the key is on the screen, `otp audit` says so.
+    const slot = await makeRecoverySlot(envelope.vaultId, masterKey, recovery.bytes, generationOf(envelope));
+    envelope = withRecoverySlot(envelope, slot);
+    data = { ...data, meta: { ...data.meta, [UNSHOWN_RECOVERY_KEY]: slot.id } };
+    bytes = sealAndVerify(envelope, masterKey, data);
+  }
   await critical(() => writeVaultAtomic(path, bytes, null));
   ctx.info(`created ${path}`);
-  if (recovery) printRecoveryKey(ctx, recovery.text);
-  else ctx.warn("no recovery key: a forgotten password loses every entry (`otp recovery-key new` makes one)");
+  if (recovery) {
+    printRecoveryKey(ctx, recovery.text);
+    const opened = { envelope: parseEnvelope(bytes).envelope, masterKey, data, readOnly: false };
+    await updateVault(ctx, opened, (current) => ({ data: { ...current, meta: withoutKey(current.meta, UNSHOWN_RECOVERY_KEY) }, result: null }));
+  } else ctx.warn("no recovery key: a forgotten password loses every entry (`otp recovery-key new` makes one)");
+  masterKey.fill(0);
   ctx.hint("add an entry with `otp add NAME --stdin`, or `otp add` to be asked");
+}
+
+function withoutKey(o: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _gone, ...rest } = o;
+  return rest;
 }
 
 /** The new vault's password: OTP_PASSWORD, else the shared way (--password-file, or asked twice). */

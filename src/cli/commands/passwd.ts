@@ -1,9 +1,13 @@
-// `otp passwd`: a new password for the vault. Only the password slot is rewritten (same master
-// key, entries untouched, the recovery key still works), with today's KDF settings or the
-// vault's own if higher. Every session of the vault ends. Backups keep the password they were
-// made with.
+// `otp passwd`: a new password, and with it new keys (core/vault/rotate.ts): a new master key,
+// the entries re-encrypted, the recovery slot re-sealed, the key generation one higher. An old
+// copy (a snapshot, the sync history, a backup under the vault's keys) opened with the old
+// password opens nothing written from now on, and every session of the vault ends. KDF settings:
+// today's, or the vault's own if higher. Backups with a password of their own keep it.
 import { UsageError } from "../../core/errors.js";
-import { makePasswordSlot, strongestParams, withPasswordSlot } from "../../core/vault/vault.js";
+import { rotateKeys, type Rotation } from "../../core/vault/rotate.js";
+import { reportSlots } from "../rekey.js";
+import { hasRecoverySlot } from "../../core/vault/recovery-key.js";
+import { strongestParams, stretchPassword } from "../../core/vault/vault.js";
 import { removeSessions } from "../../io/session.js";
 import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
@@ -16,11 +20,16 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
   const vault = await openVault(ctx);
   if (vault.readOnly) throw readOnlyError();
   const password = await newPassword(ctx, { file: opts.newPasswordFile, what: "vault", flag: "--new-password-file", nothingDone: "the password was not changed" });
-  const slot = await withSpinner(ctx.stderrIsTTY, "deriving the new key…", () => makePasswordSlot(vault.envelope.vaultId, vault.masterKey, password, strongestParams(vault.envelope)));
-  await updateVault(ctx, vault, (data, envelope) => ({ data, result: null, envelope: withPasswordSlot(envelope, slot) }));
+  const stretched = await withSpinner(ctx.stderrIsTTY, "deriving the new key…", () => stretchPassword(password, strongestParams(vault.envelope)));
+  const rotation = await updateVault<Rotation>(ctx, vault, async (data, envelope, key) => {
+    const r = await rotateKeys(envelope, key, data, stretched, { keep: "all", keyBytes: vault.recoveryKeyBytes });
+    return { data: r.data, envelope: r.envelope, masterKey: r.masterKey, result: r };
+  });
+  stretched.kek.fill(0);
   const ended = await removeSessions(ctx.env, vault.envelope.vaultId);
   vault.masterKey.fill(0);
-  ctx.info("password changed; the entries and the recovery key are as they were");
+  ctx.info("password changed, and the vault's keys with it: copies made before (snapshots, the sync history, backups) open nothing written from now on");
+  reportSlots(ctx, rotation, hasRecoverySlot(rotation.envelope));
   if (ended > 0) ctx.info(`ended ${ended} session${ended === 1 ? "" : "s"}: run \`otp unlock\` again where you need one`);
   ctx.hint("backups keep the password they were made with; `otp backup` makes one with the new password");
 }

@@ -72,7 +72,7 @@ async function restoreAsVault(ctx: Ctx, parsed: ParsedBackup, opts: RestoreOptio
   });
   for (const e of backup.data.entries) ctx.data(`added ${escapeForTerminal(e.name)}`);
   ctx.info(`created ${shown} from the backup: ${count}`);
-  const recovery = backup.envelope.slots.some((s) => s.kind === "recovery");
+  const recovery = backup.envelope.slots.some((s) => s.kind === "recovery" || s.kind === "recovery-box");
   ctx.hint(`it opens with the backup's password${recovery ? " and recovery key" : ""}; \`otp passwd\` changes the password${recovery ? "" : ", `otp recovery-key new` adds a recovery key"}`);
 }
 

@@ -85,7 +85,7 @@ export async function openBackup(parsed: { envelope: Envelope; readOnly: boolean
   }
   for (const rk of masterKey ? [] : keys.recoveryKeys ?? []) {
     try {
-      masterKey = unlockWithRecoveryKey(envelope, rk);
+      masterKey = await unlockWithRecoveryKey(envelope, rk);
       break;
     } catch {
       // next

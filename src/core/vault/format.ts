@@ -1,44 +1,80 @@
-// The vault file format, version 1. This comment is the specification.
+// The vault file format, version 1 (minor 2). This comment is the specification.
 //
 // One UTF-8 JSON object on one line, then "\n". Members in this order:
-//   format  "otpvault"                 version  1 (major)         minor  0
+//   format  "otpvault"                 version  1 (major)         minor  2 (0 before key generations;
+//           1 was never written by an otp: a test fixture stands for "a later 1.x" of minor 0's time)
 //   vaultId 32 hex chars (16 random bytes, fixed for the life of the vault)
-//   slots   1 to 8 key slots; each wraps the same 256-bit master key:
+//   slots   1 to 8 key slots; each wraps the master key of the vault's current key generation:
 //     password: {"id":hex32,"kind":"password","kdf":{"name":"argon2id13","ops":N,"mem":BYTES,
 //                "salt":b64(16)},"nonce":b64(24),"wrapped":b64(48)}
 //               KEK = Argon2id13(UTF-8 of the NFC password, salt, ops, mem) → 32 bytes;
-//               ops 1..10, mem 8 KiB..1 GiB and a multiple of 1024, checked before the KDF runs.
-//     recovery: {"id":hex32,"kind":"recovery","salt":b64(16),"nonce":b64(24),"wrapped":b64(48)}
-//               KEK = HKDF-SHA256(recovery key bytes, salt, info = "otp-vault/v1/recovery", 32);
-//               the key bytes are the 140 bits its printed form carries (recovery-key.ts), in
-//               18 bytes, big-endian, the last 4 bits zero.
-//     any other kind: skipped when unlocking, written back exactly as read.
-//     wrapped = XChaCha20-Poly1305(KEK, nonce, master key,
+//               ops 1..10, mem 8 KiB..1 GiB and a multiple of 1024, checked before the KDF runs,
+//               and Σ ops × mem over all password slots ≤ 10 × 1 GiB: one unlock attempt never
+//               costs more than one slot at the caps (MAX_KDF_WORK).
+//     recovery-box (minor 2): {"id":hex32,"kind":"recovery-box","salt":b64(16),"pk":b64(32),
+//                "nonce":b64(24),"macKey":b64(48),"sealed":b64(80),"mac":b64(32)}
+//               A public-key slot, so that a key change can re-wrap it without the recovery key.
+//               From the printed recovery key's bytes (recovery-key.ts) and the slot's salt:
+//                 seed   = HKDF-SHA256(key bytes, salt, "otp-vault/v1/recovery-box/seed", 32)
+//                 macKey = HKDF-SHA256(key bytes, salt, "otp-vault/v1/recovery-box/mac", 32)
+//                 (pk, sk) = libsodium crypto_box_seed_keypair(seed); pk is stored.
+//               sealed = crypto_box_seal(master key, pk).
+//               macKey (stored) = XChaCha20-Poly1305(HKDF-SHA256(master key, "", "otpvault/v1/
+//                 recovery-mac", 32), nonce, macKey, ad = "otp-vault/v1/recovery-mac" ‖ 0x00 ‖
+//                 vaultId ‖ 0x00 ‖ slot id ‖ 0x00 ‖ pk): the master key carries it from one
+//                 generation to the next.
+//               mac = HMAC-SHA256(macKey, box AD ‖ generation as 8 bytes little-endian ‖ sealed):
+//                 anyone can seal a key to pk, but only the recovery key or this vault's master
+//                 key can make the mac, so a file forged around another master key does not
+//                 open with the recovery key.
+//               box AD = "otp-vault/v1/slot" ‖ 0x00 ‖ vaultId ‖ 0x00 ‖ canonical(slot without
+//                 "sealed" and "mac").
+//     recovery (minor 0, still read): {"id":hex32,"kind":"recovery","salt":b64(16),
+//               "nonce":b64(24),"wrapped":b64(48)}, KEK = HKDF-SHA256(recovery key bytes, salt,
+//               info = "otp-vault/v1/recovery", 32). A key change cannot re-wrap it (the key is
+//               not at hand) unless the vault was opened with the recovery key: then it becomes
+//               a recovery-box slot; otherwise it is dropped, and otp says so.
+//     any other kind: skipped when unlocking, written back exactly as read (a key change, which
+//               cannot re-wrap it, drops it).
+//     password and recovery wraps: wrapped = XChaCha20-Poly1305(KEK, nonce, master key,
 //               ad = "otp-vault/v1/slot" ‖ 0x00 ‖ vaultId ‖ 0x00 ‖ canonical(slot without "wrapped"))
 //   cipher  "xchacha20poly1305-ietf"
 //   nonce   b64(24), fresh for every write
-//   ext     {} — extensions of later minors, kept verbatim
+//   ext     extensions, kept verbatim by readers that do not know them. Minor 2 defines
+//           "generation": the key generation, a whole number ≥ 1 (1 for a new vault; 0, its
+//           absence, for an older file). `otp passwd` and `otp recovery-key new` draw a new
+//           master key, re-encrypt `data`, re-wrap every slot that stays and add one to it, so
+//           an old copy opened with an old secret opens nothing written later. It is part of the
+//           header, hence authenticated; sync never takes a copy whose generation is older
+//           than one this machine has seen on the remote, and sessions are bound to it.
 //   data    b64(XChaCha20-Poly1305(payload key, nonce, pad1024(UTF-8 JSON), ad = header))
 //           payload key = HKDF-SHA256(master key, salt = "", info = "otpvault/v1/payload", 32);
 //           header = canonical(envelope without "data" and "checksum"), so every header byte
-//           (version, slots, KDF parameters, nonce, ext) is authenticated with the data.
+//           (version, slots, KDF parameters, nonce, ext, the generation) is authenticated with
+//           the data.
 //   checksum b64(BLAKE2b-512(canonical(envelope without "checksum") + "\n")), unkeyed: tells a
 //           damaged or truncated file (exit 5) from a wrong password (exit 4) before any KDF.
 //
 // Canonical form: JSON.stringify of the members in the order above, no whitespace, base64
 // with padding (RFC 4648 §4), integers only; objects whose members are not fixed here (ext,
-// unknown slots) have their keys sorted. A file must re-serialize to its own bytes, so
-// duplicate keys, reordered keys, "1.0", CRLF or another base64 variant are "corrupted",
-// never half-accepted. Files over 16 MiB are refused unread.
+// unknown slots) have their keys sorted and are at most 16 levels deep. A file must
+// re-serialize to its own bytes, so duplicate keys, reordered keys, "1.0", CRLF or another
+// base64 variant are "corrupted", never half-accepted; bytes after the final "}\n" are
+// "trailing data". Files over 16 MiB are refused unread.
 //
-// A newer `version` is refused (exit 5, file untouched); a newer `minor` opens read-only.
+// A newer `version` is refused (exit 5, file untouched); a newer `minor` opens read-only, so an
+// otp that knows minor 0 reads a minor-2 vault (its recovery-box slot is an unknown kind to it)
+// and refuses to change it. Older vaults keep their minor until their first key change.
 import { VaultDamagedError } from "../errors.js";
 import { ARGON2_LIMITS } from "./kdf.js";
 import { NONCE_BYTES, WRAPPED_BYTES, asBytes, blake2b512, textBytes } from "./crypto.js";
 
 export const FORMAT_NAME = "otpvault";
 export const FORMAT_VERSION = 1;
-export const FORMAT_MINOR = 0;
+export const FORMAT_MINOR = 2;
+/** Σ ops × mem over a file's password slots: one slot at the caps (10 passes over 1 GiB). */
+export const MAX_KDF_WORK = 10 * 1024 * 1024 * 1024;
+const MAX_DEPTH = 16;
 export const CIPHER = "xchacha20poly1305-ietf";
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const MAX_SLOTS = 8;
@@ -67,7 +103,33 @@ export interface UnknownSlot {
   id: string;
   raw: JsonObject;
 }
-export type Slot = PasswordSlot | RecoverySlot | UnknownSlot;
+/** The public-key recovery slot (minor 2): re-wrappable without the recovery key. */
+export interface RecoveryBoxSlot {
+  kind: "recovery-box";
+  id: string;
+  salt: Uint8Array;
+  pk: Uint8Array;
+  nonce: Uint8Array;
+  macKey: Uint8Array;
+  sealed: Uint8Array;
+  mac: Uint8Array;
+}
+export type Slot = PasswordSlot | RecoverySlot | RecoveryBoxSlot | UnknownSlot;
+
+export const BOX_PK_BYTES = 32;
+export const BOX_SEALED_BYTES = 32 + 48;
+export const MAC_BYTES = 32;
+
+/** The vault's key generation (ext.generation; 0 for a minor-0 file without one). */
+export function generationOf(env: { ext: JsonObject }): number {
+  const g = env.ext.generation;
+  return typeof g === "number" ? g : 0;
+}
+
+/** env at key generation g (and at least minor 2, which defines generations). */
+export function withGeneration(env: Envelope, g: number): Envelope {
+  return { ...env, minor: Math.max(env.minor, 2), ext: { ...env.ext, generation: g } };
+}
 
 export interface Envelope {
   version: number;
@@ -94,6 +156,11 @@ function sortKeys(v: Json): Json {
 /** A slot as JSON, in canonical member order; `withWrapped: false` gives the slot's AD part. */
 export function slotJson(slot: Slot, withWrapped = true): JsonObject {
   if (slot.kind === "unknown") return sortKeys(slot.raw) as JsonObject;
+  if (slot.kind === "recovery-box") {
+    const head: JsonObject = { id: slot.id, kind: "recovery-box", salt: b64(slot.salt), pk: b64(slot.pk), nonce: b64(slot.nonce), macKey: b64(slot.macKey) };
+    if (withWrapped) (head.sealed = b64(slot.sealed)), (head.mac = b64(slot.mac));
+    return head;
+  }
   const head: JsonObject =
     slot.kind === "password"
       ? { id: slot.id, kind: "password", kdf: { name: slot.kdf.name, ops: slot.kdf.ops, mem: slot.kdf.mem, salt: b64(slot.kdf.salt) } }
@@ -198,6 +265,7 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
 
 const PREFIX = Buffer.from(VAULT_PREFIX, "latin1");
 const DATA_MEMBER = Buffer.from(',"data":"', "latin1");
+const CHECKSUM_MEMBER = Buffer.from(',"checksum":"', "latin1");
 /** `,"checksum":"` + 88 base64 characters + `"}\n` */
 const SUFFIX_BYTES = 13 + 88 + 3;
 const CLOSE = textBytes("}\n");
@@ -206,7 +274,14 @@ const CLOSE = textBytes("}\n");
 function checkChecksum(buf: Buffer): number {
   const bodyEnd = buf.length - SUFFIX_BYTES;
   const m = bodyEnd > 0 ? /^,"checksum":"([A-Za-z0-9+/]{86}==)"\}\n$/.exec(buf.subarray(bodyEnd).toString("latin1")) : null;
-  if (!m) throw corrupted(buf[buf.length - 1] === 0x0a ? "checksum missing" : "truncated");
+  if (!m) {
+    // A whole vault followed by more bytes (appended by a tool, two copies joined) is named as such.
+    const at = buf.indexOf(CHECKSUM_MEMBER);
+    const end = at + SUFFIX_BYTES;
+    if (at > 0 && end < buf.length && /^,"checksum":"[A-Za-z0-9+/]{86}=="\}\n$/.test(buf.subarray(at, end).toString("latin1")))
+      throw corrupted(`${buf.length - end} byte${buf.length - end === 1 ? "" : "s"} of trailing data after the vault`);
+    throw corrupted(buf[buf.length - 1] === 0x0a ? "checksum missing" : "truncated");
+  }
   if (b64(blake2b512(buf.subarray(0, bodyEnd), CLOSE)) !== m[1]) throw corrupted("checksum mismatch");
   return bodyEnd;
 }
@@ -224,7 +299,13 @@ function envelopeFromJson(o: Record<string, unknown>, dataText: string): Envelop
   const slots = o.slots.map(slotFromJson);
   if (new Set(slots.map((s) => s.id)).size !== slots.length) throw corrupted("duplicate slot ids");
   if (!slots.some((s) => s.kind !== "unknown")) throw corrupted("no key slot this otp can open");
+  const work = slots.reduce((n, s) => n + (s.kind === "password" ? s.kdf.ops * s.kdf.mem : 0), 0);
+  if (work > MAX_KDF_WORK)
+    throw new VaultDamagedError("unsafe-kdf-params", "vault has unsupported or unsafe KDF parameters (its password slots together ask for more work than one slot at the caps)", ["the file may have been tampered with; restore a snapshot or backup"]);
   if (!isObject(o.ext) || !integersOnly(o.ext)) throw corrupted("bad ext");
+  const g = o.ext.generation;
+  if (g !== undefined && !(isUint(g) && g >= 1)) throw corrupted("bad key generation");
+  if (g === undefined && (o.minor as number) >= 2) throw corrupted("no key generation");
   const data = base64(dataText, "data");
   if (data.length < 16) throw corrupted("data too short");
   return { version: o.version, minor: o.minor as number, vaultId, slots, nonce: sized(o.nonce, NONCE_BYTES, "nonce"), ext: o.ext as JsonObject, data };
@@ -244,6 +325,13 @@ function slotFromJson(s: unknown): Slot {
     if (k.name !== "argon2id13" || !isUint(ops) || !isUint(mem) || ops < L.minOps || ops > L.maxOps || mem < L.minMem || mem > L.maxMem || mem % 1024 !== 0 || salt.length !== SALT_BYTES)
       throw new VaultDamagedError("unsafe-kdf-params", "vault has unsupported or unsafe KDF parameters", ["the file may have been tampered with; restore a snapshot or backup"]);
     return { kind: "password", id, kdf: { name: "argon2id13", ops, mem, salt }, nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"), wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key") };
+  }
+  if (s.kind === "recovery-box") {
+    exactKeys(s, ["id", "kind", "salt", "pk", "nonce", "macKey", "sealed", "mac"]);
+    return {
+      kind: "recovery-box", id, salt: sized(s.salt, SALT_BYTES, "salt"), pk: sized(s.pk, BOX_PK_BYTES, "public key"), nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"),
+      macKey: sized(s.macKey, WRAPPED_BYTES, "wrapped key"), sealed: sized(s.sealed, BOX_SEALED_BYTES, "sealed key"), mac: sized(s.mac, MAC_BYTES, "slot mac"),
+    };
   }
   if (s.kind === "recovery") {
     exactKeys(s, ["id", "kind", "salt", "nonce", "wrapped"]);
@@ -266,11 +354,12 @@ function isUint(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
-function integersOnly(v: unknown): boolean {
+/** Integers only, and at most MAX_DEPTH levels deep (a deeper value would overflow the recursive canonical form). */
+function integersOnly(v: unknown, depth = 0): boolean {
   if (typeof v === "number") return Number.isSafeInteger(v);
-  if (Array.isArray(v)) return v.every(integersOnly);
-  if (isObject(v)) return Object.values(v).every(integersOnly);
-  return true;
+  if (v === null || typeof v !== "object") return true;
+  if (depth >= MAX_DEPTH) throw corrupted("nested too deeply");
+  return (Array.isArray(v) ? v : Object.values(v)).every((x) => integersOnly(x, depth + 1));
 }
 
 function hexId(v: unknown, what: string): string {

@@ -3,7 +3,12 @@
 import { loadPackage } from "../load.js";
 import { textBytes } from "./crypto.js";
 
-const loadSodium = () => loadPackage<typeof import("libsodium-wrappers-sumo")>("libsodium-wrappers-sumo");
+/** libsodium, ready to use (the KDF here, the recovery slot's sealed box in recovery-key.ts). */
+export async function loadSodium() {
+  const { default: sodium } = await loadPackage<typeof import("libsodium-wrappers-sumo")>("libsodium-wrappers-sumo");
+  await sodium.ready;
+  return sodium;
+}
 
 export interface Argon2Params {
   ops: number;
@@ -31,8 +36,7 @@ export function kdfCount(): number {
 }
 
 export async function argon2id(password: string, salt: Uint8Array, params: Argon2Params): Promise<Uint8Array> {
-  const { default: sodium } = await loadSodium();
-  await sodium.ready;
+  const sodium = await loadSodium();
   kdfRuns++;
   const pw = passwordBytes(password);
   try {

@@ -4,6 +4,7 @@
 import type { Entry, EntryDraft, RecoveryCode } from "../entry.js";
 import { VaultDamagedError, InputError } from "../errors.js";
 import { decodeBase32, normaliseSecret, sameSecret } from "../base32.js";
+import { validPriorKeys } from "./prior-keys.js";
 
 export interface Tombstone {
   id: string;
@@ -47,6 +48,7 @@ export function parseData(json: string): VaultData {
     if (e.recoveryCodes !== undefined && !Array.isArray(e.recoveryCodes)) throw invalid();
   }
   for (const t of v.tombstones) if (!isObj(t) || typeof t.id !== "string" || typeof t.removedAt !== "string") throw invalid();
+  if (!validPriorKeys(v.priorKeys)) throw invalid();
   return v as VaultData;
 }
 

@@ -14,18 +14,32 @@ export function newId(): string {
   return hex(randomBytes(16));
 }
 
+/** A password stretched for a slot: its KDF settings and salt, and the KEK they give. */
+export interface StretchedPassword {
+  kdf: PasswordSlot["kdf"];
+  kek: Uint8Array;
+}
+
+/**
+ * Runs the KDF for a password slot, once: with a fresh salt, or with `salt` (an existing slot's,
+ * to re-wrap a new master key under the same password). Done before the vault's lock is taken.
+ */
+export async function stretchPassword(password: string, params: Argon2Params = DEFAULT_ARGON2, salt: Uint8Array = randomBytes(SALT_BYTES)): Promise<StretchedPassword> {
+  return { kdf: { name: "argon2id13", ops: params.ops, mem: params.mem, salt }, kek: await argon2id(password, salt, params) };
+}
+
+/** A password slot wrapping masterKey under a stretched password (no KDF; a fresh nonce and id). */
+export function passwordSlotFrom(vaultId: string, masterKey: Uint8Array, p: StretchedPassword): PasswordSlot {
+  const slot: PasswordSlot = { kind: "password", id: newId(), kdf: { ...p.kdf }, nonce: randomBytes(NONCE_BYTES), wrapped: new Uint8Array(0) };
+  slot.wrapped = seal(p.kek, slot.nonce, masterKey, slotAD(vaultId, slot));
+  return slot;
+}
+
 /** Makes a password slot that wraps masterKey. Runs the KDF once. */
 export async function makePasswordSlot(vaultId: string, masterKey: Uint8Array, password: string, params: Argon2Params = DEFAULT_ARGON2): Promise<PasswordSlot> {
-  const slot: PasswordSlot = {
-    kind: "password",
-    id: newId(),
-    kdf: { name: "argon2id13", ops: params.ops, mem: params.mem, salt: randomBytes(SALT_BYTES) },
-    nonce: randomBytes(NONCE_BYTES),
-    wrapped: new Uint8Array(0),
-  };
-  const kek = await argon2id(password, slot.kdf.salt, params);
-  slot.wrapped = seal(kek, slot.nonce, masterKey, slotAD(vaultId, slot));
-  wipe(kek);
+  const p = await stretchPassword(password, params);
+  const slot = passwordSlotFrom(vaultId, masterKey, p);
+  wipe(p.kek);
   return slot;
 }
 
@@ -49,7 +63,7 @@ export async function createVault(password: string, data: VaultData, params: Arg
   const masterKey = randomBytes(KEY_BYTES);
   const vaultId = newId();
   const slot = await makePasswordSlot(vaultId, masterKey, password, params);
-  const base: Envelope = { version: FORMAT_VERSION, minor: FORMAT_MINOR, vaultId, slots: [slot], nonce: new Uint8Array(NONCE_BYTES), ext: {}, data: new Uint8Array(0) };
+  const base: Envelope = { version: FORMAT_VERSION, minor: FORMAT_MINOR, vaultId, slots: [slot], nonce: new Uint8Array(NONCE_BYTES), ext: { generation: 1 }, data: new Uint8Array(0) };
   const envelope = sealData(base, masterKey, data);
   return { bytes: serializeEnvelope(envelope), masterKey, envelope };
 }
@@ -59,14 +73,21 @@ export async function createVault(password: string, data: VaultData, params: Arg
  * `wrong-password` when none opens.
  */
 export async function unlockWithPassword(env: Envelope, password: string): Promise<Uint8Array> {
+  const { key, stretched } = await unlockAndStretch(env, password);
+  wipe(stretched.kek);
+  return key;
+}
+
+/** unlockWithPassword, also handing back the stretched password of the slot that opened (to re-wrap a new key). */
+export async function unlockAndStretch(env: Envelope, password: string): Promise<{ key: Uint8Array; stretched: StretchedPassword }> {
   for (const slot of env.slots) {
     if (slot.kind !== "password") continue;
     const kek = await argon2id(password, slot.kdf.salt, slot.kdf);
     const key = open(kek, slot.nonce, slot.wrapped, slotAD(env.vaultId, slot));
+    if (key) return { key, stretched: { kdf: { ...slot.kdf }, kek } };
     wipe(kek);
-    if (key) return key;
   }
-  const hints = env.slots.some((s) => s.kind === "recovery") ? ["forgot it? the recovery key opens the vault: `otp unlock --recovery-key`, then `otp passwd`"] : [];
+  const hints = env.slots.some((s) => s.kind === "recovery" || s.kind === "recovery-box") ? ["forgot it? the recovery key opens the vault: `otp unlock --recovery-key`, then `otp passwd`"] : [];
   throw new AuthError("wrong-password", "wrong password", hints);
 }
 

@@ -14,6 +14,8 @@ const HOUR = 3600_000;
 const mk = () => new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(32)));
 const vid = () => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString("hex");
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+/** What a session is bound to: a vault id at a key generation. */
+const v = (vaultId: string, generation = 1) => ({ vaultId, ext: { generation } });
 
 let runtime: string;
 let env: { XDG_RUNTIME_DIR: string };
@@ -42,18 +44,18 @@ describe("create and open", () => {
   it("gives back the master key for the same vault before expiry, as often as asked", async () => {
     const key = mk();
     const id = vid();
-    const value = await createSession(env, id, key, NOW + HOUR, NOW);
+    const value = await createSession(env, v(id), key, NOW + HOUR, NOW);
     expect(value).toMatch(/^[0-9a-f]{16}-[0-9a-f]{24}\.[A-Za-z0-9_-]{43}$/);
     expect(value.startsWith(id.slice(0, 16) + "-")).toBe(true);
-    expect(hex(await openSession(env, value, id, NOW))).toBe(hex(key));
-    expect(hex(await openSession(env, value, id, NOW + HOUR - 1))).toBe(hex(key));
-    expect(hex(await openSession(env, ` ${value}\n`, id, NOW))).toBe(hex(key)); // pasted with blanks
+    expect(hex(await openSession(env, value, v(id), NOW))).toBe(hex(key));
+    expect(hex(await openSession(env, value, v(id), NOW + HOUR - 1))).toBe(hex(key));
+    expect(hex(await openSession(env, ` ${value}\n`, v(id), NOW))).toBe(hex(key)); // pasted with blanks
   });
 
   it("files are 0600 in a 0700 folder, one file per session", async () => {
     const id = vid();
-    const a = await createSession(env, id, mk(), NOW + HOUR, NOW);
-    const b = await createSession(env, id, mk(), NOW + HOUR, NOW);
+    const a = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
+    const b = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
     expect(a).not.toBe(b);
     expect(statSync(sessions).mode & 0o777).toBe(0o700);
     for (const v of [a, b]) expect(statSync(fileOf(v)).mode & 0o777).toBe(0o600);
@@ -63,7 +65,7 @@ describe("create and open", () => {
   it("the file holds neither the master key nor the vaultId nor the session key, in any common encoding", async () => {
     const key = mk();
     const id = vid();
-    const value = await createSession(env, id, key, NOW + HOUR, NOW);
+    const value = await createSession(env, v(id), key, NOW + HOUR, NOW);
     const body = readFileSync(fileOf(value));
     const S = keyOf(value);
     for (const secret of [key, Buffer.from(id, "hex"), S, key.subarray(0, 8), key.subarray(24)]) {
@@ -79,7 +81,7 @@ describe("create and open", () => {
     for (const m of [0o755, 0o770, 0o701]) {
       mkdirSync(sessions, { recursive: true });
       chmodSync(sessions, m);
-      const err = (await errorOf(createSession(env, vid(), mk(), NOW + HOUR, NOW))) as unknown as OtpError;
+      const err = (await errorOf(createSession(env, v(vid()), mk(), NOW + HOUR, NOW))) as unknown as OtpError;
       expect(err).toBeInstanceOf(OtpError);
       expect(err.kind).toBe("unsafe-permissions");
       expect(readdirSync(sessions)).toEqual([]);
@@ -91,9 +93,9 @@ describe("create and open", () => {
 describe("invalid sessions → AuthError session-invalid", () => {
   it("another vault's id (also one sharing the first 16 hex digits)", async () => {
     const id = vid();
-    const value = await createSession(env, id, mk(), NOW + HOUR, NOW);
+    const value = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
     for (const other of [vid(), id.slice(0, 16) + vid().slice(16), id.slice(0, 31) + (id[31] === "0" ? "1" : "0")]) {
-      const err = await errorOf(openSession(env, value, other, NOW));
+      const err = await errorOf(openSession(env, value, v(other), NOW));
       expect(err).toBeInstanceOf(AuthError);
       expect(err.kind).toBe("session-invalid");
     }
@@ -101,7 +103,7 @@ describe("invalid sessions → AuthError session-invalid", () => {
 
   it("every flipped bit of the session file", async () => {
     const id = vid();
-    const value = await createSession(env, id, mk(), NOW + HOUR, NOW);
+    const value = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
     const file = fileOf(value);
     const body = readFileSync(file);
     const kinds = new Map<string, number>();
@@ -109,7 +111,7 @@ describe("invalid sessions → AuthError session-invalid", () => {
       const b = Buffer.from(body);
       b[bit >> 3]! ^= 1 << (bit & 7);
       writeFileSync(file, b);
-      const err = await errorOf(openSession(env, value, id, NOW));
+      const err = await errorOf(openSession(env, value, v(id), NOW));
       kinds.set(`${err.constructor.name} ${err.kind}`, (kinds.get(`${err.constructor.name} ${err.kind}`) ?? 0) + 1);
     }
     expect([...kinds]).toEqual([["AuthError session-invalid", body.length * 8]]);
@@ -117,23 +119,23 @@ describe("invalid sessions → AuthError session-invalid", () => {
 
   it("every flipped bit of the session key", async () => {
     const id = vid();
-    const value = await createSession(env, id, mk(), NOW + HOUR, NOW);
+    const value = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
     const S = keyOf(value);
     expect(S).toHaveLength(32);
     for (let bit = 0; bit < 256; bit++) {
       const k = new Uint8Array(S);
       k[bit >> 3]! ^= 1 << (bit & 7);
-      const err = await errorOf(openSession(env, withKey(value, k), id, NOW));
+      const err = await errorOf(openSession(env, withKey(value, k), v(id), NOW));
       expect(err.kind, `key bit ${bit}`).toBe("session-invalid");
     }
   });
 
   it("malformed OTP_SESSION values", async () => {
     const id = vid();
-    const value = await createSession(env, id, mk(), NOW + HOUR, NOW);
+    const value = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
     const [name, key] = value.split(".") as [string, string];
     for (const bad of ["", "garbage", name, `${name}.`, `.${key}`, `${name}.${key}x`, `${name}.${key.slice(1)}`, `${name.toUpperCase()}.${key}`, `${name}.${key}.${key}`, `../${name}.${key}`, `${name}.${Buffer.from(keyOf(value)).toString("base64")}=`]) {
-      const err = await errorOf(openSession(env, bad, id, NOW));
+      const err = await errorOf(openSession(env, bad, v(id), NOW));
       expect(err, JSON.stringify(bad)).toBeInstanceOf(AuthError);
       expect(err.kind, JSON.stringify(bad)).toBe("session-invalid");
     }
@@ -142,22 +144,22 @@ describe("invalid sessions → AuthError session-invalid", () => {
   it("a session file swapped with another vault's", async () => {
     const idA = vid();
     const idB = vid();
-    const a = await createSession(env, idA, mk(), NOW + HOUR, NOW);
-    const b = await createSession(env, idB, mk(), NOW + HOUR, NOW);
+    const a = await createSession(env, v(idA), mk(), NOW + HOUR, NOW);
+    const b = await createSession(env, v(idB), mk(), NOW + HOUR, NOW);
     writeFileSync(fileOf(a), readFileSync(fileOf(b)));
-    expect((await errorOf(openSession(env, a, idA, NOW))).kind).toBe("session-invalid");
+    expect((await errorOf(openSession(env, a, v(idA), NOW))).kind).toBe("session-invalid");
     // and with the other session's key as well: the file name is bound in the AD
-    expect((await errorOf(openSession(env, withKey(a, keyOf(b)), idA, NOW))).kind).toBe("session-invalid");
+    expect((await errorOf(openSession(env, withKey(a, keyOf(b)), v(idA), NOW))).kind).toBe("session-invalid");
   });
 
   it("a truncated or extended session file", async () => {
     const id = vid();
-    const value = await createSession(env, id, mk(), NOW + HOUR, NOW);
+    const value = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
     const body = readFileSync(fileOf(value));
     const got: string[] = [];
     for (const b of [body.subarray(0, body.length - 1), body.subarray(0, 24), body.subarray(0, 1), Buffer.concat([body, Buffer.from([0])])]) {
       writeFileSync(fileOf(value), b);
-      got.push(`${b.length}: ${(await errorOf(openSession(env, value, id, NOW))).kind}`);
+      got.push(`${b.length}: ${(await errorOf(openSession(env, value, v(id), NOW))).kind}`);
     }
     expect(got).toEqual([`${body.length - 1}: session-invalid`, "24: session-invalid", "1: session-invalid", `${body.length + 1}: session-invalid`]);
   });
@@ -166,19 +168,19 @@ describe("invalid sessions → AuthError session-invalid", () => {
 describe("ending sessions", () => {
   it("past expiry → session-expired, and the file is removed", async () => {
     const id = vid();
-    const value = await createSession(env, id, mk(), NOW + 60_000, NOW);
+    const value = await createSession(env, v(id), mk(), NOW + 60_000, NOW);
     expect(existsSync(fileOf(value))).toBe(true);
-    const err = await errorOf(openSession(env, value, id, NOW + 60_000));
+    const err = await errorOf(openSession(env, value, v(id), NOW + 60_000));
     expect(err).toBeInstanceOf(AuthError);
     expect(err.kind).toBe("session-expired");
     expect(existsSync(fileOf(value))).toBe(false);
-    expect((await errorOf(openSession(env, value, id, NOW))).kind).toBe("session-expired"); // gone for good
+    expect((await errorOf(openSession(env, value, v(id), NOW))).kind).toBe("session-expired"); // gone for good
   });
 
   it("an expired file is not removed by someone presenting the wrong key", async () => {
     const id = vid();
-    const value = await createSession(env, id, mk(), NOW + 60_000, NOW);
-    const err = await errorOf(openSession(env, withKey(value, new Uint8Array(32)), id, NOW + HOUR));
+    const value = await createSession(env, v(id), mk(), NOW + 60_000, NOW);
+    const err = await errorOf(openSession(env, withKey(value, new Uint8Array(32)), v(id), NOW + HOUR));
     expect(err.kind).toBe("session-invalid");
     expect(existsSync(fileOf(value))).toBe(true);
   });
@@ -186,17 +188,17 @@ describe("ending sessions", () => {
   it("removeSessions ends every session of that vault and only those", async () => {
     const id = vid();
     const other = vid();
-    const a = await createSession(env, id, mk(), NOW + HOUR, NOW);
-    const b = await createSession(env, id, mk(), NOW + HOUR, NOW);
-    const c = await createSession(env, other, mk(), NOW + HOUR, NOW);
+    const a = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
+    const b = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
+    const c = await createSession(env, v(other), mk(), NOW + HOUR, NOW);
     expect(await removeSessions(env, id)).toBe(2);
-    for (const v of [a, b]) {
-      const err = await errorOf(openSession(env, v, id, NOW));
+    for (const value of [a, b]) {
+      const err = await errorOf(openSession(env, value, v(id), NOW));
       expect(err).toBeInstanceOf(AuthError);
       expect(["session-expired", "session-invalid"]).toContain(err.kind);
-      expect(existsSync(fileOf(v))).toBe(false);
+      expect(existsSync(fileOf(value))).toBe(false);
     }
-    expect(await openSession(env, c, other, NOW)).toHaveLength(32);
+    expect(await openSession(env, c, v(other), NOW)).toHaveLength(32);
     expect(await removeSessions(env, id)).toBe(0);
   });
 
@@ -206,13 +208,13 @@ describe("ending sessions", () => {
 
   it("creating a session prunes files older than 24 h (by mtime), and keeps younger ones", async () => {
     const id = vid();
-    const old = await createSession(env, id, mk(), NOW + HOUR, NOW);
-    const young = await createSession(env, id, mk(), NOW + HOUR, NOW);
+    const old = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
+    const young = await createSession(env, v(id), mk(), NOW + HOUR, NOW);
     const longAgo = new Date(NOW - 25 * HOUR);
     utimesSync(fileOf(old), longAgo, longAgo);
     const recent = new Date(NOW - HOUR);
     utimesSync(fileOf(young), recent, recent);
-    await createSession(env, vid(), mk(), NOW + HOUR, NOW);
+    await createSession(env, v(vid()), mk(), NOW + HOUR, NOW);
     expect(existsSync(fileOf(old))).toBe(false);
     expect(existsSync(fileOf(young))).toBe(true);
   });

@@ -89,7 +89,7 @@ describe("which keys open which backup", () => {
   it("a backup under the vault's keys opens with its password, its master key and its recovery key", async () => {
     const v = await smallVault("pw");
     const rk = generateRecoveryKey();
-    const env = withRecoverySlot(v.envelope, makeRecoverySlot(v.envelope.vaultId, v.masterKey, rk.bytes));
+    const env = withRecoverySlot(v.envelope, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, rk.bytes, 1));
     const parsed = readBackup(backupWithVaultKeys(env, v.masterKey, v.data));
     for (const keys of [{ passwords: ["pw"] }, { masterKeys: [v.masterKey] }, { recoveryKeys: [rk.bytes] }])
       expect((await openBackup(parsed, keys)).data.entries.map((e) => e.name)).toEqual(["GitHub"]);
@@ -99,7 +99,7 @@ describe("which keys open which backup", () => {
   it("a backup under its own password has no recovery slot and a fresh master key", async () => {
     const v = await smallVault("pw");
     const rk = generateRecoveryKey();
-    const env = withRecoverySlot(v.envelope, makeRecoverySlot(v.envelope.vaultId, v.masterKey, rk.bytes));
+    const env = withRecoverySlot(v.envelope, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, rk.bytes, 1));
     const { bytes, masterKey } = await backupWithPassword(env, v.data, "other", CHEAP_KDF);
     const parsed = readBackup(bytes);
     expect(parsed.envelope.slots.map((s) => s.kind)).toEqual(["password"]);

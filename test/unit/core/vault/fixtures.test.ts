@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../../../src/core/errors.js";
 import { generateCode } from "../../../../src/core/otp.js";
-import { parseEnvelope, serializeEnvelope } from "../../../../src/core/vault/format.js";
+import { generationOf, parseEnvelope, serializeEnvelope } from "../../../../src/core/vault/format.js";
 import { kdfCount } from "../../../../src/core/vault/kdf.js";
 import { sealData } from "../../../../src/core/vault/vault.js";
 import { dec, openWithPassword, thrown } from "./helpers.js";
@@ -116,9 +116,10 @@ describe("vault-v1-minor1.otp (password test, minor 1, ext {\"future\":1})", () 
     expect(dec(bytes)).toContain('"ext":{"future":1}');
   });
 
-  it("opens read-only and gives the expected codes", async () => {
+  it("opens, and gives the expected codes: read-only for an otp of minor 0; read-write since minor 2 (a minor-1 vault has key generation 0)", async () => {
     const { data, readOnly } = await openWithPassword(bytes, "test");
-    expect(readOnly).toBe(true);
+    expect(readOnly).toBe(false);
+    expect(generationOf(parseEnvelope(bytes).envelope)).toBe(0);
     expect(data.entries.map((e) => [e.name, e.type, e.algorithm, e.digits, e.period])).toEqual([["Future", "totp", "SHA512", 7, 45]]);
     expect(generateCode(data.entries[0]!, T1).code).toBe("4178984");
     expect(generateCode(data.entries[0]!, T2).code).toBe("1151641");

@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AuthError, VaultDamagedError } from "../../../../src/core/errors.js";
 import { kdfCount } from "../../../../src/core/vault/kdf.js";
 import {
+  FORMAT_MINOR,
   MAX_FILE_BYTES,
+  MAX_KDF_WORK,
   headerAD,
   parseEnvelope,
   serializeEnvelope,
@@ -87,22 +89,32 @@ const recoverySlot: fc.Arbitrary<Slot> = fc
   .record({ id: hexId, salt: bytesN(16), nonce: bytesN(24), wrapped: bytesN(48) })
   .map((s) => ({ kind: "recovery", ...s }));
 const unknownSlot: fc.Arbitrary<Slot> = fc
-  .record({ id: hexId, kind: fc.string({ maxLength: 10 }).filter((k) => k !== "password" && k !== "recovery"), rest: jsonObject })
+  .record({ id: hexId, kind: fc.string({ maxLength: 10 }).filter((k) => !["password", "recovery", "recovery-box"].includes(k)), rest: jsonObject })
   .map(({ id, kind, rest }) => {
     const raw: JsonObject = { ...rest, id, kind };
     return { kind: "unknown", id, raw };
   });
-const envelopeArb: fc.Arbitrary<Envelope> = fc.record({
-  version: fc.constant(1),
-  minor: fc.integer({ min: 0, max: 3 }),
-  vaultId: hexId,
-  slots: fc
-    .uniqueArray(fc.oneof(passwordSlot, recoverySlot, unknownSlot), { minLength: 1, maxLength: 8, selector: (s) => s.id })
-    .filter((slots) => slots.some((s) => s.kind !== "unknown")),
-  nonce: bytesN(24),
-  ext: jsonObject,
-  data: fc.uint8Array({ minLength: 16, maxLength: 3000 }),
-});
+const boxSlot: fc.Arbitrary<Slot> = fc
+  .record({ id: hexId, salt: bytesN(16), pk: bytesN(32), nonce: bytesN(24), macKey: bytesN(48), sealed: bytesN(80), mac: bytesN(32) })
+  .map((s) => ({ kind: "recovery-box", ...s }));
+const kdfWork = (slots: Slot[]) => slots.reduce((n, s) => n + (s.kind === "password" ? s.kdf.ops * s.kdf.mem : 0), 0);
+const envelopeArb: fc.Arbitrary<Envelope> = fc
+  .record({
+    version: fc.constant(1),
+    minor: fc.integer({ min: 0, max: 3 }),
+    vaultId: hexId,
+    slots: fc
+      .uniqueArray(fc.oneof(passwordSlot, recoverySlot, boxSlot, unknownSlot), { minLength: 1, maxLength: 8, selector: (s) => s.id })
+      .filter((slots) => slots.some((s) => s.kind !== "unknown") && kdfWork(slots) <= MAX_KDF_WORK),
+    nonce: bytesN(24),
+    ext: jsonObject.filter((e) => !("generation" in e)),
+    generation: fc.option(fc.integer({ min: 1, max: 2 ** 40 }), { nil: undefined }),
+    data: fc.uint8Array({ minLength: 16, maxLength: 3000 }),
+  })
+  .map(({ generation, ext, ...e }) => {
+    const g = e.minor >= 2 ? (generation ?? 1) : generation;
+    return { ...e, ext: g === undefined ? ext : { ...ext, generation: g } };
+  });
 
 describe("canonical form", () => {
   it("a real vault re-serializes to its own bytes", () => {
@@ -119,7 +131,7 @@ describe("canonical form", () => {
       fc.property(envelopeArb, (e) => {
         const bytes = serializeEnvelope(e);
         const { envelope, readOnly } = parseEnvelope(bytes);
-        expect(readOnly).toBe(e.minor > 0);
+        expect(readOnly).toBe(e.minor > FORMAT_MINOR);
         expect(hex(serializeEnvelope(envelope))).toBe(hex(bytes));
         expect(envelope.vaultId).toBe(e.vaultId);
         expect(envelope.minor).toBe(e.minor);
@@ -251,19 +263,19 @@ describe("canonical violations are corrupted even with the checksum recomputed",
   const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const cases: [string, (t: string) => string][] = [
     ["a space after a colon", (t) => t.replace('"version":1,', '"version": 1,')],
-    ["a tab between members", (t) => t.replace('"minor":0,', '"minor":0,\t')],
+    ["a tab between members", (t) => t.replace('"minor":2,', '"minor":2,\t')],
     ["a newline inside the object", (t) => t.replace('"cipher":', '\n"cipher":')],
     ["a space inside a slot", (t) => t.replace('"kind":"password"', '"kind": "password"')],
     ["two top-level members swapped", (t) => t.replace(/"cipher":"xchacha20poly1305-ietf","nonce":"([^"]+)"/, '"nonce":"$1","cipher":"xchacha20poly1305-ietf"')],
     ["two slot members swapped", (t) => t.replace(/"id":"([0-9a-f]{32})","kind":"password"/, '"kind":"password","id":"$1"')],
     ["two kdf members swapped", (t) => t.replace('"ops":1,"mem":8192', '"mem":8192,"ops":1')],
-    ['"minor":0.0', (t) => t.replace('"minor":0,', '"minor":0.0,')],
+    ['"minor":2.0', (t) => t.replace('"minor":2,', '"minor":2.0,')],
     ['"version":1.0', (t) => t.replace('"version":1,', '"version":1.0,')],
     ['"version":1e0', (t) => t.replace('"version":1,', '"version":1e0,')],
     ['"ops":1.0', (t) => t.replace('"ops":1,', '"ops":1.0,')],
-    ["a duplicate top-level key", (t) => t.replace('"minor":0,', '"minor":0,"minor":0,')],
+    ["a duplicate top-level key", (t) => t.replace('"minor":2,', '"minor":2,"minor":2,')],
     ["a duplicate key in a slot", (t) => t.replace('"kind":"password",', '"kind":"password","kind":"password",')],
-    ["a duplicate key in ext", (t) => t.replace('"ext":{}', '"ext":{"a":1,"a":1}')],
+    ["a duplicate key in ext", (t) => t.replace('"ext":{"generation":1}', '"ext":{"generation":1,"generation":1}')],
     ["base64 salt without padding", (t) => t.replace(saltOf(t), saltOf(t).replace(/=+$/, ""))],
     ["base64 data without padding", (t) => t.replace(dataOf(t), dataOf(t).replace(/=+$/, ""))],
     ["base64url data", (t) => t.replace(dataOf(t), dataOf(t).replace(/\+/g, "-").replace(/\//g, "_"))],
@@ -276,9 +288,9 @@ describe("canonical violations are corrupted even with the checksum recomputed",
     ["an escaped slash in base64", (t) => t.replace(dataOf(t), dataOf(t).replace("/", "\\/"))],
     ["an upper-case hex vaultId", (t) => t.replace(/"vaultId":"([0-9a-f]{32})"/, (_m, id: string) => `"vaultId":"${id.toUpperCase()}"`)],
     ["an upper-case hex slot id", (t) => t.replace(/"id":"([0-9a-f]{32})"/, (_m, id: string) => `"id":"${id.toUpperCase()}"`)],
-    ["ext with unsorted keys", (t) => t.replace('"ext":{}', '"ext":{"b":1,"a":2}')],
-    ["an unknown top-level member", (t) => t.replace('"ext":{},', '"ext":{},"extra":1,')],
-    ["a missing member (ext)", (t) => t.replace('"ext":{},', "")],
+    ["ext with unsorted keys", (t) => t.replace('"ext":{"generation":1}', '"ext":{"generation":1,"b":1,"a":2}')],
+    ["an unknown top-level member", (t) => t.replace('"ext":{"generation":1},', '"ext":{"generation":1},"extra":1,')],
+    ["a missing member (ext)", (t) => t.replace('"ext":{"generation":1},', "")],
     ["an unknown slot member", (t) => t.replace('"kind":"password",', '"kind":"password","label":"x",')],
   ];
 
@@ -443,12 +455,13 @@ describe("versions", () => {
     expect(damagedKind(editJson(v.bytes, fn))).toBe("corrupted");
   });
 
-  it("minor 1 with something in ext: read-only, opens, and a rewrite keeps minor and ext verbatim", async () => {
-    const ext: JsonObject = { future: 1, nested: { list: [1, "two", { deep: null }], z: true }, "ünï": "cödé" };
+  it("a newer minor with something in ext: read-only, opens, and a rewrite keeps minor and ext verbatim", async () => {
+    const ext: JsonObject = { future: 1, generation: 1, nested: { list: [1, "two", { deep: null }], z: true }, "ünï": "cödé" };
     const base = parseEnvelope(v.bytes).envelope;
-    const bytes = serializeEnvelope(sealData({ ...base, minor: 1, ext }, v.masterKey, v.data));
-    const extText = '"ext":{"future":1,"nested":{"list":[1,"two",{"deep":null}],"z":true},"ünï":"cödé"}';
-    expect(dec(bytes)).toContain(`"minor":1,`);
+    const newer = FORMAT_MINOR + 1;
+    const bytes = serializeEnvelope(sealData({ ...base, minor: newer, ext }, v.masterKey, v.data));
+    const extText = '"ext":{"future":1,"generation":1,"nested":{"list":[1,"two",{"deep":null}],"z":true},"ünï":"cödé"}';
+    expect(dec(bytes)).toContain(`"minor":${newer},`);
     expect(dec(bytes)).toContain(extText);
 
     const opened = await openWithPassword(bytes, "test");
@@ -458,17 +471,20 @@ describe("versions", () => {
     const env = parseEnvelope(bytes).envelope;
     expect(env.ext).toEqual(ext);
     const again = dec(serializeEnvelope(sealData(env, opened.masterKey, v.data)));
-    expect(again).toContain(`"minor":1,`);
+    expect(again).toContain(`"minor":${newer},`);
     expect(again).toContain(extText);
     expect((await openWithPassword(enc(again), "test")).readOnly).toBe(true);
   });
 
-  it("minor 0 opens read-write", async () => {
+  it("today's minor opens read-write, and so does an older one", async () => {
     expect((await openWithPassword(v.bytes, "test")).readOnly).toBe(false);
+    const base = parseEnvelope(v.bytes).envelope;
+    const old = serializeEnvelope(sealData({ ...base, minor: 0, ext: {} }, v.masterKey, v.data));
+    expect((await openWithPassword(old, "test")).readOnly).toBe(false);
   });
 
   it("minor and ext are authenticated: editing either (checksum recomputed) stops the data opening", async () => {
-    for (const fn of [(o: Record<string, any>) => (o.minor = 1), (o: Record<string, any>) => (o.ext = { future: 1 })]) {
+    for (const fn of [(o: Record<string, any>) => (o.minor = 3), (o: Record<string, any>) => (o.ext = { future: 1, generation: 1 }), (o: Record<string, any>) => (o.ext = { generation: 2 })]) {
       const edited = editJson(v.bytes, fn);
       const { envelope } = parseEnvelope(edited);
       const mk = await unlockWithPassword(envelope, "test");

@@ -3,9 +3,11 @@
 // and the recovery slot it opens (TESTPLAN B.17).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AuthError, InputError } from "../../../../src/core/errors.js";
-import { parseEnvelope } from "../../../../src/core/vault/format.js";
-import { KEY_BITS, formatRecoveryKey, generateRecoveryKey, makeRecoverySlot, parseRecoveryKey, unlockWithRecoveryKey, withRecoverySlot } from "../../../../src/core/vault/recovery-key.js";
+import { AuthError, InputError, VaultDamagedError } from "../../../../src/core/errors.js";
+import { generationOf, parseEnvelope, slotAD, withGeneration } from "../../../../src/core/vault/format.js";
+import {
+  KEY_BITS, formatRecoveryKey, generateRecoveryKey, makeLegacyRecoverySlot, makeRecoverySlot, parseRecoveryKey, resealRecoverySlot, unlockWithRecoveryKey, withRecoverySlot,
+} from "../../../../src/core/vault/recovery-key.js";
 import { openData, sealAndVerify, unlockWithPassword } from "../../../../src/core/vault/vault.js";
 import { hex, smallVault, thrownSync } from "./helpers.js";
 
@@ -102,42 +104,85 @@ describe("the recovery slot", () => {
   it("opens the vault beside the password; a wrong key is AuthError; a vault without one says so", async () => {
     const v = await smallVault("pw");
     const key = generateRecoveryKey();
-    const env = withRecoverySlot(v.envelope, makeRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes));
+    const env = withRecoverySlot(v.envelope, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes, generationOf(v.envelope)));
     const bytes = sealAndVerify(env, v.masterKey, v.data);
     const back = parseEnvelope(bytes).envelope;
-    expect(back.slots.map((s) => s.kind)).toEqual(["password", "recovery"]);
-    const mk = unlockWithRecoveryKey(back, parseRecoveryKey(key.text));
+    expect(back.slots.map((s) => s.kind)).toEqual(["password", "recovery-box"]);
+    const mk = await unlockWithRecoveryKey(back, parseRecoveryKey(key.text));
     expect(hex(mk)).toBe(hex(v.masterKey));
     expect(openData(back, mk).entries[0]!.name).toBe("GitHub");
     expect(hex(await unlockWithPassword(back, "pw"))).toBe(hex(v.masterKey));
 
     const other = generateRecoveryKey();
-    const err = thrownSync(() => unlockWithRecoveryKey(back, other.bytes)) as AuthError;
+    const err = (await unlockWithRecoveryKey(back, other.bytes).catch((e) => e)) as AuthError;
     expect(err).toBeInstanceOf(AuthError);
     expect(err.kind).toBe("wrong-recovery-key");
-    expect((thrownSync(() => unlockWithRecoveryKey(v.envelope, key.bytes)) as AuthError).kind).toBe("no-recovery-key");
+    expect(((await unlockWithRecoveryKey(v.envelope, key.bytes).catch((e) => e)) as AuthError).kind).toBe("no-recovery-key");
   });
 
   it("a new slot replaces the old one: the old key stops opening, the password still does", async () => {
     const v = await smallVault("pw");
     const k1 = generateRecoveryKey();
     const k2 = generateRecoveryKey();
-    const e1 = withRecoverySlot(v.envelope, makeRecoverySlot(v.envelope.vaultId, v.masterKey, k1.bytes));
-    const e2 = parseEnvelope(sealAndVerify(withRecoverySlot(e1, makeRecoverySlot(v.envelope.vaultId, v.masterKey, k2.bytes)), v.masterKey, v.data)).envelope;
-    expect(e2.slots.filter((s) => s.kind === "recovery")).toHaveLength(1);
-    expect(() => unlockWithRecoveryKey(e2, k1.bytes)).toThrow(AuthError);
-    expect(hex(unlockWithRecoveryKey(e2, k2.bytes))).toBe(hex(v.masterKey));
+    const e1 = withRecoverySlot(v.envelope, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, k1.bytes, 1));
+    const e2 = parseEnvelope(sealAndVerify(withRecoverySlot(e1, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, k2.bytes, 1)), v.masterKey, v.data)).envelope;
+    expect(e2.slots.filter((s) => s.kind === "recovery-box")).toHaveLength(1);
+    await expect(unlockWithRecoveryKey(e2, k1.bytes)).rejects.toThrow(AuthError);
+    expect(hex(await unlockWithRecoveryKey(e2, k2.bytes))).toBe(hex(v.masterKey));
     expect(hex(await unlockWithPassword(e2, "pw"))).toBe(hex(v.masterKey));
   });
 
-  it("the KEK is HKDF-SHA256(key bytes, salt, \"otp-vault/v1/recovery\") as format.ts specifies", async () => {
-    const { hkdfSync } = await import("node:crypto");
-    const { open } = await import("../../../../src/core/vault/crypto.js");
-    const { slotAD } = await import("../../../../src/core/vault/format.js");
+  it("is a sealed box to the X25519 key pair the recovery key derives, as format.ts specifies (checked with libsodium)", async () => {
+    const { hkdfSync, createHmac } = await import("node:crypto");
+    const { default: sodium } = await import("libsodium-wrappers-sumo");
+    await sodium.ready;
     const v = await smallVault("pw");
     const key = generateRecoveryKey();
-    const slot = makeRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes);
-    const kek = new Uint8Array(hkdfSync("sha256", key.bytes, slot.salt, "otp-vault/v1/recovery", 32));
-    expect(hex(open(kek, slot.nonce, slot.wrapped, slotAD(v.envelope.vaultId, slot))!)).toBe(hex(v.masterKey));
+    const slot = await makeRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes, 7);
+    const seed = new Uint8Array(hkdfSync("sha256", key.bytes, slot.salt, "otp-vault/v1/recovery-box/seed", 32));
+    const pair = sodium.crypto_box_seed_keypair(seed);
+    expect(hex(pair.publicKey)).toBe(hex(slot.pk));
+    expect(hex(sodium.crypto_box_seal_open(slot.sealed, slot.pk, pair.privateKey))).toBe(hex(v.masterKey));
+    const macKey = new Uint8Array(hkdfSync("sha256", key.bytes, slot.salt, "otp-vault/v1/recovery-box/mac", 32));
+    const gen = Buffer.alloc(8);
+    gen.writeBigUInt64LE(7n);
+    const mac = createHmac("sha256", macKey).update(slotAD(v.envelope.vaultId, slot)).update(gen).update(slot.sealed).digest();
+    expect(mac.toString("hex")).toBe(hex(slot.mac));
+  });
+
+  it("anyone can seal a key to the public key, but a slot without the right mac does not open: a forged file is refused, not opened", async () => {
+    const { default: sodium } = await import("libsodium-wrappers-sumo");
+    await sodium.ready;
+    const v = await smallVault("pw");
+    const key = generateRecoveryKey();
+    const slot = await makeRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes, 1);
+    // The attacker knows pk (it is in the header) and seals a key of their own to it.
+    const forged = { ...slot, sealed: sodium.crypto_box_seal(new Uint8Array(32).fill(7), slot.pk) };
+    const env = withRecoverySlot(v.envelope, forged);
+    const err = await unlockWithRecoveryKey(env, key.bytes).catch((e) => e);
+    expect(err).toBeInstanceOf(VaultDamagedError);
+    expect(String(err.message)).toMatch(/recovery slot does not check out/);
+  });
+
+  it("re-seals for a new master key and generation without the recovery key, and the key then opens only the new one", async () => {
+    const v = await smallVault("pw");
+    const key = generateRecoveryKey();
+    const slot = await makeRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes, 1);
+    const next = new Uint8Array(32).fill(9);
+    const resealed = await resealRecoverySlot(v.envelope.vaultId, slot, v.masterKey, next, 2);
+    expect(resealed.id).toBe(slot.id);
+    expect(hex(resealed.pk)).toBe(hex(slot.pk));
+    const at2 = withGeneration(withRecoverySlot(v.envelope, resealed), 2);
+    expect(hex(await unlockWithRecoveryKey(at2, key.bytes))).toBe(hex(next));
+    // Moved back into a header of the old generation, the new slot's mac no longer fits.
+    await expect(unlockWithRecoveryKey(withGeneration(withRecoverySlot(v.envelope, resealed), 1), key.bytes)).rejects.toThrow(VaultDamagedError);
+  });
+
+  it("a minor-0 recovery slot (HKDF-SHA256 of the key, \"otp-vault/v1/recovery\") still opens", async () => {
+    const v = await smallVault("pw");
+    const key = generateRecoveryKey();
+    const legacy = makeLegacyRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes);
+    const env = parseEnvelope(sealAndVerify({ ...v.envelope, slots: [...v.envelope.slots, legacy] }, v.masterKey, v.data)).envelope;
+    expect(hex(await unlockWithRecoveryKey(env, key.bytes))).toBe(hex(v.masterKey));
   });
 });

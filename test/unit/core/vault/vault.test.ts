@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Entry } from "../../../../src/core/entry.js";
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../../../../src/core/errors.js";
 import { deriveSubkey, pad, seal } from "../../../../src/core/vault/crypto.js";
-import { headerAD, parseEnvelope, serializeEnvelope, type Envelope } from "../../../../src/core/vault/format.js";
+import { FORMAT_MINOR, headerAD, parseEnvelope, serializeEnvelope, type Envelope } from "../../../../src/core/vault/format.js";
 import { kdfCount, passwordBytes } from "../../../../src/core/vault/kdf.js";
 import { addEntry, emptyData, removeEntry, updateEntry, type VaultData } from "../../../../src/core/vault/model.js";
 import { createVault, makePasswordSlot, newId, openData, sealAndVerify, sealData, unlockWithPassword } from "../../../../src/core/vault/vault.js";
@@ -21,7 +21,7 @@ describe("create, unlock, open, seal", () => {
   it("a new vault opens with its password to exactly the data it was made with", async () => {
     const { envelope, readOnly } = parseEnvelope(v.bytes);
     expect(readOnly).toBe(false);
-    expect([envelope.version, envelope.minor]).toEqual([1, 0]);
+    expect([envelope.version, envelope.minor]).toEqual([1, FORMAT_MINOR]);
     expect(envelope.vaultId).toMatch(/^[0-9a-f]{32}$/);
     expect(envelope.slots).toHaveLength(1);
     const slot = envelope.slots[0]!;

@@ -1,0 +1,182 @@
+// A password or recovery-key change revokes every old copy (issue: trust). `otp passwd` and
+// `otp recovery-key new` draw a new master key, so an old copy (a snapshot, a backup under the
+// vault's keys, the sync history) together with an old password or recovery key opens nothing
+// written after the change; sessions made under the old keys stop working; the recovery key
+// follows a password change; an older vault's recovery slot is converted or reported; and a
+// `recovery-key new` killed half-way leaves a key that works.
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { expectFailure, expectOk, names, newSecret, otp } from "../helpers/e2e-util.js";
+import { entry, vaultData, writeSafeVault, writeSecretFile } from "../helpers/safety-vault.js";
+
+/** Tests that run today's KDF (passwd stretches with 64 MiB): room on the shared 2-core machine. */
+const SLOW = 180_000;
+
+async function homeWith(o: { minor0?: boolean } = {}) {
+  const h = await otpHome();
+  const { recoveryKey } = await writeSafeVault(h.vault, vaultData([entry("github", newSecret())]), { minor0: o.minor0 });
+  return Object.assign(h, { recoveryKey: recoveryKey! });
+}
+
+const header = (path: string) => JSON.parse(readFileSync(path, "utf8")) as { minor: number; ext: { generation?: number }; slots: { kind: string }[] };
+const snapshots = (h: OtpHome) => readdirSync(join(dirname(h.vault), "snapshots")).sort().map((n) => join(dirname(h.vault), "snapshots", n));
+const sessionOf = (stdout: string) => stdout.trim().replace(/^export OTP_SESSION=/, "");
+const listNames = (h: OtpHome, env: Record<string, string | undefined>) => names(expectOk(otp(h, ["list"], { password: false, env })));
+
+describe("otp passwd", () => {
+  it("the attack: a session made from an old snapshot with the old password opens nothing written later, and cannot take the vault", async () => {
+    await using h = await homeWith();
+    const B = writeSecretFile(join(h.home, "B"), "the new password B\n");
+    expectOk(otp(h, ["passwd", "--new-password-file", B]));
+    expectOk(otp(h, ["add", "after", "--stdin"], { input: newSecret(), password: false, env: { OTP_PASSWORD: "the new password B" } }));
+    const oldest = snapshots(h)[0]!;
+    // The thief has the oldest snapshot and the old password "test".
+    const S = sessionOf(expectOk(otp(h, ["--vault", oldest, "unlock"], { env: { OTP_PASSWORD: "test" } })));
+    const r = otp(h, ["list"], { password: false, env: { OTP_SESSION: S } });
+    expectFailure(r, 4, "keys the vault no longer has");
+    expect(r.stderr).not.toContain("after");
+    const attacker = writeSecretFile(join(h.home, "attacker"), "attacker\n");
+    expectFailure(otp(h, ["passwd", "--new-password-file", attacker], { password: false, env: { OTP_SESSION: S } }), 4, "keys the vault no longer has");
+    // and the old password itself opens the vault no more
+    expectFailure(otp(h, ["list"], { env: { OTP_PASSWORD: "test" } }), 4, "wrong password");
+    expect(listNames(h, { OTP_PASSWORD: "the new password B" })).toEqual(["github", "after"]);
+  }, SLOW);
+
+  it("draws a new master key at the next generation; the recovery key still opens the vault, and no old copy opens the new one", async () => {
+    await using h = await homeWith();
+    const before = readFileSync(h.vault);
+    expect(header(h.vault).ext.generation).toBe(1);
+    const B = writeSecretFile(join(h.home, "B"), "B\n");
+    const r = otp(h, ["passwd", "--new-password-file", B]);
+    expectOk(r);
+    expect(r.stderr).toContain("the recovery key still opens the vault");
+    expect(header(h.vault).ext.generation).toBe(2);
+    expect(header(h.vault).slots.map((s) => s.kind)).toEqual(["password", "recovery-box"]);
+    expect(listNames(h, { OTP_RECOVERY_KEY: h.recoveryKey })).toEqual(["github"]);
+    // The old copy, unlocked with the old password, gives a session that fails on the new vault.
+    const old = join(h.home, "old.otp");
+    writeSecretFile(old, before.toString("utf8"));
+    const S = sessionOf(expectOk(otp(h, ["--vault", old, "unlock"])));
+    expectFailure(otp(h, ["list"], { password: false, env: { OTP_SESSION: S } }), 4, "keys the vault no longer has");
+  }, SLOW);
+
+  it("a session whose file another folder kept (not ended by passwd) stops working once the keys change", async () => {
+    await using h = await homeWith();
+    const elsewhere = join(h.home, "run2");
+    const S = sessionOf(expectOk(otp(h, ["unlock"], { env: { XDG_RUNTIME_DIR: elsewhere } })));
+    expect(listNames(h, { OTP_SESSION: S, XDG_RUNTIME_DIR: elsewhere })).toEqual(["github"]);
+    expectOk(otp(h, ["passwd", "--new-password-file", writeSecretFile(join(h.home, "B"), "B\n")]));
+    expectFailure(otp(h, ["list"], { password: false, env: { OTP_SESSION: S, XDG_RUNTIME_DIR: elsewhere } }), 4, "keys the vault no longer has");
+  }, SLOW);
+
+  it("a vault of an older otp (minor 0): its recovery slot cannot follow new keys without the key, so passwd says it stopped working", async () => {
+    await using h = await homeWith({ minor0: true });
+    expect(header(h.vault).minor).toBe(0);
+    const r = otp(h, ["passwd", "--new-password-file", writeSecretFile(join(h.home, "B"), "B\n")]);
+    expectOk(r);
+    expect(r.stderr).toContain("the old recovery key stopped working");
+    expect(r.stderr).toContain("otp recovery-key new");
+    expect(header(h.vault)).toMatchObject({ minor: 2, ext: { generation: 1 } });
+    expect(header(h.vault).slots.map((s) => s.kind)).toEqual(["password"]);
+    expectFailure(otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } }), 4, "no recovery key");
+  }, SLOW);
+
+  it("a vault of an older otp opened with its recovery key: passwd converts the recovery slot, and the key keeps working", async () => {
+    await using h = await homeWith({ minor0: true });
+    const r = otp(h, ["passwd", "--new-password-file", writeSecretFile(join(h.home, "B"), "B\n")], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } });
+    expectOk(r);
+    expect(r.stderr).toContain("the recovery key still opens the vault");
+    expect(header(h.vault).slots.map((s) => s.kind)).toEqual(["password", "recovery-box"]);
+    expect(listNames(h, { OTP_RECOVERY_KEY: h.recoveryKey })).toEqual(["github"]);
+    expect(listNames(h, { OTP_PASSWORD: "B" })).toEqual(["github"]);
+  }, SLOW);
+});
+
+describe("otp recovery-key new", () => {
+  it("the old key with any old copy opens nothing written after; the new key opens the vault; two generations up", async () => {
+    await using h = await homeWith();
+    const r = otp(h, ["recovery-key", "new", "--yes"]);
+    const fresh = expectOk(r).trim();
+    expect(fresh).not.toBe(h.recoveryKey);
+    expect(header(h.vault).ext.generation).toBe(3);
+    expect(header(h.vault).slots.map((s) => s.kind)).toEqual(["password", "recovery-box"]);
+    expectOk(otp(h, ["add", "after", "--stdin"], { input: newSecret() }));
+    expect(listNames(h, { OTP_RECOVERY_KEY: fresh })).toEqual(["github", "after"]);
+    expectFailure(otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } }), 4, "wrong recovery key");
+    for (const snap of snapshots(h)) {
+      const opened = otp(h, ["--vault", snap, "unlock"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } });
+      if (opened.code !== 0) continue; // a copy the old key never opened
+      expectFailure(otp(h, ["list"], { password: false, env: { OTP_SESSION: sessionOf(opened.stdout) } }), 4, "keys the vault no longer has");
+    }
+  });
+
+  it("opened by a session, it needs the vault's password: off a terminal exit 4 with the way to give it, nothing changed", async () => {
+    await using h = await homeWith();
+    const S = sessionOf(expectOk(otp(h, ["unlock"])));
+    const sum = readFileSync(h.vault);
+    const r = otp(h, ["recovery-key", "new", "--yes"], { password: false, env: { OTP_SESSION: S } });
+    expectFailure(r, 4, "needs the vault's password");
+    expect(readFileSync(h.vault).equals(sum)).toBe(true);
+  });
+
+  it("killed after the new keys are written but before the key is shown: the old key still works, and audit says to run it again", async () => {
+    await using h = await homeWith();
+    const r = otp(h, ["recovery-key", "new", "--yes"], { env: { OTP_TEST_CRASH_AT: "after-rename" } });
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stdout).toBe("");
+    expect(listNames(h, { OTP_RECOVERY_KEY: h.recoveryKey })).toEqual(["github"]);
+    const audit = otp(h, ["audit", "--json"]);
+    expect(audit.code).toBe(1);
+    expect(JSON.parse(audit.stdout).findings.map((f: { kind: string }) => f.kind)).toContain("recovery-key-unshown");
+    const again = expectOk(otp(h, ["recovery-key", "new", "--yes"])).trim();
+    expect(listNames(h, { OTP_RECOVERY_KEY: again })).toEqual(["github"]);
+    expect(JSON.parse(otp(h, ["audit", "--json"]).stdout).findings.map((f: { kind: string }) => f.kind)).not.toContain("recovery-key-unshown");
+  });
+});
+
+describe("otp init", () => {
+  it("killed after the vault is written but before the key is shown: audit reports a recovery key never shown", async () => {
+    await using h = await otpHome();
+    const r = otp(h, ["init"], { env: { OTP_TEST_CRASH_AT: "after-rename" } });
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stdout).toBe("");
+    const audit = JSON.parse(otp(h, ["audit", "--json"]).stdout);
+    expect(audit.findings.map((f: { kind: string }) => f.kind)).toContain("recovery-key-unshown");
+  }, SLOW);
+
+  it("a finished init leaves no such mark", async () => {
+    await using h = await otpHome();
+    expectOk(otp(h, ["init"]));
+    const audit = JSON.parse(otp(h, ["audit", "--json"]).stdout);
+    expect(audit.findings.map((f: { kind: string }) => f.kind)).not.toContain("recovery-key-unshown");
+  }, SLOW);
+});
+
+describe("backups say which key generation they hold", () => {
+  it("backup verify prints it; a backup made before a password change still opens (with the old password, or from the vault's prior keys on restore)", async () => {
+    await using h = await homeWith();
+    const file = join(h.home, "b.otp");
+    expectOk(otp(h, ["backup", file]));
+    const v = otp(h, ["backup", "verify", file]);
+    expect(expectOk(v)).toContain("key generation 1");
+    expect(JSON.parse(expectOk(otp(h, ["backup", "verify", file, "--json"]))).generation).toBe(1);
+    expectOk(otp(h, ["passwd", "--new-password-file", writeSecretFile(join(h.home, "B"), "B\n")]));
+    expectOk(otp(h, ["rm", "github", "--yes"], { password: false, env: { OTP_PASSWORD: "B" } }));
+    // The vault, now under generation 2 and password B, opens its own older backup without "test".
+    const r = otp(h, ["restore", file], { password: false, env: { OTP_PASSWORD: "B" } });
+    expectOk(r);
+    expect(listNames(h, { OTP_PASSWORD: "B" })).toEqual(["github"]);
+  }, SLOW);
+});
+
+describe("a totp entry survives every key change", () => {
+  it("codes are the same before and after passwd", async () => {
+    await using h = await otpHome([totp("alpha", "JBSWY3DPEHPK3PXP")]);
+    const at = ["code", "alpha", "--at", "1767268800"];
+    const before = expectOk(otp(h, at));
+    expectOk(otp(h, ["passwd", "--new-password-file", writeSecretFile(join(h.home, "B"), "B\n")]));
+    expect(expectOk(otp(h, at, { password: false, env: { OTP_PASSWORD: "B" } }))).toBe(before);
+  }, SLOW);
+});
