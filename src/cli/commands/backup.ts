@@ -10,6 +10,7 @@ import { escapeForTerminal } from "../../core/text.js";
 import { backupWithPassword, backupWithVaultKeys, checkBackup, openBackup, readBackup } from "../../core/vault/backup.js";
 import { entriesState, withLastBackup, type BackupRecord } from "../../core/vault/backup-state.js";
 import { strongestParams } from "../../core/vault/vault.js";
+import { withoutPriorKeys } from "../../core/vault/prior-keys.js";
 import { writeOutputFile } from "../../io/output-file.js";
 import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
@@ -31,7 +32,9 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
   const now = ctx.now();
   const target = file !== undefined ? resolve(file) : await defaultFile(now);
   const record: BackupRecord = { at: new Date(now).toISOString(), state: entriesState(vault.data.entries), file: target };
-  const data = withLastBackup(vault.data, record);
+  const full = withLastBackup(vault.data, record);
+  // A backup with a password of its own has keys of its own: the vault's prior keys stay out.
+  const data = password ? withoutPriorKeys(full) : full;
   const made = password ? await withSpinner(ctx.stderrIsTTY, "deriving the backup's key…", () => backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope))) : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
   await writeOutputFile(target, made.bytes, { force: opts.force === true, vault: ctx.vaultPath });
   const check = await verifyWritten(ctx, target, password, made.masterKey, data, now);

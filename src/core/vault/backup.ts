@@ -5,7 +5,7 @@
 //   also works from a session;
 // - under a separate backup password: a new vaultId, a new master key and one password slot
 //   with fresh salt, so neither the vault password nor the recovery key opens it, and cracking
-//   it reveals nothing of later vaults.
+//   it reveals nothing of later vaults (nor of older copies: the vault's prior keys stay out).
 // Opening a backup treats it as untrusted input: parseEnvelope's size, KDF and canonical checks
 // run before any key is tried. Pure apart from the KDF.
 import { AuthError, OtpError, VaultDamagedError } from "../errors.js";
@@ -14,6 +14,7 @@ import { KEY_BYTES, NONCE_BYTES, randomBytes } from "./crypto.js";
 import { parseEnvelope, type Envelope } from "./format.js";
 import type { Argon2Params } from "./kdf.js";
 import { serializeData, type VaultData } from "./model.js";
+import { withoutPriorKeys } from "./prior-keys.js";
 import { unlockWithRecoveryKey } from "./recovery-key.js";
 import { makePasswordSlot, newId, openData, sealAndVerify, unlockWithPassword } from "./vault.js";
 
@@ -27,9 +28,11 @@ export async function backupWithPassword(vault: Envelope, data: VaultData, passw
   const masterKey = randomBytes(KEY_BYTES);
   const vaultId = newId();
   const slot = await makePasswordSlot(vaultId, masterKey, password, params);
-  // Same version and ext as the vault: a newer minor's extensions ride along untouched.
-  const env: Envelope = { version: vault.version, minor: vault.minor, vaultId, slots: [slot], nonce: new Uint8Array(NONCE_BYTES), ext: vault.ext, data: new Uint8Array(0) };
-  return { bytes: sealAndVerify(env, masterKey, data), masterKey };
+  // Same version and ext as the vault (a newer minor's extensions ride along untouched), but keys
+  // of its own: its first generation, and none of the vault's prior keys.
+  const ext = "generation" in vault.ext ? { ...vault.ext, generation: 1 } : vault.ext;
+  const env: Envelope = { version: vault.version, minor: vault.minor, vaultId, slots: [slot], nonce: new Uint8Array(NONCE_BYTES), ext, data: new Uint8Array(0) };
+  return { bytes: sealAndVerify(env, masterKey, withoutPriorKeys(data)), masterKey };
 }
 
 /** What may open a backup, cheapest first. */

@@ -275,15 +275,22 @@ function checkChecksum(buf: Buffer): number {
   const bodyEnd = buf.length - SUFFIX_BYTES;
   const m = bodyEnd > 0 ? /^,"checksum":"([A-Za-z0-9+/]{86}==)"\}\n$/.exec(buf.subarray(bodyEnd).toString("latin1")) : null;
   if (!m) {
-    // A whole vault followed by more bytes (appended by a tool, two copies joined) is named as such.
-    const at = buf.indexOf(CHECKSUM_MEMBER);
-    const end = at + SUFFIX_BYTES;
-    if (at > 0 && end < buf.length && /^,"checksum":"[A-Za-z0-9+/]{86}=="\}\n$/.test(buf.subarray(at, end).toString("latin1")))
-      throw corrupted(`${buf.length - end} byte${buf.length - end === 1 ? "" : "s"} of trailing data after the vault`);
+    refuseTrailingData(buf);
     throw corrupted(buf[buf.length - 1] === 0x0a ? "checksum missing" : "truncated");
   }
-  if (b64(blake2b512(buf.subarray(0, bodyEnd), CLOSE)) !== m[1]) throw corrupted("checksum mismatch");
+  if (b64(blake2b512(buf.subarray(0, bodyEnd), CLOSE)) !== m[1]) {
+    refuseTrailingData(buf);
+    throw corrupted("checksum mismatch");
+  }
   return bodyEnd;
+}
+
+/** A whole vault followed by more bytes (appended by a tool, two copies joined) is named as such. */
+function refuseTrailingData(buf: Buffer): void {
+  const at = buf.indexOf(CHECKSUM_MEMBER);
+  const end = at + SUFFIX_BYTES;
+  if (at > 0 && end < buf.length && /^,"checksum":"[A-Za-z0-9+/]{86}=="\}\n$/.test(buf.subarray(at, end).toString("latin1")) && b64(blake2b512(buf.subarray(0, at), CLOSE)) === buf.subarray(at + 13, at + 13 + 88).toString("latin1"))
+    throw corrupted(`${buf.length - end} byte${buf.length - end === 1 ? "" : "s"} of trailing data after the vault`);
 }
 
 const HEADER_KEYS = ["format", "version", "minor", "vaultId", "slots", "cipher", "nonce", "ext"];

@@ -46,3 +46,9 @@ export function withPriorKeys(d: VaultData, keys: { generation: number; key: Uin
 export function priorKeyBytes(d: VaultData): { generation: number; key: Uint8Array }[] {
   return priorKeysOf(d).map((k) => ({ generation: k.generation, key: new Uint8Array(Buffer.from(k.key, "base64")) }));
 }
+
+/** d without prior keys (a backup under a password of its own). */
+export function withoutPriorKeys(d: VaultData): VaultData {
+  const { priorKeys: _gone, ...rest } = d;
+  return rest as VaultData;
+}

@@ -494,3 +494,38 @@ describe("versions", () => {
     }
   });
 });
+
+describe("bounds a file cannot push past (issue: trust, smaller holes)", () => {
+  const slotAtCaps = (id: string) => ({ id, kind: "password", kdf: { name: "argon2id13", ops: 10, mem: 1024 * 1024 * 1024, salt: "AAAAAAAAAAAAAAAAAAAAAA==" }, nonce: "A".repeat(32), wrapped: "A".repeat(64) });
+
+  it("one password slot at the caps is allowed; two ask for more KDF work than one attempt may cost: unsafe-kdf-params, before any KDF", async () => {
+    const one = editJson(v.bytes, (o) => (o.slots = [slotAtCaps("0".repeat(32))]));
+    expect(() => parseEnvelope(one)).not.toThrow();
+    const two = editJson(v.bytes, (o) => (o.slots = [slotAtCaps("0".repeat(32)), slotAtCaps("1".repeat(32))]));
+    expect(damagedKind(two)).toBe("unsafe-kdf-params");
+    await refusedBeforeKdf(two, "unsafe-kdf-params");
+    // eight slots of 1.3 GiB·passes each: the same
+    const eight = editJson(v.bytes, (o) => (o.slots = Array.from({ length: 8 }, (_, i) => ({ ...slotAtCaps(String(i).repeat(32)), kdf: { ...slotAtCaps("").kdf, ops: 1, mem: 1344 * 1024 * 1024 - (1344 * 1024 * 1024) % 1024 } }))));
+    expect(damagedKind(eight)).toBe("unsafe-kdf-params");
+    expect(MAX_KDF_WORK).toBe(10 * 1024 ** 3);
+  });
+
+  it("ext nested 5,000 deep is damaged (corrupted), not a stack overflow", async () => {
+    const deep = editText(v.bytes, (t) => t.replace('"ext":{"generation":1}', `"ext":{"a":${'{"a":'.repeat(4999)}1${"}".repeat(4999)},"generation":1}`));
+    expect(damagedKind(deep)).toBe("corrupted");
+    expect((thrownSync(() => parseEnvelope(deep)) as Error).message).toContain("nested too deeply");
+    // an unknown slot nested deep: the same
+    const slot = editText(v.bytes, (t) => t.replace('"slots":[', `"slots":[{"id":"${"9".repeat(32)}","kind":"future","x":${"[".repeat(5000)}${"]".repeat(5000)}},`));
+    expect(damagedKind(slot)).toBe("corrupted");
+  });
+
+  it("bytes after the vault are named as trailing data, not as truncation", () => {
+    for (const extra of [enc("x"), new Uint8Array(1024), v.bytes]) {
+      const joined = new Uint8Array([...v.bytes, ...extra]);
+      const err = thrownSync(() => parseEnvelope(joined)) as VaultDamagedError;
+      expect(err.kind).toBe("corrupted");
+      expect(err.message).toContain(`${extra.length} byte${extra.length === 1 ? "" : "s"} of trailing data after the vault`);
+    }
+    expect((thrownSync(() => parseEnvelope(v.bytes.subarray(0, v.bytes.length - 5))) as VaultDamagedError).message).toContain("truncated");
+  });
+});
