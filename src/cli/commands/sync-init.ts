@@ -7,13 +7,14 @@ import { existsSync, promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OtpError, UsageError, VaultDamagedError } from "../../core/errors.js";
-import { parseEnvelope } from "../../core/vault/format.js";
+import { generationOf, parseEnvelope } from "../../core/vault/format.js";
+import { escapeForTerminal } from "../../core/text.js";
 import { GitError, gitReason, redactUrl, text } from "../../io/git.js";
 import { critical } from "../../io/signals.js";
 import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
 import { syncWithRemote } from "../sync/exchange.js";
-import { FALLBACK_IDENTITY, REMOTE, checkVaultName, commitVaultFile, configureRepo, gitIn, remoteUrl, revParse, vaultAt, type Git } from "../sync/repo.js";
+import { FALLBACK_IDENTITY, REMOTE, checkVaultName, commitVaultFile, configureRepo, gitIn, remoteUrl, revParse, setSeenGeneration, vaultAt, type Git } from "../sync/repo.js";
 import { recordSync, reportSync } from "../sync/report.js";
 import { vaultPlace, type SyncRepo } from "../sync/where.js";
 import { openVault, readEnvelope, underVaultLock } from "../vault.js";
@@ -121,10 +122,12 @@ async function cloneIntoPlace(ctx: Ctx, place: SyncRepo, remote: string): Promis
   await critical(() => writeVaultAtomic(ctx.vaultPath, bytes, null));
   await g(["update-ref", `refs/heads/${branch}`, theirs]);
   await g(["read-tree", "HEAD"]);
-  // The commit's other files (.gitignore, .gitattributes) come from git; the vault never does.
-  const others = text(await g(["ls-tree", "--name-only", "HEAD"])).split("\n").filter((n) => n && n !== place.name);
-  if (others.length) await g(["checkout-index", "-f", "--", ...others]);
+  // Only the vault is taken from the remote; otp writes its own .gitignore and .gitattributes,
+  // and nothing else in the remote's commit is ever written here.
+  const others = text(await g(["ls-tree", "-r", "--name-only", "HEAD"])).split("\n").filter((n) => n && n !== place.name && n !== ".gitignore" && n !== ".gitattributes");
+  if (others.length) ctx.warn(`the remote's commit holds files otp does not sync (${others.slice(0, 5).map(escapeForTerminal).join(", ")}${others.length > 5 ? ", …" : ""}); they were ignored`);
   await setUp(ctx, place, "otp: sync settings");
+  await setSeenGeneration(g, generationOf(parseEnvelope(bytes).envelope));
   await g(["branch", "-q", `--set-upstream-to=${REMOTE}/${branch}`]);
   await recordSync(ctx, place);
   ctx.info(`copied the vault from ${redactUrl(remote)} to ${ctx.vaultPath}; it opens with the password it has on the other machines`);

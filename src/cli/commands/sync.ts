@@ -6,12 +6,16 @@ import { syncWithRemote } from "../sync/exchange.js";
 import { setDriver } from "../sync/repo.js";
 import { recordSync, reportSync, requireSyncRepo } from "../sync/report.js";
 import { openVault } from "../vault.js";
+import { removeSessions } from "../../io/session.js";
 
 export async function run(ctx: Ctx): Promise<void> {
   const repo = requireSyncRepo(ctx);
   await setDriver(ctx, repo); // keeps `git pull` working after otp moved or was upgraded
   const opened = await openVault(ctx);
+  const vaultId = opened.envelope.vaultId;
   const result = await syncWithRemote(ctx, repo, opened);
   await recordSync(ctx, repo);
+  // Under another machine's new keys now: sessions made here under the old ones are gone.
+  if (result.tookRemoteKeys) await removeSessions(ctx.env, vaultId);
   reportSync(ctx, result);
 }

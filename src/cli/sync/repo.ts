@@ -46,6 +46,19 @@ export async function remoteUrl(g: Git): Promise<string | null> {
   return r.code === 0 ? text(r) : null;
 }
 
+/**
+ * The highest key generation this machine has seen on the remote (local git config, which no
+ * remote can change): a remote copy older than it is a rollback, refused. 0 before any sync.
+ */
+export async function seenGeneration(g: Git): Promise<number> {
+  const v = await configGet(g, "otp.remoteGeneration");
+  return v !== null && /^\d{1,15}$/.test(v) ? Number(v) : 0;
+}
+
+export async function setSeenGeneration(g: Git, n: number): Promise<void> {
+  if (n > (await seenGeneration(g))) await g(["config", "otp.remoteGeneration", String(n)]);
+}
+
 export async function configGet(g: Git, key: string): Promise<string | null> {
   const r = await g(["config", "--get", key], { allowFail: true });
   return r.code === 0 ? text(r) : null;
@@ -147,13 +160,30 @@ export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<Configure
 }
 
 /**
+ * What a plain `git pull` or `git checkout` may write in the vault's folder, set where no
+ * remote can change it (.git/info): the sparse checkout lets git write only the vault and otp's
+ * own two settings files, so a rogue commit holding `snapshots` or `vault.otp.lock/…` is never
+ * checked out; and the merge driver is named in .git/info/attributes as well, which wins over a
+ * .gitattributes the remote edited.
+ */
+async function keepCheckoutsToTheVault(repo: SyncRepo): Promise<void> {
+  const info = join(repo.dir, ".git", "info");
+  await fs.mkdir(info, { recursive: true });
+  await fs.writeFile(join(info, "sparse-checkout"), `# otp: git checks out only these\n/${repo.name}\n/.gitignore\n/.gitattributes\n`);
+  await ensureBlock(join(info, "attributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`);
+}
+
+/**
  * Points the merge driver at this otp (the path changes when otp moves or is upgraded), with
- * the password file recorded at `otp sync init --password-file FILE`, if any.
+ * the password file recorded at `otp sync init --password-file FILE`, if any; and keeps what
+ * git may check out to the vault (run at every `otp sync`, so older repositories get it too).
  */
 export async function setDriver(ctx: Ctx, repo: SyncRepo): Promise<void> {
   const g = gitIn(ctx, repo.dir);
   if (ctx.passwordFile && ctx.passwordFile !== "-" && (await configGet(g, "otp.passwordFile")) === null)
     await g(["config", "otp.passwordFile", isAbsolute(ctx.passwordFile) ? ctx.passwordFile : resolve(ctx.passwordFile)]);
+  await keepCheckoutsToTheVault(repo);
+  if ((await configGet(g, "core.sparseCheckout")) !== "true") await g(["config", "core.sparseCheckout", "true"]);
   const want = driverCommand(await configGet(g, "otp.passwordFile"));
   if ((await configGet(g, `merge.${DRIVER}.driver`)) !== want) {
     await g(["config", `merge.${DRIVER}.name`, "otp vault, merged entry by entry"]);

@@ -26,6 +26,7 @@ export function reportSync(ctx: Ctx, r: SyncResult): void {
   const pulled = r.pulled === "none" ? "nothing new from the remote" : r.pulled === "merge" ? "merged with the remote entry by entry" : "took the remote's changes";
   const pushed = r.pushed ? "pushed" : "nothing to push";
   ctx.info(`synced with ${r.remote} (${r.branch}): ${pulled}${here ? ` (${here} here)` : ""}; ${pushed}`);
+  if (r.tookRemoteKeys) ctx.info("the vault's password was changed on another machine: from now on it opens with that password here too");
   warnDoubledNames(ctx, r.data);
 }
 

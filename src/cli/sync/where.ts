@@ -31,11 +31,15 @@ export const attributesLine = (name: string) => `/${name} merge=${DRIVER} -text 
 export function syncRepoOf(vaultPath: string): SyncRepo | null {
   const place = vaultPlace(vaultPath);
   if (!existsSync(join(place.dir, ".git"))) return null;
-  let attrs: string;
-  try {
-    attrs = readFileSync(join(place.dir, ".gitattributes"), "utf8");
-  } catch {
-    return null;
+  // .git/info/attributes first: a remote can change the tracked .gitattributes, not that one.
+  for (const file of [join(place.dir, ".git", "info", "attributes"), join(place.dir, ".gitattributes")]) {
+    let attrs: string;
+    try {
+      attrs = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    if (attrs.split("\n").some((l) => l.trim() === attributesLine(place.name))) return place;
   }
-  return attrs.split("\n").some((l) => l.trim() === attributesLine(place.name)) ? place : null;
+  return null;
 }

@@ -15,12 +15,19 @@
 // - meta and unknown top-level members, per key: meta.createdAt the earliest; otherwise the
 //   value both have, else a fixed order over the values.
 // Entries come out ordered by createdAt, then name, then id; tombstones by id.
-// mergeVaults also merges the envelope's key slots and ext three ways against the common
-// ancestor, so a password changed on one machine reaches the others.
+// - priorKeys (the master keys of earlier key generations): the union.
+// mergeCopies also picks the keys of the result: the copy with the higher key generation wins
+// its header (slots, generation, ext) and master key as a whole, so a password changed on one
+// machine reaches the others and no merge brings an old password back; the other copy's key,
+// if it differs, joins the prior keys. Two copies of one generation under different keys (two
+// machines changed the password before they met) go to a fixed order over their slots, the
+// same on every machine. Copies under one key (a vault of an older otp, whose passwd kept the
+// key) merge their slots and ext three ways against the common ancestor, as before.
 import type { Entry, RecoveryCode } from "../entry.js";
 import { OtpError } from "../errors.js";
-import { MAX_SLOTS, slotJson, type Envelope, type JsonObject, type Slot } from "./format.js";
+import { MAX_SLOTS, generationOf, slotJson, type Envelope, type JsonObject, type Slot } from "./format.js";
 import type { Tombstone, VaultData } from "./model.js";
+import { normalPriorKeys, priorKeysOf, withPriorKeys } from "./prior-keys.js";
 
 type Obj = Record<string, unknown>;
 
@@ -163,8 +170,10 @@ export function mergeData(a: VaultData, b: VaultData): VaultData {
   }
   outEntries.sort((x, y) => cmpTime(x.createdAt, y.createdAt) || cmp(folded(x.name), folded(y.name)) || cmp(x.id, y.id));
   outTombstones.sort((x, y) => cmp(x.id, y.id));
-  const rest = mergeRecord(without(a, ["entries", "tombstones", "meta"]), without(b, ["entries", "tombstones", "meta"]));
-  return { entries: outEntries, tombstones: outTombstones, meta: mergeRecord(a.meta, b.meta, { createdAt: earliest }), ...rest };
+  const own = ["entries", "tombstones", "meta", "priorKeys"];
+  const rest = mergeRecord(without(a, own), without(b, own));
+  const priorKeys = normalPriorKeys([...priorKeysOf(a), ...priorKeysOf(b)]);
+  return { entries: outEntries, tombstones: outTombstones, meta: mergeRecord(a.meta, b.meta, { createdAt: earliest }), ...rest, ...(priorKeys.length ? { priorKeys } : {}) };
 }
 
 /**
@@ -185,7 +194,7 @@ function threeWay<T>(base: Map<string, T> | null, ours: Map<string, T>, theirs: 
   return out;
 }
 
-const KIND_ORDER: Record<string, number> = { password: 0, recovery: 1 };
+const KIND_ORDER: Record<string, number> = { password: 0, recovery: 1, "recovery-box": 1 };
 const slotKey = (s: Slot) => JSON.stringify(slotJson(s));
 const byId = (slots: Slot[]) => new Map(slots.map((s) => [s.id, s]));
 
@@ -209,20 +218,36 @@ export interface VaultCopy {
   data: VaultData;
 }
 
+/** A copy of the vault opened with its master key. */
+export interface KeyedCopy extends VaultCopy {
+  key: Uint8Array;
+}
+
+const sameKey = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /**
- * Merges two copies of one vault: the data by mergeData, the header's key slots and ext three
- * ways against `base` (the common ancestor's envelope, or null). The result's envelope is to be
- * sealed afresh (new nonce and data). Throws OtpError `different-vault` when the vault ids
- * differ, `too-many-slots` or `no-usable-slot` when the slots cannot be merged.
+ * Merges two copies of one vault (see the top): the data by mergeData, the keys by key
+ * generation. `base` is the common ancestor's envelope, or null. The result is to be sealed
+ * afresh (new nonce) under its `key`. Throws OtpError `different-vault` when the vault ids
+ * differ, `too-many-slots` or `no-usable-slot` when slots under one key cannot be merged.
  */
-export function mergeVaults(base: Envelope | null, ours: VaultCopy, theirs: VaultCopy): VaultCopy {
+export function mergeCopies(base: Envelope | null, ours: KeyedCopy, theirs: KeyedCopy): KeyedCopy & { keysFrom: "ours" | "theirs" } {
   if (ours.envelope.vaultId !== theirs.envelope.vaultId)
     throw new OtpError("different-vault", `the two copies are different vaults (ids ${ours.envelope.vaultId.slice(0, 8)}… and ${theirs.envelope.vaultId.slice(0, 8)}…); nothing merged`);
-  const b = base && base.vaultId === ours.envelope.vaultId ? base : null;
-  const envelope: Envelope = {
-    ...ours.envelope,
-    slots: mergeSlots(b?.slots ?? null, ours.envelope.slots, theirs.envelope.slots),
-    ext: mergeExt(b?.ext ?? null, ours.envelope.ext, theirs.envelope.ext),
-  };
-  return { envelope, data: mergeData(ours.data, theirs.data) };
+  const data = mergeData(ours.data, theirs.data);
+  if (sameKey(ours.key, theirs.key)) {
+    const b = base && base.vaultId === ours.envelope.vaultId ? base : null;
+    const envelope: Envelope = {
+      ...ours.envelope,
+      slots: mergeSlots(b?.slots ?? null, ours.envelope.slots, theirs.envelope.slots),
+      ext: mergeExt(b?.ext ?? null, ours.envelope.ext, theirs.envelope.ext),
+    };
+    // One key, so one generation, unless a copy is of an older otp: keep the higher.
+    const g = Math.max(generationOf(ours.envelope), generationOf(theirs.envelope));
+    return { envelope: g > 0 ? { ...envelope, ext: { ...envelope.ext, generation: g } } : envelope, key: ours.key, data, keysFrom: "ours" };
+  }
+  const order = generationOf(ours.envelope) - generationOf(theirs.envelope) || cmp(JSON.stringify(ours.envelope.slots.map((s) => slotJson(s))), JSON.stringify(theirs.envelope.slots.map((s) => slotJson(s))));
+  const [win, lose, keysFrom] = order >= 0 ? ([ours, theirs, "ours"] as const) : ([theirs, ours, "theirs"] as const);
+  const withLoser = withPriorKeys(data, [{ generation: generationOf(lose.envelope), key: lose.key }]);
+  return { envelope: { ...win.envelope }, key: win.key, data: withLoser, keysFrom };
 }

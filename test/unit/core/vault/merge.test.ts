@@ -5,7 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Entry, RecoveryCode } from "../../../../src/core/entry.js";
-import { canonicalJson, mergeData, mergeSlots, mergeVaults } from "../../../../src/core/vault/merge.js";
+import { canonicalJson, mergeCopies, mergeData, mergeSlots } from "../../../../src/core/vault/merge.js";
+import { priorKeysOf } from "../../../../src/core/vault/prior-keys.js";
 import { removeEntry, updateEntry, type Tombstone, type VaultData } from "../../../../src/core/vault/model.js";
 import type { PasswordSlot, Slot } from "../../../../src/core/vault/format.js";
 
@@ -284,8 +285,39 @@ describe("mergeSlots and mergeVaults", () => {
   it("different vault ids are refused", () => {
     const env = (vaultId: string) => ({ version: 1, minor: 0, vaultId, slots: [slot(P1)], nonce: new Uint8Array(24), ext: {}, data: new Uint8Array(16) });
     const data: VaultData = { entries: [], tombstones: [], meta: {} };
-    expect(() => mergeVaults(null, { envelope: env("a".repeat(32)), data }, { envelope: env("b".repeat(32)), data })).toThrow(expect.objectContaining({ kind: "different-vault" }));
-    const m = mergeVaults(env("c".repeat(32)), { envelope: env("a".repeat(32)), data }, { envelope: env("a".repeat(32)), data });
+    const key = new Uint8Array(32);
+    expect(() => mergeCopies(null, { envelope: env("a".repeat(32)), data, key }, { envelope: env("b".repeat(32)), data, key })).toThrow(expect.objectContaining({ kind: "different-vault" }));
+    const m = mergeCopies(env("c".repeat(32)), { envelope: env("a".repeat(32)), data, key }, { envelope: env("a".repeat(32)), data, key });
     expect(m.envelope.vaultId).toBe("a".repeat(32));
+  });
+});
+
+describe("mergeCopies: the keys of the result", () => {
+  const slot = (id: string): PasswordSlot => ({ kind: "password", id, kdf: { name: "argon2id13", ops: 1, mem: 8192, salt: new Uint8Array(16) }, nonce: new Uint8Array(24), wrapped: new Uint8Array(48) });
+  const env = (generation: number, slotId: string) => ({ version: 1, minor: 2, vaultId: "a".repeat(32), slots: [slot(slotId)], nonce: new Uint8Array(24), ext: { generation }, data: new Uint8Array(16) });
+  const data = (name: string): VaultData => ({ entries: [{ id: name, name, issuer: "", account: "", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30, tags: [], notes: "", recoveryCodes: [], createdAt: T(0), updatedAt: T(0) }], tombstones: [], meta: {} });
+  const K1 = new Uint8Array(32).fill(1), K2 = new Uint8Array(32).fill(2), K2b = new Uint8Array(32).fill(3);
+
+  it("the newer key generation wins header and key, whichever side it is on; the other key joins the prior keys; entries of both are kept", () => {
+    const old = { envelope: env(1, "1".repeat(32)), key: K1, data: data("old-side") };
+    const fresh = { envelope: env(2, "2".repeat(32)), key: K2, data: data("new-side") };
+    for (const [a, b] of [[old, fresh], [fresh, old]] as const) {
+      const m = mergeCopies(null, a, b);
+      expect(m.key).toEqual(K2);
+      expect(m.envelope.ext.generation).toBe(2);
+      expect(m.envelope.slots[0]!.id).toBe("2".repeat(32));
+      expect(m.data.entries.map((e) => e.name).sort()).toEqual(["new-side", "old-side"]);
+      expect(priorKeysOf(m.data)).toEqual([{ generation: 1, key: Buffer.from(K1).toString("base64") }]);
+    }
+  });
+
+  it("two machines that changed the password to the same generation: one fixed pick, the same on both", () => {
+    const a = { envelope: env(2, "2".repeat(32)), key: K2, data: data("a") };
+    const b = { envelope: env(2, "7".repeat(32)), key: K2b, data: data("b") };
+    const ab = mergeCopies(null, a, b);
+    const ba = mergeCopies(null, b, a);
+    expect(ab.key).toEqual(ba.key);
+    expect(ab.envelope.slots).toEqual(ba.envelope.slots);
+    expect(canonicalJson(ab.data)).toBe(canonicalJson(ba.data));
   });
 });
