@@ -1,7 +1,7 @@
 // `otp backup verify FILE`: opens any otp backup (or vault file) and runs the same check as
 // `otp backup`: every entry decrypts and gives a code. Prints how many entries it holds and when
 // it was made. Changes nothing.
-import { escapeForTerminal } from "../../core/text.js";
+import { escapeForTerminal, safeJson } from "../../core/text.js";
 import { checkBackup } from "../../core/vault/backup.js";
 import type { Ctx } from "../context.js";
 import { openBackupFile, readBackupFile } from "../backup-open.js";
@@ -14,7 +14,7 @@ export async function run(ctx: Ctx, file: string, opts: { backupPasswordFile?: s
   const madeAt = check.madeAt ?? new Date(parsed.mtimeMs).toISOString();
   const slots = opened.envelope.slots.map((s) => s.kind).filter((k) => k !== "unknown");
   if (opts.json) {
-    ctx.data(JSON.stringify({ file, ok: true, entries: check.entries, recoveryCodes: check.recoveryCodes, madeAt, madeBy: check.madeAt ? "otp backup" : "file time", recoveryKey: slots.includes("recovery"), readOnly: opened.readOnly }));
+    ctx.data(safeJson({ file, ok: true, entries: check.entries, recoveryCodes: check.recoveryCodes, madeAt, madeBy: check.madeAt ? "otp backup" : "file time", recoveryKey: slots.includes("recovery"), readOnly: opened.readOnly }));
     return;
   }
   ctx.data(`${escapeForTerminal(file)}: verified, ${check.entries} entr${check.entries === 1 ? "y" : "ies"}, ${check.recoveryCodes} recovery code${check.recoveryCodes === 1 ? "" : "s"}, made ${madeAt.replace(/\.\d+Z$/, "Z")}`);
