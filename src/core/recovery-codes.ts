@@ -29,9 +29,15 @@ export function recoveryCodeProblem(code: string): string | null {
   return null;
 }
 
-/** A usedAt from outside: a date becomes ISO-8601; anything else that says "used" becomes the epoch (used, time unknown). */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * A usedAt from outside: an ISO-8601 time is kept as it is, another date becomes ISO-8601, and
+ * anything else that says "used" becomes the epoch (used, time unknown): never free text.
+ */
 function usedAtOf(v: unknown): string | null {
   if (v === null || v === undefined || v === false || v === "") return null;
+  if (typeof v === "string" && ISO_TIME.test(v) && Number.isFinite(Date.parse(v))) return v;
   const t = typeof v === "string" || typeof v === "number" ? Date.parse(String(v)) : NaN;
   return new Date(Number.isFinite(t) ? t : 0).toISOString();
 }
@@ -140,4 +146,21 @@ export function maskCode(code: string): string {
   const alnum = [...code].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
   let seen = 0;
   return [...code].map((c) => (/[\p{L}\p{N}]/u.test(c) && ++seen <= alnum - 2 ? "*" : c)).join("");
+}
+
+/**
+ * A backup's entries (or any vault's from outside) with bad recovery codes dropped: for restore,
+ * whose own command prints `skipped` as warnings naming the entry. Entries with nothing to drop
+ * come back as they are (the same objects).
+ */
+export function vetEntriesRecoveryCodes<E extends { name: string; recoveryCodes?: RecoveryCode[] }>(entries: readonly E[]): { entries: E[]; skipped: { name: string; count: number }[] } {
+  const skipped: { name: string; count: number }[] = [];
+  const out = entries.map((e) => {
+    const codes = Array.isArray(e.recoveryCodes) ? e.recoveryCodes : [];
+    if (codes.every((c) => typeof c?.code === "string" && recoveryCodeProblem(c.code) === null)) return e;
+    const r = vetRecoveryCodes(codes.filter((c) => c !== null && typeof c === "object"));
+    skipped.push({ name: e.name, count: codes.length - r.codes.length });
+    return { ...e, recoveryCodes: r.codes };
+  });
+  return { entries: out, skipped };
 }
