@@ -1,11 +1,12 @@
 // A weak new password from a file is kept, with a warning and a hint (issue 10 D; the rule is in
 // the README's "Passwords": zxcvbn-ts score under 3). No one is at a terminal to confirm, so the
 // command goes on; the password itself is never printed. The terminal side is test/tty/weak-password.
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { otpHome, totp } from "../helpers/otp-home.js";
-import { expectOk, newSecret, otp } from "../helpers/e2e-util.js";
+import { OTP_BIN, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { expectOk, newSecret, otp, waitForBuild } from "../helpers/e2e-util.js";
 import { writeSecretFile } from "../helpers/safety-vault.js";
 
 const WEAK = "password1";
@@ -49,5 +50,31 @@ describe("a weak new password from a file: a warning, and the command goes on", 
     expect(r.stderr).toMatch(/otp: warning: the new backup password is weak: it is close to a commonly used password/);
     expect(r.stderr).toContain("anyone with a copy of the backup file could guess it");
     expect(r.stderr).not.toContain("letmein123");
+  }, SLOW);
+});
+
+/** The packages `otp ARGS` resolved, by an ESM resolve hook (externals load with import()). */
+function packagesLoadedBy(h: OtpHome, args: string[], env: Record<string, string> = {}): string[] {
+  waitForBuild();
+  const hook = join(h.home, "hook.mjs");
+  const log = join(h.home, "resolved.log");
+  writeFileSync(hook, `import { register } from "node:module";
+register("data:text/javascript," + encodeURIComponent(\`
+import { appendFileSync } from "node:fs";
+export async function resolve(spec, ctx, next) { const r = await next(spec, ctx); appendFileSync(${JSON.stringify(log)}, r.url + "\\\\n"); return r; }
+\`));
+`);
+  writeFileSync(log, "");
+  const r = spawnSync(process.execPath, ["--import", hook, OTP_BIN, ...args], { env: h.env(env), encoding: "utf8", timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return readFileSync(log, "utf8").split("\n").filter(Boolean);
+}
+
+describe("the password checker loads only where a new password is set", () => {
+  it("otp code never loads zxcvbn-ts; otp passwd does", async () => {
+    using h = await otpHome([totp("github", newSecret())]);
+    expect(packagesLoadedBy(h, ["code", "github"]).filter((u) => u.includes("zxcvbn"))).toEqual([]);
+    const pw = writeSecretFile(join(h.home, "strong"), `${STRONG}\n`);
+    expect(packagesLoadedBy(h, ["passwd", "--new-password-file", pw]).some((u) => u.includes("@zxcvbn-ts/core"))).toBe(true);
   }, SLOW);
 });
