@@ -2,7 +2,7 @@
 // launcher bin/otp.cjs. Why CommonJS: on Node 20 an ESM entry costs ~10 ms of start-up
 // that `otp code` cannot afford (see bench/). Our own code, commander, otpauth and @noble
 // are inside; the heavy packages stay external and load with import() only in the commands
-// that need them (libsodium for a KDF, inquirer for a prompt, …).
+// that need them (libsodium for a KDF, inquirer for a prompt, zxcvbn-ts for a new password, …).
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 
@@ -32,7 +32,7 @@ await build({
   define: { OTP_VERSION: JSON.stringify(pkg.version) },
   // keep import() of externals as real dynamic imports: @inquirer/prompts is ESM-only.
   supported: { "dynamic-import": true },
-  external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs"],
+  external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs", "@zxcvbn-ts/core", "@zxcvbn-ts/language-common"],
   logLevel: "warning",
   logOverride: { "empty-import-meta": "silent" },
   plugins: [lazyChildProcess],

@@ -2,6 +2,7 @@
 // writers for data (stdout) and messages (stderr). Tests build their own.
 import { isTerminal, writeStdout } from "../io/terminal.js";
 import { vaultPath, type Env } from "../io/paths.js";
+import { escapeForTerminal } from "../core/text.js";
 
 export interface GlobalOptions {
   vault?: string;
@@ -23,6 +24,7 @@ export interface Ctx {
   data(line: string): void;
   /** raw text on stdout */
   write(text: string): void;
+  /** one message line on stderr ("otp: …"); control and bidi characters in msg are escaped */
   info(msg: string): void;
   warn(msg: string): void;
   hint(msg: string): void;
@@ -65,9 +67,10 @@ export function createCtx(g: GlobalOptions): Ctx {
     now: () => Date.now(),
     data: (line) => writeStdout(line + "\n"),
     write: (text) => writeStdout(text),
-    info: (msg) => err(`otp: ${msg}\n`),
-    warn: (msg) => err(`otp: warning: ${msg}\n`),
-    hint: (msg) => err(`otp: hint: ${msg}\n`),
+    // Messages name entries, files and remotes: escaped here, so none can steer the terminal (core/text.ts).
+    info: (msg) => err(`otp: ${escapeForTerminal(msg)}\n`),
+    warn: (msg) => err(`otp: warning: ${escapeForTerminal(msg)}\n`),
+    hint: (msg) => err(`otp: hint: ${escapeForTerminal(msg)}\n`),
     readStdin: async () => Buffer.from(await readAll()).toString("utf8"),
     readStdinBytes: () => readAll(),
   };

@@ -5,11 +5,79 @@ import type { Entry, RecoveryCode } from "./entry.js";
 import { InputError, OtpError } from "./errors.js";
 
 export const MAX_CODES = 100;
-const MAX_CODE_LENGTH = 64;
+export const MIN_CODE_LENGTH = 4;
+export const MAX_CODE_LENGTH = 64;
 /** A code list is short; warn when this many unused ones or fewer are left. */
 export const FEW_CODES = 2;
 
 const key = (c: string) => c.replace(/[\s-]/g, "").toLowerCase();
+
+/** Controls (C0, DEL, C1), format characters (bidi, zero-width), lone surrogates, line and paragraph separators. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+/**
+ * The rule for a recovery code, wherever it comes from (`otp recovery add`, an import): after
+ * trimming, 4 to 64 characters, none of them a control, format (bidi, zero-width), or line
+ * break character. Spaces inside are fine ("1234 5678"). Returns why `code` breaks it, or null;
+ * the reason never quotes the code. So a stored code prints as it is (core/text.ts).
+ */
+export function recoveryCodeProblem(code: string): string | null {
+  const t = code.trim();
+  const n = [...t].length;
+  if (UNPRINTABLE.test(t)) return "it holds control, bidi or line-break characters";
+  if (n < MIN_CODE_LENGTH || n > MAX_CODE_LENGTH) return `it is not ${MIN_CODE_LENGTH} to ${MAX_CODE_LENGTH} characters long`;
+  return null;
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * A usedAt from outside: an ISO-8601 time is kept as it is, another date becomes ISO-8601, and
+ * anything else that says "used" becomes the epoch (used, time unknown): never free text.
+ */
+function usedAtOf(v: unknown): string | null {
+  if (v === null || v === undefined || v === false || v === "") return null;
+  if (typeof v === "string" && ISO_TIME.test(v) && Number.isFinite(Date.parse(v))) return v;
+  const t = typeof v === "string" || typeof v === "number" ? Date.parse(String(v)) : NaN;
+  return new Date(Number.isFinite(t) ? t : 0).toISOString();
+}
+
+/**
+ * Codes another app or file kept beside a seed, checked by recoveryCodeProblem: the good ones
+ * trimmed, duplicates dropped (a used copy wins), at most MAX_CODES; `skipped` counts the rest.
+ * A plain string is an unused code. Never throws.
+ */
+export function vetRecoveryCodes(codes: readonly (string | { code: unknown; usedAt?: unknown })[]): { codes: RecoveryCode[]; skipped: number } {
+  const out: RecoveryCode[] = [];
+  const at = new Map<string, number>();
+  let skipped = 0;
+  for (const c of codes) {
+    const raw = typeof c === "string" ? c : c.code;
+    if (typeof raw !== "string" || recoveryCodeProblem(raw) !== null) {
+      skipped++;
+      continue;
+    }
+    const code = raw.trim();
+    const usedAt = typeof c === "string" ? null : usedAtOf(c.usedAt);
+    const i = at.get(key(code));
+    if (i !== undefined) {
+      if (usedAt && !out[i]!.usedAt) out[i]!.usedAt = usedAt;
+      continue;
+    }
+    if (out.length >= MAX_CODES) {
+      skipped++;
+      continue;
+    }
+    at.set(key(code), out.length);
+    out.push({ code, usedAt });
+  }
+  return { codes: out, skipped };
+}
+
+/** The warning for codes vetRecoveryCodes skipped (names no code). */
+export function skippedCodesWarning(skipped: number): string {
+  return `skipped ${skipped} recovery code${skipped === 1 ? "" : "s"}: each must be ${MIN_CODE_LENGTH} to ${MAX_CODE_LENGTH} characters with no control, bidi or line-break characters, at most ${MAX_CODES} an entry`;
+}
 
 /**
  * The codes in pasted text: one per line, or several on a line separated by spaces, commas or
@@ -28,8 +96,8 @@ export function parseRecoveryCodes(text: string): string[] {
     const codes = chunks.flatMap((c) => (/^\d{4} \d{4}$/.test(c) ? [c] : c.split(/\s+/u)));
     for (const code of codes) {
       if (/^otpauth(-migration)?:/i.test(code)) throw new InputError("invalid-recovery-codes", `line ${n + 1} is an otpauth URI, not a recovery code`, ["add seeds with `otp add`"]);
-      if (code.length > MAX_CODE_LENGTH || code.length < 4 || /[\u0000-\u001f\u007f]/u.test(code))
-        throw new InputError("invalid-recovery-codes", `line ${n + 1} does not look like recovery codes (each is 4 to ${MAX_CODE_LENGTH} characters)`);
+      if (recoveryCodeProblem(code) !== null)
+        throw new InputError("invalid-recovery-codes", `line ${n + 1} does not look like recovery codes (each is ${MIN_CODE_LENGTH} to ${MAX_CODE_LENGTH} characters, with no control, bidi or line-break characters)`);
       if (seen.has(key(code))) continue;
       seen.add(key(code));
       out.push(code);
@@ -78,4 +146,21 @@ export function maskCode(code: string): string {
   const alnum = [...code].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
   let seen = 0;
   return [...code].map((c) => (/[\p{L}\p{N}]/u.test(c) && ++seen <= alnum - 2 ? "*" : c)).join("");
+}
+
+/**
+ * A backup's entries (or any vault's from outside) with bad recovery codes dropped: for restore,
+ * whose own command prints `skipped` as warnings naming the entry. Entries with nothing to drop
+ * come back as they are (the same objects).
+ */
+export function vetEntriesRecoveryCodes<E extends { name: string; recoveryCodes?: RecoveryCode[] }>(entries: readonly E[]): { entries: E[]; skipped: { name: string; count: number }[] } {
+  const skipped: { name: string; count: number }[] = [];
+  const out = entries.map((e) => {
+    const codes = Array.isArray(e.recoveryCodes) ? e.recoveryCodes : [];
+    if (codes.every((c) => typeof c?.code === "string" && recoveryCodeProblem(c.code) === null)) return e;
+    const r = vetRecoveryCodes(codes.filter((c) => c !== null && typeof c === "object"));
+    skipped.push({ name: e.name, count: codes.length - r.codes.length });
+    return { ...e, recoveryCodes: r.codes };
+  });
+  return { entries: out, skipped };
 }

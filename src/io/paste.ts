@@ -2,11 +2,12 @@
 // Ctrl-D, with the prompt on standard error; Ctrl-C is InterruptedError (exit 130).
 import { InterruptedError } from "../core/errors.js";
 import { loadPackage } from "../core/load.js";
+import { escapeForTerminal } from "../core/text.js";
 
 export async function askLines(message: string): Promise<string> {
   // loadPackage, not import(): see core/load.ts (the bundle's code cache)
   const { createInterface } = await loadPackage<typeof import("node:readline")>("node:readline");
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${escapeForTerminal(message)}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true, prompt: "> " });
   return new Promise((resolve, reject) => {
     const lines: string[] = [];

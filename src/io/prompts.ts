@@ -1,6 +1,7 @@
 // Prompts on the terminal, through @inquirer/prompts, loaded only when a prompt is needed.
 // They write to standard error (standard output is for data) and turn Ctrl-C into
-// InterruptedError (exit 130).
+// InterruptedError (exit 130). Every message is escaped for the terminal: prompts name entries
+// and files (core/text.ts).
 import { InterruptedError } from "../core/errors.js";
 import { loadPackage } from "../core/load.js";
 import { matchEntries, type Matchable } from "../core/match.js";
@@ -24,17 +25,17 @@ async function guard<T>(run: () => Promise<T>): Promise<T> {
 export async function askSecret(message: string): Promise<string> {
   const { password } = await inquirer();
   // @inquirer/password ≥ 5 reveals the input on Ctrl-T unless toggleMask is false.
-  return guard(() => password({ message, toggleMask: false }, context()));
+  return guard(() => password({ message: escapeForTerminal(message), toggleMask: false }, context()));
 }
 
 export async function askText(message: string, initial = ""): Promise<string> {
   const { input } = await inquirer();
-  return guard(() => input({ message, default: initial || undefined }, context()));
+  return guard(() => input({ message: escapeForTerminal(message), default: initial || undefined }, context()));
 }
 
 export async function askConfirm(message: string, initial = false): Promise<boolean> {
   const { confirm } = await inquirer();
-  return guard(() => confirm({ message, default: initial }, context()));
+  return guard(() => confirm({ message: escapeForTerminal(message), default: initial }, context()));
 }
 
 /**

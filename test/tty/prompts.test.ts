@@ -92,13 +92,16 @@ describe.skipIf(!needTool("tmux"))("prompts on a terminal (tmux)", () => {
       expect(existsSync(dirname(h.vault)) ? readdirSync(dirname(h.vault)) : []).toEqual([]);
     });
 
-    it("an empty password exits 2 (password can't be empty) and creates no vault", async () => {
+    it("an empty password is asked again; three empty ones exit 2 and create no vault", async () => {
       using h = await otpHome();
       const t = await startTmux({ home: h.home, args: ["init"] });
-      await t.waitFor(/New vault password:/);
-      await t.sendKeys("Enter");
+      for (let i = 1; i <= 3; i++) {
+        await t.waitFor(new RegExp(`(New vault password:[^]*){${i}}`));
+        await t.sendKeys("Enter");
+        if (i < 3) await t.waitFor(new RegExp(`(the password can't be empty; type one[^]*){${i}}`));
+      }
       expect(await t.exitCode()).toBe(2);
-      expect(await t.screen()).toMatch(/otp: error: password can't be empty/);
+      expect(await t.screen()).toMatch(/otp: error: password can't be empty; no vault was created/);
       expect(existsSync(h.vault)).toBe(false);
     });
 

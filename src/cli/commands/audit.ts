@@ -2,7 +2,7 @@
 // what to do. Exit 0 when nothing is found, 1 otherwise, so it can run from cron.
 import { auditVault, type Finding } from "../../core/audit.js";
 import { OtpError } from "../../core/errors.js";
-import { escapeForTerminal } from "../../core/text.js";
+import { escapeForTerminal, safeJson } from "../../core/text.js";
 import { fileFindings } from "../../io/file-audit.js";
 import type { Ctx } from "../context.js";
 import { openVault } from "../vault.js";
@@ -15,7 +15,7 @@ export async function run(ctx: Ctx, opts: { json?: boolean }): Promise<void> {
     const vault = await openVault(ctx);
     findings = [...findings, ...auditVault(vault.data, vault.envelope)];
   }
-  if (opts.json) ctx.data(JSON.stringify({ vault: ctx.vaultPath, ok: findings.length === 0, findings }, null, 2));
+  if (opts.json) ctx.data(safeJson({ vault: ctx.vaultPath, ok: findings.length === 0, findings }, 2));
   else for (const f of findings) for (const line of render(f)) ctx.data(line);
   if (findings.length === 0) return ctx.info("nothing found: every entry has recovery codes, the vault is backed up, has a recovery key and safe files");
   if (files.blocking) ctx.info("the rest of the audit needs the vault to open: fix its permissions, then run `otp audit` again");

@@ -1,7 +1,7 @@
 // `otp backup verify FILE`: opens any otp backup (or vault file) and runs the same check as
 // `otp backup`: every entry decrypts and gives a code. Prints how many entries it holds and when
 // it was made, and the key generation it holds. Changes nothing.
-import { escapeForTerminal } from "../../core/text.js";
+import { escapeForTerminal, safeJson } from "../../core/text.js";
 import { checkBackup } from "../../core/vault/backup.js";
 import { generationOf } from "../../core/vault/format.js";
 import type { Ctx } from "../context.js";
@@ -18,7 +18,7 @@ export async function run(ctx: Ctx, file: string, opts: { backupPasswordFile?: s
   const generation = generationOf(opened.envelope);
   if (opts.json) {
     const recoveryKey = slots.includes("recovery") || slots.includes("recovery-box");
-    ctx.data(JSON.stringify({ file, ok: true, entries: check.entries, recoveryCodes: check.recoveryCodes, madeAt, madeBy: check.madeAt ? "otp backup" : "file time", generation, recoveryKey, readOnly: opened.readOnly }));
+    ctx.data(safeJson({ file, ok: true, entries: check.entries, recoveryCodes: check.recoveryCodes, madeAt, madeBy: check.madeAt ? "otp backup" : "file time", generation, recoveryKey, readOnly: opened.readOnly }));
     return;
   }
   ctx.data(`${escapeForTerminal(file)}: verified, ${check.entries} entr${check.entries === 1 ? "y" : "ies"}, ${check.recoveryCodes} recovery code${check.recoveryCodes === 1 ? "" : "s"}, made ${madeAt.replace(/\.\d+Z$/, "Z")}, key generation ${generation}`);

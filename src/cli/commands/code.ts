@@ -5,11 +5,11 @@
 import { UsageError } from "../../core/errors.js";
 import { DEFAULT_PERIOD, type Entry } from "../../core/entry.js";
 import { generateCode, parseTime } from "../../core/otp.js";
-import { escapeForTerminal } from "../../core/text.js";
+import { escapeForTerminal, safeJson } from "../../core/text.js";
 import type { Ctx } from "../context.js";
 import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
 import { advanceHotp } from "../hotp.js";
-import { pickEntry } from "../pick.js";
+import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { codeLine } from "../render/code-line.js";
 import { openVault } from "../vault.js";
 
@@ -31,6 +31,7 @@ function checkOptions(opts: CodeOptions): void {
 }
 
 export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<void> {
+  refuseSecretQuery(query);
   checkOptions(opts);
   const at = opts.at === undefined ? undefined : parseTime(opts.at);
   const vault = await openVault(ctx);
@@ -52,7 +53,7 @@ export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<v
     ctx.info(await copyCode(ctx, board, code, what, opts.clearAfter ?? DEFAULT_CLEAR_AFTER_S));
   } else if (opts.json) {
     const remaining = remainingMs === null ? null : Math.ceil(remainingMs / 1000);
-    ctx.data(JSON.stringify({
+    ctx.data(safeJson({
       name: entry.name, issuer: entry.issuer, account: entry.account, type: entry.type, code,
       // --next: `startsIn` seconds until it is valid, `remaining` until it ends.
       period, remaining: opts.next && remaining !== null ? remaining + period! : remaining,

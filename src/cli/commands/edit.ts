@@ -2,11 +2,11 @@
 // or notes. The secret and type never change here: add a new entry for a new seed.
 import { checkDraft, type Entry } from "../../core/entry.js";
 import { InputError, UsageError } from "../../core/errors.js";
-import { pickEntry } from "../pick.js";
+import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { checkName, findByName, updateEntry } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
-import { openVault, updateVault } from "../vault.js";
+import { openVault, refuseSecretInArgv, updateVault } from "../vault.js";
 
 export interface EditOptions {
   name?: string;
@@ -21,6 +21,8 @@ export interface EditOptions {
 }
 
 export async function run(ctx: Ctx, query: string, opts: EditOptions): Promise<void> {
+  refuseSecretQuery(query);
+  refuseSecretInArgv(opts.name, "--name");
   const patch: Partial<Entry> = {};
   for (const k of ["name", "issuer", "account", "digits", "period", "counter", "notes"] as const) if (opts[k] !== undefined) (patch as Record<string, unknown>)[k] = opts[k];
   if (opts.tag !== undefined) patch.tags = opts.tag;

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { encodeBase32 } from "../../core/base32.js";
 import { checkDraft, type Algorithm, type EntryDraft } from "../../core/entry.js";
 import { OtpError, UsageError } from "../../core/errors.js";
-import { escapeForTerminal } from "../../core/text.js";
+import { escapeForTerminal, safeJson } from "../../core/text.js";
 import { formatOtpauthUri } from "../../core/uri.js";
 import { addEntry, findByName } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
@@ -68,7 +68,7 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
     await writeOutputFile(opts.png, await qrPng(uri), { force: !!opts.force, vault: ctx.vaultPath });
   }
 
-  if (opts.json) ctx.data(JSON.stringify({ issuer: draft.issuer, account: draft.account, secret: draft.secret, uri, ...(saved ? { name: saved } : {}) }, null, 2));
+  if (opts.json) ctx.data(safeJson({ issuer: draft.issuer, account: draft.account, secret: draft.secret, uri, ...(saved ? { name: saved } : {}) }, 2));
   else {
     ctx.data(`secret: ${draft.secret}`);
     ctx.data(`uri: ${uri}`);

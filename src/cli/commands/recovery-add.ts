@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { InputError, UsageError } from "../../core/errors.js";
 import { shellWord } from "../../core/audit.js";
-import { pickEntry } from "../pick.js";
+import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { addRecoveryCodes, parseRecoveryCodes } from "../../core/recovery-codes.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -12,6 +12,7 @@ import type { Ctx } from "../context.js";
 import { openVault, updateVault } from "../vault.js";
 
 export async function run(ctx: Ctx, query: string, opts: { file?: string; replace?: boolean }): Promise<void> {
+  refuseSecretQuery(query);
   const fromStdin = opts.file === "-" || (opts.file === undefined && !ctx.stdinIsTTY);
   if (fromStdin && ctx.passwordFile === "-") throw new UsageError("--password-file - and the codes cannot both come from standard input", ["give the codes with --file FILE"]);
   const vault = await openVault(ctx);

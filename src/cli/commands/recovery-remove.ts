@@ -1,7 +1,7 @@
 // `otp recovery remove QUERY`: drops the entry's recovery codes (all of them, after a question on
 // a terminal or with --yes), or with --used only the used ones.
 import { UsageError } from "../../core/errors.js";
-import { pickEntry } from "../pick.js";
+import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { unusedCount } from "../../core/recovery-codes.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -9,6 +9,7 @@ import type { Ctx } from "../context.js";
 import { openVault, updateVault } from "../vault.js";
 
 export async function run(ctx: Ctx, query: string, opts: { used?: boolean; yes?: boolean }): Promise<void> {
+  refuseSecretQuery(query);
   const vault = await openVault(ctx);
   const entry = await pickEntry(ctx, vault.data.entries, query);
   const name = escapeForTerminal(entry.name);

@@ -1,6 +1,7 @@
 // `otp show QUERY`: an entry's settings; the secret and URI only with --reveal, the QR only
 // with --qr.
-import { pickEntry } from "../pick.js";
+import { safeJson } from "../../core/text.js";
+import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { formatOtpauthUri } from "../../core/uri.js";
 import type { Ctx } from "../context.js";
 import { detailLines, publicEntry } from "../render/entry-view.js";
@@ -13,11 +14,12 @@ export interface ShowOptions {
 }
 
 export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<void> {
+  refuseSecretQuery(query);
   const { data } = await openVault(ctx);
   const entry = await pickEntry(ctx, data.entries, query);
   const uri = formatOtpauthUri(entry);
   if (opts.json) {
-    ctx.data(JSON.stringify({ ...publicEntry(entry), ...(opts.reveal ? { secret: entry.secret, uri } : {}) }, null, 2));
+    ctx.data(safeJson({ ...publicEntry(entry), ...(opts.reveal ? { secret: entry.secret, uri } : {}) }, 2));
   } else {
     const extra: [string, string][] = opts.reveal ? [["secret", entry.secret.replace(/(.{4})(?=.)/g, "$1 ")], ["uri", uri]] : [];
     for (const line of detailLines(entry, extra)) ctx.data(line);

@@ -5,7 +5,7 @@
 // moves the vault's counter past it (resynchronised), so no code is accepted twice.
 import { timingSafeEqual } from "node:crypto";
 import { OtpError, UsageError } from "../../core/errors.js";
-import { pickEntry } from "../pick.js";
+import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { generateCode, parseTime } from "../../core/otp.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -20,6 +20,7 @@ export interface VerifyOptions {
 const MAX_WINDOW = 1000;
 
 export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOptions): Promise<void> {
+  refuseSecretQuery(query);
   if (opts.window !== undefined && opts.window > MAX_WINDOW) throw new UsageError(`--window is at most ${MAX_WINDOW}`);
   const at = opts.at === undefined ? undefined : parseTime(opts.at);
   const typed = code.replace(/[\s-]/g, "").toUpperCase();

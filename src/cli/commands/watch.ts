@@ -8,6 +8,7 @@ import { matchEntries } from "../../core/match.js";
 import { escapeForTerminal } from "../../core/text.js";
 import type { Key } from "../../io/keys.js";
 import type { Ctx } from "../context.js";
+import { refuseSecretQuery } from "../pick.js";
 import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
 import { advanceHotp } from "../hotp.js";
 import { initialState, paint, renderFrame, type LiveEntry, type LiveState } from "../render/live-view.js";
@@ -22,6 +23,7 @@ export interface WatchOptions {
 }
 
 export async function run(ctx: Ctx, query: string | undefined, opts: WatchOptions): Promise<void> {
+  refuseSecretQuery(query);
   if (!ctx.stdinIsTTY || !ctx.stdoutIsTTY)
     throw new UsageError("otp watch needs a terminal", ["in scripts use `otp code QUERY`, or `otp list` for the names"]);
   const vault = await openVault(ctx);

@@ -3,14 +3,13 @@
 // black on white, sized for both A4 and Letter (content at most 170 mm wide), and a page
 // break never inside an account's block. Pure: entries, QR images and the date come in.
 import type { Entry } from "../../core/entry.js";
+import { escapeHtml as esc } from "../../core/text.js";
 
 export interface KitEntry {
   entry: Entry;
   /** data: URL of the QR code of the entry's otpauth:// URI */
   qr: string;
 }
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The secret in groups of four, for reading aloud or typing: "JBSW Y3DP EHPK 3PXP". */
 export function groupSecret(secret: string): string {
@@ -52,7 +51,7 @@ ${parameters(e)}
 <p class="secret-label">Secret (base32)</p>
 <p class="secret">${esc(groupSecret(e.secret))}</p>
 ${recovery(e)}
-${e.notes ? `<p class="notes">Notes: ${esc(e.notes)}</p>` : ""}
+${e.notes ? `<p class="notes">Notes: ${e.notes.split(/\r?\n/).map(esc).join("<br>")}</p>` : ""}
 </div>
 <p class="of">account ${i + 1} of ${n}</p>
 </section>`;

@@ -5,6 +5,7 @@
 // scrypt(password, 32-byte salt, N 2^15, r 8, p 1) — Aegis' own parameters, so Aegis opens it.
 import { createCipheriv, randomUUID, scryptSync } from "node:crypto";
 import type { Entry } from "../entry.js";
+import { safeJson } from "../text.js";
 import { randomBytes } from "../vault/crypto.js";
 
 export const AEGIS_SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
@@ -50,7 +51,7 @@ export function aegisContent(entries: Entry[]): { version: 3; entries: unknown[]
 export function encodeAegis(entries: Entry[], password?: string, scrypt = AEGIS_SCRYPT): Uint8Array {
   const content = aegisContent(entries);
   if (password === undefined)
-    return new TextEncoder().encode(JSON.stringify({ version: 1, header: { slots: null, params: null }, db: content }, null, 4) + "\n");
+    return new TextEncoder().encode(safeJson({ version: 1, header: { slots: null, params: null }, db: content }, 4) + "\n");
   const master = randomBytes(32);
   const salt = randomBytes(32);
   const kek = new Uint8Array(scryptSync(Buffer.from(password, "utf8"), salt, 32, { ...scrypt, maxmem: 128 * scrypt.N * scrypt.r * scrypt.p + 64 * 1024 * 1024 }));

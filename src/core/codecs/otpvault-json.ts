@@ -7,6 +7,7 @@
 // keeps names, tags, notes and recovery codes. A newer version is refused, not guessed at.
 import type { Entry, RecoveryCode } from "../entry.js";
 import { InputError } from "../errors.js";
+import { safeJson } from "../text.js";
 import type { Codec } from "./types.js";
 import { algorithm, collect, damaged, draftOf, entry, int, isObj, jsonOf, str } from "./shared.js";
 
@@ -27,7 +28,7 @@ export function encodeJsonExport(entries: Entry[], nowIso: string): string {
     notes: e.notes ?? "",
     recoveryCodes: (e.recoveryCodes ?? []).map((r) => ({ code: r.code, usedAt: r.usedAt ?? null })),
   }));
-  return JSON.stringify({ format: JSON_FORMAT, version: JSON_VERSION, exportedAt: nowIso, entries: out }, null, 2) + "\n";
+  return safeJson({ format: JSON_FORMAT, version: JSON_VERSION, exportedAt: nowIso, entries: out }, 2) + "\n";
 }
 
 const isOurs = (v: unknown): v is { version: unknown; entries: unknown } => isObj(v) && v.format === JSON_FORMAT;

@@ -6,6 +6,7 @@ import { createDecipheriv } from "node:crypto";
 import { encodeBase32, normaliseSecret } from "../base32.js";
 import { checkDraft, type Algorithm, type EntryDraft, type OtpType, type RecoveryCode } from "../entry.js";
 import { AuthError, InputError, OtpError } from "../errors.js";
+import { skippedCodesWarning, vetRecoveryCodes } from "../recovery-codes.js";
 import { escapeForTerminal } from "../text.js";
 import type { CodecHelpers, Decoded, ImportedEntry, ImportSource } from "./types.js";
 
@@ -103,8 +104,17 @@ export function collect<T>(items: T[], where: (i: number, item: T) => string, on
   return out;
 }
 
-export const entry = (draft: EntryDraft, warnings: string[] = [], recoveryCodes?: (string | RecoveryCode)[]): Omit<ImportedEntry, "where"> =>
-  recoveryCodes && recoveryCodes.length ? { draft, warnings, recoveryCodes } : { draft, warnings };
+/**
+ * An imported entry. Recovery codes the other app kept are checked here, the one door for every
+ * codec (recovery-codes.ts vetRecoveryCodes): bad ones are skipped with a warning that names the
+ * entry (import prints it with `where`) and never the code.
+ */
+export function entry(draft: EntryDraft, warnings: string[] = [], recoveryCodes?: (string | RecoveryCode)[]): Omit<ImportedEntry, "where"> {
+  if (!recoveryCodes?.length) return { draft, warnings };
+  const { codes, skipped } = vetRecoveryCodes(recoveryCodes);
+  const all = skipped ? [...warnings, skippedCodesWarning(skipped)] : warnings;
+  return codes.length ? { draft, warnings: all, recoveryCodes: codes } : { draft, warnings: all };
+}
 
 /** A file that cannot be this format, as a one-line InputError (exit 2). */
 export function damaged(src: ImportSource, what: string, detail: string): InputError {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { Entry } from "../../../src/core/entry.js";
 import { InputError, OtpError } from "../../../src/core/errors.js";
-import { addRecoveryCodes, maskCode, parseRecoveryCodes, takeRecoveryCode } from "../../../src/core/recovery-codes.js";
+import { addRecoveryCodes, maskCode, parseRecoveryCodes, recoveryCodeProblem, skippedCodesWarning, takeRecoveryCode, vetEntriesRecoveryCodes, vetRecoveryCodes } from "../../../src/core/recovery-codes.js";
+import { entry as importedEntry } from "../../../src/core/codecs/shared.js";
 
 describe("parseRecoveryCodes", () => {
   it.each([
@@ -32,6 +33,88 @@ describe("parseRecoveryCodes", () => {
     expect(err.message).toContain("line 2");
     expect(err.message).not.toContain(long);
     expect(() => parseRecoveryCodes("abc")).toThrow(InputError);
+  });
+
+  it("refuses pasted codes with C1, bidi or other invisible characters, naming the line only", () => {
+    for (const bad of ["abcd-\u009b2J", "rc2-\u202eabcd", "abcd\u2066efgh", "abcd\u200befgh"]) {
+      expect(() => parseRecoveryCodes(`good-code\n${bad}`), JSON.stringify(bad)).toThrow(/^line 2 does not look like recovery codes/);
+    }
+  });
+});
+
+describe("the rule for one code (recoveryCodeProblem)", () => {
+  it.each(["abcd", "abcde-12345", "1234 5678", "R12345", "x".repeat(64), "  padded-code  ", "ÄÖÜ-äöü1", "東京東京"])("accepts %j", (code) => {
+    expect(recoveryCodeProblem(code)).toBeNull();
+  });
+
+  it.each([
+    ["an OSC 52 clipboard write and a screen clear", "rc1\u001b]52;c;SGVsbG8=\u0007\u001b[2J"],
+    ["a C1 CSI", "rc3-\u009b2J"],
+    ["NEL (C1)", "abcd\u0085efgh"],
+    ["DEL", "abcd\u007f"],
+    ["a right-to-left override", "rc2-\u202eabcd"],
+    ["an isolate", "abcd\u2066efgh"],
+    ["a zero-width space", "abcd\u200befgh"],
+    ["a line separator", "abcd\u2028efgh"],
+    ["a newline", "abcd\nefgh"],
+    ["a lone surrogate", "abcd\ud800"],
+    ["3 characters", "abc"],
+    ["65 characters", "x".repeat(65)],
+    ["blank", "    "],
+  ])("refuses %s, without quoting the code", (_, code) => {
+    const why = recoveryCodeProblem(code);
+    expect(why).not.toBeNull();
+    if (code.trim() !== "") expect(why).not.toContain(code.trim());
+  });
+});
+
+describe("vetRecoveryCodes (codes that come with an import)", () => {
+  it("keeps good codes trimmed, skips and counts bad ones, drops duplicates keeping a use", () => {
+    const r = vetRecoveryCodes([
+      " aaaa-1111 ",
+      "rc1\u001b]52;c;SGVsbG8=\u0007\u001b[2J",
+      { code: "bbbb-2222", usedAt: null },
+      { code: "BBBB2222", usedAt: "2026-01-02T00:00:00Z" },
+      { code: "rc2-\u202eabcd", usedAt: null },
+      { code: 42 },
+      { code: "cccc-3333", usedAt: "used \u001b[2J" },
+      { code: "dddd-4444", usedAt: "2026-03-04" },
+    ]);
+    expect(r.skipped).toBe(3);
+    expect(r.codes).toEqual([
+      { code: "aaaa-1111", usedAt: null },
+      { code: "bbbb-2222", usedAt: "2026-01-02T00:00:00Z" },
+      // a "used" that is no time: used, at the epoch; never free text that could reach a terminal
+      { code: "cccc-3333", usedAt: "1970-01-01T00:00:00.000Z" },
+      { code: "dddd-4444", usedAt: "2026-03-04T00:00:00.000Z" },
+    ]);
+  });
+
+  it("keeps at most 100 an entry", () => {
+    const r = vetRecoveryCodes(Array.from({ length: 103 }, (_, i) => `code-${i}`));
+    expect(r.codes).toHaveLength(100);
+    expect(r.skipped).toBe(3);
+  });
+
+  it("is applied by every codec's entry(): bad codes skipped with a warning that quotes none", () => {
+    const draft = { issuer: "Steam", account: "me", type: "steam" as const, secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1" as const, digits: 5, period: 30 };
+    const bad = "R1\u001b[2J\u0007";
+    const e = importedEntry(draft, [], [bad, "R12345"]);
+    expect(e.recoveryCodes).toEqual([{ code: "R12345", usedAt: null }]);
+    expect(e.warnings).toEqual([skippedCodesWarning(1)]);
+    expect(e.warnings.join("")).not.toContain(bad);
+    expect(importedEntry(draft, [], [bad])).toEqual({ draft, warnings: [skippedCodesWarning(1)] });
+  });
+});
+
+describe("vetEntriesRecoveryCodes (a backup's entries, for restore)", () => {
+  it("drops bad codes, names the entries that lost some, and leaves the others as they are", () => {
+    const good = { name: "github", recoveryCodes: [{ code: "aaaa-1111", usedAt: null }] };
+    const bad = { name: "evil", recoveryCodes: [{ code: "rc1\u001b[2J", usedAt: null }, { code: "bbbb-2222", usedAt: "2026-01-02T00:00:00.000Z" }] };
+    const r = vetEntriesRecoveryCodes([good, bad]);
+    expect(r.entries[0]).toBe(good);
+    expect(r.entries[1]!.recoveryCodes).toEqual([{ code: "bbbb-2222", usedAt: "2026-01-02T00:00:00.000Z" }]);
+    expect(r.skipped).toEqual([{ name: "evil", count: 1 }]);
   });
 });
 

@@ -1,7 +1,7 @@
 // Terminal-safe text (TESTPLAN 60) and codes grouped for reading.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeForTerminal, groupCode } from "../../../src/core/text.js";
+import { escapeForTerminal, escapeHtml, groupCode, isTerminalSafe, safeJson } from "../../../src/core/text.js";
 
 describe("escapeForTerminal", () => {
   it.each([
@@ -32,6 +32,51 @@ describe("escapeForTerminal", () => {
         expect(escapeForTerminal(s)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u);
       }),
     );
+  });
+});
+
+/** Anything a terminal could act on: C0 but the newline, DEL, C1, bidi controls, line separators. */
+const ACTS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0x2fff }).map((c) => String.fromCodePoint(c)) });
+
+describe("isTerminalSafe", () => {
+  it("is true exactly when escapeForTerminal leaves the string as it is", () => {
+    expect(isTerminalSafe("GitHub é 東京")).toBe(true);
+    expect(isTerminalSafe("a\u001b[2J")).toBe(false);
+    expect(isTerminalSafe("\u202e")).toBe(false);
+    fc.assert(fc.property(anyText, (s) => {
+      expect(isTerminalSafe(s)).toBe(escapeForTerminal(s) === s);
+    }));
+  });
+});
+
+describe("safeJson", () => {
+  it("writes what JSON.stringify leaves raw (DEL, C1, bidi, U+2028/9) as \\u escapes", () => {
+    const v = { name: "a\u007fb\u009bc\u202ed\u2028e\u2066f\u200eg\u061ch", esc: "\u001b[2J" };
+    const out = safeJson(v, 2);
+    expect(JSON.stringify(v)).toMatch(/\u009b/u); // the gap safeJson closes
+    expect(out).not.toMatch(ACTS);
+    expect(out).toContain("\\u009b");
+    expect(out).toContain("\\u202e");
+    expect(JSON.parse(out)).toEqual(v);
+  });
+
+  it("parses back to exactly the value, with nothing a terminal acts on, for any strings", () => {
+    fc.assert(
+      fc.property(fc.dictionary(anyText, fc.oneof(anyText, fc.array(anyText), fc.integer())), (v) => {
+        const out = safeJson(v, 2);
+        expect(out).not.toMatch(ACTS);
+        expect(JSON.parse(out)).toEqual(v);
+      }),
+    );
+  });
+});
+
+describe("escapeHtml", () => {
+  it("escapes markup as entities and control or bidi characters visibly", () => {
+    expect(escapeHtml(`<b>"x" & 'y'</b>`)).toBe("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
+    expect(escapeHtml("evil\u202etxt\u001b[2J")).toBe("evil\\u{202e}txt\\u{1b}[2J");
+    expect(escapeHtml("café 東京")).toBe("café 東京");
   });
 });
 
