@@ -36,11 +36,11 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
   if (sources > 1) throw new UsageError("give the secret one way: --uri, --secret, --stdin or --qr");
   if ((opts.stdin || opts.qr === "-") && ctx.passwordFile === "-") throw new UsageError(`${opts.stdin ? "--stdin" : "--qr -"} and --password-file - both want standard input`);
   if (opts.secret !== undefined) ctx.warn("--secret is visible to other processes (ps) and stays in your shell history; prefer --stdin or the prompt");
-  // --stdin typed at a terminal ends with Ctrl-D, after which no prompt can read the
-  // terminal: unlock first there. Elsewhere check the input first, before any KDF.
+  // --stdin typed at a terminal: unlock first, so the prompts come before the paste. Elsewhere
+  // check the input first, before any KDF.
   const pasteAtTerminal = !!opts.stdin && ctx.stdinIsTTY;
   const early = pasteAtTerminal ? await openVault(ctx) : null;
-  if (pasteAtTerminal) ctx.info("paste the secret or otpauth:// URI, then press Enter and Ctrl-D");
+  if (pasteAtTerminal) ctx.info("paste the secret or otpauth:// URI, then press Enter");
   const draft = await readDraft(ctx, opts, sources === 0);
   if (name !== undefined) draft.name = name;
   const checked = checkDraft(draft);
@@ -71,7 +71,10 @@ async function readDraft(ctx: Ctx, opts: AddOptions, ask: boolean): Promise<Entr
   if (opts.uri !== undefined) draft = fromUri(ctx, opts.uri);
   else if (opts.qr !== undefined) draft = await fromQrImage(ctx, opts.qr);
   else if (opts.stdin) {
-    const text = (await ctx.readStdin()).trim();
+    // The first line with something on it: no waiting for the end of input, and a runaway
+    // input stops at the line cap (64 KiB) with exit 2.
+    const what = "`otp add --stdin` reads one secret or otpauth:// URI, on one line";
+    const text = (await ctx.readStdinLine({ skipBlank: true, hint: what, oneLine: `${what}; \`otp import -\` reads a list of URIs` })).trim();
     if (text === "") throw new InputError("invalid-secret", "standard input was empty; expected a secret or an otpauth:// URI");
     if (/^otpauth:/i.test(text)) draft = fromUri(ctx, text);
     else secretText = text;
