@@ -2,8 +2,8 @@
 // writers for data (stdout) and messages (stderr). Tests build their own.
 import { isTerminal, writeStdout } from "../io/terminal.js";
 import { vaultPath, type Env } from "../io/paths.js";
-import { LINE_MAX_BYTES, readAllCapped, readFirstLine } from "../io/bounded-read.js";
-import { MAX_FILE_BYTES } from "../core/vault/format.js";
+import { readAllCapped, readFirstLine } from "../io/bounded-read.js";
+import { LINE_MAX_BYTES, MAX_INPUT_BYTES } from "../core/limits.js";
 
 export interface GlobalOptions {
   vault?: string;
@@ -58,7 +58,7 @@ export function createCtx(g: GlobalOptions): Ctx {
   const tty: (boolean | undefined)[] = [];
   let color: boolean | undefined;
   const err = (s: string) => process.stderr.write(s);
-  const readAll = async (max = MAX_FILE_BYTES): Promise<Uint8Array> => {
+  const readAll = async (max = MAX_INPUT_BYTES): Promise<Uint8Array> => {
     if (stdinRead) return new Uint8Array(0);
     stdinRead = true;
     return readAllCapped(process.stdin, max, "standard input");

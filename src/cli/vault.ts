@@ -43,11 +43,11 @@ export async function openVault(ctx: Ctx): Promise<OpenedVault> {
 export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> {
   // Only the first line is read, and it is capped: `--password-file /dev/stdin < /dev/zero`
   // ends with exit 2, and `(echo pw; sleep 600) |` does not wait for the sleep.
-  const { LINE_MAX_BYTES, readFileFirstLine } = await import("../io/bounded-read.js");
+  const { readFileFirstLine } = await import("../io/bounded-read.js");
   const hint = "the password is the first line of the password file";
   let line: string;
   try {
-    line = file === "-" ? await ctx.readStdinLine({ hint }) : await readFileFirstLine(file, { max: LINE_MAX_BYTES, what: `the password file ${file}`, hint });
+    line = file === "-" ? await ctx.readStdinLine({ hint }) : await readFileFirstLine(file, { what: `the password file ${file}`, hint });
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new AuthError("no-password-source", `cannot read the password file ${file}`);

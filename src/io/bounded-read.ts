@@ -6,14 +6,7 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { InputError } from "../core/errors.js";
-
-/** A secret, an otpauth:// URI, a password or a list of recovery codes: far below this. */
-export const LINE_MAX_BYTES = 64 * 1024;
-
-/** "16 MiB", "64 KiB": how limits are named in messages. */
-export function sizeName(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
-}
+import { LINE_MAX_BYTES, sizeName } from "../core/limits.js";
 
 /**
  * All of `stream` up to its end, refusing more than `max` bytes: reading stops at the cap
@@ -104,9 +97,9 @@ export function readFirstLine(stream: Readable, opts: LineOptions): Promise<stri
   });
 }
 
-/** The first line of a file (a FIFO, /dev/stdin, a regular file), with readFirstLine's cap. */
-export function readFileFirstLine(path: string, opts: Omit<LineOptions, "keepOpen">): Promise<string> {
-  return readFirstLine(createReadStream(path, { highWaterMark: 16 * 1024 }), opts);
+/** The first line of a file (a FIFO, /dev/stdin, a regular file), capped (default 64 KiB) as readFirstLine. */
+export function readFileFirstLine(path: string, opts: Omit<LineOptions, "keepOpen" | "max"> & { max?: number }): Promise<string> {
+  return readFirstLine(createReadStream(path, { highWaterMark: 16 * 1024 }), { max: LINE_MAX_BYTES, ...opts });
 }
 
 /** All of a file (a FIFO, /dev/zero, a regular file), with readAllCapped's cap. */

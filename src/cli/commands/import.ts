@@ -12,7 +12,8 @@ import type { BatchPart, CodecHelpers, ImportedEntry } from "../../core/codecs/t
 import { decodeImageInput } from "../import-image.js";
 import { addEntries, type VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
-import { MAX_FILE_BYTES } from "../../core/vault/format.js";
+import { MAX_FILE_BYTES, type Envelope } from "../../core/vault/format.js";
+import { checkEntriesFit } from "../../core/vault/size.js";
 import type { Ctx } from "../context.js";
 import { openVault, readPasswordFile, updateVault } from "../vault.js";
 import { startProgress, type Progress } from "../progress.js";
@@ -52,16 +53,18 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   for (const r of reports) ctx.warn(r);
 
   const vault = await openVault(ctx);
-  const plan = (data: VaultData) => {
+  const plan = (data: VaultData, envelope: Envelope) => {
     // Recovery codes the other app kept (Steam's revocation code, our own JSON's) ride along.
     const drafts = found.map(({ draft, recoveryCodes }) => ({
       ...draft,
       recoveryCodes: recoveryCodes?.map((c) => (typeof c === "string" ? { code: c, usedAt: null } : c)),
     }));
     const r = addEntries(data, drafts, newId, new Date(ctx.now()).toISOString(), { freeTakenNames: true });
+    // Past the vault's 16 MiB the write would fail as "damaged": refuse first, naming what fits.
+    checkEntriesFit(envelope, data, r.data, r.added);
     return { data: r.data, result: { added: r.added.map((e) => e.name), skipped: r.skipped } };
   };
-  const { added, skipped } = opts.dryRun ? plan(vault.data).result : await updateVault(ctx, vault, plan);
+  const { added, skipped } = opts.dryRun ? plan(vault.data, vault.envelope).result : await updateVault(ctx, vault, plan);
   for (const name of added) ctx.data(`${opts.dryRun ? "would add" : "added"} ${escapeForTerminal(name)}`);
   ctx.info(`${opts.dryRun ? "would add" : "added"} ${added.length}, skipped ${skipped} already in the vault, refused ${bad}`);
 }

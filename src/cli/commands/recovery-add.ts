@@ -9,6 +9,7 @@ import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
 import { readFileCapped } from "../../io/bounded-read.js";
+import { LINE_MAX_BYTES } from "../../core/limits.js";
 import { openVault, updateVault } from "../vault.js";
 
 export async function run(ctx: Ctx, query: string, opts: { file?: string; replace?: boolean }): Promise<void> {
@@ -31,8 +32,8 @@ export async function run(ctx: Ctx, query: string, opts: { file?: string; replac
   ctx.hint(`\`otp recovery use ${escapeForTerminal(shellWord(entry.name))}\` hands one out when you need it`);
 }
 
-/** A site's recovery codes fit in far less; more is not a list of codes (and is not read on). */
-const CODES_MAX_BYTES = 64 * 1024;
+/** A site's recovery codes fit in far less than a line's cap; more is not a list of codes. */
+const CODES_MAX_BYTES = LINE_MAX_BYTES;
 
 async function readCodes(ctx: Ctx, file: string | undefined, fromStdin: boolean, name: string): Promise<string> {
   if (fromStdin) return ctx.readStdin(CODES_MAX_BYTES);

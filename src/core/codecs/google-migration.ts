@@ -11,6 +11,7 @@
 import { decodeBase32, encodeBase32, normaliseSecret } from "../base32.js";
 import { checkDraft, DEFAULT_PERIOD, MAX_COUNTER, type Algorithm, type EntryDraft } from "../entry.js";
 import { InputError, OtpError } from "../errors.js";
+import { MAX_ENTRIES } from "../limits.js";
 import { loadPackage } from "../load.js";
 import { escapeForTerminal } from "../text.js";
 import type { BatchPart, ImportedEntry, ImportProblem } from "./types.js";
@@ -105,6 +106,9 @@ function makeCodec(type: MessageType): MigrationCodec {
   return {
     decode(uri, where) {
       const bytes = payloadBytes(uri);
+      // Two bytes make an (empty) account, and protobufjs makes an object of each: count first.
+      if (countAccounts(bytes) > MAX_ENTRIES)
+        throw new InputError("too-large", `the otpauth-migration:// URI lists more than ${MAX_ENTRIES} accounts; a real export holds at most a few hundred`);
       let raw: RawPayload;
       try {
         raw = type.toObject(type.decode(bytes), { longs: String, defaults: true, arrays: true }) as unknown as RawPayload;
@@ -159,6 +163,37 @@ function payloadBytes(uri: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.replace(/=+$/, "").length % 4 === 1 || text === "")
     throw bad("the otpauth-migration:// URI's data is not base64");
   return new Uint8Array(Buffer.from(text, "base64"));
+}
+
+/** The accounts (field 1) a MigrationPayload lists, from its top-level fields alone; stops past MAX_ENTRIES. */
+function countAccounts(b: Uint8Array): number {
+  let at = 0;
+  let n = 0;
+  const varint = (): number => {
+    for (let v = 0, mul = 1, i = 0; i < 10 && at < b.length; i++, mul *= 128) {
+      const x = b[at++]!;
+      v += (x & 0x7f) * mul;
+      if (x < 0x80) return v;
+    }
+    return -1;
+  };
+  // Anything malformed ends the count: protobufjs then says what is wrong.
+  while (at < b.length && n <= MAX_ENTRIES) {
+    const key = varint();
+    if (key < 0) break;
+    const wire = key % 8;
+    if (wire === 0) {
+      if (varint() < 0) break;
+    } else if (wire === 1) at += 8;
+    else if (wire === 5) at += 4;
+    else if (wire === 2) {
+      const len = varint();
+      if (len < 0) break;
+      if (Math.floor(key / 8) === 1) n++;
+      at += len;
+    } else break;
+  }
+  return n;
 }
 
 function bad(reason: string): InputError {

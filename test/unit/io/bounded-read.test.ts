@@ -2,7 +2,8 @@
 // line (never waiting for the end of input) and caps a line that never ends.
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { readAllCapped, readFirstLine, sizeName } from "../../../src/io/bounded-read.js";
+import { readAllCapped, readFirstLine } from "../../../src/io/bounded-read.js";
+import { sizeName } from "../../../src/core/limits.js";
 
 /** A stream that never ends: 64 KiB chunks of zeros, for as long as anyone reads. */
 function endless(): { stream: Readable; produced: () => number } {
@@ -97,6 +98,6 @@ describe("readFirstLine", () => {
 
 describe("sizeName", () => {
   it("names limits as people read them", () => {
-    expect([sizeName(16 * 1024 * 1024), sizeName(64 * 1024), sizeName(1000)]).toEqual(["16 MiB", "64 KiB", "1000 bytes"]);
+    expect([sizeName(16 * 1024 * 1024), sizeName(64 * 1024), sizeName(1000), sizeName(2.5 * 2 ** 30), sizeName(1536)]).toEqual(["16 MiB", "64 KiB", "1000 bytes", "2560 MiB", "1.5 KiB"]);
   });
 });
