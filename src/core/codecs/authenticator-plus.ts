@@ -46,7 +46,7 @@ export const authenticatorPlusCodec: Codec = {
     };
     const bytes = e.header.encrypted ? await withPassword(helpers, `${src.name} (Authenticator Plus)`, (pw) => read(pw)) : read();
     if (!bytes) throw damaged(src, WHAT, "its Accounts.txt does not unpack");
-    return parseUriList(utf8.decode(bytes));
+    return parseUriList(utf8.decode(bytes), undefined, src.name);
   },
 };
 
