@@ -2,7 +2,7 @@
 // prompts on a terminal), checked, refused when its secret is already in the vault (unless
 // --force), and confirmed by printing its name and current code.
 import { normaliseSecret, secretBits } from "../../core/base32.js";
-import { checkDraft, type Algorithm, type EntryDraft, type OtpType } from "../../core/entry.js";
+import { checkDraft, counterAfter, type Algorithm, type EntryDraft, type OtpType } from "../../core/entry.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import { generateCode } from "../../core/otp.js";
 import { escapeForTerminal } from "../../core/text.js";
@@ -44,6 +44,8 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
   const draft = await readDraft(ctx, opts, sources === 0);
   if (name !== undefined) draft.name = name;
   const checked = checkDraft(draft);
+  // The confirmation code uses the counter and the vault moves past it: that must fit.
+  if (checked.type === "hotp") counterAfter(checked.counter ?? 0);
   const bits = secretBits(checked.secret);
   if (bits < 128) ctx.warn(`this secret is only ${bits} bits; RFC 4226 asks sites for at least 128`);
 
@@ -56,7 +58,7 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
     const added = addEntry(data, checked, newId(), now);
     if (added.entry.type !== "hotp") return { data: added.data, result: added.entry };
     // The confirmation code uses counter c, so the vault moves on to c + 1 in the same write.
-    const next = (added.entry.counter ?? 0) + 1;
+    const next = counterAfter(added.entry.counter ?? 0);
     return { data: updateEntry(added.data, added.entry.id, { counter: next }, now), result: added.entry };
   });
   const { code, remainingMs, period } = generateCode(entry, ctx.now());

@@ -9,7 +9,7 @@
 // Google Authenticator's codes are always 30 s. 0 (unset) means SHA1 / 6 digits / TOTP, as
 // Aegis and dim13/otpauth read it.
 import { decodeBase32, encodeBase32, normaliseSecret } from "../base32.js";
-import { checkDraft, DEFAULT_PERIOD, MAX_COUNTER, type Algorithm, type EntryDraft } from "../entry.js";
+import { checkDraft, COUNTER_RANGE, DEFAULT_PERIOD, MAX_COUNTER, type Algorithm, type EntryDraft } from "../entry.js";
 import { InputError, OtpError } from "../errors.js";
 import { MAX_ENTRIES } from "../limits.js";
 import { loadPackage } from "../load.js";
@@ -219,7 +219,7 @@ function toDraft(p: RawParameters): EntryDraft {
   const draft: EntryDraft = { issuer, account, type: p.type === 1 ? "hotp" : "totp", secret: encodeBase32(p.secret), algorithm, digits };
   if (draft.type === "hotp") {
     const counter = BigInt(p.counter);
-    if (counter < 0n || counter > BigInt(MAX_COUNTER)) throw new InputError("invalid-entry", "counter must be a whole number from 0 to 2^53 − 1");
+    if (counter < 0n || counter > BigInt(MAX_COUNTER)) throw new InputError("invalid-entry", `counter must be a whole number from ${COUNTER_RANGE}`);
     draft.counter = Number(counter);
   } else draft.period = DEFAULT_PERIOD;
   return checkDraft(draft);
