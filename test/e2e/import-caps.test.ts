@@ -37,6 +37,19 @@ describe("containers", () => {
   });
 });
 
+describe("many bad entries", () => {
+  it("the first 100 problems are listed, then how many more", async () => {
+    await using h = await home();
+    const file = join(h.home, "list.txt");
+    writeFileSync(file, "not a uri\n".repeat(150) + `otpauth://totp/ok?secret=${b32encode(randomBytes(20))}\n`);
+    const r = otp(h, ["import", file]);
+    expectOk(r);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("otp: warning: ")).length).toBe(101);
+    expect(r.stderr).toContain("otp: warning: … and 50 more like these");
+    expect(r.stderr).toContain("added 1, skipped 0 already in the vault, refused 150");
+  });
+});
+
 describe("an import the vault cannot hold", () => {
   it("is refused before writing, naming how many fit; that many then import and the vault opens", async () => {
     await using h = await home();
