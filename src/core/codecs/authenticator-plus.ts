@@ -3,7 +3,7 @@
 // Zip bombs: the member count is checked before adm-zip parses the directory, and the size
 // Accounts.txt declares (and its ratio to the packed size) before anything is unpacked; a
 // header that lies is held to what it declared, since adm-zip ≥ 0.6 inflates with that as
-// zlib's maxOutputLength (test/unit/core/codecs/zip-bomb.test.ts keeps it so).
+// zlib's maxOutputLength (test/unit/core/codecs/unpack-caps.test.ts keeps it so).
 import { InputError } from "../errors.js";
 import { MAX_ZIP_MEMBERS, checkUnpacked } from "../limits.js";
 import { loadPackage } from "../load.js";
