@@ -3,6 +3,8 @@
 import { isTerminal, writeStdout } from "../io/terminal.js";
 import { vaultPath, type Env } from "../io/paths.js";
 import { escapeForTerminal } from "../core/text.js";
+import { readAllCapped, readFirstLine } from "../io/bounded-read.js";
+import { LINE_MAX_BYTES, MAX_INPUT_BYTES } from "../core/limits.js";
 
 export interface GlobalOptions {
   vault?: string;
@@ -28,10 +30,28 @@ export interface Ctx {
   info(msg: string): void;
   warn(msg: string): void;
   hint(msg: string): void;
-  /** all of standard input, once, as UTF-8 text */
-  readStdin(): Promise<string>;
-  /** all of standard input, once, as bytes (images, binary exports) */
-  readStdinBytes(): Promise<Uint8Array>;
+  /**
+   * All of standard input, once, as UTF-8 text. More than `max` bytes (default 16 MiB, the
+   * vault's own cap) stops the reading with InputError `input-too-large` (exit 2).
+   */
+  readStdin(max?: number): Promise<string>;
+  /** All of standard input, once, as bytes (images, binary exports); capped as readStdin. */
+  readStdinBytes(max?: number): Promise<Uint8Array>;
+  /**
+   * The first line of standard input (without its line ending; "" if there is none), as soon
+   * as it has arrived: never waits for the end of input. A line over `max` bytes (default
+   * 64 KiB) is InputError `input-too-large`; `skipBlank` skips blank lines first.
+   */
+  readStdinLine(opts?: StdinLineOptions): Promise<string>;
+}
+
+export interface StdinLineOptions {
+  max?: number;
+  skipBlank?: boolean;
+  /** the hint under the too-long error: what the line should hold */
+  hint?: string;
+  /** refuse more lines that came in with the first one (the hint of that error): see io/bounded-read */
+  oneLine?: string;
 }
 
 export function createCtx(g: GlobalOptions): Ctx {
@@ -40,12 +60,10 @@ export function createCtx(g: GlobalOptions): Ctx {
   const tty: (boolean | undefined)[] = [];
   let color: boolean | undefined;
   const err = (s: string) => process.stderr.write(s);
-  const readAll = async (): Promise<Uint8Array> => {
+  const readAll = async (max = MAX_INPUT_BYTES): Promise<Uint8Array> => {
     if (stdinRead) return new Uint8Array(0);
     stdinRead = true;
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return new Uint8Array(Buffer.concat(chunks));
+    return readAllCapped(process.stdin, max, "standard input");
   };
   return {
     env,
@@ -71,7 +89,14 @@ export function createCtx(g: GlobalOptions): Ctx {
     info: (msg) => err(`otp: ${escapeForTerminal(msg)}\n`),
     warn: (msg) => err(`otp: warning: ${escapeForTerminal(msg)}\n`),
     hint: (msg) => err(`otp: hint: ${escapeForTerminal(msg)}\n`),
-    readStdin: async () => Buffer.from(await readAll()).toString("utf8"),
-    readStdinBytes: () => readAll(),
+    readStdin: async (max) => Buffer.from(await readAll(max)).toString("utf8"),
+    readStdinBytes: (max) => readAll(max),
+    readStdinLine: async (o = {}) => {
+      if (stdinRead) return "";
+      stdinRead = true;
+      // On a terminal a prompt may read after this line: leave it open there.
+      const keepOpen = (tty[0] ??= isTerminal(0));
+      return readFirstLine(process.stdin, { max: o.max ?? LINE_MAX_BYTES, what: "standard input", skipBlank: o.skipBlank, hint: o.hint, oneLine: o.oneLine, keepOpen });
+    },
   };
 }

@@ -1,8 +1,8 @@
 // Advancing an HOTP entry's counter, shared by `otp code` and `otp watch`: the entry is
 // re-read under the lock, so the counter used is the one on disk now, and the new counter is
 // on disk (fsync'd) before the caller shows the code.
-import { InputError, UsageError } from "../core/errors.js";
-import type { Entry } from "../core/entry.js";
+import { UsageError } from "../core/errors.js";
+import { counterAfter, type Entry } from "../core/entry.js";
 import { updateEntry } from "../core/vault/model.js";
 import type { Ctx } from "./context.js";
 import { updateVault, type OpenedVault } from "./vault.js";
@@ -12,8 +12,7 @@ export function advanceHotp(ctx: Ctx, vault: OpenedVault, id: string): Promise<E
   return updateVault(ctx, vault, (data) => {
     const current = data.entries.find((e) => e.id === id);
     if (!current) throw new UsageError("the entry was removed meanwhile");
-    const next = (current.counter ?? 0) + 1;
-    if (!Number.isSafeInteger(next)) throw new InputError("invalid-entry", "this HOTP entry's counter is at its maximum (2^53 − 1)");
+    const next = counterAfter(current.counter ?? 0);
     return { data: updateEntry(data, id, { counter: next }, new Date(ctx.now()).toISOString()), result: current };
   });
 }

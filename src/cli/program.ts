@@ -69,7 +69,7 @@ export function buildProgram(version: string): Command {
     .option("--notes <text>", "free text kept with the entry")
     .option("--force", "add even when the vault already holds this secret")
     .addHelpText("after", examples([
-      "otp add github --stdin                 paste the secret, then Ctrl-D",
+      "otp add github --stdin                 paste the secret, then Enter",
       "otp add                                asks for secret, issuer and account",
       "pbpaste | otp add --stdin              a secret or an otpauth:// URI from the clipboard",
       "otp add --uri 'otpauth://totp/GitHub:me?secret=…&issuer=GitHub'",

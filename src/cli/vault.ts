@@ -53,13 +53,17 @@ export async function openVault(ctx: Ctx): Promise<OpenedVault> {
 
 /** Reads the password file's first line, without its line ending. `-` is standard input. */
 export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> {
-  let text: string;
+  // Only the first line is read, and it is capped: `--password-file /dev/stdin < /dev/zero`
+  // ends with exit 2, and `(echo pw; sleep 600) |` does not wait for the sleep.
+  const { readFileFirstLine } = await import("../io/bounded-read.js");
+  const hint = "the password is the first line of the password file";
+  let line: string;
   try {
-    text = file === "-" ? await ctx.readStdin() : readFileSync(file, "utf8");
-  } catch {
+    line = file === "-" ? await ctx.readStdinLine({ hint }) : await readFileFirstLine(file, { what: `the password file ${file}`, hint });
+  } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new AuthError("no-password-source", `cannot read the password file ${file}`);
   }
-  const line = text.split("\n")[0]!.replace(/\r$/, "");
   if (line === "") throw new AuthError("no-password-source", `the password file ${file} is empty`);
   return line;
 }

@@ -55,8 +55,27 @@ export const DEFAULT_PERIOD = 30;
 export const MIN_DIGITS = 6;
 export const MAX_DIGITS = 10;
 export const MAX_PERIOD = 2 ** 31 - 1;
-/** HOTP counters are integers up to 2^53 − 1 (TESTPLAN decision); larger ones are refused. */
+/**
+ * The largest HOTP counter a vault holds: 2^53 − 1, the largest integer a JS number keeps
+ * exact, and otpauth's codes are exact up to it (test/unit/core/otp.test.ts). Every door
+ * (add, edit, new, import, restore, sync) refuses more with exit 2. A counter is the next one
+ * to use and using it stores counter + 1, so codes are made (and verify looks ahead) only
+ * below it: an entry at MAX_COUNTER has no code left (counterAfter).
+ */
 export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+export const COUNTER_RANGE = "0 to 2^53 − 1";
+
+/**
+ * The counter an HOTP entry moves to once the code for `counter` is used. Throws InputError
+ * `counter-exhausted` (exit 2) when that would pass MAX_COUNTER: nothing is made or written.
+ */
+export function counterAfter(counter: number): number {
+  if (!Number.isSafeInteger(counter) || counter < 0 || counter >= MAX_COUNTER)
+    throw new InputError("counter-exhausted", `the HOTP counter ${counter} is at its maximum: no code can be used past ${MAX_COUNTER - 1}`, [
+      "give the entry a new secret at the site, and `otp add` it",
+    ]);
+  return counter + 1;
+}
 
 /**
  * Checks a draft's numbers and type, filling defaults (period 30 for TOTP, counter 0 for
@@ -82,8 +101,8 @@ export function checkDraft(d: EntryDraft): EntryDraft {
     if (!Number.isInteger(d.digits) || d.digits < MIN_DIGITS || d.digits > MAX_DIGITS)
       throw new InputError("invalid-entry", `digits must be a whole number from ${MIN_DIGITS} to ${MAX_DIGITS}, not ${d.digits}`);
     const counter = d.counter ?? 0;
-    if (!Number.isSafeInteger(counter) || counter < 0)
-      throw new InputError("invalid-entry", `counter must be a whole number from 0 to 2^53 − 1`);
+    if (!Number.isSafeInteger(counter) || counter < 0 || counter > MAX_COUNTER)
+      throw new InputError("invalid-entry", `counter must be a whole number from ${COUNTER_RANGE}`);
     out.counter = counter;
     delete out.period;
   } else {

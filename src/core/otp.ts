@@ -2,7 +2,7 @@
 // parsing `--at` times. Pure: the time always comes in as `nowMs`; nothing here reads a clock.
 import { HOTP, Secret } from "otpauth";
 import { normaliseSecret } from "./base32.js";
-import { DEFAULT_PERIOD, MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, type Algorithm, type EntryDraft, type OtpType } from "./entry.js";
+import { COUNTER_RANGE, DEFAULT_PERIOD, MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, type Algorithm, type EntryDraft, type OtpType } from "./entry.js";
 import { InputError, UsageError } from "./errors.js";
 
 /** What generateCode needs of an entry (an Entry or an EntryDraft fits). */
@@ -33,7 +33,7 @@ function badEntry(reason: string): InputError {
 export function hotpCode(secretBase32: string, counter: number, algorithm: Algorithm, digits: number): string {
   const secret = normaliseSecret(secretBase32);
   if (!Number.isSafeInteger(counter) || counter < 0 || counter > MAX_COUNTER)
-    throw badEntry("counter must be a whole number from 0 to 2^53 − 1");
+    throw badEntry(`counter must be a whole number from ${COUNTER_RANGE}`);
   if (!Number.isInteger(digits) || digits < 1 || digits > MAX_DIGITS)
     throw badEntry(`digits must be a whole number from 1 to ${MAX_DIGITS}`);
   if (!ALGORITHMS.includes(algorithm)) throw badEntry("algorithm must be SHA1, SHA256 or SHA512");

@@ -5,6 +5,7 @@ import {
   checkDraft,
   DEFAULT_PERIOD,
   MAX_COUNTER,
+  COUNTER_RANGE,
   MAX_DIGITS,
   MAX_PERIOD,
   MIN_DIGITS,
@@ -141,7 +142,7 @@ export function parseOtpauthUri(text: string): ParsedUri {
     } else {
       const counter = params.get("counter");
       if (counter === null) warnings.push("the hotp URI has no counter: starting at 0");
-      draft.counter = counter === null ? 0 : parseWhole(counter, "counter", 0, MAX_COUNTER, "0 to 2^53 − 1");
+      draft.counter = counter === null ? 0 : parseWhole(counter, "counter", 0, MAX_COUNTER, COUNTER_RANGE);
     }
   }
   return { draft: checkDraft(draft), warnings };

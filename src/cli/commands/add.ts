@@ -2,7 +2,7 @@
 // prompts on a terminal), checked, refused when its secret is already in the vault (unless
 // --force), and confirmed by printing its name and current code.
 import { normaliseSecret, secretBits } from "../../core/base32.js";
-import { checkDraft, type Algorithm, type EntryDraft, type OtpType } from "../../core/entry.js";
+import { checkDraft, counterAfter, type Algorithm, type EntryDraft, type OtpType } from "../../core/entry.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import { generateCode } from "../../core/otp.js";
 import { escapeForTerminal } from "../../core/text.js";
@@ -36,14 +36,16 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
   if (sources > 1) throw new UsageError("give the secret one way: --uri, --secret, --stdin or --qr");
   if ((opts.stdin || opts.qr === "-") && ctx.passwordFile === "-") throw new UsageError(`${opts.stdin ? "--stdin" : "--qr -"} and --password-file - both want standard input`);
   if (opts.secret !== undefined) ctx.warn("--secret is visible to other processes (ps) and stays in your shell history; prefer --stdin or the prompt");
-  // --stdin typed at a terminal ends with Ctrl-D, after which no prompt can read the
-  // terminal: unlock first there. Elsewhere check the input first, before any KDF.
+  // --stdin typed at a terminal: unlock first, so the prompts come before the paste. Elsewhere
+  // check the input first, before any KDF.
   const pasteAtTerminal = !!opts.stdin && ctx.stdinIsTTY;
   const early = pasteAtTerminal ? await openVault(ctx) : null;
-  if (pasteAtTerminal) ctx.info("paste the secret or otpauth:// URI, then press Enter and Ctrl-D");
+  if (pasteAtTerminal) ctx.info("paste the secret or otpauth:// URI, then press Enter");
   const draft = await readDraft(ctx, opts, sources === 0);
   if (name !== undefined) draft.name = name;
   const checked = checkDraft(draft);
+  // The confirmation code uses the counter and the vault moves past it: that must fit.
+  if (checked.type === "hotp") counterAfter(checked.counter ?? 0);
   const bits = secretBits(checked.secret);
   if (bits < 128) ctx.warn(`this secret is only ${bits} bits; RFC 4226 asks sites for at least 128`);
 
@@ -56,7 +58,7 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
     const added = addEntry(data, checked, newId(), now);
     if (added.entry.type !== "hotp") return { data: added.data, result: added.entry };
     // The confirmation code uses counter c, so the vault moves on to c + 1 in the same write.
-    const next = (added.entry.counter ?? 0) + 1;
+    const next = counterAfter(added.entry.counter ?? 0);
     return { data: updateEntry(added.data, added.entry.id, { counter: next }, now), result: added.entry };
   });
   const { code, remainingMs, period } = generateCode(entry, ctx.now());
@@ -71,7 +73,10 @@ async function readDraft(ctx: Ctx, opts: AddOptions, ask: boolean): Promise<Entr
   if (opts.uri !== undefined) draft = fromUri(ctx, opts.uri);
   else if (opts.qr !== undefined) draft = await fromQrImage(ctx, opts.qr);
   else if (opts.stdin) {
-    const text = (await ctx.readStdin()).trim();
+    // The first line with something on it: no waiting for the end of input, and a runaway
+    // input stops at the line cap (64 KiB) with exit 2.
+    const what = "`otp add --stdin` reads one secret or otpauth:// URI, on one line";
+    const text = (await ctx.readStdinLine({ skipBlank: true, hint: what, oneLine: `${what}; \`otp import -\` reads a list of URIs` })).trim();
     if (text === "") throw new InputError("invalid-secret", "standard input was empty; expected a secret or an otpauth:// URI");
     if (/^otpauth:/i.test(text)) draft = fromUri(ctx, text);
     else secretText = text;

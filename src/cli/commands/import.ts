@@ -12,7 +12,9 @@ import type { BatchPart, CodecHelpers, ImportedEntry } from "../../core/codecs/t
 import { decodeImageInput } from "../import-image.js";
 import { addEntries, type VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
-import { MAX_FILE_BYTES } from "../../core/vault/format.js";
+import { MAX_FILE_BYTES, type Envelope } from "../../core/vault/format.js";
+import { checkEntriesFit } from "../../core/vault/size.js";
+import { MAX_ENTRIES } from "../../core/limits.js";
 import type { Ctx } from "../context.js";
 import { openVault, readPasswordFile, updateVault } from "../vault.js";
 import { startProgress, type Progress } from "../progress.js";
@@ -35,37 +37,51 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     progress.update(i, where);
     const src = { name: where, bytes: await readInput(ctx, file) };
     const decoded = (await decodeImageInput(src, opts.format)) ?? (await pickCodec(src, opts.format).decode(src, helpers));
-    batches.push(...(decoded.batches ?? []));
+    // Loops, not push(...): V8 overflows its stack spreading some 150,000 arguments.
+    for (const b of decoded.batches ?? []) batches.push(b);
     // Codecs name entries by what the file calls them: escaped, so a label cannot steer the terminal.
     for (const n of decoded.notes) reports.push(`${where}: ${escapeForTerminal(n)}`);
     for (const p of decoded.problems) reports.push(`${where}, ${escapeForTerminal(p.where)}: ${escapeForTerminal(p.reason)}`);
     for (const e of decoded.entries) for (const w of e.warnings) reports.push(`${where}, ${escapeForTerminal(e.where)}: ${escapeForTerminal(w)}`);
     bad += decoded.problems.length;
-    found.push(...decoded.entries);
+    for (const e of decoded.entries) found.push(e);
+    if (found.length + bad > MAX_ENTRIES)
+      throw new InputError("too-large", `${where}: more than ${MAX_ENTRIES} entries to import; an export holds far fewer`, ["split the input into smaller files"]);
   }
   progress.clear();
   // Batches (Google Authenticator's QR codes 1 of 3, …) may come in several files: judge them together.
-  reports.push(...missingParts(batches));
+  for (const m of missingParts(batches)) reports.push(m);
+  const shown = firstReports(reports);
   // The error line comes first on stderr; the reports follow it as hints.
   if (found.length === 0)
-    throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [...reports, "`otp import --help` lists the formats otp reads"]);
-  for (const r of reports) ctx.warn(r);
+    throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [...shown, "`otp import --help` lists the formats otp reads"]);
+  for (const r of shown) ctx.warn(r);
 
   const vault = await openVault(ctx);
-  const plan = (data: VaultData) => {
+  const plan = (data: VaultData, envelope: Envelope) => {
     // Recovery codes the other app kept (Steam's revocation code, our own JSON's) ride along.
     const drafts = found.map(({ draft, recoveryCodes }) => ({
       ...draft,
       recoveryCodes: recoveryCodes?.map((c) => (typeof c === "string" ? { code: c, usedAt: null } : c)),
     }));
     const r = addEntries(data, drafts, newId, new Date(ctx.now()).toISOString(), { freeTakenNames: true });
+    // Past the vault's 16 MiB the write would fail as "damaged": refuse first, naming what fits.
+    checkEntriesFit(envelope, data, r.data, r.added);
     return { data: r.data, result: { added: r.added.map((e) => e.name), skipped: r.skipped } };
   };
-  const { added, skipped } = opts.dryRun ? plan(vault.data).result : await updateVault(ctx, vault, plan);
+  const { added, skipped } = opts.dryRun ? plan(vault.data, vault.envelope).result : await updateVault(ctx, vault, plan);
   for (const name of added) ctx.data(`${opts.dryRun ? "would add" : "added"} ${escapeForTerminal(name)}`);
   ctx.info(`${opts.dryRun ? "would add" : "added"} ${added.length}, skipped ${skipped} already in the vault, refused ${bad}`);
 }
 
+
+/** Problems are listed up to a screenful: a file of 8 million bad lines says so in a few. */
+const MAX_REPORTS = 100;
+
+function firstReports(reports: string[]): string[] {
+  if (reports.length <= MAX_REPORTS) return reports;
+  return [...reports.slice(0, MAX_REPORTS), `… and ${reports.length - MAX_REPORTS} more like these`];
+}
 
 /** Passwords of encrypted exports: --import-password-file, else a hidden prompt, else exit 4. */
 function passwordHelpers(ctx: Ctx, opts: ImportOptions, progress: Progress): CodecHelpers {

@@ -1,7 +1,6 @@
 // `otp recovery add QUERY`: keeps the site's recovery codes beside the entry's seed. Codes come
 // from --file FILE, standard input, or are pasted at a terminal; one per line or separated by
 // spaces. Codes already kept are skipped; --replace drops the old ones (new codes from the site).
-import { readFile } from "node:fs/promises";
 import { InputError, UsageError } from "../../core/errors.js";
 import { shellWord } from "../../core/audit.js";
 import { pickEntry, refuseSecretQuery } from "../pick.js";
@@ -9,6 +8,8 @@ import { addRecoveryCodes, parseRecoveryCodes } from "../../core/recovery-codes.
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
+import { readFileCapped } from "../../io/bounded-read.js";
+import { LINE_MAX_BYTES } from "../../core/limits.js";
 import { openVault, updateVault } from "../vault.js";
 
 export async function run(ctx: Ctx, query: string, opts: { file?: string; replace?: boolean }): Promise<void> {
@@ -32,12 +33,16 @@ export async function run(ctx: Ctx, query: string, opts: { file?: string; replac
   ctx.hint(`\`otp recovery use ${escapeForTerminal(shellWord(entry.name))}\` hands one out when you need it`);
 }
 
+/** A site's recovery codes fit in far less than a line's cap; more is not a list of codes. */
+const CODES_MAX_BYTES = LINE_MAX_BYTES;
+
 async function readCodes(ctx: Ctx, file: string | undefined, fromStdin: boolean, name: string): Promise<string> {
-  if (fromStdin) return ctx.readStdin();
+  if (fromStdin) return ctx.readStdin(CODES_MAX_BYTES);
   if (file !== undefined) {
     try {
-      return await readFile(file, "utf8");
+      return Buffer.from(await readFileCapped(file, CODES_MAX_BYTES, escapeForTerminal(file))).toString("utf8");
     } catch (err) {
+      if (err instanceof InputError) throw err;
       throw new InputError("invalid-file", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
     }
   }

@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import { OtpError, UsageError } from "../../core/errors.js";
 import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { generateCode, parseTime } from "../../core/otp.js";
+import { counterAfter, MAX_COUNTER } from "../../core/entry.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
@@ -33,9 +34,12 @@ export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOpt
     // Matched under the vault lock against the counter as it is now, so two checks of one code cannot both pass.
     const used = await updateVault(ctx, vault, (data) => {
       const current = data.entries.find((e) => e.id === entry.id) ?? entry;
-      for (let k = 0; k <= window; k++) {
+      const start = current.counter ?? 0;
+      counterAfter(start); // an entry at the maximum has no code left to match
+      // The look-ahead stops where a match could not move the counter past it (MAX_COUNTER).
+      for (let k = 0; k <= window && start + k < MAX_COUNTER; k++) {
         const { code: expected, counter } = generateCode(current, 0, k);
-        if (same(expected, typed)) return { data: updateEntry(data, entry.id, { counter: counter! + 1 }, new Date(ctx.now()).toISOString()), result: counter! };
+        if (same(expected, typed)) return { data: updateEntry(data, entry.id, { counter: counterAfter(counter!) }, new Date(ctx.now()).toISOString()), result: counter! };
       }
       throw rejected(name, `at counter ${current.counter ?? 0} or up to ${window} ahead`);
     });

@@ -1,5 +1,11 @@
 // Authenticator Plus backups: a password-protected ZIP (traditional PKWARE encryption) whose
 // Accounts.txt lists otpauth:// URIs, one per line. Read with adm-zip, loaded on demand.
+// Zip bombs: the member count is checked before adm-zip parses the directory, and the size
+// Accounts.txt declares (and its ratio to the packed size) before anything is unpacked; a
+// header that lies is held to what it declared, since adm-zip ≥ 0.6 inflates with that as
+// zlib's maxOutputLength (test/unit/core/codecs/unpack-caps.test.ts keeps it so).
+import { InputError } from "../errors.js";
+import { MAX_ZIP_MEMBERS, checkUnpacked } from "../limits.js";
 import { loadPackage } from "../load.js";
 import type { Codec, ImportSource } from "./types.js";
 import { damaged, utf8, withPassword } from "./shared.js";
@@ -19,6 +25,8 @@ export const authenticatorPlusCodec: Codec = {
     const Zip = (mod.default ?? mod) as AdmZip;
     let entry: import("adm-zip").IZipEntry | undefined;
     let zip: InstanceType<AdmZip>;
+    if (centralHeaders(src.bytes) > MAX_ZIP_MEMBERS)
+      throw new InputError("too-large", `${src.name}: the ZIP lists more than ${MAX_ZIP_MEMBERS} files; an Authenticator Plus backup holds a few`);
     try {
       zip = new Zip(Buffer.from(src.bytes));
       entry = zip.getEntries().find((e) => e.entryName.split("/").pop() === "Accounts.txt");
@@ -27,6 +35,7 @@ export const authenticatorPlusCodec: Codec = {
     }
     if (!entry) throw damaged(src, WHAT, "the ZIP has no Accounts.txt");
     const e = entry;
+    checkUnpacked(src.name, "its Accounts.txt", e.header.size, e.header.compressedSize);
     const read = (pw?: string): Buffer | undefined => {
       try {
         return zip.readFile(e, pw) ?? undefined;
@@ -37,6 +46,15 @@ export const authenticatorPlusCodec: Codec = {
     };
     const bytes = e.header.encrypted ? await withPassword(helpers, `${src.name} (Authenticator Plus)`, (pw) => read(pw)) : read();
     if (!bytes) throw damaged(src, WHAT, "its Accounts.txt does not unpack");
-    return parseUriList(utf8.decode(bytes));
+    return parseUriList(utf8.decode(bytes), undefined, src.name);
   },
 };
+
+/** How many central-directory signatures the bytes hold: at least as many as the members adm-zip will parse. */
+function centralHeaders(b: Uint8Array): number {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const sig = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  let n = 0;
+  for (let at = buf.indexOf(sig); at >= 0 && n <= MAX_ZIP_MEMBERS; at = buf.indexOf(sig, at + 4)) n++;
+  return n;
+}

@@ -27,7 +27,7 @@ export const enteCodec: Codec = {
   },
   async decode(src) {
     const lines = utf8.decode(src.bytes).split(/\r?\n/);
-    const out = parseUriList(utf8.decode(src.bytes));
+    const out = parseUriList(utf8.decode(src.bytes), undefined, src.name);
     const kept = out.entries.filter((e) => {
       const n = Number(e.where.replace(/^line /, ""));
       const display = displayOf(lines[n - 1] ?? "");

@@ -9,8 +9,9 @@
 // Google Authenticator's codes are always 30 s. 0 (unset) means SHA1 / 6 digits / TOTP, as
 // Aegis and dim13/otpauth read it.
 import { decodeBase32, encodeBase32, normaliseSecret } from "../base32.js";
-import { checkDraft, DEFAULT_PERIOD, MAX_COUNTER, type Algorithm, type EntryDraft } from "../entry.js";
+import { checkDraft, COUNTER_RANGE, DEFAULT_PERIOD, MAX_COUNTER, type Algorithm, type EntryDraft } from "../entry.js";
 import { InputError, OtpError } from "../errors.js";
+import { MAX_ENTRIES } from "../limits.js";
 import { loadPackage } from "../load.js";
 import { escapeForTerminal } from "../text.js";
 import type { BatchPart, ImportedEntry, ImportProblem } from "./types.js";
@@ -105,6 +106,9 @@ function makeCodec(type: MessageType): MigrationCodec {
   return {
     decode(uri, where) {
       const bytes = payloadBytes(uri);
+      // Two bytes make an (empty) account, and protobufjs makes an object of each: count first.
+      if (countAccounts(bytes) > MAX_ENTRIES)
+        throw new InputError("too-large", `the otpauth-migration:// URI lists more than ${MAX_ENTRIES} accounts; a real export holds at most a few hundred`);
       let raw: RawPayload;
       try {
         raw = type.toObject(type.decode(bytes), { longs: String, defaults: true, arrays: true }) as unknown as RawPayload;
@@ -161,6 +165,37 @@ function payloadBytes(uri: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "base64"));
 }
 
+/** The accounts (field 1) a MigrationPayload lists, from its top-level fields alone; stops past MAX_ENTRIES. */
+function countAccounts(b: Uint8Array): number {
+  let at = 0;
+  let n = 0;
+  const varint = (): number => {
+    for (let v = 0, mul = 1, i = 0; i < 10 && at < b.length; i++, mul *= 128) {
+      const x = b[at++]!;
+      v += (x & 0x7f) * mul;
+      if (x < 0x80) return v;
+    }
+    return -1;
+  };
+  // Anything malformed ends the count: protobufjs then says what is wrong.
+  while (at < b.length && n <= MAX_ENTRIES) {
+    const key = varint();
+    if (key < 0) break;
+    const wire = key % 8;
+    if (wire === 0) {
+      if (varint() < 0) break;
+    } else if (wire === 1) at += 8;
+    else if (wire === 5) at += 4;
+    else if (wire === 2) {
+      const len = varint();
+      if (len < 0) break;
+      if (Math.floor(key / 8) === 1) n++;
+      at += len;
+    } else break;
+  }
+  return n;
+}
+
 function bad(reason: string): InputError {
   return new InputError("invalid-migration", reason);
 }
@@ -184,7 +219,7 @@ function toDraft(p: RawParameters): EntryDraft {
   const draft: EntryDraft = { issuer, account, type: p.type === 1 ? "hotp" : "totp", secret: encodeBase32(p.secret), algorithm, digits };
   if (draft.type === "hotp") {
     const counter = BigInt(p.counter);
-    if (counter < 0n || counter > BigInt(MAX_COUNTER)) throw new InputError("invalid-entry", "counter must be a whole number from 0 to 2^53 − 1");
+    if (counter < 0n || counter > BigInt(MAX_COUNTER)) throw new InputError("invalid-entry", `counter must be a whole number from ${COUNTER_RANGE}`);
     draft.counter = Number(counter);
   } else draft.period = DEFAULT_PERIOD;
   return checkDraft(draft);

@@ -4,6 +4,8 @@
 // capacity and size, then size key/value pairs of TC_STRING, TC_LONGSTRING or TC_REFERENCE
 // to an earlier string — and throws on anything else. Strings are Java's "modified UTF-8".
 
+import { MAX_ENTRIES, MAX_UNPACKED_BYTES } from "../limits.js";
+
 const MAGIC = 0xaced;
 const TC_NULL = 0x70;
 const TC_REFERENCE = 0x71;
@@ -124,11 +126,17 @@ export function readJavaStringMap(b: Uint8Array): Map<string, string> {
   if (r.u8() !== TC_BLOCKDATA || r.u8() !== 8) throw new JavaSerialError("no capacity block");
   r.u32(); // capacity
   const size = r.u32();
-  if (size > 100_000) throw new JavaSerialError("too many entries");
+  if (size > MAX_ENTRIES) throw new JavaSerialError("too many entries");
   const out = new Map<string, string>();
+  // A back-reference repeats a string for 5 bytes: 16 MiB of them could hand one long string
+  // to JSON.parse a million times. The strings as read may add up to what otp unpacks.
+  let total = 0;
   for (let i = 0; i < size; i++) {
     const k = readString(r);
-    out.set(k, readString(r));
+    const v = readString(r);
+    total += k.length + v.length;
+    if (total > MAX_UNPACKED_BYTES) throw new JavaSerialError("its strings add up to more than 16 MiB");
+    out.set(k, v);
   }
   if (r.u8() !== TC_ENDBLOCKDATA) throw new JavaSerialError("no end of the map");
   return out;

@@ -2,7 +2,8 @@
 // most apps read). Blank lines and lines starting with # are skipped; a bad line becomes a
 // problem with its number and reason, and the rest still import. otpauth-migration:// lines
 // (Google Authenticator) are read too, so lists may mix both.
-import { OtpError } from "../errors.js";
+import { InputError, OtpError } from "../errors.js";
+import { MAX_ENTRIES } from "../limits.js";
 import { escapeForTerminal } from "../text.js";
 import { parseOtpauthUri } from "../uri.js";
 import { loadMigrationCodec, type MigrationCodec } from "./google-migration.js";
@@ -19,13 +20,24 @@ export interface UriItem {
 // What a scanner app may put before the URI it read, like "QR-Code:otpauth-migration://…".
 const SCANNER_PREFIX = /^([^\s:/]{1,20}:)\s*(otpauth(?:-migration)?:\/\/.*)$/i;
 
-/** The meaningful lines of a text: not blank, not a # comment. */
-export function textLines(text: string): UriItem[] {
+/**
+ * The meaningful lines of a text: not blank, not a # comment. Throws InputError `too-large`
+ * past MAX_ENTRIES of them, before an object is made of each (16 MiB is 8 million lines);
+ * `name` (the file) is for that message.
+ */
+export function textLines(text: string, name = "the list"): UriItem[] {
   const items: UriItem[] = [];
-  text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((raw, i) => {
-    const s = raw.trim();
-    if (s !== "" && !s.startsWith("#")) items.push({ text: s, where: `line ${i + 1}` });
-  });
+  const t = text.replace(/^\uFEFF/, "");
+  for (let start = 0, i = 0; start <= t.length; i++) {
+    const end = t.indexOf("\n", start);
+    const s = t.slice(start, end < 0 ? t.length : end).trim();
+    if (s !== "" && !s.startsWith("#")) {
+      if (items.length === MAX_ENTRIES) throw new InputError("too-large", `${name}: more than ${MAX_ENTRIES} lines to read; an export holds far fewer`, ["split the list into smaller files"]);
+      items.push({ text: s, where: `line ${i + 1}` });
+    }
+    if (end < 0) break;
+    start = end + 1;
+  }
   return items;
 }
 
@@ -45,7 +57,7 @@ export function parseUriItems(items: readonly UriItem[], migration?: MigrationCo
         if (!migration) throw new OtpError("invalid-uri", "a Google Authenticator otpauth-migration:// URI: import it with --format ga (or auto)");
         const part = migration.decode(s, where);
         for (const e of part.entries) out.entries.push({ ...e, warnings: [...warnings, ...e.warnings] });
-        out.problems.push(...part.problems);
+        for (const p of part.problems) out.problems.push(p);
         if (part.batch) out.batches!.push(part.batch);
         continue;
       }
@@ -60,8 +72,9 @@ export function parseUriItems(items: readonly UriItem[], migration?: MigrationCo
   return out;
 }
 
-export function parseUriList(text: string, migration?: MigrationCodec): Decoded {
-  return parseUriItems(textLines(text), migration);
+/** `name` (the file) is for the too-large error of textLines. */
+export function parseUriList(text: string, migration?: MigrationCodec, name?: string): Decoded {
+  return parseUriItems(textLines(text, name), migration);
 }
 
 /** The first meaningful line of a text's first 4 KiB, if any. */
@@ -84,5 +97,5 @@ export const uriListCodec: Codec = {
 /** A URI list, loading the migration decoder only when some line needs it. */
 export async function decodeUriText(src: ImportSource): Promise<Decoded> {
   const text = utf8.decode(src.bytes);
-  return parseUriList(text, /otpauth-migration:/i.test(text) ? await loadMigrationCodec() : undefined);
+  return parseUriList(text, /otpauth-migration:/i.test(text) ? await loadMigrationCodec() : undefined, src.name);
 }

@@ -71,14 +71,19 @@ export function pickName(d: VaultData, draft: EntryDraft): string {
   return pickNameWith((n) => findByName(d, n) !== undefined, draft);
 }
 
-function pickNameWith(taken: (name: string) => boolean, draft: EntryDraft): string {
+/** `stem`-2, -3, …: the first that is free (after 1000 tries, a time stamp). */
+function firstFreeNumbered(taken: (name: string) => boolean, stem: string): string {
+  for (let i = 2; i < 1000; i++) if (!taken(`${stem}-${i}`)) return `${stem}-${i}`;
+  return `${stem}-${Date.now()}`;
+}
+
+function pickNameWith(taken: (name: string) => boolean, draft: EntryDraft, numbered = (stem: string) => firstFreeNumbered(taken, stem)): string {
   const base = (draft.name ?? (draft.issuer || draft.account || "entry")).trim() || "entry";
   if (draft.name !== undefined) return base;
   if (!taken(base)) return base;
   const full = draft.issuer && draft.account ? `${draft.issuer}:${draft.account}` : null;
   if (full && !taken(full)) return full;
-  for (let i = 2; i < 1000; i++) if (!taken(`${full ?? base}-${i}`)) return `${full ?? base}-${i}`;
-  return `${base}-${Date.now()}`;
+  return numbered(full ?? base);
 }
 
 /** Adds an entry. Throws InputError `duplicate-name` when the name is taken. */
@@ -111,16 +116,25 @@ export function addEntries(
   }
   const added: Entry[] = [];
   let skipped = 0;
+  const taken = (n: string) => names.has(n.toLowerCase());
+  // Numbering resumes where it stopped for the same stem: 60,000 entries called "Example"
+  // must not try "Example-2" … each time (quadratic: minutes).
+  const next = new Map<string, number>();
+  const numbered = (stem: string) => {
+    let i = next.get(stem.toLowerCase()) ?? 2;
+    while (taken(`${stem}-${i}`)) i++;
+    next.set(stem.toLowerCase(), i + 1);
+    return `${stem}-${i}`;
+  };
   for (const draft of drafts) {
     const key = secretKey(draft.secret);
     if (key !== null && secrets.has(key)) {
       skipped++;
       continue;
     }
-    const taken = (n: string) => names.has(n.toLowerCase());
-    let name = pickNameWith(taken, draft);
+    let name = pickNameWith(taken, draft, numbered);
     // An import keeps the names the file gives (our JSON export has them): a taken one gets "-2", "-3", ….
-    if (opts.freeTakenNames && taken(name)) for (let i = 2; taken(name); i++) name = `${draft.name}-${i}`;
+    if (opts.freeTakenNames && taken(name)) name = numbered(name);
     checkName(name);
     if (taken(name)) throw duplicateName(name);
     const entry = newEntry(name, draft, id(), nowIso);

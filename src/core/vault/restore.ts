@@ -13,9 +13,11 @@
 //      (unless an entry with its secret and parameters is there already: then as above);
 // 2. the vault removed it (a tombstone): restored, and stamped now so a later sync keeps it;
 // 3. otherwise added as it is (renamed when its name is taken).
+// A backup whose HOTP counters are out of range (entry-limits.ts) is refused whole (exit 2).
 import { decodeBase32, normaliseSecret, sameSecret } from "../base32.js";
 import type { Entry, RecoveryCode } from "../entry.js";
 import { lastBackup } from "./backup-state.js";
+import { checkEntryLimits } from "./entry-limits.js";
 import type { Tombstone, VaultData } from "./model.js";
 
 export interface RestoreReport {
@@ -123,6 +125,7 @@ class Names {
 
 /** The vault with the backup's entries merged in (rules at the top). Never removes an entry. */
 export function mergeRestore(vault: VaultData, backup: VaultData, o: RestoreOptions): { data: VaultData; report: RestoreReport } {
+  checkEntryLimits(backup, "the backup");
   const report = emptyReport();
   const entries = vault.entries.map((e) => ({ ...e }));
   // Only the vault's own entries are matched by secret (the first that has it).
@@ -178,6 +181,7 @@ export function mergeRestore(vault: VaultData, backup: VaultData, o: RestoreOpti
  * backup lacks, and the vault's own meta but for the backup record the backup carries.
  */
 export function replaceRestore(vault: VaultData, backup: VaultData, nowIso: string): { data: VaultData; report: RestoreReport } {
+  checkEntryLimits(backup, "the backup");
   const report = emptyReport();
   const mine = new Map(vault.entries.map((e) => [e.id, e]));
   const dead = new Set(vault.tombstones.map((t) => t.id));

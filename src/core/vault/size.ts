@@ -1,0 +1,71 @@
+// How large the vault file would be, computed without sealing it, so a change that would take
+// it past MAX_FILE_BYTES (16 MiB) is refused as an input error before anything is written,
+// naming what fits, not found out afterwards as "vault file is damaged (larger than 16 MiB)".
+// The arithmetic follows format.ts (the spec): the payload JSON is padded to the next whole
+// KiB (at least one byte of padding), sealed (+16 bytes of tag), base64'd (4/3, padded), and
+// framed by the header and the `data` and `checksum` members.
+import { InputError } from "../errors.js";
+import type { Entry } from "../entry.js";
+import { sizeName } from "../limits.js";
+import { MAX_FILE_BYTES, headerAD, type Envelope } from "./format.js";
+import { serializeData, type VaultData } from "./model.js";
+
+const PAD_BLOCK = 1024;
+const TAG_BYTES = 16;
+/** `,"data":"` + `"` + `,"checksum":"` + 88 base64 characters + `"}\n`, less the header's own `}`. */
+const FRAME_BYTES = 9 + 1 + 13 + 88 + 3 - 1;
+
+const utf8Length = (s: string): number => Buffer.byteLength(s, "utf8");
+
+/** Bytes of the vault file that seals `payloadBytes` of JSON under a header of `headerBytes` (its headerAD). */
+export function sealedSize(payloadBytes: number, headerBytes: number): number {
+  const padded = (Math.floor(payloadBytes / PAD_BLOCK) + 1) * PAD_BLOCK;
+  return headerBytes + 4 * Math.ceil((padded + TAG_BYTES) / 3) + FRAME_BYTES;
+}
+
+/** Bytes of the vault file `data` would make under `envelope`'s header (same slots, any nonce). */
+export function vaultFileSize(envelope: Envelope, data: VaultData): number {
+  return sealedSize(utf8Length(serializeData(data)), headerAD(envelope).length);
+}
+
+/**
+ * How many of `added` (in order, appended to before's entries) fit in a vault file of at most
+ * MAX_FILE_BYTES: after.length when all do. One serialization of `before`, then one per entry.
+ */
+export function entriesThatFit(envelope: Envelope, before: VaultData, added: readonly Entry[]): number {
+  const header = headerAD(envelope).length;
+  let payload = utf8Length(serializeData(before));
+  for (let i = 0; i < added.length; i++) {
+    // A comma before every entry but the first of an empty list.
+    payload += utf8Length(JSON.stringify(added[i])) + (i === 0 && before.entries.length === 0 ? 0 : 1);
+    if (sealedSize(payload, header) > MAX_FILE_BYTES) return i;
+  }
+  return added.length;
+}
+
+/**
+ * Refuses a bulk change (an import, a merge) that would take the vault file past MAX_FILE_BYTES:
+ * `after` is `before` with `added` appended. Throws InputError `vault-full` (exit 2) naming how
+ * many of the new entries fit; returns quietly otherwise.
+ */
+export function checkEntriesFit(envelope: Envelope, before: VaultData, after: VaultData, added: readonly Entry[]): void {
+  const size = vaultFileSize(envelope, after);
+  if (size <= MAX_FILE_BYTES) return;
+  const fit = entriesThatFit(envelope, before, added);
+  const n = added.length;
+  throw new InputError("vault-full", `${n} new ${n === 1 ? "entry" : "entries"} would make the vault file ${sizeName(size)}, over its limit of ${sizeName(MAX_FILE_BYTES)}: ${fit === 0 ? "none" : `only ${fit}`} of them fit`, [
+    fit === 0 ? "the vault is full: remove entries you no longer use (`otp remove`) first" : `nothing was written: import at most ${fit} of them, or remove entries you no longer use first`,
+  ]);
+}
+
+/**
+ * Refuses any change that would take the vault file past MAX_FILE_BYTES (for a caller that
+ * writes the vault: a merge, a restore). Throws InputError `vault-full` (exit 2).
+ */
+export function checkVaultFits(envelope: Envelope, data: VaultData): void {
+  const size = vaultFileSize(envelope, data);
+  if (size > MAX_FILE_BYTES)
+    throw new InputError("vault-full", `the vault file would be ${sizeName(size)}, over its limit of ${sizeName(MAX_FILE_BYTES)}; nothing was written`, [
+      "remove entries you no longer use (`otp remove`) first",
+    ]);
+}
