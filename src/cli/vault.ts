@@ -2,10 +2,10 @@
 // applies: --password-file, OTP_PASSWORD, OTP_SESSION, OTP_RECOVERY_KEY, a hidden prompt on a
 // terminal; otherwise exit 4. Writes take the lock and re-read the vault under it; the KDF and any
 // prompt happen before the lock, so a slow typist never blocks other otp processes.
-import { readFileSync } from "node:fs";
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
 import { critical } from "../io/signals.js";
 import { generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
+import { checkVaultFits } from "../core/vault/size.js";
 import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
 import { readVaultFile, withLock, writeVaultAtomic, type ReadResult } from "../io/vault-file.js";
@@ -139,6 +139,8 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       const key = change.masterKey ?? opened.masterKey;
       if (next.vaultId !== envelope.vaultId) throw new OtpError("internal", "a vault write tried to change the vaultId");
       if (change.masterKey && generationOf(next) <= generationOf(envelope)) throw new OtpError("internal", "a new master key needs the next key generation");
+      // Past the format's 16 MiB: an input error now (exit 2), not a "damaged" vault later.
+      checkVaultFits(next, change.data);
       const bytes = sealAndVerify(next, key, change.data);
       const warnings = await writeVaultAtomic(real, bytes, file.identity, stillHeld);
       for (const w of warnings) ctx.warn(w);

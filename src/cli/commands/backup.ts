@@ -40,7 +40,7 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
   const check = await verifyWritten(ctx, target, password, made.masterKey, data, now);
   if (vault.readOnly) ctx.warn("the vault opens read-only (written by a newer otp), so it cannot note this backup");
   else await updateVault(ctx, vault, (current) => ({ data: withLastBackup(current, record), result: null }));
-  ctx.data(target);
+  ctx.data(escapeForTerminal(target));
   const codes = check.recoveryCodes ? ` and ${check.recoveryCodes} recovery code${check.recoveryCodes === 1 ? "" : "s"}` : "";
   ctx.info(`backup written and verified: ${check.entries} entr${check.entries === 1 ? "y" : "ies"}${codes}; it opens with ${password ? "its own backup password" : "the vault's password (and its recovery key)"}`);
   await hintIfSameDisk(ctx, target);

@@ -15,7 +15,7 @@ import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
 import { critical } from "../../io/signals.js";
 import { withSpinner } from "../../io/spinner.js";
-import { newPassword } from "../new-password.js";
+import { newPassword, warnIfWeak } from "../new-password.js";
 
 export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promise<void> {
   const path = ctx.vaultPath;
@@ -53,7 +53,10 @@ function withoutKey(o: Record<string, unknown>, key: string): Record<string, unk
 async function vaultPassword(ctx: Ctx): Promise<string> {
   const fromEnv = ctx.passwordFile ? undefined : ctx.env.OTP_PASSWORD;
   if (fromEnv === "") throw new InputError("empty-password", "password can't be empty");
-  if (fromEnv !== undefined) return fromEnv;
+  if (fromEnv !== undefined) {
+    await warnIfWeak(ctx, fromEnv, "vault");
+    return fromEnv;
+  }
   try {
     return await newPassword(ctx, { file: ctx.passwordFile, what: "vault", flag: "--password-file", nothingDone: "no vault was created" });
   } catch (err) {

@@ -8,7 +8,9 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { OtpError, UsageError, VaultDamagedError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
-import { checkBackup } from "../../core/vault/backup.js";
+import { checkBackup, type OpenedBackup } from "../../core/vault/backup.js";
+import { checkEntryLimits } from "../../core/vault/entry-limits.js";
+import { skippedCodesWarning, vetEntriesRecoveryCodes } from "../../core/recovery-codes.js";
 import { changesAnything, mergeRestore, replaceRestore, type RestoreReport } from "../../core/vault/restore.js";
 import type { VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
@@ -34,7 +36,7 @@ export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise
   if (!(await stat(ctx.vaultPath).then(() => true, () => false))) return restoreAsVault(ctx, parsed, opts);
   const vault = await openVault(ctx);
   if (vault.readOnly) throw readOnlyError();
-  const backup = await openBackupFile(ctx, parsed, opts, vault);
+  const backup = vetted(ctx, await openBackupFile(ctx, parsed, opts, vault));
   checkBackup(backup.data, ctx.now());
   const nowIso = new Date(ctx.now()).toISOString();
   const plan = (data: VaultData) => (opts.replace ? replaceRestore(data, backup.data, nowIso) : mergeRestore(data, backup.data, { newId, nowIso }));
@@ -61,7 +63,7 @@ export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise
 
 /** No vault here yet: the verified backup becomes the vault, byte for byte. */
 async function restoreAsVault(ctx: Ctx, parsed: ParsedBackup, opts: RestoreOptions): Promise<void> {
-  const backup = await openBackupFile(ctx, parsed, opts, null);
+  const backup = vetted(ctx, await openBackupFile(ctx, parsed, opts, null));
   const check = checkBackup(backup.data, ctx.now());
   const shown = escapeForTerminal(ctx.vaultPath);
   const count = `${check.entries} entr${check.entries === 1 ? "y" : "ies"}`;
@@ -74,6 +76,17 @@ async function restoreAsVault(ctx: Ctx, parsed: ParsedBackup, opts: RestoreOptio
   ctx.info(`created ${shown} from the backup: ${count}`);
   const recovery = backup.envelope.slots.some((s) => s.kind === "recovery" || s.kind === "recovery-box");
   ctx.hint(`it opens with the backup's password${recovery ? " and recovery key" : ""}; \`otp passwd\` changes the password${recovery ? "" : ", `otp recovery-key new` adds a recovery key"}`);
+}
+
+/**
+ * A backup is data from elsewhere: its counters must be in range (else exit 2, nothing changed)
+ * and its recovery codes printable (bad ones are left out, with a warning naming the entry).
+ */
+function vetted(ctx: Ctx, backup: OpenedBackup): OpenedBackup {
+  checkEntryLimits(backup.data, "the backup");
+  const v = vetEntriesRecoveryCodes(backup.data.entries);
+  for (const s of v.skipped) ctx.warn(`"${s.name}": ${skippedCodesWarning(s.count)}`);
+  return v.skipped.length ? { ...backup, data: { ...backup.data, entries: v.entries } } : backup;
 }
 
 function printReport(ctx: Ctx, r: RestoreReport, file: string, dry: boolean): void {

@@ -13,6 +13,8 @@ import { changeSummary, entryChanges } from "../../core/vault/changes.js";
 import { generationOf, parseEnvelope, type Envelope } from "../../core/vault/format.js";
 import { mergeCopies } from "../../core/vault/merge.js";
 import { openData, sealAndVerify } from "../../core/vault/vault.js";
+import { checkEntryLimits } from "../../core/vault/entry-limits.js";
+import { checkVaultFits } from "../../core/vault/size.js";
 import type { Ctx } from "../context.js";
 import { Keyring } from "../sync/keyring.js";
 import { NeedsKeyError, keyForCopy } from "../sync/remote-key.js";
@@ -55,7 +57,9 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
       const theirKey = await keyForCopy(quiet, need, false);
       theirsCopy = { envelope: theirs, key: theirKey, data: openData(theirs, theirKey) };
     }
+    checkEntryLimits(theirsCopy.data, "the incoming copy");
     merged = mergeCopies(base, oursCopy, theirsCopy);
+    checkVaultFits(merged.envelope, merged.data);
   } catch (err) {
     // Same error, same exit code, one more hint (error classes take their arguments in different orders).
     if (err instanceof OtpError && !err.hints.includes(AFTER)) err.hints.push(AFTER);

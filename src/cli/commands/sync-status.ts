@@ -3,6 +3,7 @@
 // sync was. Fetches first (no key needed; `--offline` skips it), and a remote that cannot be
 // reached is one line on stderr, the rest as of the last fetch.
 import { gitReason, redactUrl, text } from "../../io/git.js";
+import { escapeForTerminal, safeJson } from "../../core/text.js";
 import type { Ctx } from "../context.js";
 import { REMOTE, configGet, currentBranch, gitIn, remoteUrl, revParse } from "../sync/repo.js";
 import { requireSyncRepo } from "../sync/report.js";
@@ -38,9 +39,9 @@ export async function run(ctx: Ctx, opts: StatusOptions): Promise<void> {
   const uncommitted = text(await g(["status", "--porcelain", "--untracked-files=no", "--", repo.name])) !== "";
   const lastSync = await configGet(g, "otp.lastSync");
   const status = { repository: repo.dir, vault: repo.name, remote: url === null ? null : redactUrl(url), branch, ahead, behind, uncommitted, lastSync, reachable };
-  if (opts.json) return ctx.data(JSON.stringify(status, null, 2));
-  ctx.data(`repository  ${repo.dir} (${repo.name} on ${branch})`);
-  ctx.data(`remote      ${status.remote ?? "none (add one with `otp sync init REMOTE`)"}`);
+  if (opts.json) return ctx.data(safeJson(status, 2));
+  ctx.data(`repository  ${escapeForTerminal(repo.dir)} (${escapeForTerminal(repo.name)} on ${escapeForTerminal(branch)})`);
+  ctx.data(`remote      ${status.remote === null ? "none (add one with `otp sync init REMOTE`)" : escapeForTerminal(status.remote)}`);
   if (url !== null) ctx.data(`state       ${describe(ahead!, behind!)}`);
   if (uncommitted) ctx.data("uncommitted the vault changed since the last commit (`otp sync` commits it)");
   ctx.data(`last sync   ${lastSync ? `${lastSync} (${ago(ctx.now() - Date.parse(lastSync))})` : "never"}`);

@@ -14,6 +14,8 @@ import { equalBytes, generationOf, parseEnvelope, slotJson, type Envelope } from
 import { canonicalJson, mergeCopies, type KeyedCopy, type VaultCopy } from "../../core/vault/merge.js";
 import type { VaultData } from "../../core/vault/model.js";
 import { openData, sealAndVerify } from "../../core/vault/vault.js";
+import { checkEntryLimits } from "../../core/vault/entry-limits.js";
+import { checkVaultFits } from "../../core/vault/size.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { GitError, gitReason, redactUrl, text } from "../../io/git.js";
 import type { Ctx } from "../context.js";
@@ -136,6 +138,7 @@ async function integrate(ctx: Ctx, g: Git, repo: SyncRepo, opened: OpenedVault, 
     ]);
   const remote = keyring.open(remoteEnv);
   if (!remote) throw new NeedsKeyError(remoteEnv, "remote's copy of the vault");
+  checkEntryLimits(remote.data, "the remote's copy");
   const foreign = await otherPaths(g, repo, theirs);
   if (foreign.length) ctx.warn(`the remote's commits hold files otp does not sync (${foreign.slice(0, 5).map(escapeForTerminal).join(", ")}${foreign.length > 5 ? ", …" : ""}); they were ignored, and nothing but the vault was written here`);
   const ff = await isAncestor(g, head, theirs);
@@ -152,6 +155,7 @@ async function integrate(ctx: Ctx, g: Git, repo: SyncRepo, opened: OpenedVault, 
     adopt(opened, merged);
     return { ...step, pulled: "fast-forward", push: false };
   }
+  checkVaultFits(merged.envelope, merged.data);
   await write(sealAndVerify(merged.envelope, merged.key, merged.data));
   await g(["read-tree", head]);
   await g(["update-index", "--add", "--", repo.name]);
