@@ -11,6 +11,8 @@ import { generateCode } from "../../../../src/core/otp.js";
 import { generationOf, parseEnvelope, serializeEnvelope } from "../../../../src/core/vault/format.js";
 import { kdfCount } from "../../../../src/core/vault/kdf.js";
 import { sealData } from "../../../../src/core/vault/vault.js";
+import { parseRecoveryKey, unlockWithRecoveryKey } from "../../../../src/core/vault/recovery-key.js";
+import { priorKeysOf } from "../../../../src/core/vault/prior-keys.js";
 import { dec, openWithPassword, thrown } from "./helpers.js";
 
 const read = (name: string) => new Uint8Array(readFileSync(new URL(`../../../fixtures/vaults/${name}`, import.meta.url)));
@@ -131,5 +133,32 @@ describe("vault-v1-minor1.otp (password test, minor 1, ext {\"future\":1})", () 
     const head = (t: string) => t.slice(0, t.indexOf(',"nonce":"', t.indexOf('"cipher"')));
     expect(head(again)).toBe(head(dec(bytes)));
     expect(again).toContain('"ext":{"future":1},"data":');
+  });
+});
+
+describe("vault-v1-minor2.otp (password test, key generation 2, recovery key 008JK-4CT40-ANK76-F24SG-NAXWS-SQFE3-ZW93D)", () => {
+  const bytes = read("vault-v1-minor2.otp");
+  const KEY = "008JK-4CT40-ANK76-F24SG-NAXWS-SQFE3-ZW93D";
+
+  it("is the committed file, byte for byte, at minor 2 and key generation 2", () => {
+    expect(sha256(bytes)).toBe("0bfb942534440bb622c9c3c42f2e4533167099adb7223b0f4157361049b40d8e");
+    const { envelope, readOnly } = parseEnvelope(bytes);
+    expect(readOnly).toBe(false);
+    expect([envelope.minor, generationOf(envelope)]).toEqual([2, 2]);
+    expect(envelope.slots.map((s) => s.kind)).toEqual(["password", "recovery-box"]);
+    expect(serializeEnvelope(envelope)).toEqual(bytes);
+  });
+
+  it("opens with its password and with its recovery key, to the same data and codes; it keeps one prior key", async () => {
+    const { data, masterKey } = await openWithPassword(bytes, "test");
+    const { envelope } = parseEnvelope(bytes);
+    const byKey = await unlockWithRecoveryKey(envelope, parseRecoveryKey(KEY));
+    expect(Buffer.from(byKey).equals(Buffer.from(masterKey))).toBe(true);
+    expect(data.entries.map((e) => e.name)).toEqual(["GitHub", "Legacy VPN"]);
+    expect(generateCode(data.entries[0]!, T1).code).toBe("704044");
+    expect(generateCode(data.entries[0]!, T2).code).toBe("890699");
+    expect(generateCode(data.entries[1]!, T1).code).toBe("254676");
+    expect(priorKeysOf(data).map((k) => k.generation)).toEqual([1]);
+    expect(await thrown(() => openWithPassword(bytes, "first password"))).toBeInstanceOf(AuthError);
   });
 });

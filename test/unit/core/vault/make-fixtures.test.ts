@@ -31,6 +31,10 @@ export const MINOR1_ENTRIES: EntryDraft[] = [
   { name: "Future", issuer: "Future", account: "f@example.com", type: "totp", secret: "GEZDGNBVGY3TQOJQ", algorithm: "SHA512", digits: 7, period: 45 },
 ];
 
+export const MINOR2_ENTRIES: EntryDraft[] = [MAIN_ENTRIES[0]!, MAIN_ENTRIES[2]!];
+/** The recovery key of vault-v1-minor2.otp (a fixture's: public on purpose). */
+export const MINOR2_RECOVERY_KEY_BYTES = "00112233445566778899aabbccddeeff1230";
+
 function data(drafts: EntryDraft[]) {
   let d = emptyData(CREATED);
   for (const e of drafts) d = addEntry(d, e, newId(), CREATED).data;
@@ -58,5 +62,18 @@ describe.skipIf(process.env.MAKE_FIXTURES !== "1")("make the fixture vaults (MAK
     const m = await createVault("test", data(MINOR1_ENTRIES), CHEAP_KDF);
     const env = parseEnvelope(m.bytes).envelope;
     writeOnce("vault-v1-minor1.otp", serializeEnvelope(sealData({ ...env, minor: 1, ext: { future: 1 } }, m.masterKey, data(MINOR1_ENTRIES))));
+  });
+});
+
+describe.skipIf(process.env.MAKE_FIXTURES !== "1")("make the minor-2 fixture vault (MAKE_FIXTURES=1 only)", () => {
+  it("vault-v1-minor2.otp: key generation 2 after a password change, a recovery-box slot, one prior key", async () => {
+    const { rotateKeys } = await import("../../../../src/core/vault/rotate.js");
+    const { makeRecoverySlot, withRecoverySlot } = await import("../../../../src/core/vault/recovery-key.js");
+    const { sealAndVerify, stretchPassword } = await import("../../../../src/core/vault/vault.js");
+    const rk = new Uint8Array(Buffer.from(MINOR2_RECOVERY_KEY_BYTES, "hex"));
+    const first = await createVault("first password", data(MINOR2_ENTRIES), CHEAP_KDF);
+    const env1 = withRecoverySlot(first.envelope, await makeRecoverySlot(first.envelope.vaultId, first.masterKey, rk, 1));
+    const r = await rotateKeys(env1, first.masterKey, data(MINOR2_ENTRIES), await stretchPassword("test", CHEAP_KDF), { keep: "all" });
+    writeOnce("vault-v1-minor2.otp", sealAndVerify(r.envelope, r.masterKey, r.data));
   });
 });
