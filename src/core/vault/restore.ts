@@ -7,8 +7,9 @@
 // 1. the vault has an entry with its id, or (an entry from elsewhere: an id the vault never
 //    had) one with its secret:
 //    - same secret and code parameters: one entry; recovery codes united (a code used in either
-//      is used, at the earlier time), the higher HOTP counter, the labels (name, issuer,
-//      account, tags, notes) of the copy changed last; "updated" or "unchanged";
+//      is used, at the earlier time), the higher HOTP counter, and the vault's own labels (name,
+//      issuer, account, tags, notes), never the backup's, so no clock decides (docs/merging.md);
+//      "updated" or "unchanged";
 //    - otherwise a conflict: both kept, the backup's under a new id and a "(backup)" name
 //      (unless an entry with its secret and parameters is there already: then as above);
 // 2. the vault removed it (a tombstone): restored, and stamped now so a later sync keeps it;
@@ -19,6 +20,7 @@ import type { Entry, RecoveryCode } from "../entry.js";
 import { lastBackup } from "./backup-state.js";
 import { checkEntryLimits } from "./entry-limits.js";
 import type { Tombstone, VaultData } from "./model.js";
+import { normalPriorKeys, priorKeysOf } from "./prior-keys.js";
 
 export interface RestoreReport {
   added: string[];
@@ -81,7 +83,7 @@ const LABELS = ["name", "issuer", "account", "tags", "notes"] as const;
 const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
 
 /** One entry from two copies of it (sameCodes holds); `changes` says what the vault's copy gained. */
-function mergeEntry(v: Entry, b: Entry, nameFree: (n: string) => boolean, nowIso: string): { entry: Entry; changes: string[] } {
+function mergeEntry(v: Entry, b: Entry, nowIso: string): { entry: Entry; changes: string[] } {
   const changes: string[] = [];
   const out: Entry = { ...b, ...v, recoveryCodes: uniteCodes(v.recoveryCodes ?? [], b.recoveryCodes ?? []) };
   const gained = out.recoveryCodes.length - (v.recoveryCodes ?? []).length;
@@ -92,11 +94,10 @@ function mergeEntry(v: Entry, b: Entry, nameFree: (n: string) => boolean, nowIso
     out.counter = b.counter;
     changes.push(`counter ${v.counter ?? 0} → ${b.counter}`);
   }
-  if (b.updatedAt > v.updatedAt) {
-    const taken = LABELS.filter((k) => !same(v[k], b[k]) && (k !== "name" || nameFree(b.name)));
-    for (const k of taken) (out as Record<string, unknown>)[k] = b[k];
-    if (taken.length) changes.push(`${taken.join(", ")} from the backup (changed later there)`);
-  }
+  // The vault's labels stay, whatever the two updatedAt say: a clock that was behind when the
+  // vault's copy was edited would otherwise let an older backup revert the edit (docs/merging.md).
+  const differ = LABELS.filter((k) => !same(v[k], b[k]));
+  if (differ.length) for (const k of LABELS) (out as Record<string, unknown>)[k] = v[k];
   if (b.createdAt < v.createdAt) out.createdAt = b.createdAt;
   out.updatedAt = changes.length ? nowIso : v.updatedAt;
   return { entry: out, changes };
@@ -150,8 +151,7 @@ export function mergeRestore(vault: VaultData, backup: VaultData, o: RestoreOpti
         report.conflicts.push({ name: v.name, keptAs, why: why(v, b) });
         continue;
       }
-      const { entry, changes } = mergeEntry(v, b, (n) => n.toLowerCase() === v.name.toLowerCase() || names.free(n), o.nowIso);
-      if (entry.name !== v.name) names.rename(v.name, entry.name);
+      const { entry, changes } = mergeEntry(v, b, o.nowIso);
       entries[i] = entry;
       if (changes.length) report.updated.push({ name: entry.name, changes });
       else report.unchanged++;
@@ -207,7 +207,9 @@ export function replaceRestore(vault: VaultData, backup: VaultData, nowIso: stri
     }
   const record = lastBackup(backup);
   const meta = record ? { ...vault.meta, lastBackup: record } : { ...vault.meta };
-  return { data: { ...backup, entries, tombstones, meta }, report };
+  // The vault's keys stay, and with them its prior keys: the backup's join them.
+  const priorKeys = normalPriorKeys([...priorKeysOf(vault), ...priorKeysOf(backup)]);
+  return { data: { ...backup, entries, tombstones, meta, ...(priorKeys.length ? { priorKeys } : {}) }, report };
 }
 
 /** Whether the restore changes anything at all. */

@@ -173,12 +173,15 @@ describe("merge", () => {
     expect(report.unchanged).toBe(1);
   });
 
-  it("labels come from the copy changed last", () => {
-    const base = e("gh", { notes: "old" });
-    const newer = { ...base, name: "github", notes: "new", updatedAt: "2026-02-01T00:00:00.000Z" };
-    expect(mergeRestore(data(base), data(newer), opts).data.entries[0]).toMatchObject({ name: "github", notes: "new" });
-    const older = { ...base, name: "github", notes: "older", updatedAt: "2025-01-01T00:00:00.000Z" };
-    expect(mergeRestore(data(base), data(older), opts).data.entries[0]).toMatchObject({ name: "gh", notes: "old" });
+  it("the vault's labels stay, whatever the clocks said: a local edit stamped before the backup (the clock was behind) is not reverted", () => {
+    // Edited here after the backup was made, on a machine whose clock was a year behind.
+    const edited = e("ghloc", { notes: "edited here", updatedAt: "2025-01-01T00:00:00.000Z" });
+    const inBackup = { ...edited, name: "gh", notes: "as backed up", updatedAt: "2026-02-01T00:00:00.000Z" };
+    const { data: out, report } = mergeRestore(data(edited), data(inBackup), opts);
+    expect(out.entries[0]).toMatchObject({ name: "ghloc", notes: "edited here" });
+    expect(report.unchanged).toBe(1);
+    const older = { ...edited, name: "github", notes: "older", updatedAt: "2024-01-01T00:00:00.000Z" };
+    expect(mergeRestore(data(edited), data(older), opts).data.entries[0]).toMatchObject({ name: "ghloc", notes: "edited here" });
   });
 
   it("same id, another secret or digits: a conflict, both kept, the backup's under a new id and a (backup) name", () => {
