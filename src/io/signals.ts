@@ -17,6 +17,9 @@ export function installSignalHandlers(exit: (sig: Sig) => void): void {
   };
   process.on("SIGINT", handle("SIGINT"));
   process.on("SIGTERM", handle("SIGTERM"));
+  // A file-size limit (ulimit -f) would kill us mid-write; handled, the write fails with EFBIG
+  // instead, which the write protocol turns into one line and cleans up after.
+  process.on("SIGXFSZ", () => undefined);
 }
 
 /** Runs fn with signals deferred until it settles. */

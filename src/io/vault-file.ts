@@ -30,7 +30,7 @@ export const KEEP_SNAPSHOTS = 10;
 
 const ioError = (what: string, err: unknown) => {
   const code = (err as NodeJS.ErrnoException)?.code;
-  const why: Record<string, string> = { ENOSPC: "no space left on device", EACCES: "permission denied", EPERM: "operation not permitted", EROFS: "read-only file system", EIO: "input/output error", EDQUOT: "disk quota exceeded" };
+  const why: Record<string, string> = { ENOSPC: "no space left on device", EACCES: "permission denied", EPERM: "operation not permitted", EROFS: "read-only file system", EIO: "input/output error", EDQUOT: "disk quota exceeded", EFBIG: "file too large for this process's file-size limit (ulimit -f)" };
   return new OtpError("io", `${what}: ${(code && why[code]) || code || "failed"}`);
 };
 

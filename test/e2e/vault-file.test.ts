@@ -3,11 +3,11 @@
 // or its snapshots; vault 0600 in a 0700 folder, snapshots 0700/0600, also under umask 000;
 // no *.tmp and no lock left after writes that succeeded or were refused.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OTP_BIN, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
-import { b32decode, expectFailure, expectOk, filesUnder, modeOf, names, newSecret, otp, tmpFilesUnder, waitForBuild } from "../helpers/e2e-util.js";
+import { b32decode, expectFailure, expectOk, filesUnder, modeOf, names, newSecret, otp, sha256, tmpFilesUnder, waitForBuild } from "../helpers/e2e-util.js";
 import { vaultLockHeld } from "../helpers/vault-lock.js";
 
 /** Every way the secret or a label could sit in the file unencrypted. */
@@ -64,6 +64,28 @@ describe("nothing in the clear", () => {
     await using one = await otpHome([totp("a", newSecret())]);
     await using three = await otpHome([totp("a", newSecret()), totp("b", newSecret()), totp("c", newSecret())]);
     expect(readFileSync(one.vault).length).toBe(readFileSync(three.vault).length);
+  });
+});
+
+describe("what the file system refuses, in one line", () => {
+  it("`otp init` where a parent of the vault's path is a file: exit 1 naming it, nothing created", async () => {
+    await using h = await otpHome();
+    const file = join(h.home, "not-a-folder");
+    writeFileSync(file, "");
+    const r = otp(h, ["--vault", join(file, "sub", "vault.otp"), "init", "--no-recovery-key"]);
+    expectFailure(r, 1, `${file} is a file, not a folder`, [], { warningsFirst: true });
+    expect(r.stderr).not.toContain("internal error");
+  });
+
+  it("a file-size limit (ulimit -f) hit while writing: exit 1 in one line, the vault unchanged, no .tmp left", async () => {
+    await using h = await otpHome([totp("a", newSecret())]);
+    const sum = sha256(h.vault);
+    waitForBuild();
+    const notes = "x".repeat(4000);
+    const r = spawnSync("sh", ["-c", 'ulimit -f 4; exec "$0" "$@"', process.execPath, OTP_BIN, "add", "big", "--notes", notes, "--stdin"], { env: h.env(), input: newSecret() + "\n", encoding: "utf8", timeout: 30_000 });
+    expectFailure({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, 1, "file-size limit");
+    expect(sha256(h.vault)).toBe(sum);
+    expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
   });
 });
 

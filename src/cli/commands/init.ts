@@ -22,7 +22,7 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
   if (await stat(path).then(() => true, () => false))
     throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
   const password = await vaultPassword(ctx);
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makeFolder(dirname(path));
   let data = emptyData(new Date(ctx.now()).toISOString());
   let { bytes, envelope, masterKey } = await withSpinner(ctx.stderrIsTTY, "creating the vault (deriving the key takes a moment)…", () => createVault(password, data));
   const recovery = opts.recoveryKey === false ? null : generateRecoveryKey();
@@ -42,6 +42,20 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
   } else ctx.warn("no recovery key: a forgotten password loses every entry (`otp recovery-key new` makes one)");
   masterKey.fill(0);
   ctx.hint("add an entry with `otp add NAME --stdin`, or `otp add` to be asked");
+}
+
+/** The vault's folder (and its parents), 0700; a parent that is a file is named in one line. */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    let blocker = dir;
+    while (blocker !== dirname(blocker) && !(await stat(blocker).then((s) => !s.isDirectory(), () => false))) blocker = dirname(blocker);
+    if (code === "EEXIST" || code === "ENOTDIR")
+      throw new OtpError("io", `cannot create the vault's folder ${dir}: ${blocker === dirname(blocker) ? "a part of that path" : blocker} is a file, not a folder`, ["move that file away, or pick another place with --vault"]);
+    throw new OtpError("io", `cannot create the vault's folder ${dir}: ${code ?? "failed"}`);
+  }
 }
 
 function withoutKey(o: Record<string, unknown>, key: string): Record<string, unknown> {
