@@ -72,7 +72,7 @@ describe("what the file system refuses, in one line", () => {
     await using h = await otpHome();
     const file = join(h.home, "not-a-folder");
     writeFileSync(file, "");
-    const r = otp(h, ["--vault", join(file, "sub", "vault.otp"), "init", "--no-recovery-key"]);
+    const r = otp(h, ["--vault", join(file, "sub", "vault.otp"), "init", "--no-recovery-key"], { env: { OTP_PASSWORD: "quokka zebra lantern 4711" } });
     expectFailure(r, 1, `${file} is a file, not a folder`, [], { warningsFirst: true });
     expect(r.stderr).not.toContain("internal error");
   });
