@@ -26,11 +26,24 @@ export async function writeOutputFile(path: string, bytes: Uint8Array, opts: { f
       await fs.link(tmp, target);
       await fs.unlink(tmp);
     }
+    // The new name made durable too: a backup checked after this is one a crash keeps.
+    await fsyncFolder(dirname(target));
   } catch (err) {
     await fh?.close().catch(() => undefined);
     await fs.unlink(tmp).catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EEXIST") throw new OtpError("output-exists", `${path} already exists; nothing written`, ["use --force to replace it"]);
     throw new OtpError("io", `cannot write ${path}: ${code ?? "failed"}`);
+  }
+}
+
+async function fsyncFolder(dir: string): Promise<void> {
+  const fh = await fs.open(dir, C.O_RDONLY).catch(() => null);
+  try {
+    await fh?.sync();
+  } catch {
+    // some file systems refuse to sync a folder; the file itself was synced
+  } finally {
+    await fh?.close();
   }
 }
