@@ -1,12 +1,14 @@
 // `otp unlock` / `otp lock` (DESIGN.md; TESTPLAN §7.6b and §8 L): one `export OTP_SESSION=…`
 // line, later commands without a password, private session files that hold nothing in the
 // clear, and exit 4 once the session is locked, expired or forged.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseEnvelope } from "../../src/core/vault/format.js";
 import { unlockWithPassword } from "../../src/core/vault/vault.js";
-import { TEST_PASSWORD, hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { OTP_BIN, TEST_PASSWORD, hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
+import { needTool } from "../helpers/tools.js";
 import { expectFailure, expectNoSecret, expectOk, hotpRef, modeOf, names, newSecret, otp, otpNullStdin, sleep, totpRef, totpWindow } from "../helpers/e2e-util.js";
 
 /** Runs `otp unlock ARGS`, checks its stdout is the one export line, returns the value. */
@@ -106,5 +108,15 @@ describe("otp unlock", () => {
     expectFailure(withSession(h, foreign, ["code", "github"]), 4, "not a valid session", [s]);
     // The real one still works.
     expectOk(withSession(h, value, ["code", "github"]));
+  });
+});
+
+describe.skipIf(!needTool("faketime"))("a session's time is real time", () => {
+  it("a clock set back cannot stretch a session: --for 2s has ended 2.5 s later even when the wall clock says an hour less", async () => {
+    await using h = await otpHome([totp("a", newSecret())]);
+    const value = unlock(h, ["--for", "2s"]);
+    await sleep(2_500);
+    const r = spawnSync("faketime", ["-f", "-1h", process.execPath, OTP_BIN, "list"], { env: h.env({ OTP_SESSION: value }, { password: false }), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    expectFailure({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, 4, "the session has expired");
   });
 });
