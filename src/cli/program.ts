@@ -197,6 +197,8 @@ export function buildProgram(version: string): Command {
     .addHelpText("after", examples(["otp sync status", "otp sync status --offline --json"])), () => import("./commands/sync-status.js"));
   action(sync.command("merge-driver", { hidden: true }).argument("<base>").argument("<ours>").argument("<theirs>")
     .description("git's merge driver for the vault (set up by `otp sync init`)"), () => import("./commands/sync-merge-driver.js"));
+  action(sync.command("after-pull", { hidden: true })
+    .description("git's post-merge hook: put the vault back when a pull brought an older one (set up by `otp sync init`)"), () => import("./commands/sync-after-pull.js"));
 
   addSafetyCommands(program);
 

@@ -65,6 +65,25 @@ describe.skipIf(!hasGit)("a remote that replays an old vault", () => {
     expect(await readData(a.vault, "B").then((d) => [d.entries.map((e) => e.name), counterOf(d, "bank")])).toEqual([["bank", "mail"], 2]);
   });
 
+  it("a plain `git pull` that only fast-forwards to an older key generation: the post-merge hook puts the vault back", async () => {
+    using remote = bareRemote();
+    await using a = await machine("A", [totp("gh", newSecret())]);
+    expectOk(a.otp(["sync", "init", remote.path]));
+    const first = a.git(["rev-parse", "HEAD"]).trim();
+    expectOk(a.otp(["passwd", "--new-password-file", writeSecretFile(join(a.home, "B"), "B\n")]));
+    expectOk(a.otp(["add", "mail", "--stdin"], { password: false, env: { OTP_PASSWORD: "B" }, input: newSecret() }));
+    expectOk(a.otp(["sync"], { password: false, env: { OTP_PASSWORD: "B" } }));
+    const sum = sha256(a.vault);
+    attackerPush(remote, a, blobAt(remote, first));
+    const pulled = a.tryGit(["pull", "-q"]);
+    expect(pulled.stdout + pulled.stderr).toContain("this pull brought an older vault than this machine has seen on the remote");
+    expect(sha256(a.vault), "put back byte for byte").toBe(sum);
+    expect((await readData(a.vault, "B")).entries.map((e) => e.name)).toEqual(["gh", "mail"]);
+    // The pull took the rolled-back commit into HEAD; `otp sync` commits the vault put back on top and mends the remote.
+    expectOk(a.otp(["sync"], { password: false, env: { OTP_PASSWORD: "B" } }));
+    expect(generationOf(parseEnvelope(new Uint8Array(blobAt(remote, remote.head()))).envelope)).toBe(2);
+  });
+
   it("an older commit of the same key generation pushed back: merged entry by entry, nothing goes back, and the remote is mended", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [hotp("bank", newSecret()), totp("gh", newSecret())]);

@@ -92,7 +92,14 @@ const ignoreBlock = (name: string) =>
   `${IGNORE_HEAD}\n# plaintext exports stay on this machine.\n/*\n!/.gitignore\n!/.gitattributes\n!/${name}\n`;
 const ATTRS_HEAD = "# otp: the vault is merged entry by entry by `otp sync merge-driver` (set up by `otp sync init`).";
 const HOOK_MARK = "# otp: keeps the vault 0600";
-const hookScript = (name: string) => `#!/bin/sh\n${HOOK_MARK} after git checks it out (git writes files 0644).\nchmod 600 -- '${name}' 2>/dev/null\nexit 0\n`;
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** What otp runs from git (the merge driver, the hook): this very otp, by absolute paths (git's shell has no PATH of ours). */
+const otpCommand = () => [q(process.execPath), q(resolve(process.argv[1] ?? "otp"))].join(" ");
+const hookScript = (repo: SyncRepo, hook: string) =>
+  `#!/bin/sh\n${HOOK_MARK} after git checks it out (git writes files 0644).\nchmod 600 -- ${q(repo.name)} 2>/dev/null\n` +
+  // A pull that only fast-forwards calls no merge driver: otp checks what it brought.
+  (hook === "post-merge" ? `${otpCommand()} --vault ${q(join(repo.dir, repo.name))} sync after-pull\n` : "") +
+  "exit 0\n";
 /** The neutral identity for commits when git has none: no host or user name leaks to the remote. */
 export const FALLBACK_IDENTITY = { name: "otp", email: "otp@localhost" };
 
@@ -112,10 +119,8 @@ async function ensureBlock(path: string, marker: string, block: string, mode = 0
 
 /** How git runs the driver: this very otp, by absolute paths (git's shell has no PATH of ours). */
 export function driverCommand(passwordFile: string | null): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   // process.argv[1] is the launcher that runs us (bin/otp.cjs, or npm's link to it).
-  const script = resolve(process.argv[1] ?? "otp");
-  return [q(process.execPath), q(script), ...(passwordFile ? ["--password-file", q(passwordFile)] : []), "sync", "merge-driver", "%O", "%A", "%B"].join(" ");
+  return [otpCommand(), ...(passwordFile ? ["--password-file", q(passwordFile)] : []), "sync", "merge-driver", "%O", "%A", "%B"].join(" ");
 }
 
 export interface ConfigureResult {
@@ -143,13 +148,6 @@ export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<Configure
   if (await ensureBlock(join(repo.dir, ".gitattributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`)) changed.push(".gitattributes");
   await setDriver(ctx, repo);
   await g(["config", "pull.rebase", "false"]);
-  const hooks = join(repo.dir, ".git", "hooks");
-  await fs.mkdir(hooks, { recursive: true });
-  for (const hook of ["post-merge", "post-checkout"]) {
-    const path = join(hooks, hook);
-    const now = await fs.readFile(path, "utf8").catch(() => null);
-    if (now === null || now.includes(HOOK_MARK)) await fs.writeFile(path, hookScript(repo.name), { mode: 0o755 });
-  }
   let identitySet = false;
   for (const [key, value] of [["user.name", FALLBACK_IDENTITY.name], ["user.email", FALLBACK_IDENTITY.email]] as const)
     if ((await configGet(g, key)) === null) {
@@ -173,6 +171,18 @@ async function keepCheckoutsToTheVault(repo: SyncRepo): Promise<void> {
   await ensureBlock(join(info, "attributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`);
 }
 
+/** Hooks that keep the vault 0600 after a plain `git pull`, and check what a fast-forward brought (ours only: a hook of the user's is left alone). */
+async function writeHooks(repo: SyncRepo): Promise<void> {
+  const hooks = join(repo.dir, ".git", "hooks");
+  await fs.mkdir(hooks, { recursive: true });
+  for (const hook of ["post-merge", "post-checkout"]) {
+    const path = join(hooks, hook);
+    const now = await fs.readFile(path, "utf8").catch(() => null);
+    const want = hookScript(repo, hook);
+    if ((now === null || now.includes(HOOK_MARK)) && now !== want) await fs.writeFile(path, want, { mode: 0o755 });
+  }
+}
+
 /**
  * Points the merge driver at this otp (the path changes when otp moves or is upgraded), with
  * the password file recorded at `otp sync init --password-file FILE`, if any; and keeps what
@@ -184,6 +194,7 @@ export async function setDriver(ctx: Ctx, repo: SyncRepo): Promise<void> {
     await g(["config", "otp.passwordFile", isAbsolute(ctx.passwordFile) ? ctx.passwordFile : resolve(ctx.passwordFile)]);
   await keepCheckoutsToTheVault(repo);
   if ((await configGet(g, "core.sparseCheckout")) !== "true") await g(["config", "core.sparseCheckout", "true"]);
+  await writeHooks(repo);
   const want = driverCommand(await configGet(g, "otp.passwordFile"));
   if ((await configGet(g, `merge.${DRIVER}.driver`)) !== want) {
     await g(["config", `merge.${DRIVER}.name`, "otp vault, merged entry by entry"]);
