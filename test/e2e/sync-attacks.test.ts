@@ -125,16 +125,21 @@ describe.skipIf(!hasGit)("a remote that replays an old vault", () => {
   });
 });
 
+/** A and B sync; B changes the password to "new one" and syncs; A adds "only-here" and has not synced since. */
+async function newPasswordOnB(remote: Remote, a: Machine, b: Machine): Promise<void> {
+  expectOk(a.otp(["sync", "init", remote.path]));
+  expectOk(b.otp(["sync", "init", remote.path]));
+  expectOk(b.otp(["passwd", "--new-password-file", writeSecretFile(join(b.home, "N"), "new one\n")]));
+  expectOk(b.otp(["sync"], { password: false, env: { OTP_PASSWORD: "new one" } }));
+  expectOk(a.otp(["add", "only-here", "--stdin"], { input: newSecret() }));
+}
+
 describe.skipIf(!hasGit)("a password changed on another machine", () => {
   it("sync asks for the new one (exit 4 without it, nothing changed), keeps this machine's unsynced changes, and ends under the newest keys", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("gh", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
     await using b = await machine("B");
-    expectOk(b.otp(["sync", "init", remote.path]));
-    expectOk(b.otp(["passwd", "--new-password-file", writeSecretFile(join(b.home, "N"), "new one\n")]));
-    expectOk(b.otp(["sync"], { password: false, env: { OTP_PASSWORD: "new one" } }));
-    expectOk(a.otp(["add", "only-here", "--stdin"], { input: newSecret() }));
+    await newPasswordOnB(remote, a, b);
     const sum = sha256(a.vault);
     const r = a.otp(["sync"]);
     expectFailure(r, 4, "its password was changed on another machine");
@@ -153,12 +158,8 @@ describe.skipIf(!hasGit)("a password changed on another machine", () => {
   it("the merge driver of a plain `git pull` does the same: the new password for the incoming copy, a session for this one", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("gh", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
     await using b = await machine("B");
-    expectOk(b.otp(["sync", "init", remote.path]));
-    expectOk(b.otp(["passwd", "--new-password-file", writeSecretFile(join(b.home, "N"), "new one\n")]));
-    expectOk(b.otp(["sync"], { password: false, env: { OTP_PASSWORD: "new one" } }));
-    expectOk(a.otp(["add", "only-here", "--stdin"], { input: newSecret() }));
+    await newPasswordOnB(remote, a, b);
     const session = expectOk(a.otp(["unlock"])).trim().replace(/^export OTP_SESSION=/, "");
     const sum = sha256(a.vault);
     const without = a.tryGit(["pull", "-q"], { OTP_SESSION: session, XDG_RUNTIME_DIR: join(a.home, "run") });
