@@ -15,13 +15,18 @@ const lazyChildProcess = {
   },
 };
 
+// `--test` builds only the test bundle, test/.build/otp-test.cjs: the same CLI with its test
+// hooks compiled in (OTP_TEST_HOOKS: crash points, a damaged backup), which the product bundle
+// never contains: there the define is false and the minifier drops the hooks, names and all.
+const testBuild = process.argv.includes("--test");
+
 // Stamped into the bundle's last line and the code cache's first 32 bytes: the launcher uses
 // the cache only when both say the same build.
 const buildId = (await import("node:crypto")).randomBytes(16).toString("hex");
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 await build({
   entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/otp.cjs",
+  outfile: testBuild ? "test/.build/otp-test.cjs" : "dist/otp.cjs",
   bundle: true,
   format: "cjs",
   platform: "node",
@@ -29,7 +34,7 @@ await build({
   minify: true,
   legalComments: "none",
   footer: { js: `//otp-build:${buildId}` },
-  define: { OTP_VERSION: JSON.stringify(pkg.version) },
+  define: { OTP_VERSION: JSON.stringify(pkg.version), OTP_TEST_HOOKS: String(testBuild) },
   // keep import() of externals as real dynamic imports: @inquirer/prompts is ESM-only.
   supported: { "dynamic-import": true },
   external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs", "@zxcvbn-ts/core", "@zxcvbn-ts/language-common"],
@@ -37,6 +42,8 @@ await build({
   logOverride: { "empty-import-meta": "silent" },
   plugins: [lazyChildProcess],
 });
+
+if (testBuild) process.exit(0);
 
 // `npx otp` in a clone runs node_modules/.bin/otp, which npm never links for the package's
 // own bin: link it here (only in a clone with node_modules, never over something else).

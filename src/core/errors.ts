@@ -1,4 +1,4 @@
-// The errors otp throws. Each carries a stable `kind` (TESTPLAN §7.7), a one-line message
+// The errors otp throws. Each carries a stable `kind` (docs/testplan.md, "Exit codes and error kinds"), a one-line message
 // and optional hints; cli/output.ts maps the class to the exit code. Messages never hold a
 // secret: callers name entries, files and flags, never seeds or passwords.
 

@@ -1,5 +1,5 @@
 // The vault file on disk: a careful read, the lock, and the atomic write protocol
-// (TESTPLAN §7.4): lock → re-read → write tmp (O_EXCL, 0600) → fsync → snapshot of the
+// (docs/locking.md): lock → re-read → write tmp (O_EXCL, 0600) → fsync → snapshot of the
 // previous vault → check nobody changed it → rename → fsync the folder → prune snapshots.
 // A file that could not be read is never overwritten; nothing is written without a snapshot.
 import { constants as C, promises as fs, closeSync, fstatSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
@@ -34,9 +34,14 @@ const ioError = (what: string, err: unknown) => {
   return new OtpError("io", `${what}: ${(code && why[code]) || code || "failed"}`);
 };
 
-/** Test-only crash points (TESTPLAN D.24): SIGKILL ourselves where OTP_TEST_CRASH_AT names. */
+declare const OTP_TEST_HOOKS: boolean | undefined;
+/**
+ * Crash points for the crash tests (docs/testplan.md D.24): SIGKILL ourselves where OTP_TEST_CRASH_AT
+ * names. Only in the test bundle (scripts/build.mjs --test): in the product OTP_TEST_HOOKS is
+ * false and this body is compiled away.
+ */
 function crashPoint(name: string): void {
-  if (process.env.OTP_TEST_CRASH_AT === name) process.kill(process.pid, "SIGKILL");
+  if (typeof OTP_TEST_HOOKS === "boolean" && OTP_TEST_HOOKS && process.env.OTP_TEST_CRASH_AT === name) process.kill(process.pid, "SIGKILL");
 }
 
 /**

@@ -3,7 +3,7 @@
 // CLI with an environment built from scratch (no inherited OTP_*, NO_COLOR=1, TZ=UTC, no backup
 // reminder).
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,15 @@ import { createVault, newId } from "../../src/core/vault/vault.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const OTP_BIN = join(ROOT, "bin", "otp.cjs");
+/** The CLI with its test hooks (OTP_TEST_CRASH_AT, OTP_TEST_CORRUPT_BACKUP): `npm run build:test`. */
+export const OTP_TEST_BIN = join(ROOT, "test", ".build", "otp-test.cjs");
+
+/** The bundle to run: the test build when the environment asks for a test hook, else the product. */
+export function binFor(env: Record<string, string | undefined>): string {
+  if (!Object.keys(env).some((k) => k.startsWith("OTP_TEST_"))) return OTP_BIN;
+  if (!existsSync(OTP_TEST_BIN)) throw new Error(`${OTP_TEST_BIN} is missing: run \`npm run build:test\` (npm test does)`);
+  return OTP_TEST_BIN;
+}
 export const TEST_PASSWORD = "test";
 export const CHEAP_KDF = { ops: 1, mem: 8192 };
 
@@ -77,14 +86,14 @@ export interface RunResult {
 
 /** Runs the built CLI synchronously. */
 export function runOtp(args: string[], env: Record<string, string>, input?: string): RunResult {
-  const r = spawnSync(process.execPath, [OTP_BIN, ...args], { env, input: input ?? "", encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, [binFor(env), ...args], { env, input: input ?? "", encoding: "utf8", timeout: 30_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs the built CLI without blocking the test (for parallel runs). */
 export function runOtpAsync(args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [OTP_BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [binFor(env), ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -17,6 +17,8 @@ import { newPassword } from "../new-password.js";
 import { openVault, updateVault } from "../vault.js";
 import { withSpinner } from "../../io/spinner.js";
 
+declare const OTP_TEST_HOOKS: boolean | undefined;
+
 export interface BackupOptions {
   backupPasswordFile?: string;
   newBackupPassword?: boolean;
@@ -50,8 +52,8 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
 async function verifyWritten(ctx: Ctx, target: string, password: string | null, masterKey: Uint8Array, data: Parameters<typeof checkBackup>[2], now: number) {
   try {
     const bytes = new Uint8Array(await fs.readFile(target));
-    // Test-only (TESTPLAN I.67), like OTP_TEST_CRASH_AT: damage what was written before the check.
-    if (ctx.env.OTP_TEST_CORRUPT_BACKUP === "1") bytes[bytes.length >> 1]! ^= 1;
+    // Test bundle only (scripts/build.mjs --test), like the crash points: damage what was written, before the check.
+    if (typeof OTP_TEST_HOOKS === "boolean" && OTP_TEST_HOOKS && ctx.env.OTP_TEST_CORRUPT_BACKUP === "1") bytes[bytes.length >> 1]! ^= 1;
     const opened = await withSpinner(ctx.stderrIsTTY, "checking the backup…", () => openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] }));
     return checkBackup(opened.data, now, data);
   } catch (err) {

@@ -18,7 +18,7 @@ export interface Argon2Params {
 
 /** Today's default: about 0.2 s on the 2-core reference machine. */
 export const DEFAULT_ARGON2: Argon2Params = { ops: 3, mem: 64 * 1024 * 1024 };
-/** Caps checked before any KDF runs (TESTPLAN §7.3 rule 4 and item 8). */
+/** Caps checked before any KDF runs (format.ts; docs/testplan.md A.8). */
 export const ARGON2_LIMITS = { minOps: 1, maxOps: 10, minMem: 8 * 1024, maxMem: 1024 * 1024 * 1024 };
 
 /**
