@@ -43,6 +43,20 @@ await build({
   plugins: [lazyChildProcess],
 });
 
+// The programs otp starts in a thread or process of their own (src/io/programs/), beside the bundle.
+await build({
+  entryPoints: ["src/io/programs/spinner-worker.ts", "src/io/programs/clipboard-clearer.ts"],
+  outdir: testBuild ? "test/.build" : "dist",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+});
+
 if (testBuild) process.exit(0);
 
 // `npx otp` in a clone runs node_modules/.bin/otp, which npm never links for the package's

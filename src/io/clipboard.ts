@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { accessSync, closeSync, constants, openSync, writeSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { programPath } from "./programs/locate.js";
 import { OtpError } from "../core/errors.js";
 import type { Env } from "./paths.js";
 
@@ -151,32 +152,6 @@ export async function copyText(board: Clipboard, text: string, env: Env): Promis
     ]);
 }
 
-// The detached helper, run as `node -e HELPER CONFIG`: CONFIG (argv) holds the delay and the
-// tools' argv, never the text, which comes on standard input. After the delay it reads the
-// clipboard and clears it only if it still holds exactly our text, so something the user
-// copied meanwhile is left alone.
-const HELPER = `"use strict";
-const { spawn } = require("node:child_process");
-const [marker, delayMs, paste, clear, copy] = JSON.parse(process.argv[1]);
-const run = (argv, input) => new Promise((resolve) => {
-  const c = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "ignore"] });
-  let out = "";
-  c.stdout.on("data", (d) => (out += d));
-  c.on("error", () => resolve({ code: 1, out: "" }));
-  c.on("exit", (code) => setImmediate(() => resolve({ code, out })));
-  c.stdin.on("error", () => {});
-  c.stdin.end(input);
-  setTimeout(() => c.kill("SIGKILL"), 5000).unref();
-});
-let text = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (d) => (text += d));
-process.stdin.on("end", () => setTimeout(async () => {
-  const now = await run(paste, "");
-  if (now.code === 0 && (now.out === text || now.out === text + "\\n")) await run(clear || copy, "");
-  process.exit(0);
-}, delayMs));`;
-
 /** The marker in the helper's argv, so a test (or a curious user) can tell it in `ps`. */
 export const CLEAR_HELPER_MARKER = "otp-clipboard-clear";
 
@@ -187,7 +162,8 @@ export const CLEAR_HELPER_MARKER = "otp-clipboard-clear";
  */
 export async function scheduleClear(board: ClipboardTool, text: string, seconds: number, env: Env): Promise<void> {
   const config = JSON.stringify([CLEAR_HELPER_MARKER, Math.round(seconds * 1000), board.paste, board.clear, board.copy]);
-  const child = spawn(process.execPath, ["-e", HELPER, config], { detached: true, stdio: ["pipe", "ignore", "ignore"], env: childEnv(env), cwd: "/" });
+  // The helper (programs/clipboard-clearer.ts) gets the text on its standard input, never in argv.
+  const child = spawn(process.execPath, [programPath("clipboard-clearer"), config], { detached: true, stdio: ["pipe", "ignore", "ignore"], env: childEnv(env), cwd: "/" });
   await new Promise<void>((resolve, reject) => {
     child.on("error", reject);
     child.stdin.on("error", reject);

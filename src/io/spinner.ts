@@ -3,33 +3,17 @@
 // draws, so fast work shows nothing. Stopping is synchronous: the worker clears its line
 // before stop() returns, so the next message starts on a clean line. Loaded only on a terminal.
 import { createRequire } from "node:module";
+import { programPath } from "./programs/locate.js";
 
 const load: NodeJS.Require = typeof require === "function" ? require : createRequire(import.meta.url);
-
-// flag[0]: 1 = stop; flag[1]: 1 = the worker is running; flag[2]: 1 = the worker is done
-const WORKER = `"use strict";
-const { workerData } = require("node:worker_threads");
-const { writeSync } = require("node:fs");
-const flag = new Int32Array(workerData.sab);
-Atomics.store(flag, 1, 1);
-const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
-let drawn = false;
-if (Atomics.wait(flag, 0, 0, workerData.delayMs) === "timed-out") {
-  for (let i = 0; Atomics.load(flag, 0) === 0; i++) {
-    try { writeSync(2, "\\r" + frames[i % frames.length] + " " + workerData.message + "\\x1b[K"); drawn = true; } catch {}
-    Atomics.wait(flag, 0, 0, 80);
-  }
-}
-if (drawn) try { writeSync(2, "\\r\\x1b[K"); } catch {}
-Atomics.store(flag, 2, 1);
-Atomics.notify(flag, 2);`;
 
 /** Starts the spinner; the returned function stops it (and has cleared its line when it returns). */
 export function startSpinner(message: string, delayMs = 300): () => void {
   const { Worker } = load("node:worker_threads") as typeof import("node:worker_threads");
   const sab = new SharedArrayBuffer(12);
   const flag = new Int32Array(sab);
-  const worker = new Worker(WORKER, { eval: true, workerData: { sab, message, delayMs }, stdout: false, stderr: false });
+  // flag[0]: 1 = stop; flag[1]: 1 = the worker is running; flag[2]: 1 = the worker is done (programs/spinner-worker.ts)
+  const worker = new Worker(programPath("spinner-worker"), { workerData: { sab, message, delayMs }, stdout: false, stderr: false });
   worker.unref();
   return () => {
     Atomics.store(flag, 0, 1);
