@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { expect } from "vitest";
 import type { VaultData } from "../../src/core/vault/model.js";
 import { createVault } from "../../src/core/vault/vault.js";
-import { CHEAP_KDF, OTP_BIN, ROOT, TEST_PASSWORD, runOtp, runOtpAsync, type OtpHome, type RunResult } from "./otp-home.js";
+import { CHEAP_KDF, NO_TTY, OTP_BIN, ROOT, TEST_PASSWORD, runOtp, runOtpAsync, type OtpHome, type RunResult } from "./otp-home.js";
 
 export const DIST = join(ROOT, "dist", "otp.cjs");
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
@@ -54,6 +54,7 @@ export function otpNullStdin(h: OtpHome, args: string[], o: RunOpts = {}): RunRe
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
     timeout: 30_000,
+    ...NO_TTY,
   });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
@@ -61,7 +62,7 @@ export function otpNullStdin(h: OtpHome, args: string[], o: RunOpts = {}): RunRe
 /** Starts `otp ARGS` as a child the test can signal; `done` resolves when it has exited. */
 export function spawnOtp(h: OtpHome, args: string[], o: RunOpts = {}): { child: ChildProcess; done: Promise<RunResult>; stderrSoFar: () => string } {
   waitForBuild();
-  const child = spawn(process.execPath, [OTP_BIN, ...args], { env: h.env(o.env, { password: o.password }), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [OTP_BIN, ...args], { env: h.env(o.env, { password: o.password }), stdio: ["pipe", "pipe", "pipe"], ...NO_TTY });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
