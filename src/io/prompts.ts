@@ -5,7 +5,7 @@
 // data). Ctrl-C is InterruptedError (exit 130). Every message is escaped for the terminal:
 // prompts name entries and files (core/text.ts).
 import { constants, openSync } from "node:fs";
-import type { ReadStream, WriteStream } from "node:tty";
+import type { ReadStream } from "node:tty";
 import { InterruptedError } from "../core/errors.js";
 import { loadPackage } from "../core/load.js";
 import { matchEntries, type Matchable } from "../core/match.js";
@@ -26,7 +26,13 @@ async function context(): Promise<{ input: NodeJS.ReadableStream; output: NodeJS
   const fd = isTerminal(0) && isTerminal(2) ? null : controllingTerminal();
   if (fd !== null && !isTerminal(0)) input = ttyInput ??= new tty.ReadStream(fd);
   // A stream of its own for each prompt: the prompt ends (closes) its output when it is done.
-  if (fd !== null && !isTerminal(2)) output = new tty.WriteStream(openSync("/dev/tty", constants.O_WRONLY | constants.O_NOCTTY)) as WriteStream;
+  if (fd !== null && !isTerminal(2)) {
+    try {
+      output = new tty.WriteStream(openSync("/dev/tty", constants.O_WRONLY | constants.O_NOCTTY));
+    } catch {
+      // drawn on standard error after all, as before
+    }
+  }
   return { input, output, clearPromptOnDone: false };
 }
 

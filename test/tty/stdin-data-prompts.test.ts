@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { OTP_BIN, otpHome, runOtpAsync, totp, writeVault, type OtpHome } from "../helpers/otp-home.js";
-import { killTmuxSessions, startTmux, type TmuxSession } from "../helpers/tmux.js";
+import { killTmuxSessions, startTmux, sttyFlag, type TmuxSession } from "../helpers/tmux.js";
 import { hasTool, needTool } from "../helpers/tools.js";
 
 const SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -52,6 +52,20 @@ describe.skipIf(!needTool("tmux"))("data on standard input, the password from th
     expect(await t.exitCode()).toBe(0);
     expect(await t.screen()).toMatch(/^bank: \d{3} \d{3} /m);
     expect(await names(h)).toEqual(["github", "bank"]);
+  });
+
+  it("Ctrl-C at that prompt exits 130, adds nothing and leaves the terminal as it was", async () => {
+    using h = await homeWithVault();
+    const t = await startTmux({ home: h.home, shell: `echo ${NEW_SEED} | otp add bank --stdin` });
+    await t.waitFor(/Vault password:/, 15_000);
+    await t.type("Quok");
+    await t.sendKeys("C-c");
+    expect(await t.exitCode()).toBe(130);
+    expect(await t.screen()).toMatch(/otp: interrupted/);
+    const { before, after } = t.stty();
+    expect(sttyFlag(after, "echo")).toBe(true);
+    expect(after).toBe(before);
+    expect(await names(h)).toEqual(["github"]);
   });
 
   it("with standard error in a file, the prompt is still drawn on the terminal; the file gets the messages", async () => {
