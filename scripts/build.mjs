@@ -37,7 +37,7 @@ await build({
   define: { OTP_VERSION: JSON.stringify(pkg.version), OTP_TEST_HOOKS: String(testBuild) },
   // keep import() of externals as real dynamic imports: @inquirer/prompts is ESM-only.
   supported: { "dynamic-import": true },
-  external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs", "@zxcvbn-ts/core", "@zxcvbn-ts/language-common"],
+  external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "@inquirer/core", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs", "@zxcvbn-ts/core", "@zxcvbn-ts/language-common"],
   logLevel: "warning",
   logOverride: { "empty-import-meta": "silent" },
   plugins: [lazyChildProcess],

@@ -14,7 +14,7 @@ import { parseRecoveryKey } from "../core/vault/recovery-key.js";
 import { priorKeyBytes } from "../core/vault/prior-keys.js";
 import { openSession } from "../io/session.js";
 import type { Ctx } from "./context.js";
-import { readPasswordFile, type OpenedVault } from "./vault.js";
+import { readPasswordFile, threeTries, type OpenedVault } from "./vault.js";
 import { withSpinner } from "../io/spinner.js";
 
 export interface ParsedBackup {
@@ -84,17 +84,9 @@ export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPa
   const hint = "pass its password with --backup-password-file FILE";
   if (opts.backupPasswordFile) throw new AuthError("wrong-password", `wrong password for the backup ${shown}`, ["check the file given to --backup-password-file"]);
   const failed = `the backup ${shown} does not open with the ${vault ? "vault's password or key" : "password given"}`;
-  if (!ctx.stdinIsTTY)
+  if (!ctx.canPrompt())
     throw tried ? new AuthError("wrong-password", failed, [hint]) : new AuthError("no-password-source", `no password for the backup ${shown} and no terminal to ask on`, [hint]);
   if (tried) ctx.info(`${failed}; it has a password of its own`);
-  const { askSecret } = await import("../io/prompts.js");
-  for (let attempt = 1; ; attempt++) {
-    const password = await askSecret(`Password of the backup ${shown}:`);
-    try {
-      return await withSpinner(ctx.stderrIsTTY, "opening the backup…", () => openBackup(b, { passwords: [password] }));
-    } catch (err) {
-      if (!(err instanceof AuthError) || attempt >= 3) throw err;
-      ctx.warn("wrong password, try again");
-    }
-  }
+  const { askSecretChecked } = await import("../io/prompts.js");
+  return askSecretChecked(`Password of the backup ${shown}:`, (password) => openBackup(b, { passwords: [password] }), threeTries, (m) => ctx.warn(m));
 }

@@ -1,6 +1,7 @@
 // The context every command gets: where the vault is, the environment, the clock, and the
 // writers for data (stdout) and messages (stderr). Tests build their own.
 import { isTerminal, writeStdout } from "../io/terminal.js";
+import { canAsk } from "../io/ask-terminal.js";
 import { vaultPath, type Env } from "../io/paths.js";
 import { escapeForTerminal } from "../core/text.js";
 import { readAllCapped, readFirstLine } from "../io/bounded-read.js";
@@ -19,6 +20,11 @@ export interface Ctx {
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /**
+   * Whether a prompt can be asked: standard input is a terminal, or the process has a
+   * controlling terminal (/dev/tty, opened only now) while standard input carries data.
+   */
+  canPrompt(): boolean;
   /** colour on stdout: a terminal, no NO_COLOR, no --no-color */
   color: boolean;
   now(): number;
@@ -79,6 +85,7 @@ export function createCtx(g: GlobalOptions): Ctx {
     get stderrIsTTY() {
       return (tty[2] ??= isTerminal(2));
     },
+    canPrompt: () => canAsk((tty[0] ??= isTerminal(0))),
     get color() {
       return (color ??= isTerminal(1) && g.color !== false && !("NO_COLOR" in env && env.NO_COLOR !== ""));
     },

@@ -28,7 +28,7 @@ export async function newPassword(ctx: Ctx, src: NewPasswordSource): Promise<str
     await warnIfWeak(ctx, password, src.what);
     return password;
   }
-  if (!ctx.stdinIsTTY) throw new AuthError("no-password-source", `no new ${src.what} password given and no terminal to ask on`, [`pass ${src.flag} FILE`]);
+  if (!ctx.canPrompt()) throw new AuthError("no-password-source", `no new ${src.what} password given and no terminal to ask on`, [`pass ${src.flag} FILE`]);
   const { askConfirm, askSecret } = await import("../io/prompts.js");
   for (let round = 1; ; round++) {
     const last = round >= ROUNDS;

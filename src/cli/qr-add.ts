@@ -1,16 +1,26 @@
 // The accounts in a QR image given to `otp add --qr FILE` (- is standard input): every QR in
-// it read as an otpauth:// or otpauth-migration:// URI.
+// it read as an otpauth:// or otpauth-migration:// URI. Reading the bytes (and the cheap check
+// that they are an image otp reads) is apart from decoding them, so `otp add` can ask for the
+// vault password in between: the decode takes a moment, and a password typed ahead of a prompt
+// that has not yet turned the terminal's echo off would be shown in clear.
 import { InputError } from "../core/errors.js";
 import { loadMigrationCodec } from "../core/codecs/google-migration.js";
 import type { Decoded } from "../core/codecs/types.js";
 import { parseUriItems } from "../core/codecs/uri-list.js";
 import { MAX_FILE_BYTES } from "../core/vault/format.js";
 import { escapeForTerminal } from "../core/text.js";
-import { readQrCodes } from "../io/qr-image.js";
+import { readQrCodes, refuseUnreadableImage } from "../io/qr-image.js";
 import type { Ctx } from "./context.js";
 import { readFile, stat } from "node:fs/promises";
 
-export async function readImageQrEntries(ctx: Ctx, file: string): Promise<Decoded> {
+export interface QrImage {
+  /** how messages name it */
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Reads the image (capped at 16 MiB) and checks that it is one otp reads. Throws InputError (exit 2). */
+export async function readQrImage(ctx: Ctx, file: string): Promise<QrImage> {
   const name = escapeForTerminal(file === "-" ? "standard input" : file);
   let bytes: Uint8Array;
   if (file === "-") bytes = await ctx.readStdinBytes();
@@ -25,7 +35,13 @@ export async function readImageQrEntries(ctx: Ctx, file: string): Promise<Decode
       throw new InputError("invalid-file", `cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
     }
   }
-  const texts = await readQrCodes(bytes, name);
+  refuseUnreadableImage(bytes, name);
+  return { name, bytes };
+}
+
+/** The entries of every QR code in the image. Throws InputError when none can be read. */
+export async function decodeQrImage(image: QrImage): Promise<Decoded> {
+  const texts = await readQrCodes(image.bytes, image.name);
   const items = texts.map((text, i) => ({ text, where: texts.length > 1 ? `QR ${i + 1}` : "the QR code" }));
   return parseUriItems(items, texts.some((t) => /otpauth-migration:/i.test(t)) ? await loadMigrationCodec() : undefined);
 }

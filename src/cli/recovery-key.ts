@@ -31,18 +31,15 @@ export async function openWithRecoveryKey(ctx: Ctx): Promise<OpenedVault> {
     const masterKey = await unlockWithRecoveryKey(envelope, recoveryKeyBytes);
     return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, recoveryKeyBytes };
   }
-  if (!ctx.stdinIsTTY)
+  if (!ctx.canPrompt())
     throw new AuthError("no-password-source", "no recovery key given and no terminal to ask on", ["set OTP_RECOVERY_KEY to the key"]);
-  const { askSecret } = await import("../io/prompts.js");
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const recoveryKeyBytes = parseRecoveryKey(await askSecret("Recovery key (hidden):"));
-      const masterKey = await unlockWithRecoveryKey(envelope, recoveryKeyBytes);
-      return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, recoveryKeyBytes };
-    } catch (err) {
-      const retry = (err instanceof InputError || (err instanceof AuthError && err.kind === "wrong-recovery-key")) && attempt < 3;
-      if (!retry) throw err;
-      ctx.warn(`${err.message}; try again`);
-    }
-  }
+  const { askSecretChecked } = await import("../io/prompts.js");
+  const check = async (answer: string): Promise<OpenedVault> => {
+    const recoveryKeyBytes = parseRecoveryKey(answer);
+    const masterKey = await unlockWithRecoveryKey(envelope, recoveryKeyBytes);
+    return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, recoveryKeyBytes };
+  };
+  const retry = (err: unknown, attempt: number) =>
+    (err instanceof InputError || (err instanceof AuthError && err.kind === "wrong-recovery-key")) && attempt < 3 ? `${err.message}; try again` : null;
+  return askSecretChecked("Recovery key (hidden):", check, retry, (m) => ctx.warn(m));
 }

@@ -4,9 +4,8 @@
 import { AuthError } from "../core/errors.js";
 import type { Rotation } from "../core/vault/rotate.js";
 import { unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
-import { withSpinner } from "../io/spinner.js";
 import type { Ctx } from "./context.js";
-import type { OpenedVault } from "./vault.js";
+import { threeTries, type OpenedVault } from "./vault.js";
 
 /**
  * The vault's current password, stretched for its slot: a key change re-makes the password slot
@@ -16,22 +15,17 @@ import type { OpenedVault } from "./vault.js";
  */
 export async function currentPassword(ctx: Ctx, vault: OpenedVault, why: string): Promise<StretchedPassword> {
   if (vault.stretched) return vault.stretched;
-  if (!ctx.stdinIsTTY)
+  if (!ctx.canPrompt())
     throw new AuthError("no-password-source", `${why} needs the vault's password (a session or the recovery key is not enough)`, [
       "give it with OTP_PASSWORD or --password-file FILE; forgot it? set a new one with `otp passwd` first (the recovery key opens the vault for it)",
     ]);
-  const { askSecret } = await import("../io/prompts.js");
-  for (let attempt = 1; ; attempt++) {
-    const password = await askSecret("Vault password:");
-    try {
-      const { key, stretched } = await withSpinner(ctx.stderrIsTTY, "checking the password…", () => unlockAndStretch(vault.envelope, password));
-      key.fill(0);
-      return stretched;
-    } catch (err) {
-      if (!(err instanceof AuthError) || attempt >= 3) throw err;
-      ctx.warn("wrong password, try again");
-    }
-  }
+  const { askSecretChecked } = await import("../io/prompts.js");
+  const check = async (password: string) => {
+    const { key, stretched } = await unlockAndStretch(vault.envelope, password);
+    key.fill(0);
+    return stretched;
+  };
+  return askSecretChecked("Vault password:", check, threeTries, (m) => ctx.warn(m));
 }
 
 /** What could not follow the new keys. */

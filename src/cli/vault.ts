@@ -1,7 +1,8 @@
 // Opening the vault for a command and writing changes back. The key comes from, first that
 // applies: --password-file, OTP_PASSWORD, OTP_SESSION, OTP_RECOVERY_KEY, a hidden prompt on a
-// terminal; otherwise exit 4. Writes take the lock and re-read the vault under it; the KDF and any
-// prompt happen before the lock, so a slow typist never blocks other otp processes.
+// terminal (the controlling one when standard input carries data); otherwise exit 4. Writes
+// take the lock and re-read the vault under it; the KDF and any prompt happen before the lock,
+// so a slow typist never blocks other otp processes.
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
 import { critical } from "../io/signals.js";
 import { generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
@@ -70,9 +71,10 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
 
 /** The master key of this envelope from the password sources above (and the password, when one was given). Throws AuthError (4). */
 export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundKey> {
-  // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms.
-  const withPassword = async (password: string): Promise<FoundKey> => {
-    const { key, stretched } = await withSpinner(ctx.stderrIsTTY, "unlocking the vault…", () => unlockAndStretch(envelope, password));
+  // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms (at the prompt,
+  // the prompt's own line says it is checking).
+  const withPassword = async (password: string, spin = ctx.stderrIsTTY): Promise<FoundKey> => {
+    const { key, stretched } = await withSpinner(spin, "unlocking the vault…", () => unlockAndStretch(envelope, password));
     return { key, stretched, password };
   };
   if (ctx.passwordFile) return withPassword(await readPasswordFile(ctx, ctx.passwordFile));
@@ -81,7 +83,7 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
     try {
       return { key: await openSession(ctx.env, ctx.env.OTP_SESSION, envelope, ctx.now()) };
     } catch (err) {
-      if (!(err instanceof AuthError) || !ctx.stdinIsTTY) throw err;
+      if (!(err instanceof AuthError) || !ctx.canPrompt()) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);
     }
   }
@@ -89,20 +91,17 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
     const recoveryKeyBytes = parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY);
     return { key: await unlockWithRecoveryKey(envelope, recoveryKeyBytes), recoveryKeyBytes };
   }
-  if (!ctx.stdinIsTTY)
+  if (!ctx.canPrompt())
     throw new AuthError("no-password-source", "no password given and no terminal to ask on", [
       "set OTP_PASSWORD, pass --password-file FILE, or run `eval \"$(otp unlock)\"` first",
     ]);
-  const { askSecret } = await import("../io/prompts.js");
-  for (let attempt = 1; ; attempt++) {
-    const password = await askSecret("Vault password:");
-    try {
-      return await withPassword(password);
-    } catch (err) {
-      if (!(err instanceof AuthError) || attempt >= 3) throw err;
-      ctx.warn("wrong password, try again");
-    }
-  }
+  const { askSecretChecked } = await import("../io/prompts.js");
+  return askSecretChecked("Vault password:", (pw) => withPassword(pw, false), threeTries, (m) => ctx.warn(m));
+}
+
+/** The retry rule of a password prompt: a wrong password is asked again, twice. */
+export function threeTries(err: unknown, attempt: number): string | null {
+  return err instanceof AuthError && attempt < 3 ? "wrong password, try again" : null;
 }
 
 /** What a change to the vault gives back: the new data, and, for a key change, the new header and master key. */
@@ -178,16 +177,28 @@ export function readOnlyError(): VaultDamagedError {
   return new VaultDamagedError("read-only-newer-minor", "read-only: vault written by a newer otp", ["upgrade otp to change this vault"]);
 }
 
-/** Refuses values on the command line that look like a seed or an otpauth URI (TESTPLAN 45). */
-export function refuseSecretInArgv(value: string | undefined, what: string): void {
-  if (value === undefined) return;
+/**
+ * Whether opening the vault may ask for its password: no password file, OTP_PASSWORD or
+ * recovery key, and a terminal to ask on (a session may have expired: it is cheap to try first).
+ */
+export function mayAskPassword(ctx: Ctx): boolean {
+  return !ctx.passwordFile && !ctx.env.OTP_PASSWORD && !ctx.env.OTP_RECOVERY_KEY && ctx.canPrompt();
+}
+
+/** Whether a name or label looks like a seed or an otpauth URI. */
+export function looksLikeSecret(value: string): boolean {
   const packed = value.replace(/[\s-]/g, "");
   // Base32 of 16+ characters with a digit 2–7 (a random seed has one ~96% of the time), or in
   // groups of four as Google's "can't scan it?" key shows it, in either case. Long all-letter
   // names like GITHUBENTERPRISE or "personal email account" still pass.
   const grouped = /^[a-z2-7]{4}(?:[\s-]+[a-z2-7]{4})+(?:[\s-]+[a-z2-7]{1,4})?=*$/i.test(value.trim());
   const seedLike = /^[A-Za-z2-7]{16,}=*$/.test(packed) && (/[2-7]/.test(packed) || grouped);
-  if (/^otpauth(-migration)?:/i.test(value) || seedLike)
+  return /^otpauth(-migration)?:/i.test(value) || seedLike;
+}
+
+/** Refuses values on the command line that look like a seed or an otpauth URI (TESTPLAN 45). */
+export function refuseSecretInArgv(value: string | undefined, what: string): void {
+  if (value !== undefined && looksLikeSecret(value))
     throw new InputError("secret-on-command-line", `${what} looks like a secret or an otpauth URI`, [
       "it is now in your shell history; give secrets with --stdin or at the prompt (`otp add --help`)",
     ]);

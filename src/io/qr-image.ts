@@ -32,11 +32,10 @@ interface Raw {
 const SUPPORTED = "otp reads PNG, JPEG, WebP, GIF, TIFF and AVIF images";
 
 /**
- * The texts of every QR code in the image, in the order found (duplicates once). `name` is how
- * messages call the image. Throws InputError: `invalid-image` (not an image, truncated or
- * damaged, too big), `unsupported-image` (HEIC, BMP), `no-qr` (an image without a readable QR).
+ * Throws InputError unless the bytes start like an image otp reads (`invalid-image`,
+ * `unsupported-image` for HEIC and BMP). Cheap: the magic number only, nothing is decoded.
  */
-export async function readQrCodes(bytes: Uint8Array, name: string): Promise<string[]> {
+export function refuseUnreadableImage(bytes: Uint8Array, name: string): void {
   const kind = imageKind(bytes);
   if (kind === "heic")
     throw new InputError("unsupported-image", `${name} is a HEIC/HEIF image, which otp cannot read`, [
@@ -44,6 +43,15 @@ export async function readQrCodes(bytes: Uint8Array, name: string): Promise<stri
     ]);
   if (kind === null || !READABLE_IMAGES.includes(kind))
     throw new InputError(kind ? "unsupported-image" : "invalid-image", `${name} is not an image otp can read${kind ? ` (${kind.toUpperCase()})` : ""}`, [SUPPORTED]);
+}
+
+/**
+ * The texts of every QR code in the image, in the order found (duplicates once). `name` is how
+ * messages call the image. Throws InputError: `invalid-image` (not an image, truncated or
+ * damaged, too big), `unsupported-image` (HEIC, BMP), `no-qr` (an image without a readable QR).
+ */
+export async function readQrCodes(bytes: Uint8Array, name: string): Promise<string[]> {
+  refuseUnreadableImage(bytes, name);
   const [{ default: sharp }, { default: jsQR }] = await Promise.all([
     loadPackage<{ default: Sharp }>("sharp"),
     loadPackage<{ default: JsQr }>("jsqr"),

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { expect } from "vitest";
 import type { VaultData } from "../../src/core/vault/model.js";
 import { createVault } from "../../src/core/vault/vault.js";
-import { CHEAP_KDF, ROOT, TEST_PASSWORD, binFor, runOtp, runOtpAsync, type OtpHome, type RunResult } from "./otp-home.js";
+import { CHEAP_KDF, NO_TTY, ROOT, TEST_PASSWORD, binFor, runOtp, runOtpAsync, type OtpHome, type RunResult } from "./otp-home.js";
 
 export const DIST = join(ROOT, "dist", "otp.cjs");
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
@@ -55,6 +55,7 @@ export function otpNullStdin(h: OtpHome, args: string[], o: RunOpts = {}): RunRe
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
     timeout: 30_000,
+    ...NO_TTY,
   });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
@@ -63,7 +64,7 @@ export function otpNullStdin(h: OtpHome, args: string[], o: RunOpts = {}): RunRe
 export function spawnOtp(h: OtpHome, args: string[], o: RunOpts = {}): { child: ChildProcess; done: Promise<RunResult>; stderrSoFar: () => string } {
   waitForBuild();
   const env = h.env(o.env, { password: o.password });
-  const child = spawn(process.execPath, [binFor(env), ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [binFor(env), ...args], { env, stdio: ["pipe", "pipe", "pipe"], ...NO_TTY });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));

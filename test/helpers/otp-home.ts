@@ -84,16 +84,22 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * In a session of its own (setsid): no controlling terminal, so a test run from a developer's
+ * terminal sees what CI sees, and otp never asks on that terminal (/dev/tty) instead of failing.
+ */
+export const NO_TTY = { detached: true } as const;
+
 /** Runs the built CLI synchronously. */
 export function runOtp(args: string[], env: Record<string, string>, input?: string): RunResult {
-  const r = spawnSync(process.execPath, [binFor(env), ...args], { env, input: input ?? "", encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, [binFor(env), ...args], { env, input: input ?? "", encoding: "utf8", timeout: 30_000, ...NO_TTY });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs the built CLI without blocking the test (for parallel runs). */
 export function runOtpAsync(args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [binFor(env), ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [binFor(env), ...args], { env, stdio: ["pipe", "pipe", "pipe"], ...NO_TTY });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

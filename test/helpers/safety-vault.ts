@@ -9,7 +9,7 @@ import { DEFAULT_ARGON2, type Argon2Params } from "../../src/core/vault/kdf.js";
 import type { VaultData } from "../../src/core/vault/model.js";
 import { generateRecoveryKey, makeLegacyRecoverySlot, makeRecoverySlot } from "../../src/core/vault/recovery-key.js";
 import { createVault, newId, sealAndVerify } from "../../src/core/vault/vault.js";
-import { CHEAP_KDF, TEST_PASSWORD, binFor, type OtpHome, type RunResult } from "./otp-home.js";
+import { CHEAP_KDF, NO_TTY, TEST_PASSWORD, binFor, type OtpHome, type RunResult } from "./otp-home.js";
 import { waitForBuild } from "./e2e-util.js";
 
 export { DEFAULT_ARGON2 };
@@ -70,7 +70,7 @@ export function vaultData(entries: Entry[], meta: Record<string, unknown> = { cr
 export function otpIn(h: OtpHome, cwd: string, args: string[], o: { env?: Record<string, string | undefined>; password?: boolean; input?: string } = {}): RunResult {
   waitForBuild();
   const env = h.env(o.env, { password: o.password });
-  const r = spawnSync(process.execPath, [binFor(env), ...args], { cwd, env, input: o.input ?? "", encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, [binFor(env), ...args], { cwd, env, input: o.input ?? "", encoding: "utf8", timeout: 30_000, ...NO_TTY });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -2,14 +2,16 @@
 // Each file's format is named by --format or recognised (core/codecs). Duplicates (by secret,
 // in the vault or earlier in the input) are skipped and counted; bad entries are reported
 // with where they are and the good ones still land. Nothing at all to import is exit 2; a file
-// that cannot be read at all stops the import before anything is written.
+// that cannot be read at all stops the import before anything is written. Every file is
+// recognised (or refused) before any is decoded, and files that need no password are decoded
+// before those that do: the errors a user can fix come before any password is asked.
 import { readFile, stat } from "node:fs/promises";
 import { AuthError, InputError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { pickCodec } from "../../core/codecs/index.js";
 import { missingParts } from "../../core/codecs/google-migration.js";
-import type { BatchPart, CodecHelpers, ImportedEntry } from "../../core/codecs/types.js";
-import { decodeImageInput } from "../import-image.js";
+import type { BatchPart, Codec, CodecHelpers, Decoded, ImportedEntry } from "../../core/codecs/types.js";
+import { decodeImage, isImageInput } from "../import-image.js";
 import { addEntries, type VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
 import { MAX_FILE_BYTES, type Envelope } from "../../core/vault/format.js";
@@ -30,13 +32,17 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   const reports: string[] = [];
   const batches: BatchPart[] = [];
   let bad = 0;
+  const inputs = await recogniseAll(ctx, files, opts.format);
   const progress = startProgress(ctx, files.length);
-  const helpers = passwordHelpers(ctx, opts, progress);
-  for (const [i, file] of files.entries()) {
-    const where = escapeForTerminal(file === "-" ? "standard input" : file);
-    progress.update(i, where);
-    const src = { name: where, bytes: await readInput(ctx, file) };
-    const decoded = (await decodeImageInput(src, opts.format)) ?? (await pickCodec(src, opts.format).decode(src, helpers));
+  let count = 0;
+  const results = await decodeAll(ctx, inputs, passwordHelpers(ctx, opts, progress), progress, (d, where) => {
+    count += d.entries.length + d.problems.length;
+    if (count > MAX_ENTRIES)
+      throw new InputError("too-large", `${where}: more than ${MAX_ENTRIES} entries to import; an export holds far fewer`, ["split the input into smaller files"]);
+  });
+  progress.clear();
+  for (const [i, decoded] of results.entries()) {
+    const where = inputs[i]!.name;
     // Loops, not push(...): V8 overflows its stack spreading some 150,000 arguments.
     for (const b of decoded.batches ?? []) batches.push(b);
     // Codecs name entries by what the file calls them: escaped, so a label cannot steer the terminal.
@@ -45,10 +51,7 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     for (const e of decoded.entries) for (const w of e.warnings) reports.push(`${where}, ${escapeForTerminal(e.where)}: ${escapeForTerminal(w)}`);
     bad += decoded.problems.length;
     for (const e of decoded.entries) found.push(e);
-    if (found.length + bad > MAX_ENTRIES)
-      throw new InputError("too-large", `${where}: more than ${MAX_ENTRIES} entries to import; an export holds far fewer`, ["split the input into smaller files"]);
   }
-  progress.clear();
   // Batches (Google Authenticator's QR codes 1 of 3, …) may come in several files: judge them together.
   for (const m of missingParts(batches)) reports.push(m);
   const shown = firstReports(reports);
@@ -74,6 +77,76 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   ctx.info(`${opts.dryRun ? "would add" : "added"} ${added.length}, skipped ${skipped} already in the vault, refused ${bad}`);
 }
 
+/** One input, recognised: its name for messages, how to read it, and its bytes when it can be read only once. */
+interface Input {
+  name: string;
+  file: string;
+  image: boolean;
+  codec: Codec | null;
+  /** standard input's bytes (a file is read again when it is decoded, so no more than one file is held at a time) */
+  bytes?: Uint8Array;
+}
+
+/**
+ * Reads every file and recognises its format (an image, a codec), or refuses it (exit 2), before
+ * anything is decoded or asked: a third file otp cannot read must not cost the password typed
+ * for the first.
+ */
+async function recogniseAll(ctx: Ctx, files: string[], format: string): Promise<Input[]> {
+  const inputs: Input[] = [];
+  for (const file of files) {
+    const name = escapeForTerminal(file === "-" ? "standard input" : file);
+    const src = { name, bytes: await readInput(ctx, file) };
+    const image = isImageInput(src, format);
+    inputs.push({ name, file, image, codec: image ? null : pickCodec(src, format), bytes: file === "-" ? src.bytes : undefined });
+  }
+  return inputs;
+}
+
+/** Thrown by the password helper of the first pass: this input waits for the second. */
+class NeedsPassword extends Error {}
+
+/**
+ * Decodes every input, those that need no password first (so their errors, too, come before a
+ * prompt), then the encrypted ones. `each` sees each result as it comes (to stop a runaway
+ * import early); the results are in the order of the inputs.
+ */
+async function decodeAll(ctx: Ctx, inputs: Input[], helpers: CodecHelpers, progress: Progress, each: (d: Decoded, where: string) => void): Promise<Decoded[]> {
+  const results: Decoded[] = [];
+  const later: number[] = [];
+  let done = 0;
+  for (const [i, input] of inputs.entries()) {
+    progress.update(done, input.name);
+    let asked = false;
+    const first: CodecHelpers = {
+      password: () => {
+        asked = true;
+        throw new NeedsPassword();
+      },
+    };
+    try {
+      results[i] = await decodeOne(ctx, input, first);
+    } catch (err) {
+      // Whatever a codec made of the refusal, an input that asked is decoded again with a password.
+      if (!asked) throw err;
+      later.push(i);
+      continue;
+    }
+    each(results[i]!, input.name);
+    done++;
+  }
+  for (const i of later) {
+    progress.update(done++, inputs[i]!.name);
+    results[i] = await decodeOne(ctx, inputs[i]!, helpers);
+    each(results[i]!, inputs[i]!.name);
+  }
+  return results;
+}
+
+async function decodeOne(ctx: Ctx, input: Input, helpers: CodecHelpers): Promise<Decoded> {
+  const src = { name: input.name, bytes: input.bytes ?? (await readInput(ctx, input.file)) };
+  return input.image ? decodeImage(src) : input.codec!.decode(src, helpers);
+}
 
 /** Problems are listed up to a screenful: a file of 8 million bad lines says so in a few. */
 const MAX_REPORTS = 100;
@@ -91,7 +164,7 @@ function passwordHelpers(ctx: Ctx, opts: ImportOptions, progress: Progress): Cod
         if (retry) throw new AuthError("wrong-password", `wrong password for ${what}`, ["check --import-password-file"]);
         return readPasswordFile(ctx, opts.importPasswordFile);
       }
-      if (!ctx.stdinIsTTY)
+      if (!ctx.canPrompt())
         throw new AuthError("no-password-source", `${what} is encrypted and there is no terminal to ask for its password`, ["pass --import-password-file FILE"]);
       progress.clear();
       if (retry) ctx.warn("wrong password, try again");

@@ -46,7 +46,7 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
   const seen = await seenGeneration(gitIn(ctx, process.cwd()));
   if (generationOf(theirs) < seen)
     throw new VaultDamagedError("remote-rolled-back", `the incoming copy is older than the vault this machine has seen on the remote (key generation ${generationOf(theirs)}, seen ${seen}); nothing merged`, [AFTER]);
-  const quiet = { ...ctx, stdinIsTTY: false };
+  const quiet = { ...ctx, stdinIsTTY: false, canPrompt: () => false };
   const key = await keyForOurs(quiet, ours);
   const oursCopy = { envelope: ours, key, data: openData(ours, key) };
   let merged;

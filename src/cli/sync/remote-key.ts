@@ -9,7 +9,7 @@ import { parseRecoveryKey, unlockWithRecoveryKey } from "../../core/vault/recove
 import { unlockWithPassword } from "../../core/vault/vault.js";
 import { withSpinner } from "../../io/spinner.js";
 import type { Ctx } from "../context.js";
-import { readPasswordFile } from "../vault.js";
+import { readPasswordFile, threeTries } from "../vault.js";
 
 /** Raised under the lock when a copy needs a key this machine lacks; the caller gets it and tries again. */
 export class NeedsKeyError extends AuthError {
@@ -33,13 +33,13 @@ export async function keyForCopy(ctx: Ctx, need: NeedsKeyError, interactive = tr
     const key = await unlockWithRecoveryKey(env, parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY)).catch(() => null);
     if (key) return key;
   }
-  if (!interactive || !ctx.stdinIsTTY) throw need;
+  if (!interactive || !ctx.canPrompt()) throw need;
   ctx.info(`${need.message}: it opens with the password set there`);
-  const { askSecret } = await import("../../io/prompts.js");
-  for (let attempt = 1; ; attempt++) {
-    const key = await tryPassword(await askSecret("The vault's new password:"));
-    if (key) return key;
-    if (attempt >= 3) throw new AuthError("wrong-password", `wrong password for the ${need.side}`, need.hints);
-    ctx.warn("wrong password, try again");
-  }
+  const { askSecretChecked } = await import("../../io/prompts.js");
+  const check = async (pw: string) => {
+    const key = await unlockWithPassword(env, pw).catch(() => null);
+    if (!key) throw new AuthError("wrong-password", `wrong password for the ${need.side}`, need.hints);
+    return key;
+  };
+  return askSecretChecked("The vault's new password:", check, threeTries, (m) => ctx.warn(m));
 }
