@@ -68,6 +68,17 @@ describe.skipIf(!needTool("tmux"))("data on standard input, the password from th
     expect(await names(h)).toEqual(["github"]);
   });
 
+  it("`echo PASSWORD | otp --password-file - export --format aegis` asks the export's password on the terminal, twice", async () => {
+    using h = await homeWithVault();
+    const out = join(h.home, "aegis.json");
+    const t = await startTmux({ home: h.home, shell: `echo ${PASSWORD} | otp --password-file - export --format aegis --output ${q(out)}` });
+    await typePassword(t, /Password for the Aegis export:/, "Another-Long-Phrase-91", /Repeat the password:/);
+    await t.type("Another-Long-Phrase-91");
+    await t.sendKeys("Enter");
+    expect(await t.exitCode()).toBe(0);
+    expect(JSON.parse(readFileSync(out, "utf8")).header.slots).toBeTruthy();
+  });
+
   it("with standard error in a file, the prompt is still drawn on the terminal; the file gets the messages", async () => {
     using h = await homeWithVault();
     const err = join(h.home, "err.txt");

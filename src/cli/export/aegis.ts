@@ -13,7 +13,7 @@ export function check(ctx: Ctx, opts: ExportOptions): void {
     if (opts.exportPasswordFile) throw new UsageError("--plain and --export-password-file contradict each other: choose one");
     return checkPlain(ctx, opts);
   }
-  if (!opts.exportPasswordFile && !ctx.stdinIsTTY)
+  if (!opts.exportPasswordFile && !ctx.canPrompt())
     throw new AuthError("no-password-source", "the encrypted Aegis export needs a password and there is no terminal to ask for it", [
       "pass --export-password-file FILE, or --plain for an unencrypted export",
     ]);
