@@ -1,8 +1,9 @@
 // The one place that lists otp's commands, their options and help examples. Each action
 // imports its command module only when it runs (changesets does this), so `otp code`
 // loads no code of `add`, `import` or the prompts.
-import { Argument, Command, InvalidArgumentError, Option } from "commander";
+import { Argument, type Command, InvalidArgumentError, Option } from "commander";
 import { createCtx, type Ctx, type GlobalOptions } from "./context.js";
+import { examples, hintSubcommandTypos, OtpCommand } from "./help-hints.js";
 
 type Run = (ctx: Ctx, ...args: any[]) => Promise<void>;
 type Loader = () => Promise<{ run: Run }>;
@@ -12,8 +13,6 @@ const int = (name: string) => (v: string) => {
   return Number(v);
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-// Bold on a terminal; commander strips the styles where help has no colour.
-const examples = (lines: string[]) => "\n\x1b[1mExamples:\x1b[22m\n" + lines.map((l) => `  ${l}`).join("\n") + "\n";
 
 /** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
 function action(cmd: Command, load: Loader) {
@@ -28,7 +27,7 @@ function action(cmd: Command, load: Loader) {
 }
 
 export function buildProgram(version: string): Command {
-  const program = new Command("otp")
+  const program = new OtpCommand("otp")
     .description("An offline authenticator for the terminal: 2FA codes from an encrypted vault on your own disk.")
     .version(version, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
@@ -38,7 +37,7 @@ export function buildProgram(version: string): Command {
     .showSuggestionAfterError(true)
     .addHelpText("after", examples([
       "otp init                          create a vault (asks for a password twice)",
-      "otp add github --stdin < seed.txt add a seed from a file or a pipe",
+      "otp add github --stdin < seed.txt  add a seed from a file or a pipe",
       "otp code github                   print GitHub's current code",
       'eval "$(otp unlock --for 15m)"    skip the password for 15 minutes',
       "otp list --json | jq .            every entry but the secrets, as JSON",
@@ -177,7 +176,7 @@ export function buildProgram(version: string): Command {
       "otp verify bank 12345678 --window 20          HOTP: look 20 counters ahead and resynchronise",
     ])), () => import("./commands/verify.js"));
 
-  const sync = action(program.command("sync").description("sync the vault through git: pull, merge entry by entry, push")
+  const sync = action(hintSubcommandTypos(program.command("sync")).description("sync the vault through git: pull, merge entry by entry, push")
     .addHelpText("after", examples([
       "otp sync init git@example.com:me/vault.git   start syncing this vault (or, with no vault yet, fetch it)",
       "otp sync init /media/usb/vault.git           a bare repository on a USB stick (`git init --bare` it first)",
@@ -225,7 +224,7 @@ export function buildProgram(version: string): Command {
 
 /** Backups, restore, the recovery key, recovery codes, passwd and audit (issue 6). */
 function addSafetyCommands(program: Command): void {
-  const backup = action(program.command("backup").argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
+  const backup = action(hintSubcommandTypos(program.command("backup"), (w) => `to write a backup named ${w}, give it as ./${w}`).argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
     .description("write an encrypted backup of the vault, then read it back and check it")
     .option("--backup-password-file <file>", "protect it with its own password, from the first line of FILE")
     .option("--new-backup-password", "protect it with its own password, asked twice")
