@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     c.exitOverride().configureHelp(helpStyles).configureOutput({
       writeOut: (s) => writeStdout(s),
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(commanderError(s)),
+      outputError: (s, write) => write(commanderError(s, c)),
       getOutHasColors: () => colorOn(1, argv, process.env),
       getErrHasColors: () => colorOn(2, argv, process.env),
     });

@@ -1,8 +1,9 @@
 // The one place that lists otp's commands, their options and help examples. Each action
 // imports its command module only when it runs (changesets does this), so `otp code`
 // loads no code of `add`, `import` or the prompts.
-import { Argument, Command, InvalidArgumentError, Option } from "commander";
+import { Argument, type Command, InvalidArgumentError, Option } from "commander";
 import { createCtx, type Ctx, type GlobalOptions } from "./context.js";
+import { examples, hintSubcommandTypos, OtpCommand } from "./help-hints.js";
 
 type Run = (ctx: Ctx, ...args: any[]) => Promise<void>;
 type Loader = () => Promise<{ run: Run }>;
@@ -12,8 +13,6 @@ const int = (name: string) => (v: string) => {
   return Number(v);
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-// Bold on a terminal; commander strips the styles where help has no colour.
-const examples = (lines: string[]) => "\n\x1b[1mExamples:\x1b[22m\n" + lines.map((l) => `  ${l}`).join("\n") + "\n";
 
 /** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
 function action(cmd: Command, load: Loader) {
@@ -28,7 +27,7 @@ function action(cmd: Command, load: Loader) {
 }
 
 export function buildProgram(version: string): Command {
-  const program = new Command("otp")
+  const program = new OtpCommand("otp")
     .description("An offline authenticator for the terminal: 2FA codes from an encrypted vault on your own disk.")
     .version(version, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
@@ -38,7 +37,7 @@ export function buildProgram(version: string): Command {
     .showSuggestionAfterError(true)
     .addHelpText("after", examples([
       "otp init                          create a vault (asks for a password twice)",
-      "otp add github --stdin < seed.txt add a seed from a file or a pipe",
+      "otp add github --stdin < seed.txt  add a seed from a file or a pipe",
       "otp code github                   print GitHub's current code",
       'eval "$(otp unlock --for 15m)"    skip the password for 15 minutes',
       "otp list --json | jq .            every entry but the secrets, as JSON",
@@ -136,7 +135,7 @@ export function buildProgram(version: string): Command {
     ])), () => import("./commands/export.js"));
 
   action(program.command("import").argument("<files...>", "files to import; - is standard input").description("import entries from other apps' exports (recognised by their content)")
-    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "ga", "image", "aegis", "2fas", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden", "duo", "ente", "freeotp", "freeotp2", "ga-db", "microsoft", "otpvault", "proton", "steam", "stratum", "totp-authenticator"]).default("auto"))
+    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "ga", "image", "aegis", "2fas", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden", "duo", "ente", "freeotp", "freeotp2", "ga-db", "microsoft", "otpvault", "pass-otp", "proton", "steam", "stratum", "totp-authenticator"]).default("auto"))
     .option("--dry-run", "show what would be added; change nothing")
     .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
     .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt",
@@ -145,7 +144,7 @@ export function buildProgram(version: string): Command {
       "otp import --format andotp otp_accounts.json.aes",
       "otp import transfer-1.jpg transfer-2.jpg    photos of Google Authenticator's export codes",
       "otp import screenshot.png                   a QR code (otpauth:// or otpauth-migration://)",
-    ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri), Google Authenticator's transfer codes as\notpauth-migration:// URIs (ga) or QR images: PNG, JPEG, WebP, GIF, TIFF, AVIF (image).\nandOTP's encrypted backups and TOTP Authenticator's backups carry no marker: name them\nwith --format.\n"), () => import("./commands/import.js"));
+    ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri), Google Authenticator's transfer codes as\notpauth-migration:// URIs (ga) or QR images: PNG, JPEG, WebP, GIF, TIFF, AVIF (image).\nandOTP's encrypted backups, TOTP Authenticator's backups and pass-otp's URIs carry no marker:\nname them with --format (pass-otp: the HOTP counters are imported plus one).\n"), () => import("./commands/import.js"));
 
   action(program.command("new").description("make a fresh random secret, its otpauth:// URI and QR code (the site's side of enrolment)")
     .option("--issuer <issuer>", "the site or service, e.g. Example")
@@ -177,7 +176,7 @@ export function buildProgram(version: string): Command {
       "otp verify bank 12345678 --window 20          HOTP: look 20 counters ahead and resynchronise",
     ])), () => import("./commands/verify.js"));
 
-  const sync = action(program.command("sync").description("sync the vault through git: pull, merge entry by entry, push")
+  const sync = action(hintSubcommandTypos(program.command("sync")).description("sync the vault through git: pull, merge entry by entry, push")
     .addHelpText("after", examples([
       "otp sync init git@example.com:me/vault.git   start syncing this vault (or, with no vault yet, fetch it)",
       "otp sync init /media/usb/vault.git           a bare repository on a USB stick (`git init --bare` it first)",
@@ -225,7 +224,7 @@ export function buildProgram(version: string): Command {
 
 /** Backups, restore, the recovery key, recovery codes, passwd and audit (issue 6). */
 function addSafetyCommands(program: Command): void {
-  const backup = action(program.command("backup").argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
+  const backup = action(hintSubcommandTypos(program.command("backup"), (w) => `to write a backup named ${w}, give it as ./${w}`).argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
     .description("write an encrypted backup of the vault, then read it back and check it")
     .option("--backup-password-file <file>", "protect it with its own password, from the first line of FILE")
     .option("--new-backup-password", "protect it with its own password, asked twice")

@@ -81,7 +81,7 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
   if (ctx.env.OTP_PASSWORD) return withPassword(ctx.env.OTP_PASSWORD);
   if (ctx.env.OTP_SESSION) {
     try {
-      return { key: await openSession(ctx.env, ctx.env.OTP_SESSION, envelope, ctx.now()) };
+      return { key: await openSession(ctx.env, ctx.env.OTP_SESSION, envelope, ctx.now(), ctx.vaultPath) };
     } catch (err) {
       if (!(err instanceof AuthError) || !ctx.canPrompt()) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);

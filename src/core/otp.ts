@@ -57,6 +57,27 @@ function steamCode(secretBase32: string, step: number): string {
 }
 
 /**
+ * The TOTP/Steam step at `nowMs` (Unix ms): floor(nowMs / 1000 / period), 0 from 1970-01-01 on.
+ * Throws InputError `invalid-entry` for a type or period that has none, and UsageError for a
+ * time before 1970 or not a number.
+ */
+export function stepAt(entry: CodeInput, nowMs: number): number {
+  return timeStep(entry, nowMs).step;
+}
+
+function timeStep(entry: CodeInput, nowMs: number): { step: number; t: number; periodMs: number; period: number } {
+  if (entry.type !== "totp" && entry.type !== "steam") throw badEntry("type must be totp, hotp or steam");
+  const period = entry.period ?? DEFAULT_PERIOD;
+  if (!Number.isInteger(period) || period < 1 || period > MAX_PERIOD)
+    throw badEntry(`period must be a whole number of seconds from 1 to ${MAX_PERIOD}`);
+  const t = Math.floor(nowMs);
+  if (!Number.isSafeInteger(t) || t < 0) throw new UsageError("the time must be a number of ms from 1970-01-01 on");
+  const periodMs = period * 1000;
+  // One division of two safe integers: the floor is exact (no 1000 → period double rounding).
+  return { step: Math.floor(t / periodMs), t, periodMs, period };
+}
+
+/**
  * The code of an entry at `nowMs` (Unix ms). TOTP/Steam use step floor(nowMs / 1000 / period) +
  * stepOffset (Steam: always SHA1 and 5 characters); HOTP uses entry.counter + stepOffset and
  * ignores the time. Exact for any time up to year 275760 and counters up to 2^53 − 1.
@@ -70,15 +91,7 @@ export function generateCode(entry: CodeInput, nowMs: number, stepOffset = 0): G
     const code = hotpCode(entry.secret, counter, entry.algorithm, entry.digits);
     return { code, remainingMs: null, period: null, counter };
   }
-  if (entry.type !== "totp" && entry.type !== "steam") throw badEntry("type must be totp, hotp or steam");
-  const period = entry.period ?? DEFAULT_PERIOD;
-  if (!Number.isInteger(period) || period < 1 || period > MAX_PERIOD)
-    throw badEntry(`period must be a whole number of seconds from 1 to ${MAX_PERIOD}`);
-  const t = Math.floor(nowMs);
-  if (!Number.isSafeInteger(t) || t < 0) throw new UsageError("the time must be a number of ms from 1970-01-01 on");
-  const periodMs = period * 1000;
-  // One division of two safe integers: the floor is exact (no 1000 → period double rounding).
-  const current = Math.floor(t / periodMs);
+  const { step: current, t, periodMs, period } = timeStep(entry, nowMs);
   const step = current + stepOffset;
   if (step < 0) throw new UsageError("the requested step is before 1970-01-01");
   const code =

@@ -40,27 +40,79 @@ function shown(v: string): string {
   return escapeForTerminal(cut.length > 20 ? `${cut.slice(0, 20).join("")}…` : v);
 }
 
-function decodeLabel(raw: string): string {
-  try {
-    return decodeURIComponent(raw).trim();
-  } catch {
-    throw bad("the URI's label has broken percent-encoding");
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const toUtf8 = new TextEncoder();
+
+/**
+ * Percent-decodes one part of the URI. Its bytes are read as UTF-8, or, when they are not
+ * UTF-8, as Latin-1 (pass-otp percent-encodes the bytes of its locale: `Z%FCrich`), and
+ * `latin1` says so. `plus`: a + is a space (query values). A `%` not followed by two hex
+ * digits makes it null when `strict`, else stays a `%` (as URLSearchParams keeps it).
+ */
+function decodePart(raw: string, o: { plus: boolean; strict: boolean }): { text: string; latin1: boolean } | null {
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === "%" && /^[0-9a-f]{2}$/i.test(raw.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(raw.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c === "%" && o.strict) return null;
+    else if (o.plus && c === "+") bytes.push(0x20);
+    else if (c.charCodeAt(0) < 0x80) bytes.push(c.charCodeAt(0));
+    else {
+      const cp = raw.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      for (const x of toUtf8.encode(String.fromCodePoint(cp))) bytes.push(x);
+    }
   }
+  const b = Uint8Array.from(bytes);
+  try {
+    return { text: utf8.decode(b), latin1: false };
+  } catch {
+    // Latin-1 is the first 256 code points (TextDecoder's "latin1" is windows-1252).
+    return { text: Array.from(b, (x) => String.fromCharCode(x)).join(""), latin1: true };
+  }
+}
+
+/** A label part, trimmed; `latin1.seen` is set when it was read as Latin-1. */
+function decodeLabel(raw: string, latin1: { seen: boolean }): string {
+  const d = decodePart(raw, { plus: false, strict: true });
+  if (!d) throw bad("the URI's label has broken percent-encoding");
+  if (d.latin1) latin1.seen = true;
+  return d.text.trim();
+}
+
+/**
+ * The query's parameters, decoded as URLSearchParams does (a + is a space, a broken `%` stays
+ * as it is), except that bytes that are not UTF-8 are read as Latin-1 rather than replaced.
+ */
+function queryParams(query: string, latin1: { seen: boolean }): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const pair of query.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const [k, v] = eq < 0 ? [pair, ""] : [pair.slice(0, eq), pair.slice(eq + 1)];
+    const key = decodePart(k, { plus: true, strict: false })!.text;
+    const value = decodePart(v, { plus: true, strict: false })!;
+    if (value.latin1) latin1.seen = true;
+    out.set(key, [...(out.get(key) ?? []), value.text]);
+  }
+  return out;
 }
 
 /**
  * Splits the label at its first literal `:`, or else at its first `%3A` (Google allows both).
  * Splitting before decoding keeps `%3A` inside an issuer from being taken as the separator.
  */
-function splitLabel(raw: string): { prefix: string | null; account: string } {
+function splitLabel(raw: string, latin1: { seen: boolean }): { prefix: string | null; account: string } {
   let at = raw.indexOf(":");
   let width = 1;
   if (at < 0) {
     at = raw.search(/%3a/i);
     width = 3;
   }
-  if (at < 0) return { prefix: null, account: decodeLabel(raw) };
-  return { prefix: decodeLabel(raw.slice(0, at)), account: decodeLabel(raw.slice(at + width)) };
+  if (at < 0) return { prefix: null, account: decodeLabel(raw, latin1) };
+  return { prefix: decodeLabel(raw.slice(0, at), latin1), account: decodeLabel(raw.slice(at + width), latin1) };
 }
 
 function parseType(text: string, encoder: string | null, warnings: string[]): OtpType {
@@ -90,7 +142,7 @@ function parseWhole(v: string, name: string, min: number, max: number, range: st
 
 /**
  * Parses one `otpauth://TYPE/LABEL?PARAMS` URI into a checked EntryDraft (no name: the caller
- * picks one). Types totp, hotp, steam (Aegis) and totp with `encoder=steam` (KeePassXC). Label
+ * picks one). Percent-encoded bytes that are not UTF-8 are read as Latin-1, with a warning. Types totp, hotp, steam (Aegis) and totp with `encoder=steam` (KeePassXC). Label
  * `Issuer:Account` (a space after the colon is fine); the `issuer` parameter wins over the
  * label's prefix. Warnings: issuer mismatch, hotp without counter (counter 0), ignored values.
  * Throws InputError `invalid-uri` (scheme, type, label, missing secret, algorithm, digits,
@@ -107,9 +159,11 @@ export function parseOtpauthUri(text: string): ParsedUri {
   const typeText = slash < 0 ? path : path.slice(0, slash);
   const rawLabel = slash < 0 ? "" : path.slice(slash + 1);
 
-  const params = new URLSearchParams(query);
+  const latin1 = { seen: false };
+  const all = queryParams(query, latin1);
   for (const name of PARAMS)
-    if (params.getAll(name).length > 1) throw bad(`the URI has more than one ${name} parameter`);
+    if ((all.get(name)?.length ?? 0) > 1) throw bad(`the URI has more than one ${name} parameter`);
+  const params = { get: (name: string) => all.get(name)?.[0] ?? null };
   const warnings: string[] = [];
   const type = parseType(typeText, params.get("encoder"), warnings);
 
@@ -117,13 +171,15 @@ export function parseOtpauthUri(text: string): ParsedUri {
   if (secretText === null) throw bad("the URI has no secret");
   const secret = normaliseSecret(secretText);
 
-  const { prefix, account } = splitLabel(rawLabel);
+  const { prefix, account } = splitLabel(rawLabel, latin1);
   const issuerParam = (params.get("issuer") ?? "").trim();
   if (issuerParam !== "" && prefix && prefix.toLowerCase() !== issuerParam.toLowerCase())
     warnings.push(
       `the label says issuer "${shown(prefix)}" but the issuer parameter says "${shown(issuerParam)}": using "${shown(issuerParam)}"`,
     );
   const issuer = issuerParam !== "" ? issuerParam : (prefix ?? "");
+  if (latin1.seen)
+    warnings.push(`"${shown([issuer, account].filter(Boolean).join(":"))}": its percent-encoded bytes are not UTF-8, so they were read as Latin-1 (as pass-otp writes them in a Latin-1 locale); check the name`);
 
   const draft: EntryDraft = { issuer, account, type, secret, algorithm: "SHA1", digits: STEAM_DIGITS };
   const period = params.get("period");

@@ -1,15 +1,21 @@
 // Unlocked sessions (`otp unlock` / `otp lock`, TESTPLAN §7.6b). The session key S lives
-// only in OTP_SESSION="<name>.<S as base64url>"; the file <session dir>/<name>.session holds
-// XChaCha20-Poly1305_S(master key ‖ vaultId ‖ expiry ‖ key generation ‖ duration ‖ uptime at
-// unlock ‖ boot id), so neither half is any use alone, and the file stops working when it
+// only in OTP_SESSION="<name>.<S as base64url>", where <name> is "<first 16 hex of the vaultId>-
+// <first 8 hex of F>-<24 random hex>" and F = SHA-256("otp-session-file\0" ‖ the vault file's real
+// path). The file <session dir>/<name>.session holds nonce (24 bytes) ‖ XChaCha20-Poly1305_S(
+// master key (32) ‖ vaultId (16) ‖ F's first 16 bytes ‖ expiry (8) ‖ key generation (8) ‖
+// duration (8) ‖ uptime at unlock (8) ‖ boot id (16)), numbers as little-endian u64 (ms), with
+// AD "otp-session/v3\0<name>"; so neither half is any use alone, and the file stops working when it
 // expires, on `otp lock`, when tmpfs is cleared, and when the vault's keys change (`otp passwd`,
 // `otp recovery-key new`, a sync that brings another machine's new keys): a session is bound to
 // the key generation it was made under, so one made from an old copy opens nothing newer.
-// Expiry is checked on two clocks: the wall clock, and the time since boot (which no clock
-// change moves): a session never outlives its duration in real time, and never a reboot.
-import { constants as C, promises as fs, readFileSync } from "node:fs";
+// A session belongs to one vault file: a copy of the vault elsewhere (restored into another
+// home) shares its vaultId and the session folder, but neither opens the other's sessions nor
+// ends them. Expiry is checked on two clocks: the wall clock, and the time since boot (which no
+// clock change moves): a session never outlives its duration in real time, and never a reboot.
+import { createHash } from "node:crypto";
+import { constants as C, promises as fs, readFileSync, realpathSync } from "node:fs";
 import { uptime } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { AuthError, OtpError } from "../core/errors.js";
 import { concatBytes, open, randomBytes, seal, textBytes, wipe } from "../core/vault/crypto.js";
 import { generationOf, type Envelope } from "../core/vault/format.js";
@@ -19,10 +25,22 @@ export type SessionVault = Pick<Envelope, "vaultId" | "ext">;
 import { sessionDir, type Env } from "./paths.js";
 
 export const MAX_SESSION_MS = 24 * 3600 * 1000;
-const PLAIN_BYTES = 32 + 16 + 8 + 8 + 8 + 8 + 16;
+const PLAIN_BYTES = 32 + 16 + 16 + 8 + 8 + 8 + 8 + 16;
 
-const ad = (name: string) => textBytes(`otp-session/v2\0${name}`);
-const namePrefix = (vaultId: string) => vaultId.slice(0, 16) + "-";
+const ad = (name: string) => textBytes(`otp-session/v3\0${name}`);
+
+/** F of the top comment: which vault file, by its real path (a symlink names its target's). */
+function fileTag(vaultFile: string): Buffer {
+  let real: string;
+  try {
+    real = realpathSync(vaultFile);
+  } catch {
+    real = resolve(vaultFile);
+  }
+  return createHash("sha256").update(`otp-session-file\0${real}`).digest();
+}
+
+const namePrefix = (vaultId: string, file: Buffer) => `${vaultId.slice(0, 16)}-${file.subarray(0, 4).toString("hex")}-`;
 
 /** This boot's id as 16 bytes (Linux); zeros where there is none. */
 function bootId(): Uint8Array {
@@ -54,13 +72,14 @@ async function privateDir(env: Env): Promise<string> {
   return dir;
 }
 
-/** Writes a session file for this vault (at its key generation) and returns the OTP_SESSION value. */
-export async function createSession(env: Env, vault: SessionVault, masterKey: Uint8Array, expiresAtMs: number, nowMs: number): Promise<string> {
+/** Writes a session file for this vault file (at its key generation) and returns the OTP_SESSION value. */
+export async function createSession(env: Env, vault: SessionVault, masterKey: Uint8Array, expiresAtMs: number, nowMs: number, vaultFile: string): Promise<string> {
   const dir = await privateDir(env);
   await pruneExpired(dir, nowMs);
-  const name = namePrefix(vault.vaultId) + Buffer.from(randomBytes(12)).toString("hex");
+  const file = fileTag(vaultFile);
+  const name = namePrefix(vault.vaultId, file) + Buffer.from(randomBytes(12)).toString("hex");
   const key = randomBytes(32);
-  const plain = concatBytes(masterKey, Buffer.from(vault.vaultId, "hex"), u64(expiresAtMs), u64(generationOf(vault)), u64(expiresAtMs - nowMs), u64(uptimeMs()), bootId());
+  const plain = concatBytes(masterKey, Buffer.from(vault.vaultId, "hex"), file.subarray(0, 16), u64(expiresAtMs), u64(generationOf(vault)), u64(expiresAtMs - nowMs), u64(uptimeMs()), bootId());
   const nonce = randomBytes(24);
   const body = concatBytes(nonce, seal(key, nonce, plain, ad(name)));
   wipe(plain);
@@ -74,18 +93,23 @@ export async function createSession(env: Env, vault: SessionVault, masterKey: Ui
 }
 
 /**
- * The master key held by the session in OTP_SESSION, for this vault at its key generation.
- * Throws AuthError `session-invalid` (malformed, unknown, edited, another vault's) or
- * `session-expired` (past its time on either clock, after a reboot, or made under keys the
- * vault no longer has; an expired file is removed).
+ * The master key held by the session in OTP_SESSION, for the vault file `vaultFile` at its key
+ * generation. Without `vaultFile` the envelope is a copy of the vault, not a vault file (a
+ * backup being opened): any session of this vault at this key generation opens it.
+ * Throws AuthError `session-invalid` (malformed, unknown, edited, another vault's or another
+ * vault file's) or `session-expired` (past its time on either clock, after a reboot, or made
+ * under keys the vault no longer has; an expired file is removed).
  */
-export async function openSession(env: Env, value: string, vault: SessionVault, nowMs: number): Promise<Uint8Array> {
+export async function openSession(env: Env, value: string, vault: SessionVault, nowMs: number, vaultFile?: string): Promise<Uint8Array> {
   const vaultId = vault.vaultId;
   const invalid = new AuthError("session-invalid", "OTP_SESSION is not a valid session for this vault", ["run `otp unlock` again"]);
-  const m = /^([0-9a-f]{16}-[0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/.exec(value.trim());
+  const m = /^(([0-9a-f]{16})-([0-9a-f]{8})-[0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/.exec(value.trim());
   if (!m) throw invalid;
-  const [, name, keyText] = m as unknown as [string, string, string];
-  if (!name.startsWith(namePrefix(vaultId))) throw invalid;
+  const [, name, idPart, filePart, keyText] = m as unknown as [string, string, string, string, string];
+  if (idPart !== vaultId.slice(0, 16)) throw invalid;
+  const tag = vaultFile === undefined ? null : fileTag(vaultFile);
+  if (tag && filePart !== tag.subarray(0, 4).toString("hex"))
+    throw new AuthError("session-invalid", "OTP_SESSION is a session of another file of this vault (a copy elsewhere), not of this one", ["run `otp unlock` for this vault file"]);
   const file = join(sessionDir(env).dir, name + ".session");
   let body: Buffer | null = null;
   try {
@@ -98,12 +122,16 @@ export async function openSession(env: Env, value: string, vault: SessionVault, 
   const key = new Uint8Array(Buffer.from(keyText, "base64url"));
   const plain = open(key, body.subarray(0, 24), body.subarray(24), ad(name));
   wipe(key);
-  if (!plain || Buffer.from(plain.subarray(32, 48)).toString("hex") !== vaultId) throw invalid;
-  const expires = readU64(plain, 48);
-  const generation = readU64(plain, 56);
-  const duration = readU64(plain, 64);
-  const madeAtUptime = readU64(plain, 72);
-  const boot = plain.subarray(80, 96);
+  if (!plain) throw invalid;
+  if (Buffer.from(plain.subarray(32, 48)).toString("hex") !== vaultId || (tag && !Buffer.from(plain.subarray(48, 64)).equals(tag.subarray(0, 16)))) {
+    wipe(plain);
+    throw invalid;
+  }
+  const expires = readU64(plain, 64);
+  const generation = readU64(plain, 72);
+  const duration = readU64(plain, 80);
+  const madeAtUptime = readU64(plain, 88);
+  const boot = plain.subarray(96, 112);
   const sameBoot = Buffer.from(boot).equals(Buffer.from(bootId()));
   const expired = nowMs >= expires || !sameBoot || uptimeMs() - madeAtUptime >= duration || uptimeMs() < madeAtUptime;
   if (expired || generation !== generationOf(vault)) {
@@ -119,13 +147,14 @@ export async function openSession(env: Env, value: string, vault: SessionVault, 
   return master;
 }
 
-/** Deletes every session file of this vault (all outstanding OTP_SESSION values die). */
-export async function removeSessions(env: Env, vaultId: string): Promise<number> {
+/** Deletes every session file of this vault file (its outstanding OTP_SESSION values die; a copy's live on). */
+export async function removeSessions(env: Env, vaultId: string, vaultFile: string): Promise<number> {
   const dir = sessionDir(env).dir;
   const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const prefix = namePrefix(vaultId, fileTag(vaultFile));
   let n = 0;
   for (const f of names) {
-    if (f.startsWith(namePrefix(vaultId)) && f.endsWith(".session")) {
+    if (f.startsWith(prefix) && f.endsWith(".session")) {
       await fs.unlink(join(dir, f));
       n++;
     }

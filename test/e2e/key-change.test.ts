@@ -4,7 +4,7 @@
 // written after the change; sessions made under the old keys stop working; the recovery key
 // follows a password change; an older vault's recovery slot is converted or reported; and a
 // `recovery-key new` killed half-way leaves a key that works.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
@@ -25,6 +25,21 @@ const snapshots = (h: OtpHome) => readdirSync(join(dirname(h.vault), "snapshots"
 const sessionOf = (stdout: string) => stdout.trim().replace(/^export OTP_SESSION=/, "");
 const listNames = (h: OtpHome, env: Record<string, string | undefined>) => names(expectOk(otp(h, ["list"], { password: false, env })));
 
+/**
+ * `otp unlock` of an old copy put at the vault's own path (a session belongs to one vault file,
+ * so a session of the copy's own file is refused before its keys are looked at); the current
+ * vault is put back after. Returns unlock's result.
+ */
+function unlockCopyInPlace(h: OtpHome, copy: string, env: Record<string, string | undefined> = {}, password = true) {
+  const current = readFileSync(h.vault);
+  writeFileSync(h.vault, readFileSync(copy));
+  try {
+    return otp(h, ["unlock"], { password, env });
+  } finally {
+    writeFileSync(h.vault, current);
+  }
+}
+
 describe("otp passwd", () => {
   it("the attack: a session made from an old snapshot with the old password opens nothing written later, and cannot take the vault", async () => {
     await using h = await homeWith();
@@ -32,8 +47,11 @@ describe("otp passwd", () => {
     expectOk(otp(h, ["passwd", "--new-password-file", B]));
     expectOk(otp(h, ["add", "after", "--stdin"], { input: newSecret(), password: false, env: { OTP_PASSWORD: "the new password B" } }));
     const oldest = snapshots(h)[0]!;
-    // The thief has the oldest snapshot and the old password "test".
-    const S = sessionOf(expectOk(otp(h, ["--vault", oldest, "unlock"], { env: { OTP_PASSWORD: "test" } })));
+    // The thief has the oldest snapshot and the old password "test". A session of the snapshot's
+    // own file is another file's; one made with the snapshot put at the vault's path has old keys.
+    const own = sessionOf(expectOk(otp(h, ["--vault", oldest, "unlock"], { env: { OTP_PASSWORD: "test" } })));
+    expectFailure(otp(h, ["list"], { password: false, env: { OTP_SESSION: own } }), 4, "another file of this vault");
+    const S = sessionOf(expectOk(unlockCopyInPlace(h, oldest, { OTP_PASSWORD: "test" })));
     const r = otp(h, ["list"], { password: false, env: { OTP_SESSION: S } });
     expectFailure(r, 4, "keys the vault no longer has");
     expect(r.stderr).not.toContain("after");
@@ -58,7 +76,7 @@ describe("otp passwd", () => {
     // The old copy, unlocked with the old password, gives a session that fails on the new vault.
     const old = join(h.home, "old.otp");
     writeSecretFile(old, before.toString("utf8"));
-    const S = sessionOf(expectOk(otp(h, ["--vault", old, "unlock"])));
+    const S = sessionOf(expectOk(unlockCopyInPlace(h, old)));
     expectFailure(otp(h, ["list"], { password: false, env: { OTP_SESSION: S } }), 4, "keys the vault no longer has");
   }, SLOW);
 
@@ -106,7 +124,7 @@ describe("otp recovery-key new", () => {
     expect(listNames(h, { OTP_RECOVERY_KEY: fresh })).toEqual(["github", "after"]);
     expectFailure(otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } }), 4, "wrong recovery key");
     for (const snap of snapshots(h)) {
-      const opened = otp(h, ["--vault", snap, "unlock"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } });
+      const opened = unlockCopyInPlace(h, snap, { OTP_RECOVERY_KEY: h.recoveryKey }, false);
       if (opened.code !== 0) continue; // a copy the old key never opened
       expectFailure(otp(h, ["list"], { password: false, env: { OTP_SESSION: sessionOf(opened.stdout) } }), 4, "keys the vault no longer has");
     }

@@ -69,6 +69,20 @@ describe("otp verify", () => {
     expectFailure(otp(h, ["verify", "nothing", code]), 3, "no entry");
   });
 
+  it("near 1970 the window skips the steps before 0: --at 1 accepts step 0 and the next step, and rejects a wrong code with 1 (issue 11.9)", async () => {
+    using h = await otpHome([totp("t1", SEED)]);
+    const next = hotpRef(SEED, 1);
+    const r = otp(h, ["verify", "t1", next, "--at", "1"]);
+    expectOk(r);
+    expect(r.stderr).toMatch(/1 step ahead/);
+    expectOk(otp(h, ["verify", "t1", hotpRef(SEED, 0), "--at", "1"]));
+    // a code of no step near 0 (step 9's: SEED's codes of steps 0 to 5 differ from it)
+    expect([0, 1, 2, 3, 4, 5].map((k) => hotpRef(SEED, k))).not.toContain(hotpRef(SEED, 9));
+    expectFailure(otp(h, ["verify", "t1", hotpRef(SEED, 9), "--at", "1"]), 1, "code rejected");
+    expectOk(otp(h, ["verify", "t1", hotpRef(SEED, 3), "--at", "0", "--window", "5"]));
+    expectFailure(otp(h, ["verify", "t1", hotpRef(SEED, 9), "--at", "29", "--window", "5"]), 1, "code rejected");
+  });
+
   it("HOTP: within the look-ahead, the counter moves past the code; the same code then fails", async () => {
     using h = await otpHome([hotp("bank", SEED, 5)]);
     const code = hotpRef(SEED, 8);

@@ -2,7 +2,8 @@
 // line, later commands without a password, private session files that hold nothing in the
 // clear, and exit 4 once the session is locked, expired or forged.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseEnvelope } from "../../src/core/vault/format.js";
@@ -118,5 +119,55 @@ describe.skipIf(!needTool("faketime"))("a session's time is real time", () => {
     await sleep(2_500);
     const r = spawnSync("faketime", ["-f", "-1h", process.execPath, OTP_BIN, "list"], { env: h.env({ OTP_SESSION: value }, { password: false }), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
     expectFailure({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, 4, "the session has expired");
+  });
+});
+
+describe("a vault restored into another home (issue 11.8)", () => {
+  /** Home A with a vault, and home B holding a byte copy of it; both use A's session folder ($XDG_RUNTIME_DIR). */
+  async function twoHomes() {
+    const a = await otpHome([totp("github", newSecret())]);
+    const b = await otpHome();
+    mkdirSync(dirname(b.vault), { recursive: true, mode: 0o700 });
+    copyFileSync(a.vault, b.vault);
+    const runtime = join(a.home, "run");
+    const inB = (args: string[], extra: Record<string, string | undefined> = {}, password = true) => otpNullStdin(b, args, { password, env: { XDG_RUNTIME_DIR: runtime, ...extra } });
+    return { a, b, inB, [Symbol.asyncDispose]: async () => { a[Symbol.dispose](); b[Symbol.dispose](); } };
+  }
+
+  it("`otp passwd` there ends only its own sessions; the original's go on working", async () => {
+    await using t = await twoHomes();
+    const mine = [unlock(t.a), unlock(t.a)];
+    const out = t.inB(["unlock"]);
+    const theirs = expectOk(out).trim().replace(/^export OTP_SESSION=/, "");
+    const pw = join(t.b.home, "new-password");
+    writeFileSync(pw, "a new and long password for the copy\n");
+    const r = t.inB(["passwd", "--new-password-file", pw]);
+    expectOk(r);
+    expect(r.stderr).toMatch(/ended 1 session\b/);
+    for (const value of mine) expectOk(withSession(t.a, value, ["list"]));
+    expectFailure(t.inB(["list"], { OTP_SESSION: theirs }, false), 4, "session");
+  });
+
+  it("a session of one neither opens the other nor is ended by its `otp lock`", async () => {
+    await using t = await twoHomes();
+    const mine = unlock(t.a);
+    expectFailure(t.inB(["list"], { OTP_SESSION: mine }, false), 4, "another file of this vault");
+    const locked = t.inB(["lock"]);
+    expectOk(locked);
+    expect(locked.stderr).toMatch(/no session was open/);
+    expect(names(expectOk(withSession(t.a, mine, ["list"])))).toEqual(["github"]);
+    expectOk(otp(t.a, ["lock"]));
+    expectFailure(withSession(t.a, mine, ["list"]), 4, "session");
+  });
+
+  it("a backup is a copy, not a vault file: the session of its vault opens it (restore after the vault is lost)", async () => {
+    await using t = await twoHomes();
+    const mine = unlock(t.a);
+    const backup = join(t.a.home, "b.otp");
+    expectOk(otp(t.a, ["backup", backup]));
+    rmSync(t.a.vault);
+    const r = withSession(t.a, mine, ["restore", backup]);
+    expectOk(r);
+    expect(names(expectOk(otp(t.a, ["list"])))).toEqual(["github"]);
   });
 });

@@ -1,5 +1,6 @@
 // `otp sync init`, the commit after every change, `otp sync status`, and the refusals: real
 // git with a bare repository in a temporary folder as the remote, each machine its own HOME.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -169,7 +170,7 @@ describe.skipIf(!hasGit)("otp sync status", () => {
     const inSync = expectOk(a.otp(["sync", "status"]));
     expect(inSync).toMatch(/^repository  .*otp \(vault\.otp on main\)$/m);
     expect(inSync).toMatch(/^state       in sync with the remote$/m);
-    expect(inSync).toMatch(/^last sync   \d{4}-\d\d-\d\dT.*\(just now\)$/m);
+    expect(inSync).toMatch(/^last sync   \d{4}-\d\d-\d\dT.*\((just now|\d+ seconds? ago)\)$/m);
     expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
     expectOk(a.otp(["add", "bank", "--stdin"], { input: newSecret() + "\n" }));
     expect(expectOk(a.otp(["sync", "status", "--offline"]))).toMatch(/^state       2 commits ahead \(run `otp sync`\)$/m);
@@ -177,6 +178,21 @@ describe.skipIf(!hasGit)("otp sync status", () => {
     const s = JSON.parse(expectOk(b.otp(["sync", "status", "--json"])));
     expect(s).toMatchObject({ branch: "main", ahead: 0, behind: 2, uncommitted: false, reachable: true, remote: remote.path, vault: "vault.otp" });
     expect(Date.parse(s.lastSync)).toBeGreaterThan(0);
+  });
+
+  it("says the real age of the last sync (issue 11.10)", async () => {
+    using remote = bareRemote();
+    await using a = await machine("A", [totp("github", newSecret())]);
+    expectOk(a.otp(["sync", "init", remote.path]));
+    const ageOf = (ms: number) => {
+      a.git(["config", "otp.lastSync", new Date(Date.now() - ms).toISOString()]);
+      return /^last sync   \S+ \((.*)\)$/m.exec(expectOk(a.otp(["sync", "status", "--offline"])))?.[1];
+    };
+    expect(ageOf(90_000)).toMatch(/^1 minute 3\d seconds ago$/);
+    expect(ageOf(45_000)).toMatch(/^4\d seconds ago$/);
+    expect(ageOf(3 * 3600_000 + 20 * 60_000)).toBe("3 hours 20 minutes ago");
+    expect(ageOf(2 * 86400_000 + 3600_000 + 5000)).toBe("2 days 1 hour ago");
+    expect(ageOf(-630_000)).toMatch(/^10 minutes (29|30) seconds from now: the clock has been set back since$/);
   });
 
   it("an unreachable remote is one line on stderr, and the rest still shows", async () => {
@@ -279,3 +295,35 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     expect(s.a.git(["rev-parse", "HEAD"])).toBe(head);
   });
 });
+
+describe.skipIf(!hasGit)("an empty bare repository as the remote (issue 11.10)", () => {
+  it("its HEAD names the branch otp pushed, so a plain `git clone` checks the vault out without a warning", async () => {
+    using remote = bareRemote();
+    // `git init --bare` where git's default branch is another: HEAD names a branch no one pushes
+    a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD", "refs/heads/master"]);
+    await using a = await machine("A", [totp("github", newSecret())]);
+    expectOk(a.otp(["sync", "init", remote.path]));
+    expect(a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD"]).stdout.trim()).toBe("refs/heads/main");
+    const clone = join(a.home, "clone");
+    const r = a_git(["clone", remote.path, clone]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/warning/i);
+    expect(existsSync(join(clone, "vault.otp"))).toBe(true);
+  });
+
+  it("a remote with commits keeps its HEAD", async () => {
+    using remote = bareRemote();
+    await using a = await machine("A", [totp("github", newSecret())]);
+    expectOk(a.otp(["sync", "init", remote.path]));
+    a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD", "refs/heads/other"]);
+    await using b = await machine("B");
+    expectOk(b.otp(["sync", "init", remote.path]));
+    expectOk(a.otp(["sync"]));
+    expect(a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD"]).stdout.trim()).toBe("refs/heads/other");
+  });
+});
+
+function a_git(args: string[]) {
+  return spawnSync("git", args, { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", GIT_CONFIG_NOSYSTEM: "1", LANG: "C" } });
+}
+

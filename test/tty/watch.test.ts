@@ -41,6 +41,24 @@ function rows(screen: string): Row[] {
   return [...screen.matchAll(re)].map((m) => ({ name: m[1]!, code: m[2]! + m[3]!, next: m[4]! + m[5]!, left: Number(m[6]) }));
 }
 
+/** Each character of a captured line (capture-pane -e), with its reverse-video state and colour. */
+function sgrCells(line: string): { ch: string; reverse: boolean; fg: string | null }[] {
+  const out: { ch: string; reverse: boolean; fg: string | null }[] = [];
+  let reverse = false;
+  let fg: string | null = null;
+  for (const m of line.matchAll(/\x1b\[([0-9;]*)m|([^\x1b])/gu)) {
+    if (m[2] !== undefined) out.push({ ch: m[2], reverse, fg });
+    else
+      for (const p of (m[1] || "0").split(";")) {
+        if (p === "0") [reverse, fg] = [false, null];
+        else if (p === "7") reverse = true;
+        else if (p === "27") reverse = false;
+        else if (/^3\d$/.test(p)) fg = p === "39" ? null : p;
+      }
+  }
+  return out;
+}
+
 const state = async (t: TmuxSession) => (await t.tmux("display-message", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}")).trim();
 
 /** The same `stty -a` as before, and in the bytes printed: the cursor shown again and the alternate screen left after they were last changed. */
@@ -143,6 +161,30 @@ describe.skipIf(!needTool("tmux"))("otp watch (tmux)", () => {
     const narrow = await t.waitFor(/^[› ] github .*s$/m);
     expect(narrow).not.toMatch(/next \d/); // no room for the next code at 44 columns
     for (const line of narrow.split("\n")) expect([...line].length).toBeLessThanOrEqual(44);
+    await t.type("q");
+    expect(await t.exitCode()).toBe(0);
+  });
+
+  it("at 60 columns names stay whole and the selected row's bar keeps its colours (issue 11.6)", async () => {
+    using h = await otpHome([
+      totp("Amazon Web Services", GITHUB, { issuer: "Amazon", account: "jane.doe@example.com" }),
+      totp("Microsoft", GITLAB, { issuer: "Microsoft", account: "jane@outlook.com" }),
+      hotpDraft("bank", BANK, 4),
+    ]);
+    const t = await startTmux({ home: h.home, args: ["watch"], env: { OTP_PASSWORD: "test" }, noColor: false });
+    await t.waitFor(/Microsoft .*s$/m);
+    await t.tmux("resize-window", "-t", "t", "-x", "60", "-y", "12");
+    const screen = await t.waitFor(/^› Amazon Web Services  .*█.*s$/m);
+    expect(screen).toMatch(/^  Microsoft {12}/m);
+    expect(screen).not.toMatch(/next \d/);
+    for (const line of screen.split("\n")) expect([...line].length).toBeLessThanOrEqual(60);
+    // The selected row as the terminal holds it: its name in reverse video, its bar not.
+    const coloured = (await t.tmux("capture-pane", "-p", "-e", "-t", "t")).split("\n").find((l) => l.includes("Amazon Web Services"))!;
+    const cs = sgrCells(coloured);
+    expect(cs.filter((c) => c.ch === "█").length).toBeGreaterThan(0);
+    for (const c of cs.filter((c) => c.ch === "█" || c.ch === "░")) expect(c.reverse, coloured).toBe(false);
+    for (const c of cs.filter((c) => c.ch === "█")) expect(["31", "32", "33"], coloured).toContain(c.fg);
+    expect(cs.find((c) => c.ch === "W")!.reverse).toBe(true);
     await t.type("q");
     expect(await t.exitCode()).toBe(0);
   });

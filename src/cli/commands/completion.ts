@@ -24,7 +24,7 @@ async function printEntries(ctx: Ctx): Promise<void> {
   try {
     const quiet = { ...ctx, warn: () => undefined };
     const { envelope } = await readEnvelope(quiet);
-    const key = await openSession(ctx.env, session, envelope, ctx.now());
+    const key = await openSession(ctx.env, session, envelope, ctx.now(), ctx.vaultPath);
     const { entries } = openData(envelope, key);
     key.fill(0);
     // A name that would need escaping could not be typed back as it is: leave it out.

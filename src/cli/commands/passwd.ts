@@ -26,7 +26,7 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
     return { data: r.data, envelope: r.envelope, masterKey: r.masterKey, result: r };
   });
   stretched.kek.fill(0);
-  const ended = await removeSessions(ctx.env, vault.envelope.vaultId);
+  const ended = await removeSessions(ctx.env, vault.envelope.vaultId, ctx.vaultPath);
   vault.masterKey.fill(0);
   ctx.info("password changed, and the vault's keys with it: copies made before (snapshots, the sync history, backups) open nothing written from now on");
   reportSlots(ctx, rotation, hasRecoverySlot(rotation.envelope));

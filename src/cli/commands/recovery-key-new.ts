@@ -45,7 +45,7 @@ export async function run(ctx: Ctx, opts: { yes?: boolean }): Promise<void> {
   });
   stretched.kek.fill(0);
   vault.masterKey.fill(0);
-  const ended = await removeSessions(ctx.env, vault.envelope.vaultId);
+  const ended = await removeSessions(ctx.env, vault.envelope.vaultId, ctx.vaultPath);
   if (ended > 0) ctx.info(`the vault's keys changed, so its ${ended} session${ended === 1 ? "" : "s"} ended: run \`otp unlock\` again where you need one`);
   if (first.dropped.recovery || first.dropped.unknown) reportSlots(ctx, first, true);
   else if (second.dropped.unknown) reportSlots(ctx, second, true);

@@ -2,10 +2,11 @@
 // nothing else, with otp's merge driver, and sync it with REMOTE. With no vault yet, clone the
 // remote's vault into place instead. Safe to run again: without REMOTE it only repairs the
 // settings (the driver's path, a password file to record); with REMOTE it adds the remote the
-// repository lacks and syncs. Nothing is created when the remote cannot be reached first.
+// repository lacks and syncs. Nothing is created when the remote cannot be reached first. An
+// empty bare repository on a local path gets its HEAD pointed at the branch otp pushed.
 import { existsSync, promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { OtpError, UsageError, VaultDamagedError } from "../../core/errors.js";
 import { generationOf, parseEnvelope } from "../../core/vault/format.js";
 import { escapeForTerminal } from "../../core/text.js";
@@ -49,10 +50,35 @@ export async function run(ctx: Ctx, remoteArg: string | undefined): Promise<void
     } else ctx.info(`${place.dir} syncs with ${redactUrl(current)}; its settings are in place (\`otp sync\` exchanges changes)`);
     return;
   }
+  const wasEmpty = await emptyLocalBare(g, remote);
   const opened = await openVault(ctx);
   const result = await syncWithRemote(ctx, place, opened);
+  if (wasEmpty && result.pushed) await pointHeadAt(g, remote, result.branch);
   await recordSync(ctx, place);
   reportSync(ctx, result);
+}
+
+/** A bare repository on a local path with no branch yet (`git init --bare`): its HEAD names a branch no one pushed. */
+async function emptyLocalBare(g: Git, remote: string): Promise<boolean> {
+  if (!isAbsolute(remote) || !existsSync(remote)) return false;
+  const bare = await g(["--git-dir", remote, "rev-parse", "--is-bare-repository"], { allowFail: true });
+  if (bare.code !== 0 || text(bare) !== "true") return false;
+  const heads = await g(["--git-dir", remote, "for-each-ref", "--count=1", "refs/heads/"], { allowFail: true });
+  return heads.code === 0 && text(heads) === "";
+}
+
+/**
+ * Points the HEAD of a local bare repository that was empty at the branch otp just pushed, when
+ * it names a branch that does not exist there (git's default branch, master, where otp pushed
+ * main): a plain `git clone` of it then checks the vault out instead of warning "remote HEAD
+ * refers to nonexistent ref". Only on a local path: never over the network.
+ */
+async function pointHeadAt(g: Git, remote: string, branch: string): Promise<void> {
+  const at = (args: string[]) => g(["--git-dir", remote, ...args], { allowFail: true });
+  const head = await at(["symbolic-ref", "-q", "HEAD"]);
+  if (head.code !== 0 || (await at(["rev-parse", "-q", "--verify", `${text(head)}^{commit}`])).code === 0) return;
+  if ((await at(["rev-parse", "-q", "--verify", `refs/heads/${branch}^{commit}`])).code !== 0) return;
+  await at(["symbolic-ref", "HEAD", `refs/heads/${branch}`]);
 }
 
 /** otp settings in the repository, committed with the vault. */

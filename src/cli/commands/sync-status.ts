@@ -53,11 +53,19 @@ function describe(ahead: number, behind: number): string {
   return `${parts.join(", ")} (run \`otp sync\`)`;
 }
 
-function ago(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "just now";
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return "just now";
-  const units: [number, string][] = [[86400, "day"], [3600, "hour"], [60, "minute"]];
-  for (const [n, u] of units) if (s >= n) return `${Math.floor(s / n)} ${u}${Math.floor(s / n) === 1 ? "" : "s"} ago`;
-  return "just now";
+const UNITS: [number, string][] = [[86400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]];
+
+/** An age in words, to the two largest units: "1 minute 30 seconds ago", "3 days 4 hours ago". */
+export function ago(ms: number): string {
+  if (!Number.isFinite(ms)) return "at an unknown time";
+  const s = Math.floor(Math.abs(ms) / 1000);
+  if (s === 0) return "just now";
+  const words = (k: number, unit: string) => `${k} ${unit}${k === 1 ? "" : "s"}`;
+  const i = UNITS.findIndex(([n]) => s >= n);
+  const [n, unit] = UNITS[i]!;
+  const parts = [words(Math.floor(s / n), unit)];
+  const smaller = UNITS[i + 1];
+  if (smaller && Math.floor((s % n) / smaller[0]) > 0) parts.push(words(Math.floor((s % n) / smaller[0]), smaller[1]));
+  // A clock set back since (or another machine's clock) puts the last sync in the future: say so.
+  return ms >= 0 ? `${parts.join(" ")} ago` : `${parts.join(" ")} from now: the clock has been set back since`;
 }

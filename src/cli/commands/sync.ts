@@ -16,6 +16,6 @@ export async function run(ctx: Ctx): Promise<void> {
   const result = await syncWithRemote(ctx, repo, opened);
   await recordSync(ctx, repo);
   // Under another machine's new keys now: sessions made here under the old ones are gone.
-  if (result.tookRemoteKeys) await removeSessions(ctx.env, vaultId);
+  if (result.tookRemoteKeys) await removeSessions(ctx.env, vaultId, ctx.vaultPath);
   reportSync(ctx, result);
 }

@@ -11,7 +11,7 @@ export async function run(ctx: Ctx, opts: { for: string; recoveryKey?: boolean }
   const ms = parseDuration(opts.for, MAX_SESSION_MS);
   const { envelope, masterKey } = opts.recoveryKey ? await openWithRecoveryKey(ctx) : await openVault(ctx);
   const now = ctx.now();
-  const value = await createSession(ctx.env, envelope, masterKey, now + ms, now);
+  const value = await createSession(ctx.env, envelope, masterKey, now + ms, now, ctx.vaultPath);
   masterKey.fill(0);
   ctx.data(`export OTP_SESSION=${value}`);
   if (ctx.stdoutIsTTY) ctx.hint('to use it, run `eval "$(otp unlock)"` instead; `otp lock` ends it');

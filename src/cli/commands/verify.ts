@@ -1,12 +1,13 @@
 // `otp verify QUERY CODE [--window N]`: the site's check of a code the user typed. Exit 0 when
 // it is valid, 1 when not (a script's `if otp verify …`). TOTP/Steam: the current step or up to
 // N steps either side (clock drift, a code typed as it changed; default 1, as RFC 6238 §5.2
-// suggests). HOTP: the counter or up to N ahead (RFC 4226 §7.4 look-ahead, default 10); a match
-// moves the vault's counter past it (resynchronised), so no code is accepted twice.
+// suggests), skipping any before 1970. HOTP: the counter or up to N ahead (RFC 4226 §7.4
+// look-ahead, default 10); a match moves the vault's counter past it (resynchronised), so no
+// code is accepted twice.
 import { timingSafeEqual } from "node:crypto";
 import { OtpError, UsageError } from "../../core/errors.js";
 import { pickEntry, refuseSecretQuery } from "../pick.js";
-import { generateCode, parseTime } from "../../core/otp.js";
+import { generateCode, parseTime, stepAt } from "../../core/otp.js";
 import { counterAfter, MAX_COUNTER } from "../../core/entry.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
@@ -48,7 +49,9 @@ export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOpt
   }
   const window = opts.window ?? 1;
   const now = at ?? ctx.now();
-  for (const k of offsets(window)) {
+  // Near 1970 the window has no steps before 0: those are skipped, not an error.
+  const first = -stepAt(entry, now);
+  for (const k of offsets(window).filter((k) => k >= first)) {
     if (same(generateCode(entry, now, k).code, typed)) {
       ctx.info(`valid: ${name}'s code ${k === 0 ? "for now" : `${Math.abs(k)} ${Math.abs(k) === 1 ? "step" : "steps"} ${k < 0 ? "ago" : "ahead"}`}`);
       return;

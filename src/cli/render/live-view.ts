@@ -1,7 +1,8 @@
 // The frames of `otp watch`: pure functions of (entries, view state, screen size, time), so
 // tests render them at a fixed clock. Codes come from core/otp at `nowMs`, never from a
 // timer's count. A frame is exactly `height` lines, none wider than `width` cells; names are
-// escaped (a name cannot steer the terminal) and cut with "…" to fit.
+// escaped (a name cannot steer the terminal) and cut with "…" to fit, but only once the less
+// useful columns have gone (columns()).
 import type { Entry } from "../../core/entry.js";
 import { generateCode } from "../../core/otp.js";
 import { escapeForTerminal, groupCode } from "../../core/text.js";
@@ -101,64 +102,100 @@ export function fit(s: string, width: number): string {
 
 const sgr = (on: boolean, code: string, s: string) => (on && s !== "" ? `\x1b[${code}m${s}\x1b[0m` : s);
 
-interface Columns {
+export interface Columns {
   name: number;
+  /** issuer · account; 0: not shown */
   who: number;
   code: number;
+  /** "next 123 456"; 0: not shown */
   next: number;
+  /** the countdown column: the bar, a space, the seconds */
   bar: number;
+  /** the bar's length in blocks */
+  blocks: number;
 }
 
 const BAR = 10;
+const MIN_BAR = 3;
+/** A name is "whole" up to this many cells; longer ones are cut before the other columns go. */
+const NAME_CAP = 24;
+/** The issuer · account column is cut to no less than this, and not shown when all of them are shorter than SHORT_WHO. */
+const MIN_WHO = 10;
+const SHORT_WHO = 6;
+const HOTP_HINT = "Space: new code";
 
-function columns(shown: LiveEntry[], width: number): Columns {
-  const longest = Math.max(7, ...shown.map((e) => groupCode("0".repeat(e.type === "steam" ? 5 : e.digits)).length));
-  const secs = Math.max(2, ...shown.map((e) => String(e.period ?? 30).length));
-  const bar = Math.max(BAR + 2 + secs, "Space: new code".length);
-  const next = longest + 5; // "next " + code
+/**
+ * How wide each column is on a screen `width` cells wide. What matters least goes first: the
+ * next code, then issuer · account, then the bar's length (down to 3 blocks); only then are
+ * names cut. Room left over widens names to their full length, then issuer · account.
+ */
+export function columns(shown: LiveEntry[], width: number): Columns {
+  const code = Math.max(7, ...shown.map((e) => groupCode("0".repeat(e.type === "steam" ? 5 : e.digits)).length));
+  const secs = Math.max(2, ...shown.map((e) => String(e.period ?? 30).length)) + 1;
+  const barWidth = (blocks: number) => Math.max(blocks + 1 + secs, blocks === BAR ? HOTP_HINT.length : 0);
+  const next = code + 5; // "next " + code
   const nameWant = Math.max(4, ...shown.map((e) => cellWidth(escapeForTerminal(e.name))));
   const whoWant = Math.max(0, ...shown.map((e) => cellWidth(who(e))));
+  const nameNeed = Math.min(nameWant, NAME_CAP);
   // marker 2 + name [+ 2 + who] + 2 + code [+ 2 + next] + 2 + bar
-  let avail = width - (6 + longest + bar);
-  const withNext = avail - (next + 2) >= 12;
-  if (withNext) avail -= next + 2;
-  let name = Math.max(1, Math.min(nameWant, avail));
-  let whoW = whoWant > 0 ? Math.min(whoWant, avail - name - 2) : 0;
-  if (whoWant > 0 && whoW < 6 && avail >= 14) {
-    name = Math.min(nameWant, Math.floor((avail - 2) / 2));
-    whoW = Math.min(whoWant, avail - name - 2);
+  const used = (c: Omit<Columns, "code">) => 2 + c.name + (c.who > 0 ? 2 + c.who : 0) + 2 + code + (c.next > 0 ? 2 + next : 0) + 2 + c.bar;
+  const whoMin = whoWant < SHORT_WHO ? 0 : Math.min(whoWant, MIN_WHO);
+  const tries: Omit<Columns, "code">[] = [
+    { name: nameNeed, who: whoMin, next, bar: barWidth(BAR), blocks: BAR },
+    { name: nameNeed, who: whoMin, next: 0, bar: barWidth(BAR), blocks: BAR },
+    ...Array.from({ length: BAR - MIN_BAR + 1 }, (_, i) => ({ name: nameNeed, who: 0, next: 0, bar: barWidth(BAR - i), blocks: BAR - i })),
+  ];
+  const fits = tries.find((c) => used(c) <= width);
+  if (!fits) {
+    // Names are cut last, and the bar keeps 3 blocks while a name has 4 cells or more.
+    const blocks = width - used({ name: 4, who: 0, next: 0, bar: barWidth(MIN_BAR), blocks: MIN_BAR }) >= 0 ? MIN_BAR : 0;
+    const c = { name: 0, who: 0, next: 0, bar: barWidth(blocks), blocks };
+    return { ...c, code, name: Math.max(1, Math.min(nameWant, width - used(c))) };
   }
-  if (whoW < 6) return { name: Math.max(1, Math.min(nameWant, avail)), who: 0, code: longest, next: withNext ? next : 0, bar };
-  return { name, who: whoW, code: longest, next: withNext ? next : 0, bar };
+  let spare = width - used(fits);
+  const name = fits.name + Math.min(spare, nameWant - fits.name);
+  spare -= name - fits.name;
+  return { ...fits, code, name, who: fits.who > 0 ? fits.who + Math.min(spare, whoWant - fits.who) : 0 };
 }
 
 const who = (e: LiveEntry) => escapeForTerminal([e.issuer, e.account].filter(Boolean).join(" · "));
 
-function barText(remainingMs: number, periodS: number, color: boolean, width: number): string {
+function barText(remainingMs: number, periodS: number, color: boolean, cols: Columns): string {
   const left = Math.ceil(remainingMs / 1000);
-  const full = Math.max(0, Math.min(BAR, Math.round((remainingMs / (periodS * 1000)) * BAR)));
+  const secs = `${left}s`.padStart(cols.bar - cols.blocks - (cols.blocks > 0 ? 1 : 0));
+  if (cols.blocks === 0) return secs;
+  const full = Math.max(0, Math.min(cols.blocks, Math.round((remainingMs / (periodS * 1000)) * cols.blocks)));
   const tone = left <= 5 ? "31" : left <= 10 ? "33" : "32";
-  const secs = `${left}s`.padStart(width - BAR - 1);
-  return sgr(color, tone, "█".repeat(full)) + sgr(color, "2", "░".repeat(BAR - full)) + " " + secs;
+  return sgr(color, tone, "█".repeat(full)) + sgr(color, "2", "░".repeat(cols.blocks - full)) + " " + secs;
+}
+
+/** An HOTP row's countdown column: how to make a code, or the counter the shown one used. */
+function hotpText(code: string | undefined, counter: number, width: number): string {
+  if (code === undefined) return fit(width >= HOTP_HINT.length ? HOTP_HINT : "Space", width);
+  return fit(width >= `counter ${counter}`.length ? `counter ${counter}` : `#${counter}`, width);
 }
 
 function row(e: LiveEntry, selected: boolean, cols: Columns, state: LiveState, screen: Screen): string {
   const c = screen.color;
   const parts: string[] = [selected ? "› " : "  ", fit(escapeForTerminal(e.name), cols.name)];
   if (cols.who > 0) parts.push("  ", sgr(c, "2", fit(who(e), cols.who)));
+  let countdown: string;
   if (e.type === "hotp") {
     const code = state.hotp[e.id];
     parts.push("  ", code === undefined ? fit("·".repeat(3) + " " + "·".repeat(3), cols.code) : sgr(c, "1", fit(groupCode(code), cols.code)));
     if (cols.next > 0) parts.push("  ", " ".repeat(cols.next));
-    parts.push("  ", sgr(c, "2", fit(code === undefined ? "Space: new code" : `counter ${(e.counter ?? 0) - 1}`, cols.bar)));
+    countdown = sgr(c, "2", hotpText(code, (e.counter ?? 0) - 1, cols.bar));
   } else {
     const now = generateCode(e, screen.nowMs);
     parts.push("  ", sgr(c, "1", fit(groupCode(now.code), cols.code)));
     if (cols.next > 0) parts.push("  ", sgr(c, "2", fit(`next ${groupCode(generateCode(e, screen.nowMs, 1).code)}`, cols.next)));
-    parts.push("  ", barText(now.remainingMs!, now.period!, c, cols.bar));
+    countdown = barText(now.remainingMs!, now.period!, c, cols);
   }
-  const line = parts.join("");
-  return selected && c ? `\x1b[7m${line.replace(/\x1b\[0m/g, "\x1b[0;7m")}\x1b[0m` : line;
+  parts.push("  ");
+  const head = parts.join("");
+  // The selection is reverse video up to the countdown, which keeps its own colours: reversed,
+  // the filled part of the bar would turn dark and the empty part light.
+  return selected && c ? `\x1b[7m${head.replace(/\x1b\[0m/g, "\x1b[0;7m")}\x1b[0m${countdown}` : head + countdown;
 }
 
 function filterLine(state: LiveState, shown: number, total: number, screen: Screen): string {

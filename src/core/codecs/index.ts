@@ -5,7 +5,7 @@
 import { InputError } from "../errors.js";
 import type { Codec, ImportSource } from "./types.js";
 import { migrationTextCodec } from "./migration-text.js";
-import { uriListCodec } from "./uri-list.js";
+import { passOtpCodec, uriListCodec } from "./uri-list.js";
 import { aegisCodec } from "./aegis.js";
 import { andotpCodec } from "./andotp.js";
 import { authenticatorPlusCodec } from "./authenticator-plus.js";
@@ -33,7 +33,8 @@ export const CODECS: Codec[] = [
   otpvaultJsonCodec, aegisCodec, twofasCodec, andotpCodec, bitwardenCodec, duoCodec, protonCodec, steamCodec,
   // Android preference files, by their keys
   authyCodec, battleNetCodec, freeotpCodec, totpAuthenticatorCodec,
-  // no sniff of their own (binary or bare base64): --format names them
+  // no sniff of their own (binary, bare base64, or a URI list read another way): --format names them
+  passOtpCodec,
   // text: migration URIs, Ente's URIs with codeDisplay, then any URI list (always last)
   migrationTextCodec, enteCodec,
   uriListCodec,

@@ -2,6 +2,7 @@
 // most apps read). Blank lines and lines starting with # are skipped; a bad line becomes a
 // problem with its number and reason, and the rest still import. otpauth-migration:// lines
 // (Google Authenticator) are read too, so lists may mix both.
+import { MAX_COUNTER } from "../entry.js";
 import { InputError, OtpError } from "../errors.js";
 import { MAX_ENTRIES } from "../limits.js";
 import { escapeForTerminal } from "../text.js";
@@ -99,3 +100,36 @@ export async function decodeUriText(src: ImportSource): Promise<Decoded> {
   const text = utf8.decode(src.bytes);
   return parseUriList(text, /otpauth-migration:/i.test(text) ? await loadMigrationCodec() : undefined, src.name);
 }
+
+/**
+ * pass-otp's URIs (`pass otp uri NAME`, or the otpauth:// line of a pass entry): a URI list,
+ * except that pass-otp stores the counter of the HOTP code it last showed (it adds one before
+ * making the next), so each HOTP counter is imported plus one and no used code is shown again.
+ * Nothing in the text tells pass-otp's list from another: --format names it.
+ */
+export const passOtpCodec: Codec = {
+  name: "pass-otp",
+  title: "pass-otp's otpauth:// URIs (HOTP counters plus one)",
+  sniff: () => false,
+  decode: async (src) => {
+    const d = await decodeUriText(src);
+    let moved = 0;
+    const entries = [];
+    for (const e of d.entries) {
+      if (e.draft.type !== "hotp") {
+        entries.push(e);
+        continue;
+      }
+      const counter = e.draft.counter ?? 0;
+      if (counter >= MAX_COUNTER) {
+        d.problems.push({ where: e.where, reason: "pass-otp has shown the code of the last counter there is (2^53 − 1): no code is left" });
+        continue;
+      }
+      entries.push({ ...e, draft: { ...e.draft, counter: counter + 1 } });
+      moved++;
+    }
+    if (moved > 0) d.notes.push(`pass-otp stores the counter of the HOTP code it last showed: ${moved === 1 ? "the counter is" : `each of ${moved} counters is`} imported plus one, the counter of the next code`);
+    return { ...d, entries };
+  },
+};
+

@@ -16,7 +16,7 @@ export interface Argon2Params {
   mem: number;
 }
 
-/** Today's default: about 0.2 s on the 2-core reference machine. */
+/** Today's default; what it costs on a machine: `npm run bench` (the password rows against the session rows). */
 export const DEFAULT_ARGON2: Argon2Params = { ops: 3, mem: 64 * 1024 * 1024 };
 /** Caps checked before any KDF runs (format.ts; docs/testplan.md A.8). */
 export const ARGON2_LIMITS = { minOps: 1, maxOps: 10, minMem: 8 * 1024, maxMem: 1024 * 1024 * 1024 };

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { decodeBase32 } from "../../../src/core/base32.js";
 import type { Algorithm } from "../../../src/core/entry.js";
 import { InputError, UsageError } from "../../../src/core/errors.js";
-import { generateCode, hotpCode, parseTime } from "../../../src/core/otp.js";
+import { generateCode, hotpCode, parseTime, stepAt } from "../../../src/core/otp.js";
 
 interface Vectors {
   hotp: { secret_base32: string; digits: number; vectors: { counter: number; hotp: string }[] };
@@ -194,3 +194,17 @@ describe("parseTime (--at)", () => {
     );
   });
 });
+
+describe("stepAt", () => {
+  const e = { type: "totp", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", algorithm: "SHA1", digits: 6, period: 30 } as const;
+  it("is the step generateCode uses, 0 through the first period, and refuses what generateCode refuses", () => {
+    expect(stepAt(e, 0)).toBe(0);
+    expect(stepAt(e, 29_999)).toBe(0);
+    expect(stepAt(e, 30_000)).toBe(1);
+    expect(generateCode(e, 1000, 1).code).toBe(generateCode(e, 30_000).code);
+    expect(() => stepAt(e, -1)).toThrow(UsageError);
+    expect(() => stepAt({ ...e, period: 0 }, 0)).toThrow(InputError);
+    expect(() => stepAt({ ...e, type: "hotp" } as never, 0)).toThrow(InputError);
+  });
+});
+

@@ -235,3 +235,29 @@ describe("parseOtpauthUri(formatOtpauthUri(x)) = x", () => {
     );
   });
 });
+
+describe("labels percent-encoded in Latin-1 (pass-otp in a Latin-1 locale; issue 11.11)", () => {
+  it("reads bytes that are not UTF-8 as Latin-1, and warns naming the entry", () => {
+    const { draft, warnings } = parseOtpauthUri(`otpauth://totp/Z%FCrich:j%F6rg+m%FCller?secret=${S}&issuer=Z%FCrich`);
+    expect(draft).toMatchObject({ issuer: "Zürich", account: "jörg+müller", secret: S });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^"Zürich:jörg\+müller": .*not UTF-8.*Latin-1/);
+  });
+
+  it("UTF-8 stays UTF-8, with no warning; Latin-1 in the issuer parameter alone is read too", () => {
+    const utf = parseOtpauthUri(`otpauth://totp/Z%C3%BCrich:j%C3%B6rg?secret=${S}&issuer=Z%C3%BCrich`);
+    expect(utf.draft).toMatchObject({ issuer: "Zürich", account: "jörg" });
+    expect(utf.warnings).toEqual([]);
+    const param = parseOtpauthUri(`otpauth://hotp/j%C3%B6rg?secret=${S}&issuer=M%FCnchen+Bank&counter=3`);
+    expect(param.draft).toMatchObject({ issuer: "München Bank", account: "jörg", counter: 3 });
+    expect(param.warnings.join("\n")).toMatch(/"München Bank:jörg": .*Latin-1/);
+    // bytes 0x80–0x9F are Latin-1's control characters, not windows-1252's letters
+    expect(parseOtpauthUri(`otpauth://totp/a%80b?secret=${S}`).draft.account).toBe("a\u0080b");
+  });
+
+  it("a query value keeps a broken % as it is (as before); a label's broken % is still refused", () => {
+    expect(parseOtpauthUri(`otpauth://totp/x?secret=${S}&issuer=100%25+%zz`).draft.issuer).toBe("100% %zz");
+    expect(failure(`otpauth://totp/Z%FG?secret=${S}`).message).toBe("the URI's label has broken percent-encoding");
+  });
+});
+

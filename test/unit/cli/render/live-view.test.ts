@@ -2,7 +2,7 @@
 // exact codes (RFC 4226 appendix D secret), the countdown, the filter, scrolling through
 // hundreds of entries, HOTP rows, sizes, escaping, and colour only when asked.
 import { describe, expect, it } from "vitest";
-import { cellWidth, filterEntries, fit, initialState, paint, renderFrame, scrollFor, type LiveEntry, type LiveState } from "../../../../src/cli/render/live-view.js";
+import { cellWidth, columns, filterEntries, fit, initialState, paint, renderFrame, scrollFor, type LiveEntry, type LiveState } from "../../../../src/cli/render/live-view.js";
 import { hotp as refHotp } from "../../../tty/reference-totp.js";
 
 const RFC = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"; // "12345678901234567890"
@@ -101,3 +101,81 @@ describe("live view frames", () => {
     expect(paint(["ab", "abcd"], 4)).toBe("\x1b[1;1Hab\x1b[K\x1b[2;1Habcd");
   });
 });
+
+/** For each character of a line with SGR sequences: is it drawn in reverse video, and in which colour. */
+function cells(line: string): { ch: string; reverse: boolean; fg: string | null }[] {
+  const out: { ch: string; reverse: boolean; fg: string | null }[] = [];
+  let reverse = false;
+  let fg: string | null = null;
+  for (const m of line.matchAll(/\x1b\[([0-9;]*)m|([^\x1b])/gu)) {
+    if (m[2] !== undefined) {
+      out.push({ ch: m[2], reverse, fg });
+      continue;
+    }
+    for (const p of (m[1] || "0").split(";")) {
+      if (p === "0") [reverse, fg] = [false, null];
+      else if (p === "7") reverse = true;
+      else if (p === "27") reverse = false;
+      else if (/^3\d$/.test(p)) fg = p;
+    }
+  }
+  return out;
+}
+
+describe("narrow screens (issue 11.6)", () => {
+  const issue = [
+    totp("a", "Amazon Web Services", "Amazon", "jane.doe@example.com"),
+    totp("b", "GitHub", "GitHub", "jane"),
+    totp("c", "Microsoft", "Microsoft", "jane@outlook.com"),
+    hotpEntry("d", "bank", 3),
+  ];
+
+  it("at 60 columns the names stay whole: the next code goes first, and the bar keeps its width", () => {
+    const { lines } = renderFrame(issue, state(), screen(45_000, 60, 8));
+    expect(lines[2]).toMatch(/^› Amazon Web Services  .*287 082  █████░░░░░  15s$/);
+    expect(lines[4]).toMatch(/^  Microsoft {12}/);
+    expect(lines.join("\n")).not.toMatch(/next \d/);
+    for (const l of lines) expect(cellWidth(l)).toBeLessThanOrEqual(60);
+  });
+
+  it("what goes as the screen narrows: the next code, then issuer · account, then bar length; names are cut last", () => {
+    const nameWant = "Amazon Web Services".length;
+    let before = columns(issue, 200);
+    expect(before).toMatchObject({ name: nameWant, next: 12, blocks: 10 });
+    for (let width = 199; width >= 30; width--) {
+      const c = columns(issue, width);
+      const at = `${width}: ${JSON.stringify(c)}`;
+      if (c.who > 0) expect(c.blocks, at).toBe(10);
+      if (c.who === 0) expect(c.next, at).toBe(0);
+      if (c.blocks < 10) expect(c.who + c.next, at).toBe(0);
+      if (c.name < nameWant) expect(c.blocks, at).toBeLessThanOrEqual(3);
+      // narrower never gives a name or the bar more room (issuer · account takes what the next code leaves)
+      for (const k of ["name", "next", "blocks"] as const) expect(c[k], at).toBeLessThanOrEqual(before[k]);
+      before = c;
+    }
+    expect(columns(issue, 60)).toMatchObject({ name: nameWant, next: 0, blocks: 10 });
+    expect(columns(issue, 44)).toMatchObject({ name: nameWant, who: 0, next: 0 });
+    expect(columns(issue, 30).blocks).toBe(3);
+  });
+
+  it("the bar shrinks to 3 blocks, and HOTP rows say `Space` in the room left", () => {
+    const { lines } = renderFrame(issue, state(), screen(45_000, 40, 8));
+    expect(lines[2]).toMatch(/^› Amazon Web Services  287 082  ░+ +15s$|^› Amazon Web Services  287 082  █+░+ +15s$/);
+    expect(lines[5]).toMatch(/^  bank +··· ···  Space +$/);
+  });
+
+  it("the selected row's bar keeps its colours: filled blocks green, never in reverse video", () => {
+    for (const width of [100, 60, 36]) {
+      const line = renderFrame(issue, state(), screen(45_000, width, 8, true)).lines[2]!;
+      const cs = cells(line);
+      const blocks = cs.filter((c) => c.ch === "█");
+      expect(blocks.length, `${width}`).toBeGreaterThan(0);
+      for (const b of blocks) expect(b, `${width}`).toEqual({ ch: "█", reverse: false, fg: "32" });
+      for (const b of cs.filter((c) => c.ch === "░")) expect(b.reverse).toBe(false);
+      // the selection still shows: the name and the code are in reverse video
+      expect(cs.filter((c) => "Amazon".includes(c.ch)).every((c) => c.reverse), `${width}`).toBe(true);
+      expect(cs.find((c) => c.ch === "2")!.reverse).toBe(true);
+    }
+  });
+});
+
