@@ -4,10 +4,17 @@
 // on white explicitly (256-colour 16 and 231, which themes leave alone, unlike the 16 basic
 // colours), quiet zone included, and reads the same on dark and light themes. Without colour
 // (NO_COLOR, --no-color) the blocks are the dark modules, right for a light background.
-import { qrMatrix, type QrMatrix } from "./qr-encode.js";
+//
+// Codes on a screen are made as small as a phone still reads well, so that they fit the window:
+// error correction L (7 %: a screen has no dirt, creases or wear for more to repair; paper and PNG
+// files keep M) and a 2-module quiet zone, painted white, where the standard asks for 4 (zbarimg
+// and jsQR read it off a dark theme as well as with 4; see the README).
+import { qrMatrix, type ErrorCorrection, type QrMatrix } from "./qr-encode.js";
 
-/** Modules of light border on every side, as the QR standard asks. */
-export const QUIET_ZONE = 4;
+/** Modules of light border on every side of a terminal drawing. */
+export const QUIET_ZONE = 2;
+/** Error correction of the codes drawn in a terminal. */
+export const SCREEN_ERROR_CORRECTION: ErrorCorrection = "L";
 const BLACK_ON_WHITE = "\x1b[38;5;16;48;5;231m";
 const RESET = "\x1b[0m";
 
@@ -16,9 +23,14 @@ export interface DrawOptions {
   color: boolean;
 }
 
+/** The matrix of `text` as a terminal draws it (level L). Throws when the text is too long for a QR code. */
+export function screenMatrix(text: string): Promise<QrMatrix> {
+  return qrMatrix(text, { errorCorrection: SCREEN_ERROR_CORRECTION });
+}
+
 /** The QR code of `text`, drawn as lines of text ending in "\n". */
 export async function drawQr(text: string, o: DrawOptions): Promise<string> {
-  return drawMatrix(await qrMatrix(text), o);
+  return drawMatrix(await screenMatrix(text), o);
 }
 
 /** Columns and rows the drawing of a QR of `size` modules takes. */

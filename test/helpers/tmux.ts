@@ -1,5 +1,5 @@
-// TTY helper: runs the built CLI in a real terminal, a detached tmux session (100×30) on a
-// server of its own (`tmux -S <harness folder>/tmux.sock`: a unique socket that goes away with
+// TTY helper: runs the built CLI in a real terminal, a detached tmux session (100×30 unless
+// { size }) on a server of its own (`tmux -S <harness folder>/tmux.sock`: a unique socket that goes away with
 // the folder, where -L would leave one in /tmp/tmux-UID per test; no user config). The pane runs
 // `env -i <clean env> sh run.sh`: HOME, PATH, XDG_RUNTIME_DIR, TERM=xterm-256color, NO_COLOR=1
 // unless { noColor: false }, plus the caller's extras; nothing else of the test runner's environment
@@ -31,6 +31,8 @@ export interface TmuxOptions {
   env?: Record<string, string | undefined>;
   /** set NO_COLOR=1 (default true) */
   noColor?: boolean;
+  /** the window, columns × rows (default 100×30) */
+  size?: { columns: number; rows: number };
 }
 
 export interface TmuxSession {
@@ -121,7 +123,8 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   const readIf = (name: string) => (existsSync(f(name)) ? readFileSync(f(name), "utf8") : "");
 
   // One client command: the log starts before the event loop reads the pane's first output.
-  await tmux("new-session", "-d", "-s", "t", "-x", "100", "-y", "30", "--", ...pane, ";", "pipe-pane", "-O", "-t", "t", `cat >> ${quote(f("output.log"))}`);
+  const size = opts.size ?? { columns: 100, rows: 30 };
+  await tmux("new-session", "-d", "-s", "t", "-x", String(size.columns), "-y", String(size.rows), "--", ...pane, ";", "pipe-pane", "-O", "-t", "t", `cat >> ${quote(f("output.log"))}`);
 
   let killed = false;
   const session: TmuxSession = {

@@ -52,6 +52,10 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
   // Refused before anything is saved, so a taken --png never leaves a saved entry behind it.
   if (opts.png && !opts.force && existsSync(opts.png))
     throw new OtpError("output-exists", `${escapeForTerminal(opts.png)} already exists; nothing saved or written`, ["use --force to replace it"]);
+  // Likewise a QR code the window cannot show whole: refused (exit 1) before anything is saved.
+  const qr = !opts.png && ctx.stdoutIsTTY && !opts.json
+    ? await (await import("../qr-window.js")).codeThatFits(uri, true, "the QR code", ["or write it to a PNG file with --png FILE (or pipe the output: then only the secret and the URI are printed)"])
+    : undefined;
 
   let saved: string | undefined;
   if (opts.save) {
@@ -74,10 +78,11 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
     ctx.data(`uri: ${uri}`);
   }
   if (opts.png) ctx.info(`wrote the QR code to ${escapeForTerminal(opts.png)}`);
-  else if (ctx.stdoutIsTTY && !opts.json) {
-    const { drawQr } = await import("../../io/qr-terminal.js");
-    ctx.write(await drawQr(uri, { color: ctx.color }));
-  }
   if (saved) ctx.info(`saved as "${escapeForTerminal(saved)}"; \`otp verify ${escapeForTerminal(saved)} CODE\` checks a code`);
   ctx.hint("show the QR code (or the secret) to the user once, then keep the secret only on the server");
+  if (qr) {
+    // Last, so the window shows it whole.
+    const { drawMatrix } = await import("../../io/qr-terminal.js");
+    ctx.write(drawMatrix(qr, { color: ctx.color }));
+  }
 }

@@ -1,6 +1,6 @@
 // `otp show QUERY`: an entry's settings; the secret and URI only with --reveal, the QR only
 // with --qr.
-import { safeJson } from "../../core/text.js";
+import { escapeForTerminal, safeJson } from "../../core/text.js";
 import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { formatOtpauthUri } from "../../core/uri.js";
 import type { Ctx } from "../context.js";
@@ -18,15 +18,20 @@ export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<v
   const { data } = await openVault(ctx);
   const entry = await pickEntry(ctx, data.entries, query);
   const uri = formatOtpauthUri(entry);
+  // Sized before anything is printed: a code that does not fit the window is not drawn at all.
+  const qr = opts.qr
+    ? await (await import("../qr-window.js")).codeThatFits(uri, ctx.stdoutIsTTY, `the QR code of "${escapeForTerminal(entry.name)}"`, ["or use --reveal and type the secret into the phone instead"])
+    : undefined;
   if (opts.json) {
     ctx.data(safeJson({ ...publicEntry(entry), ...(opts.reveal ? { secret: entry.secret, uri } : {}) }, 2));
   } else {
     const extra: [string, string][] = opts.reveal ? [["secret", entry.secret.replace(/(.{4})(?=.)/g, "$1 ")], ["uri", uri]] : [];
     for (const line of detailLines(entry, extra)) ctx.data(line);
   }
-  if (opts.qr) {
-    const { drawQr } = await import("../../io/qr-terminal.js");
-    ctx.write(await drawQr(uri, { color: ctx.color }));
+  if (qr) {
+    const { drawMatrix } = await import("../../io/qr-terminal.js");
+    // The hint first: the code is the last thing printed, so the window shows it whole.
     ctx.hint("scan it with your phone's authenticator; it holds the secret, so clear the screen afterwards");
+    ctx.write(drawMatrix(qr, { color: ctx.color }));
   }
 }

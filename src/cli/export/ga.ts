@@ -5,20 +5,21 @@
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { gaUnsupported, loadMigrationCodec, planBatches } from "../../core/codecs/google-migration.js";
+import { gaUnsupported, loadMigrationCodec, planBatches, type MigrationCodec } from "../../core/codecs/google-migration.js";
 import type { Entry } from "../../core/entry.js";
 import { InputError, OtpError, UsageError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import type { VaultData } from "../../core/vault/model.js";
 import { writeOutputFile } from "../../io/output-file.js";
-import { qrEncoder, qrPng } from "../../io/qr-encode.js";
+import { qrEncoder, qrPng, type QrMatrix } from "../../io/qr-encode.js";
+import { drawMatrix, drawnSize, SCREEN_ERROR_CORRECTION } from "../../io/qr-terminal.js";
 import type { Ctx } from "../context.js";
+import { cellWidth } from "../render/live-view.js";
+import { largestFitting, placeHeader, rowsOf, terminalWindow, windowFor, windowTooSmall, withBeside, type WindowSize } from "../qr-window.js";
 import { knownEntries, type ExportOptions } from "./shared.js";
 
 /** PNG codes up to version 20 (97 modules): a phone camera reads them off a screen or paper. */
 const PNG_MAX_MODULES = 97;
-/** In a terminal, never smaller than version 6, even in a tiny window: one account always fits. */
-const TERMINAL_MIN_MODULES = 41;
 
 export function check(ctx: Ctx, opts: ExportOptions): void {
   if (!opts.output && !opts.plain && !ctx.stdoutIsTTY)
@@ -30,25 +31,36 @@ export function check(ctx: Ctx, opts: ExportOptions): void {
 export async function run(ctx: Ctx, data: VaultData, opts: ExportOptions): Promise<void> {
   const entries = gaEntries(ctx, data.entries);
   const codec = await loadMigrationCodec();
-  const { matrix } = await qrEncoder();
   const onTerminal = !opts.output && ctx.stdoutIsTTY;
-  const maxModules = onTerminal ? terminalModules() : PNG_MAX_MODULES;
-  const batches = planBatches(codec, entries, (uri) => matrix(uri).size <= maxModules);
-  const id = randomBytes(4).readInt32BE(0);
+  const paged = onTerminal && ctx.stdinIsTTY && ctx.stderrIsTTY;
+  const id = newBatchId();
+  let screen: Screen | undefined;
+  let batches: Entry[][];
+  if (onTerminal) {
+    screen = await planScreen(codec, entries, paged);
+    batches = screen.batches;
+  } else {
+    const { matrix } = await qrEncoder();
+    batches = planBatches(codec, entries, (uri) => matrix(uri).size <= PNG_MAX_MODULES);
+  }
   const uris = batches.map((b, index) => codec.encode(b, { id, index, size: batches.length }));
-  const label = (i: number) => `QR code ${i + 1} of ${uris.length} (${names(batches[i]!)})`;
 
   if (opts.output) {
     const files = await writePngs(ctx, opts, uris);
     ctx.info(`wrote ${entries.length} ${entries.length === 1 ? "entry" : "entries"} in ${files.length} QR ${files.length === 1 ? "code" : "codes"}: ${files.join(", ")}`);
     ctx.warn("these PNG files hold your secrets in the clear: delete them once your phone has the accounts");
     if (opts.plain) for (const u of uris) ctx.data(u);
-  } else if (onTerminal) {
-    await drawAll(ctx, uris, label, !!opts.plain);
+  } else if (screen) {
+    await drawAll(ctx, screen, uris, batches, !!opts.plain);
   } else {
     for (const u of uris) ctx.data(u);
     ctx.warn("these URIs hold your secrets in the clear: keep them safe and delete them when done");
   }
+}
+
+/** A random batch id, positive: 5 bytes of protobuf varint where a negative int32 takes 10. */
+function newBatchId(): number {
+  return randomBytes(4).readUInt32BE(0) >>> 1 || 1;
 }
 
 /** The entries Google Authenticator can hold; a warning names each one left out and why. */
@@ -69,37 +81,73 @@ const names = (b: Entry[]) => {
   return b.length > 3 ? `${shown} and ${b.length - 3} more` : shown;
 };
 
-/** The biggest code that fits the window (header and prompt lines included), width and height. */
-function terminalModules(): number {
-  const columns = process.stdout.columns || 80;
-  const rows = process.stdout.rows || 24;
-  // A drawing takes size + 8 columns and (size + 8) / 2 rows (half blocks, 4-module quiet zone).
-  return Math.max(TERMINAL_MIN_MODULES, Math.min(columns - 8, 2 * (rows - 4) - 8));
+/** How the codes go on this terminal: the window, the batches, and the rows under each code. */
+interface Screen {
+  win: WindowSize;
+  batches: Entry[][];
+  /** rows under a code: the Enter prompt when paged, else the cursor's line */
+  below: number;
+  matrix(uri: string): QrMatrix;
+}
+
+const prompt = (i: number, n: number) =>
+  `Scanned QR code ${i + 1} of ${n}? ${i + 1 < n ? "Press Enter for the next one" : "Press Enter to clear the screen"}`;
+const INSTRUCTION = "on the phone: Google Authenticator › Transfer accounts › Import accounts, then scan";
+
+/**
+ * As many accounts a code (up to 10) as the window holds whole, with the prompt under it.
+ * Throws windowTooSmall (exit 1) before anything is drawn when one account alone does not fit.
+ */
+async function planScreen(codec: MigrationCodec, entries: Entry[], paged: boolean): Promise<Screen> {
+  const win = terminalWindow();
+  // The longest prompt there can be: the last page's, with as many pages as accounts.
+  const promptLine = `? ${prompt(entries.length - 1, entries.length)} `;
+  const below = paged ? rowsOf(promptLine, win.columns) : 1;
+  const max = largestFitting(win, below);
+  const { matrix: encode } = await qrEncoder();
+  const matrix = (uri: string) => encode(uri, { errorCorrection: SCREEN_ERROR_CORRECTION });
+  const batches = planBatches(codec, entries, (uri) => matrix(uri).size <= max);
+  // planBatches sizes each code as the biggest it can be drawn (part 99 of 99): no real part is bigger.
+  const sized = batches.map((b) => ({ b, size: matrix(codec.encode(b, { id: 2147483647, index: 98, size: 99 })).size }));
+  const over = sized.filter((s) => s.size > max);
+  if (over.length > 0) {
+    const worst = over.reduce((a, c) => (c.size > a.size ? c : a));
+    const what = `the QR code of "${escapeForTerminal(worst.b[0]!.name)}"${over.length > 1 ? ` (the biggest of ${over.length} that do not fit)` : ""}`;
+    // A window that is enough whatever its shape: the prompt on one row under the code.
+    const need = windowFor(worst.size, 1);
+    if (paged) need.columns = Math.max(need.columns, cellWidth(promptLine));
+    throw windowTooSmall(what, need, win, ["or write PNG files to scan instead: otp export --format ga --output DIR"]);
+  }
+  return { win, batches, below, matrix };
 }
 
 /** Home, erase the screen, and the scrollback too (as `clear` does): no code stays behind. */
 const CLEAR = "\x1b[H\x1b[2J\x1b[3J";
 
-async function drawAll(ctx: Ctx, uris: string[], label: (i: number) => string, plain: boolean): Promise<void> {
-  const { drawQr } = await import("../../io/qr-terminal.js");
+async function drawAll(ctx: Ctx, screen: Screen, uris: string[], batches: Entry[][], plain: boolean): Promise<void> {
   const paged = ctx.stdinIsTTY && ctx.stderrIsTTY;
   const ask = paged ? (await import("../../io/prompts.js")).askText : undefined;
-  ctx.info("on the phone: Google Authenticator › Transfer accounts › Import accounts, then scan");
+  const n = uris.length;
+  // Not after the codes: it would scroll the last one's top off.
+  if (!paged) ctx.hint("the codes hold your secrets: clear the screen once the phone has them");
   try {
-    for (let i = 0; i < uris.length; i++) {
+    for (let i = 0; i < n; i++) {
       // One code on the screen at a time, so the camera cannot pick up the wrong one.
       if (paged && i > 0) ctx.write(CLEAR);
-      ctx.info(label(i));
-      ctx.write(await drawQr(uris[i]!, { color: ctx.color }));
+      else if (i > 0) ctx.write("\n");
+      // Above the code, so it scrolls off before the code does.
       if (plain) ctx.data(uris[i]!);
-      if (ask) await ask(i + 1 < uris.length ? `Scanned? Press Enter for QR code ${i + 2} of ${uris.length}` : "Scanned? Press Enter to clear the screen");
-      else ctx.write("\n");
+      const m = screen.matrix(uris[i]!);
+      const header = [...(i === 0 ? [INSTRUCTION] : []), `QR code ${i + 1} of ${n}: ${names(batches[i]!)}`];
+      const { above, beside } = placeHeader(header, m.size, screen.below, screen.win, "otp: ");
+      for (const line of above) ctx.info(line);
+      ctx.write(withBeside(drawMatrix(m, { color: ctx.color }), drawnSize(m.size).columns, beside));
+      if (ask) await ask(prompt(i, n));
     }
   } finally {
     // Also after Ctrl-C at a prompt: no code is left on the screen.
     if (paged) ctx.write(CLEAR);
   }
-  if (!paged) ctx.hint("the codes hold your secrets: clear the screen once the phone has them");
 }
 
 /** Writes ga-1-of-N.png … into the folder (made 0700 if missing), refusing any existing file first. */

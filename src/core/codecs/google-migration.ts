@@ -235,7 +235,8 @@ function fromEntry(e: GaFields) {
     algorithm: ALGORITHM_ENUM[e.algorithm],
     digits: e.digits === 8 ? 2 : 1,
     type: e.type === "hotp" ? 1 : 2,
-    counter: e.type === "hotp" ? (e.counter ?? 0) : 0,
+    // Left out for TOTP (2 bytes an account): unset reads as 0 all the same.
+    ...(e.type === "hotp" ? { counter: e.counter ?? 0 } : {}),
   };
 }
 
@@ -257,8 +258,9 @@ export function planBatches<T extends GaFields>(codec: MigrationCodec, entries: 
   let cur: T[] = [];
   for (const e of entries) {
     const next = [...cur, e];
-    // Sized as the last of 99 parts with a long batch id: every real part is at most as long.
-    if (cur.length > 0 && (next.length > perBatch || !fits(codec.encode(next, { id: -2147483648, index: 98, size: 99 })))) {
+    // Sized as the last of 99 parts with the longest positive batch id (exports draw positive
+    // ids: a negative int32 takes 10 bytes of varint): every real part is at most as long.
+    if (cur.length > 0 && (next.length > perBatch || !fits(codec.encode(next, { id: 2147483647, index: 98, size: 99 })))) {
       out.push(cur);
       cur = [e];
     } else cur = next;

@@ -1,4 +1,4 @@
-// The terminal QR drawing: it holds exactly the code's modules with a 4-module quiet zone, in
+// The terminal QR drawing: it holds exactly the code's modules with its quiet zone (QUIET_ZONE, 2 modules), in
 // explicit black on white with colour (so dark and light themes show the same picture) and
 // in plain blocks without; a real scanner (zbarimg) reads the drawing as each theme shows it.
 import { execFileSync } from "node:child_process";

@@ -1,0 +1,70 @@
+// Prints an HTML page to PDF with headless Chromium (Debian's chromium; no network, a fresh
+// profile), as a user's browser would: with the browser's own header and footer (date, title,
+// file path, page number) unless { headerFooter: false }. Then reads the PDF back with
+// poppler-utils: pages as PNG (pdftoppm), the page count (pdfinfo), the text (pdftotext) and
+// every word's box (pdftotext -bbox).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Writes `html` as DIR/NAME.html and prints it to DIR/NAME.pdf; returns the PDF's path. */
+export function printToPdf(html: string, dir: string, o: { name?: string; headerFooter?: boolean } = {}): string {
+  const name = o.name ?? "kit";
+  const page = join(dir, `${name}.html`);
+  writeFileSync(page, html);
+  const profile = mkdtempSync(join(tmpdir(), "otp-chromium-"));
+  try {
+    const pdf = join(dir, `${name}.pdf`);
+    const r = spawnSync("chromium", [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`,
+      ...(o.headerFooter === false ? ["--no-pdf-header-footer"] : []), `--print-to-pdf=${pdf}`, `file://${page}`,
+    ], { encoding: "utf8", timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`chromium failed (${r.status}): ${r.stderr}`);
+    return pdf;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** The PDF's pages as PNG files (150 dpi), in order. */
+export function pdfPages(pdf: string, dir: string): string[] {
+  execFileSync("pdftoppm", ["-r", "150", "-png", pdf, join(dir, "page")]);
+  return readdirSync(dir).filter((f) => /^page-\d+\.png$/.test(f)).sort().map((f) => join(dir, f));
+}
+
+export function pdfPageCount(pdf: string): number {
+  const m = execFileSync("pdfinfo", [pdf], { encoding: "utf8" }).match(/^Pages:\s+(\d+)/m);
+  if (!m) throw new Error("pdfinfo gave no page count");
+  return Number(m[1]);
+}
+
+/** The PDF's text, lines as laid out (pdftotext). */
+export function pdfText(pdf: string): string {
+  return execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
+}
+
+export interface Word {
+  page: number;
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Every word with its box in points, from the top left of its page. */
+export function pdfWords(pdf: string): { words: Word[]; pageHeight: number } {
+  const xml = execFileSync("pdftotext", ["-bbox", pdf, "-"], { encoding: "utf8" });
+  const words: Word[] = [];
+  let page = 0;
+  let pageHeight = 0;
+  for (const m of xml.matchAll(/<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+    if (m[2] !== undefined) {
+      page++;
+      pageHeight = Number(m[2]);
+    } else words.push({ page, text: m[7]!, xMin: Number(m[3]), yMin: Number(m[4]), xMax: Number(m[5]), yMax: Number(m[6]) });
+  }
+  return { words, pageHeight };
+}
