@@ -24,38 +24,23 @@ const testBuild = process.argv.includes("--test");
 // the cache only when both say the same build.
 const buildId = (await import("node:crypto")).randomBytes(16).toString("hex");
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const outdir = testBuild ? "test/.build" : "dist";
+const common = { bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "none", logLevel: "warning" };
 await build({
+  ...common,
   entryPoints: ["src/cli/main.ts"],
-  outfile: testBuild ? "test/.build/otp-test.cjs" : "dist/otp.cjs",
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  legalComments: "none",
+  outfile: `${outdir}/${testBuild ? "otp-test" : "otp"}.cjs`,
   footer: { js: `//otp-build:${buildId}` },
   define: { OTP_VERSION: JSON.stringify(pkg.version), OTP_TEST_HOOKS: String(testBuild) },
   // keep import() of externals as real dynamic imports: @inquirer/prompts is ESM-only.
   supported: { "dynamic-import": true },
   external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "@inquirer/core", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs", "@zxcvbn-ts/core", "@zxcvbn-ts/language-common"],
-  logLevel: "warning",
   logOverride: { "empty-import-meta": "silent" },
   plugins: [lazyChildProcess],
 });
 
 // The programs otp starts in a thread or process of their own (src/io/programs/), beside the bundle.
-await build({
-  entryPoints: ["src/io/programs/spinner-worker.ts", "src/io/programs/clipboard-clearer.ts"],
-  outdir: testBuild ? "test/.build" : "dist",
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  legalComments: "none",
-  logLevel: "warning",
-});
+await build({ ...common, entryPoints: ["src/io/programs/spinner-worker.ts", "src/io/programs/clipboard-clearer.ts"], outdir, outExtension: { ".js": ".cjs" } });
 
 if (testBuild) process.exit(0);
 
