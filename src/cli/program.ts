@@ -5,7 +5,9 @@ import { Argument, type Command, InvalidArgumentError, Option } from "commander"
 import { createCtx, type Ctx, type GlobalOptions } from "./context.js";
 import { examples, hintSubcommandTypos, OtpCommand } from "./help-hints.js";
 
-type Run = (ctx: Ctx, ...args: any[]) => Promise<void>;
+// A command's run(ctx, ...operands, options): `never` takes every command's own parameter types;
+// commander hands the values over untyped, so the call below says what it passes.
+type Run = (ctx: Ctx, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<{ run: Run }>;
 
 const int = (name: string) => (v: string) => {
@@ -14,7 +16,6 @@ const int = (name: string) => (v: string) => {
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
 /** The Ctx a command runs with: the real one, or what buildProgram was given (tests: test/helpers/cli-run.ts). */
 export type MakeCtx = (g: GlobalOptions) => Ctx;
 const ctxFor = (cmd: Command): Ctx => {
@@ -23,13 +24,14 @@ const ctxFor = (cmd: Command): Ctx => {
   return ((root as OtpCommand).makeCtx ?? createCtx)(cmd.optsWithGlobals() as GlobalOptions);
 };
 
+/** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
 function action(cmd: Command, load: Loader) {
   cmd.action(async (...args: unknown[]) => {
     const self = args[args.length - 1] as Command;
     const positional = args.slice(0, -2);
     const ctx = ctxFor(self);
     const mod = await load();
-    await mod.run(ctx, ...positional, self.opts());
+    await (mod.run as (ctx: Ctx, ...args: unknown[]) => Promise<void>)(ctx, ...positional, self.opts());
   });
   return cmd;
 }

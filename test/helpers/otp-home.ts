@@ -13,7 +13,7 @@ import { createVault, newId } from "../../src/core/vault/vault.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const OTP_BIN = join(ROOT, "bin", "otp.cjs");
-/** The CLI with its test hooks (OTP_TEST_CRASH_AT, OTP_TEST_CORRUPT_BACKUP): `npm run build:test`. */
+/** The CLI with its test hooks (OTP_TEST_CRASH_AT): `npm run build:test`. */
 export const OTP_TEST_BIN = join(ROOT, "test", ".build", "otp-test.cjs");
 
 /** The bundle to run: the test build when the environment asks for a test hook, else the product. */

@@ -14,7 +14,6 @@ import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
 import { openVault, updateVault } from "../vault.js";
 
-declare const OTP_TEST_HOOKS: boolean | undefined;
 
 export interface BackupOptions {
   backupPasswordFile?: string;
@@ -49,8 +48,6 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
 async function verifyWritten(ctx: Ctx, target: string, password: string | null, masterKey: Uint8Array, data: Parameters<typeof checkBackup>[2], now: number) {
   try {
     const bytes = await ctx.files.readBytes(target);
-    // Test bundle only (scripts/build.mjs --test), like the crash points: damage what was written, before the check.
-    if (typeof OTP_TEST_HOOKS === "boolean" && OTP_TEST_HOOKS && ctx.env.OTP_TEST_CORRUPT_BACKUP === "1") bytes[bytes.length >> 1]! ^= 1;
     const opened = await ctx.process.spinner(ctx.stderrIsTTY, "checking the backup…", () => openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] }));
     return checkBackup(opened.data, now, data);
   } catch (err) {

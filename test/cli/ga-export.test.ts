@@ -1,4 +1,4 @@
-// `otp export --format ga` through the built CLI, and the round trip the issue asks for:
+// In-process (test/helpers/cli-run.ts). `otp export --format ga` through the built CLI, and the round trip the issue asks for:
 // entries → Google Authenticator PNGs → Debian's zbarimg reads each → `otp import` into a
 // fresh vault → the same entries and the same codes. Plus what it leaves out and refuses.
 import { execFileSync } from "node:child_process";
@@ -6,7 +6,8 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hotp, otpHome, totp } from "../helpers/otp-home.js";
-import { expectFailure, expectNoSecret, expectOk, hotpRef, otp, totpRef } from "../helpers/e2e-util.js";
+import { expectFailure, expectNoSecret, expectOk, hotpRef, totpRef } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 import { needTool } from "../helpers/tools.js";
 
 const S = (c: string) => `JBSWY3DPEHPK3PX${c}KRUGKIDROVUWG2ZA`;
@@ -30,7 +31,7 @@ describe.skipIf(!needTool("zbarimg", "zbar-tools"))("round trip through Google A
   it("the same entries and the same codes in a fresh vault; entries GA cannot hold are named and left out", { timeout: 120_000 }, async () => {
     using h = await otpHome([...ENTRIES, ...LEFT_OUT]);
     const dir = join(h.home, "to-phone");
-    const r = otp(h, ["export", "--format", "ga", "--output", dir]);
+    const r = await otp(h, ["export", "--format", "ga", "--output", dir]);
     expectOk(r);
     expect(r.stdout).toBe("");
     for (const [name, why] of [["steam", "Steam"], ["seven", "7-digit"], ["minute", "30-second"]])
@@ -46,46 +47,46 @@ describe.skipIf(!needTool("zbarimg", "zbar-tools"))("round trip through Google A
     const uris = files.map((f) => execFileSync("zbarimg", ["-q", "--raw", join(dir, f)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
     for (const u of uris) expect(u).toMatch(/^otpauth-migration:\/\/offline\?data=[A-Za-z0-9%]+$/);
     using fresh = await otpHome([]);
-    const imported = otp(fresh, ["import", "-"], { input: uris.join("\n") + "\n" });
+    const imported = await otp(fresh, ["import", "-"], { input: uris.join("\n") + "\n" });
     expectOk(imported);
     expect(imported.stderr).toContain(`added ${ENTRIES.length}, skipped 0`);
     expect(imported.stderr).not.toMatch(/missing/);
 
-    const want = JSON.parse(expectOk(otp(h, ["list", "--json"]))).filter((e: { name: string }) => !["steam", "seven", "minute"].includes(e.name));
-    const got = JSON.parse(expectOk(otp(fresh, ["list", "--json"])));
+    const want = JSON.parse(expectOk(await otp(h, ["list", "--json"]))).filter((e: { name: string }) => !["steam", "seven", "minute"].includes(e.name));
+    const got = JSON.parse(expectOk(await otp(fresh, ["list", "--json"])));
     // GA keeps no names: a name becomes the issuer (or account) again, as for any import.
     expect(got.map(fields).sort(byAccount)).toEqual(want.map(fields).sort(byAccount));
     // The same secrets, and the codes of one entry of each kind match the reference (RFC 4226/6238).
     const secretOf = (text: string) => new Map([...text.matchAll(/^otpauth:\/\/\w+\/([^?]*)\?secret=([A-Z2-7]+)/gm)].map((m) => [decodeURIComponent(m[1]!), m[2]!]));
-    const before = secretOf(expectOk(otp(h, ["export", "--format", "uri", "--plain"])));
-    const after = secretOf(expectOk(otp(fresh, ["export", "--format", "uri", "--plain"])));
+    const before = secretOf(expectOk(await otp(h, ["export", "--format", "uri", "--plain"])));
+    const after = secretOf(expectOk(await otp(fresh, ["export", "--format", "uri", "--plain"])));
     for (const [label, secret] of after) expect(before.get(label), label).toBe(secret);
     expect(after.size).toBe(ENTRIES.length);
     const at = 1767268800;
-    const code = (name: string, extra: string[] = ["--at", String(at)]) => expectOk(otp(fresh, ["code", name, ...extra])).trim();
-    expect(code("GitHub")).toBe(totpRef(S("A"), at * 1000));
-    expect(code("Bänk 銀行")).toBe(totpRef(S("B"), at * 1000, { alg: "sha256", digits: 8 }));
-    expect(code("only-account")).toBe(totpRef(S("C"), at * 1000, { alg: "sha512" }));
-    expect(code("counter", [])).toBe(hotpRef(S("D"), 41));
+    const code = async (name: string, extra: string[] = ["--at", String(at)]) => expectOk(await otp(fresh, ["code", name, ...extra])).trim();
+    expect(await code("GitHub")).toBe(totpRef(S("A"), at * 1000));
+    expect(await code("Bänk 銀行")).toBe(totpRef(S("B"), at * 1000, { alg: "sha256", digits: 8 }));
+    expect(await code("only-account")).toBe(totpRef(S("C"), at * 1000, { alg: "sha512" }));
+    expect(await code("counter", [])).toBe(hotpRef(S("D"), 41));
   });
 });
 
 describe("otp export --format ga: checks", () => {
   it("off a terminal it needs --output DIR or --plain, and asks no password first", async () => {
     using h = await otpHome(ENTRIES.slice(0, 2));
-    expectFailure(otp(h, ["export", "--format", "ga"], { password: false }), 2, "use --output DIR for PNG files, or --plain");
+    expectFailure(await otp(h, ["export", "--format", "ga"], { password: false }), 2, "use --output DIR for PNG files, or --plain");
   });
 
   it("--plain prints the otpauth-migration:// URIs, which import back", async () => {
     using h = await otpHome(ENTRIES);
-    const r = otp(h, ["export", "--format", "ga", "--plain"]);
+    const r = await otp(h, ["export", "--format", "ga", "--plain"]);
     const uris = expectOk(r).trim().split("\n");
     expect(uris.length).toBeGreaterThan(1);
     for (const u of uris) expect(u).toMatch(/^otpauth-migration:\/\/offline\?data=/);
     expect(r.stderr).toMatch(/in the clear/);
     using fresh = await otpHome([]);
-    expectOk(otp(fresh, ["import", "-"], { input: uris.join("\n") }));
-    expect(JSON.parse(expectOk(otp(fresh, ["list", "--json"])))).toHaveLength(ENTRIES.length);
+    expectOk(await otp(fresh, ["import", "-"], { input: uris.join("\n") }));
+    expect(JSON.parse(expectOk(await otp(fresh, ["list", "--json"])))).toHaveLength(ENTRIES.length);
   });
 
   it("never over existing files without --force (nothing written), not into a file, and exit 2 with nothing GA can hold", async () => {
@@ -93,13 +94,13 @@ describe("otp export --format ga: checks", () => {
     const dir = join(h.home, "out");
     mkdirSync(dir);
     writeFileSync(join(dir, "ga-1-of-1.png"), "mine");
-    expectFailure(otp(h, ["export", "--format", "ga", "--output", dir]), 1, "already exists");
+    expectFailure(await otp(h, ["export", "--format", "ga", "--output", dir]), 1, "already exists");
     expect(readdirSync(dir)).toEqual(["ga-1-of-1.png"]);
-    expectOk(otp(h, ["export", "--format", "ga", "--output", dir, "--force"]));
+    expectOk(await otp(h, ["export", "--format", "ga", "--output", dir, "--force"]));
     expect(statSync(join(dir, "ga-1-of-1.png")).size).toBeGreaterThan(100);
     writeFileSync(join(h.home, "file"), "x");
-    expectFailure(otp(h, ["export", "--format", "ga", "--output", join(h.home, "file")]), 2, "is a file");
+    expectFailure(await otp(h, ["export", "--format", "ga", "--output", join(h.home, "file")]), 2, "is a file");
     using steamOnly = await otpHome(LEFT_OUT);
-    expectFailure(otp(steamOnly, ["export", "--format", "ga", "--plain"]), 2, "no entry that Google Authenticator can hold", [], { warningsFirst: true });
+    expectFailure(await otp(steamOnly, ["export", "--format", "ga", "--plain"]), 2, "no entry that Google Authenticator can hold", [], { warningsFirst: true });
   });
 });

@@ -1,4 +1,4 @@
-// `otp import` of runaway inputs (issue 14 §5–6): a zip bomb and an SQLite file that computes
+// In-process (test/helpers/cli-run.ts). `otp import` of runaway inputs (issue 14 §5–6): a zip bomb and an SQLite file that computes
 // gigabytes end with exit 2 and a message naming the cap, quickly; an import that would take
 // the vault past its 16 MiB is refused before anything is written (exit 2, naming how many
 // entries fit), and exactly that many do fit. The vault is unchanged after every failure.
@@ -9,7 +9,8 @@ import initSqlJs from "sql.js";
 import { describe, expect, it } from "vitest";
 import { otpHome, totp } from "../helpers/otp-home.js";
 import { accountsZipBomb } from "../helpers/bombs.js";
-import { b32encode, expectFailure, expectOk, names, otp, sha256 } from "../helpers/e2e-util.js";
+import { b32encode, expectFailure, expectOk, names, sha256 } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 
 const home = () => otpHome([totp("github", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")]);
 
@@ -19,7 +20,7 @@ describe("containers", () => {
     const before = sha256(h.vault);
     const file = join(h.home, "backup.zip");
     writeFileSync(file, accountsZipBomb(256));
-    expectFailure(otp(h, ["import", file]), 2, "its Accounts.txt would unpack to 256 MiB, more than the 16 MiB otp unpacks");
+    expectFailure(await otp(h, ["import", file]), 2, "its Accounts.txt would unpack to 256 MiB, more than the 16 MiB otp unpacks");
     expect(sha256(h.vault)).toBe(before);
   });
 
@@ -32,7 +33,7 @@ describe("containers", () => {
     for (let i = 0; i < 50; i++) db.run("INSERT INTO accounts (email, secret, counter, type, issuer) VALUES (?, 'JBSWY3DPEHPK3PXP', 0, 0, 'x')", [`a${i}`]);
     const file = join(h.home, "databases");
     writeFileSync(file, db.export());
-    expectFailure(otp(h, ["import", file]), 2, "table computes its values");
+    expectFailure(await otp(h, ["import", file]), 2, "table computes its values");
     expect(sha256(h.vault)).toBe(before);
   });
 });
@@ -42,7 +43,7 @@ describe("many bad entries", () => {
     await using h = await home();
     const file = join(h.home, "list.txt");
     writeFileSync(file, "not a uri\n".repeat(150) + `otpauth://totp/ok?secret=${b32encode(randomBytes(20))}\n`);
-    const r = otp(h, ["import", file]);
+    const r = await otp(h, ["import", file]);
     expectOk(r);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("otp: warning: ")).length).toBe(101);
     expect(r.stderr).toContain("otp: warning: … and 50 more like these");
@@ -59,7 +60,7 @@ describe("an import the vault cannot hold", () => {
     writeFileSync(file, lines.join("\n") + "\n");
     let fit = 0;
     for (const args of [["import", file], ["import", "--dry-run", file]]) {
-      const r = otp(h, args);
+      const r = await otp(h, args);
       expectFailure(r, 2, /^otp: error: 60000 new entries would make the vault file [\d.]+ MiB, over its limit of 16 MiB: only \d+ of them fit$/m);
       expect(r.stderr).toMatch(/nothing was written/);
       expect(sha256(h.vault)).toBe(before);
@@ -67,9 +68,9 @@ describe("an import the vault cannot hold", () => {
     }
     const part = join(h.home, "part.txt");
     writeFileSync(part, lines.slice(0, fit).join("\n") + "\n");
-    expect(otp(h, ["import", part]).stderr).toContain(`added ${fit}, skipped 0`);
+    expect((await otp(h, ["import", part])).stderr).toContain(`added ${fit}, skipped 0`);
     expect(statSync(h.vault).size).toBeLessThanOrEqual(16 * 1024 * 1024);
-    expect(names(expectOk(otp(h, ["list"])))).toHaveLength(fit + 1);
-    expectFailure(otp(h, ["import", file]), 2, /: none of them fit/);
+    expect(names(expectOk(await otp(h, ["list"])))).toHaveLength(fit + 1);
+    expectFailure(await otp(h, ["import", file]), 2, /: none of them fit/);
   }, 120_000);
 });

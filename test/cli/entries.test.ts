@@ -1,9 +1,10 @@
-// `otp list`, `show`, `edit`, `remove`: what they print (never a secret or a recovery code
+// In-process (test/helpers/cli-run.ts). `otp list`, `show`, `edit`, `remove`: what they print (never a secret or a recovery code
 // unless asked), what they change, and what they refuse.
 import { describe, expect, it } from "vitest";
 import type { VaultData } from "../../src/core/vault/model.js";
 import { hotp, otpHome, totp } from "../helpers/otp-home.js";
-import { expectFailure, expectNoSecret, expectOk, hotpRef, names, newSecret, otp, sha256, totpRef, writeVaultData } from "../helpers/e2e-util.js";
+import { expectFailure, expectNoSecret, expectOk, hotpRef, names, newSecret, sha256, totpRef, writeVaultData } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 
 const T0 = "2026-01-01T00:00:00.000Z";
 const RC_UNUSED = ["7QX4-2LMB-99ZT", "K3V8-PP0R-51AA"];
@@ -26,14 +27,14 @@ function dataWithRecoveryCodes(sGithub: string, sBank: string): VaultData {
 describe("otp list", () => {
   it("names, one a line, in order; `ls`; a QUERY filters", async () => {
     await using h = await otpHome([totp("github", newSecret()), totp("gitlab", newSecret()), totp("bank", newSecret())]);
-    expect(expectOk(otp(h, ["list"]))).toBe("github\ngitlab\nbank\n");
-    expect(expectOk(otp(h, ["ls"]))).toBe("github\ngitlab\nbank\n");
-    expect(expectOk(otp(h, ["list", "git"]))).toBe("github\ngitlab\n");
+    expect(expectOk(await otp(h, ["list"]))).toBe("github\ngitlab\nbank\n");
+    expect(expectOk(await otp(h, ["ls"]))).toBe("github\ngitlab\nbank\n");
+    expect(expectOk(await otp(h, ["list", "git"]))).toBe("github\ngitlab\n");
   });
 
   it("an empty vault: nothing on stdout, a hint on stderr", async () => {
     await using h = await otpHome([]);
-    const r = otp(h, ["list"]);
+    const r = await otp(h, ["list"]);
     expect(expectOk(r)).toBe("");
     expect(r.stderr).toMatch(/otp add/);
   });
@@ -42,7 +43,7 @@ describe("otp list", () => {
     const [s1, s2] = [newSecret(), newSecret()];
     await using h = await otpHome();
     await writeVaultData(h.vault, dataWithRecoveryCodes(s1, s2));
-    const out = expectOk(otp(h, ["list", "--json"]));
+    const out = expectOk(await otp(h, ["list", "--json"]));
     const list = JSON.parse(out);
     expect(list).toHaveLength(2);
     expect(list[0]).toMatchObject({ name: "github", issuer: "GitHub", account: "octo@example.com", type: "totp", algorithm: "SHA1", digits: 6, period: 30, tags: ["dev"], notes: "personal", recoveryCodes: { total: 3, unused: 2 } });
@@ -58,13 +59,13 @@ describe("otp show", () => {
     const [s1, s2] = [newSecret(), newSecret()];
     await using h = await otpHome();
     await writeVaultData(h.vault, dataWithRecoveryCodes(s1, s2));
-    const text = expectOk(otp(h, ["show", "github"]));
+    const text = expectOk(await otp(h, ["show", "github"]));
     expect(text).toMatch(/^name: +github$/m);
     expect(text).toMatch(/^issuer: +GitHub$/m);
     expect(text).toMatch(/^account: +octo@example\.com$/m);
     expect(text).toMatch(/^recovery codes: +2 unused of 3$/m);
     expect(text).not.toMatch(/secret|otpauth:/i);
-    const json = expectOk(otp(h, ["show", "github", "--json"]));
+    const json = expectOk(await otp(h, ["show", "github", "--json"]));
     expect(JSON.parse(json).secret).toBeUndefined();
     for (const out of [text, json]) {
       expectNoSecret(out, s1);
@@ -75,7 +76,7 @@ describe("otp show", () => {
   it("--reveal adds the secret and an otpauth URI that gives the same codes", async () => {
     const s = newSecret(32);
     await using h = await otpHome([totp("work", s, { issuer: "Corp & Co", account: "me@corp.example", algorithm: "SHA256", digits: 8, period: 60 })]);
-    const text = expectOk(otp(h, ["show", "work", "--reveal"]));
+    const text = expectOk(await otp(h, ["show", "work", "--reveal"]));
     expect(text.replace(/ /g, "")).toContain(s);
     const uri = /^uri: +(otpauth:\S+)$/m.exec(text)?.[1];
     expect(uri).toBeDefined();
@@ -88,11 +89,11 @@ describe("otp show", () => {
     expect(decodeURIComponent(u.pathname)).toBe("/Corp & Co:me@corp.example");
     // The URI read back by otp itself gives the same code.
     await using h2 = await otpHome([]);
-    expectOk(otp(h2, ["add", "back", "--uri", uri!]));
+    expectOk(await otp(h2, ["add", "back", "--uri", uri!]));
     const at = ["--at", "1767225600"];
-    expect(expectOk(otp(h2, ["code", "back", ...at]))).toBe(expectOk(otp(h, ["code", "work", ...at])));
-    expect(expectOk(otp(h, ["code", "work", ...at]))).toBe(totpRef(s, 1767225600_000, { alg: "sha256", digits: 8, period: 60 }) + "\n");
-    expect(JSON.parse(expectOk(otp(h, ["show", "work", "--reveal", "--json"])))).toMatchObject({ secret: s, uri });
+    expect(expectOk(await otp(h2, ["code", "back", ...at]))).toBe(expectOk(await otp(h, ["code", "work", ...at])));
+    expect(expectOk(await otp(h, ["code", "work", ...at]))).toBe(totpRef(s, 1767225600_000, { alg: "sha256", digits: 8, period: 60 }) + "\n");
+    expect(JSON.parse(expectOk(await otp(h, ["show", "work", "--reveal", "--json"])))).toMatchObject({ secret: s, uri });
   });
 });
 
@@ -100,35 +101,35 @@ describe("otp edit", () => {
   it("rename, issuer, account, tags, digits", async () => {
     const s = newSecret();
     await using h = await otpHome([totp("github", s), totp("other", newSecret())]);
-    const r = otp(h, ["edit", "github", "--name", "gh", "--issuer", "Octo Inc", "--account", "me@x.example", "--tag", "a", "--tag", "b", "--digits", "8"]);
+    const r = await otp(h, ["edit", "github", "--name", "gh", "--issuer", "Octo Inc", "--account", "me@x.example", "--tag", "a", "--tag", "b", "--digits", "8"]);
     expect(expectOk(r)).toBe("");
     expect(r.stderr).toContain('updated "gh"');
-    expect(names(expectOk(otp(h, ["list"])))).toEqual(["gh", "other"]);
-    expect(JSON.parse(expectOk(otp(h, ["show", "gh", "--json"])))).toMatchObject({ name: "gh", issuer: "Octo Inc", account: "me@x.example", tags: ["a", "b"], digits: 8 });
-    expect(expectOk(otp(h, ["code", "gh", "--at", "59"]))).toBe(totpRef(s, 59_000, { digits: 8 }) + "\n");
-    expectFailure(otp(h, ["code", "github"]), 3, "no entry matches", [s]);
-    expectOk(otp(h, ["edit", "gh", "--no-tags"]));
-    expect(JSON.parse(expectOk(otp(h, ["show", "gh", "--json"]))).tags).toEqual([]);
+    expect(names(expectOk(await otp(h, ["list"])))).toEqual(["gh", "other"]);
+    expect(JSON.parse(expectOk(await otp(h, ["show", "gh", "--json"])))).toMatchObject({ name: "gh", issuer: "Octo Inc", account: "me@x.example", tags: ["a", "b"], digits: 8 });
+    expect(expectOk(await otp(h, ["code", "gh", "--at", "59"]))).toBe(totpRef(s, 59_000, { digits: 8 }) + "\n");
+    expectFailure(await otp(h, ["code", "github"]), 3, "no entry matches", [s]);
+    expectOk(await otp(h, ["edit", "gh", "--no-tags"]));
+    expect(JSON.parse(expectOk(await otp(h, ["show", "gh", "--json"]))).tags).toEqual([]);
   });
 
   it("an HOTP counter", async () => {
     const s = newSecret();
     await using h = await otpHome([hotp("bank", s, 3)]);
-    expectOk(otp(h, ["edit", "bank", "--counter", "42"]));
-    expect(expectOk(otp(h, ["code", "bank"]))).toBe(hotpRef(s, 42) + "\n");
-    expect(JSON.parse(expectOk(otp(h, ["show", "bank", "--json"]))).counter).toBe(43);
+    expectOk(await otp(h, ["edit", "bank", "--counter", "42"]));
+    expect(expectOk(await otp(h, ["code", "bank"]))).toBe(hotpRef(s, 42) + "\n");
+    expect(JSON.parse(expectOk(await otp(h, ["show", "bank", "--json"]))).counter).toBe(43);
   });
 
   it("refuses a name already taken, bad digits, a counter on TOTP, nothing to change; the vault untouched", async () => {
     const [s1, s2] = [newSecret(), newSecret()];
     await using h = await otpHome([totp("github", s1), totp("gitlab", s2)]);
     const sum = sha256(h.vault);
-    expectFailure(otp(h, ["edit", "github", "--name", "gitlab"]), 2, 'named "gitlab" already exists', [s1, s2]);
-    expectFailure(otp(h, ["edit", "github", "--digits", "11"]), 2, "digits", [s1, s2]);
-    expectFailure(otp(h, ["edit", "github", "--counter", "3"]), 2, "counter", [s1, s2]);
-    expectFailure(otp(h, ["edit", "github"]), 2, "nothing to change", [s1, s2]);
+    expectFailure(await otp(h, ["edit", "github", "--name", "gitlab"]), 2, 'named "gitlab" already exists', [s1, s2]);
+    expectFailure(await otp(h, ["edit", "github", "--digits", "11"]), 2, "digits", [s1, s2]);
+    expectFailure(await otp(h, ["edit", "github", "--counter", "3"]), 2, "counter", [s1, s2]);
+    expectFailure(await otp(h, ["edit", "github"]), 2, "nothing to change", [s1, s2]);
     expect(sha256(h.vault)).toBe(sum);
-    expect(names(expectOk(otp(h, ["list"])))).toEqual(["github", "gitlab"]);
+    expect(names(expectOk(await otp(h, ["list"])))).toEqual(["github", "gitlab"]);
   });
 });
 
@@ -136,17 +137,17 @@ describe("otp remove", () => {
   it("--yes removes the one entry and leaves the others; `rm` too", async () => {
     const [s1, s2, s3] = [newSecret(), newSecret(), newSecret()];
     await using h = await otpHome([totp("github", s1), totp("gitlab", s2), totp("bank", s3)]);
-    const r = otp(h, ["remove", "gitlab", "--yes"]);
+    const r = await otp(h, ["remove", "gitlab", "--yes"]);
     expect(expectOk(r)).toBe("");
     expect(r.stderr).toContain("removed gitlab");
-    expect(names(expectOk(otp(h, ["list"])))).toEqual(["github", "bank"]);
-    expect(expectOk(otp(h, ["code", "github", "--at", "59"]))).toBe(totpRef(s1, 59_000) + "\n");
-    expectOk(otp(h, ["rm", "bank", "-y"]));
-    expect(names(expectOk(otp(h, ["list"])))).toEqual(["github"]);
-    expectFailure(otp(h, ["remove", "bank", "--yes"]), 3, "no entry matches", [s1]);
+    expect(names(expectOk(await otp(h, ["list"])))).toEqual(["github", "bank"]);
+    expect(expectOk(await otp(h, ["code", "github", "--at", "59"]))).toBe(totpRef(s1, 59_000) + "\n");
+    expectOk(await otp(h, ["rm", "bank", "-y"]));
+    expect(names(expectOk(await otp(h, ["list"])))).toEqual(["github"]);
+    expectFailure(await otp(h, ["remove", "bank", "--yes"]), 3, "no entry matches", [s1]);
     // An ambiguous query removes nothing.
-    expectOk(otp(h, ["add", "gitea", "--stdin"], { input: newSecret() }));
-    expectFailure(otp(h, ["remove", "git", "--yes"]), 3, "matches 2 entries", [s1]);
-    expect(names(expectOk(otp(h, ["list"])))).toEqual(["github", "gitea"]);
+    expectOk(await otp(h, ["add", "gitea", "--stdin"], { input: newSecret() }));
+    expectFailure(await otp(h, ["remove", "git", "--yes"]), 3, "matches 2 entries", [s1]);
+    expect(names(expectOk(await otp(h, ["list"])))).toEqual(["github", "gitea"]);
   });
 });

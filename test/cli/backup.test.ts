@@ -1,4 +1,4 @@
-// `otp backup`, `otp backup verify` and `otp restore` end to end (TESTPLAN I.62–I.67, 47, 49):
+// In-process (test/helpers/cli-run.ts). `otp backup`, `otp backup verify` and `otp restore` end to end (TESTPLAN I.62–I.67, 47, 49):
 // a backup restored into a fresh vault keeps every entry, recovery code and HOTP counter; a
 // separate backup password is not opened by the vault's; damaged, wrong-password and newer
 // backups change nothing; the file is 0600, never over another without --force, and a backup
@@ -7,7 +7,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { otpHome, type OtpHome } from "../helpers/otp-home.js";
-import { expectFailure, expectNoSecret, expectOk, hotpRef, modeOf, newSecret, otp, sha256 } from "../helpers/e2e-util.js";
+import { expectFailure, expectNoSecret, expectOk, hotpRef, modeOf, newSecret, sha256 } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 import { codes, entry, hotpEntry, otpIn, vaultData, writeSafeVault, writeSecretFile } from "../helpers/safety-vault.js";
 
 const S1 = newSecret();
@@ -31,47 +32,47 @@ async function homeWith(data = sample()): Promise<OtpHome & { recoveryKey: strin
   return Object.assign(h, { recoveryKey });
 }
 
-const listJson = (h: OtpHome, o: Parameters<typeof otp>[2] = {}) => JSON.parse(expectOk(otp(h, ["list", "--json"], o))) as Record<string, unknown>[];
-const codesJson = (h: OtpHome, q: string, o: Parameters<typeof otp>[2] = {}) => JSON.parse(expectOk(otp(h, ["recovery", "list", q, "--reveal", "--json"], o))).codes;
+const listJson = async (h: OtpHome, o: Parameters<typeof otp>[2] = {}) => JSON.parse(expectOk(await otp(h, ["list", "--json"], o))) as Record<string, unknown>[];
+const codesJson = async (h: OtpHome, q: string, o: Parameters<typeof otp>[2] = {}) => JSON.parse(expectOk(await otp(h, ["recovery", "list", q, "--reveal", "--json"], o))).codes;
 const snapshots = (h: OtpHome) => (existsSync(join(h.vault, "..", "snapshots")) ? readdirSync(join(h.vault, "..", "snapshots")).length : 0);
 
 describe("backup → restore into a fresh vault", () => {
   it("keeps every entry (ids, fields), recovery code (used ones too) and HOTP counter; the vault notes the backup", async () => {
     await using h = await homeWith();
     const file = join(h.home, "b.otp");
-    const r = otp(h, ["backup", file]);
+    const r = await otp(h, ["backup", file]);
     expect(expectOk(r)).toBe(`${file}\n`);
     expect(r.stderr).toMatch(/backup written and verified: 3 entries and 8 recovery codes/);
     expect(modeOf(file)).toBe(0o600);
     for (const s of SECRETS) expectNoSecret(readFileSync(file, "utf8") + r.stdout + r.stderr, s);
-    const before = listJson(h);
-    const ghCodes = codesJson(h, "github");
+    const before = await listJson(h);
+    const ghCodes = await codesJson(h, "github");
 
     // a fresh, empty vault with the same password; the restore merges into it
     await using fresh = await homeWith(vaultData([]));
-    const restored = otp(fresh, ["restore", file]);
+    const restored = await otp(fresh, ["restore", file]);
     expect(expectOk(restored).split("\n").filter(Boolean).sort()).toEqual(["added bank", "added github", "added steam"]);
-    expect(listJson(fresh)).toEqual(before);
-    expect(codesJson(fresh, "github")).toEqual(ghCodes);
-    expect(expectOk(otp(fresh, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
+    expect(await listJson(fresh)).toEqual(before);
+    expect(await codesJson(fresh, "github")).toEqual(ghCodes);
+    expect(expectOk(await otp(fresh, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
 
     // no vault at all (a new laptop): the backup becomes the vault
     await using empty = await otpHome();
-    const made = otp(empty, ["restore", file]);
+    const made = await otp(empty, ["restore", file]);
     expect(made.stderr).toContain(`created ${empty.vault} from the backup: 3 entries`);
     expect(modeOf(empty.vault)).toBe(0o600);
-    expect(listJson(empty)).toEqual(before);
+    expect(await listJson(empty)).toEqual(before);
     // … it opens with the old recovery key, too
-    expect(listJson(empty, { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey! } })).toEqual(before);
-    expect(expectOk(otp(empty, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
+    expect(await listJson(empty, { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey! } })).toEqual(before);
+    expect(expectOk(await otp(empty, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
   }, SLOW);
 
   it("restoring twice changes nothing the second time", async () => {
     await using h = await homeWith();
     const file = join(h.home, "b.otp");
-    expectOk(otp(h, ["backup", file]));
+    expectOk(await otp(h, ["backup", file]));
     const sum = sha256(h.vault);
-    const r = otp(h, ["restore", file]);
+    const r = await otp(h, ["restore", file]);
     expect(expectOk(r)).toBe("");
     expect(r.stderr).toContain("nothing to restore");
     expect(sha256(h.vault)).toBe(sum);
@@ -83,22 +84,22 @@ describe("a separate backup password", () => {
     await using h = await homeWith();
     const pw = writeSecretFile(join(h.home, "bpw"), "backup-only\n");
     const file = join(h.home, "b.otp");
-    const r = otp(h, ["backup", "--backup-password-file", pw, file]);
+    const r = await otp(h, ["backup", "--backup-password-file", pw, file]);
     expectOk(r);
     expect(r.stderr).toContain("it opens with its own backup password");
 
     await using fresh = await homeWith(vaultData([]));
     // the vault's password (OTP_PASSWORD "test") is tried first, and there is no terminal to ask on
-    expectFailure(otp(fresh, ["restore", file]), 4, "does not open with the vault's password", SECRETS);
-    expectFailure(otp(fresh, ["backup", "verify", file]), 4, "does not open", SECRETS);
-    expect(listJson(fresh)).toEqual([]);
-    expect(expectOk(otp(fresh, ["backup", "verify", file, "--backup-password-file", pw]))).toMatch(/verified, 3 entries, 8 recovery codes, made \d{4}-\d\d-\d\dT/);
-    expectOk(otp(fresh, ["restore", file, "--backup-password-file", pw]));
-    expect(listJson(fresh).map((e) => e.name)).toEqual(["github", "bank", "steam"]);
+    expectFailure(await otp(fresh, ["restore", file]), 4, "does not open with the vault's password", SECRETS);
+    expectFailure(await otp(fresh, ["backup", "verify", file]), 4, "does not open", SECRETS);
+    expect(await listJson(fresh)).toEqual([]);
+    expect(expectOk(await otp(fresh, ["backup", "verify", file, "--backup-password-file", pw]))).toMatch(/verified, 3 entries, 8 recovery codes, made \d{4}-\d\d-\d\dT/);
+    expectOk(await otp(fresh, ["restore", file, "--backup-password-file", pw]));
+    expect((await listJson(fresh)).map((e) => e.name)).toEqual(["github", "bank", "steam"]);
     // a wrong --backup-password-file: exit 4, nothing changed
     const sum = sha256(fresh.vault);
     writeFileSync(pw, "nope\n");
-    expectFailure(otp(fresh, ["restore", file, "--backup-password-file", pw]), 4, "wrong password for the backup");
+    expectFailure(await otp(fresh, ["restore", file, "--backup-password-file", pw]), 4, "wrong password for the backup");
     expect(sha256(fresh.vault)).toBe(sum);
   }, SLOW);
 });
@@ -107,7 +108,7 @@ describe("a bad backup changes nothing", () => {
   it("truncations and bit flips: exit 5, the vault and its snapshots untouched", async () => {
     await using h = await homeWith();
     const file = join(h.home, "b.otp");
-    expectOk(otp(h, ["backup", file]));
+    expectOk(await otp(h, ["backup", file]));
     const good = readFileSync(file);
     await using target = await homeWith(vaultData([entry("other", newSecret())]));
     const sum = sha256(target.vault);
@@ -120,10 +121,10 @@ describe("a bad backup changes nothing", () => {
       ...flips.map((i) => [`bit flip at ${i}`, Buffer.from(good.map((b, j) => (j === i ? b ^ 0x04 : b)))] as const),
     ]) {
       writeFileSync(bad, bytes);
-      const r = otp(target, ["restore", bad]);
+      const r = await otp(target, ["restore", bad]);
       expect(r.code, `${what}: ${r.stderr}`).toBe(5);
       expectFailure(r, 5, /backup (is empty|is damaged)|not an otp vault/, SECRETS);
-      expectFailure(otp(target, ["backup", "verify", bad]), 5, /damaged|empty|not an otp vault/);
+      expectFailure(await otp(target, ["backup", "verify", bad]), 5, /damaged|empty|not an otp vault/);
     }
     expect(sha256(target.vault)).toBe(sum);
     expect(snapshots(target)).toBe(snaps);
@@ -132,17 +133,17 @@ describe("a bad backup changes nothing", () => {
   it("a backup from a newer otp: exit 5, nothing imported", async () => {
     await using h = await homeWith();
     const file = join(h.home, "b.otp");
-    expectOk(otp(h, ["backup", file]));
+    expectOk(await otp(h, ["backup", file]));
     writeFileSync(file, readFileSync(file, "utf8").replace('"version":1,', '"version":2,'));
     const sum = sha256(h.vault);
-    expectFailure(otp(h, ["restore", file]), 5, "newer otp");
+    expectFailure(await otp(h, ["restore", file]), 5, "newer otp");
     expect(sha256(h.vault)).toBe(sum);
   });
 
   it("not a file, or missing: exit 2", async () => {
     await using h = await homeWith();
-    expectFailure(otp(h, ["restore", join(h.home, "missing.otp")]), 2, "cannot read");
-    expectFailure(otp(h, ["restore", h.home]), 2, "not a regular file");
+    expectFailure(await otp(h, ["restore", join(h.home, "missing.otp")]), 2, "cannot read");
+    expectFailure(await otp(h, ["restore", h.home]), 2, "not a regular file");
   });
 });
 
@@ -155,10 +156,10 @@ describe("the backup file", () => {
     expect(expectOk(otpIn(h, h.home, ["backup"]))).toBe(`${join(h.home, `otp-backup-${day}-2.otp`)}\n`);
     const named = join(h.home, "mine.otp");
     writeFileSync(named, "keep me");
-    expectFailure(otp(h, ["backup", named]), 1, "already exists");
+    expectFailure(await otp(h, ["backup", named]), 1, "already exists");
     expect(readFileSync(named, "utf8")).toBe("keep me");
-    expectOk(otp(h, ["backup", named, "--force"]));
-    expect(expectOk(otp(h, ["backup", "verify", named]))).toContain("verified, 3 entries");
+    expectOk(await otp(h, ["backup", named, "--force"]));
+    expect(expectOk(await otp(h, ["backup", "verify", named]))).toContain("verified, 3 entries");
     expect(modeOf(named)).toBe(0o600);
   });
 
@@ -166,7 +167,13 @@ describe("the backup file", () => {
     await using h = await homeWith();
     const file = join(h.home, "b.otp");
     const sum = sha256(h.vault);
-    expectFailure(otp(h, ["backup", file], { env: { OTP_TEST_CORRUPT_BACKUP: "1" } }), 1, "backup verification failed", SECRETS);
+    // The disk gives back other bytes than were written: one flipped as the backup is read back.
+    const flipped = async (path: string) => {
+      const b = new Uint8Array(readFileSync(path));
+      b[b.length >> 1]! ^= 1;
+      return b;
+    };
+    expectFailure(await otp(h, ["backup", file], { world: { files: { readBytes: flipped } } }), 1, "backup verification failed", SECRETS);
     expect(existsSync(file)).toBe(false);
     expect(readdirSync(h.home).filter((f) => f.includes("b.otp"))).toEqual([]);
     expect(sha256(h.vault)).toBe(sum);
@@ -174,9 +181,9 @@ describe("the backup file", () => {
 
   it("refuses the vault itself as FILE, and both password flags at once", async () => {
     await using h = await homeWith();
-    expectFailure(otp(h, ["backup", h.vault, "--force"]), 2, "the output is the vault");
-    expectFailure(otp(h, ["backup", "--new-backup-password", "--backup-password-file", "x", join(h.home, "b")]), 2, "not both");
-    expectFailure(otp(h, ["backup", "--new-backup-password", join(h.home, "b")]), 4, "no terminal");
+    expectFailure(await otp(h, ["backup", h.vault, "--force"]), 2, "the output is the vault");
+    expectFailure(await otp(h, ["backup", "--new-backup-password", "--backup-password-file", "x", join(h.home, "b")]), 2, "not both");
+    expectFailure(await otp(h, ["backup", "--new-backup-password", join(h.home, "b")]), 4, "no terminal");
   });
 });
 
@@ -184,24 +191,24 @@ describe("restore --replace", () => {
   it("needs --yes off a terminal; --dry-run shows; then the vault is the backup, the old one a snapshot", async () => {
     await using h = await homeWith();
     const file = join(h.home, "b.otp");
-    expectOk(otp(h, ["backup", file]));
-    expectOk(otp(h, ["rm", "steam", "--yes"]));
-    expectOk(otp(h, ["add", "extra", "--stdin"], { input: newSecret() }));
+    expectOk(await otp(h, ["backup", file]));
+    expectOk(await otp(h, ["rm", "steam", "--yes"]));
+    expectOk(await otp(h, ["add", "extra", "--stdin"], { input: newSecret() }));
     const sum = sha256(h.vault);
-    expectFailure(otp(h, ["restore", "--replace", file]), 2, "without confirmation");
-    const dry = otp(h, ["restore", "--replace", "--dry-run", file]);
+    expectFailure(await otp(h, ["restore", "--replace", file]), 2, "without confirmation");
+    const dry = await otp(h, ["restore", "--replace", "--dry-run", file]);
     expect(expectOk(dry)).toContain("would remove extra (not in the backup)");
     expect(dry.stdout).toContain("would bring back steam");
     expect(sha256(h.vault)).toBe(sum);
     const snapsBefore = snapshots(h);
-    const r = otp(h, ["restore", "--replace", "--yes", file]);
+    const r = await otp(h, ["restore", "--replace", "--yes", file]);
     expect(expectOk(r)).toContain("removed extra");
-    expect(listJson(h).map((e) => e.name)).toEqual(["github", "bank", "steam"]);
+    expect((await listJson(h)).map((e) => e.name)).toEqual(["github", "bank", "steam"]);
     expect(snapshots(h)).toBe(snapsBefore + 1);
     // the vault before the replace is the newest snapshot, and still opens with `extra` in it
     const dir = join(h.vault, "..", "snapshots");
     const newest = readdirSync(dir).sort().at(-1)!;
     expect(sha256(join(dir, newest))).toBe(sum);
-    expect(expectOk(otp(h, ["--vault", join(dir, newest), "list"]))).toContain("extra");
+    expect(expectOk(await otp(h, ["--vault", join(dir, newest), "list"]))).toContain("extra");
   });
 });

@@ -1,11 +1,12 @@
-// URIs written by pass-otp (issue 11.11): labels percent-encoded in Latin-1 are imported, not
+// In-process (test/helpers/cli-run.ts). URIs written by pass-otp (issue 11.11): labels percent-encoded in Latin-1 are imported, not
 // refused, with a warning naming the entry; `--format pass-otp` imports each HOTP counter plus
 // one (pass-otp stores the counter of the code it last showed), so no used code is shown again.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { otpHome } from "../helpers/otp-home.js";
-import { expectOk, hotpRef, otp } from "../helpers/e2e-util.js";
+import { expectOk, hotpRef } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 
 const SEED = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const OTHER = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -15,12 +16,12 @@ describe("pass-otp's URIs", () => {
     using h = await otpHome([]);
     const file = join(h.home, "pass.txt");
     writeFileSync(file, `otpauth://totp/Z%FCrich:j%F6rg+m%FCller?secret=${OTHER}&issuer=Z%FCrich\n`);
-    const r = otp(h, ["import", file]);
+    const r = await otp(h, ["import", file]);
     expect(expectOk(r)).toBe("added Zürich\n");
     expect(r.stderr).toMatch(/^otp: warning: .*line 1: "Zürich:jörg\+müller": .*not UTF-8.*Latin-1/m);
-    const [e] = JSON.parse(expectOk(otp(h, ["list", "--json"])));
+    const [e] = JSON.parse(expectOk(await otp(h, ["list", "--json"])));
     expect(e).toMatchObject({ name: "Zürich", issuer: "Zürich", account: "jörg+müller" });
-    expect(expectOk(otp(h, ["show", "Zürich", "--reveal"]))).toContain(OTHER);
+    expect(expectOk(await otp(h, ["show", "Zürich", "--reveal"]))).toContain(OTHER);
   });
 
   it("--format pass-otp: the next HOTP code is the one pass-otp would show next, never the one it showed", async () => {
@@ -28,10 +29,10 @@ describe("pass-otp's URIs", () => {
     const file = join(h.home, "pass.txt");
     // pass-otp showed the code of counter 5 last (and stored counter=5)
     writeFileSync(file, `otpauth://hotp/bank:me?secret=${SEED}&digits=6&counter=5&issuer=bank\n`);
-    const r = otp(h, ["import", "--format", "pass-otp", file]);
+    const r = await otp(h, ["import", "--format", "pass-otp", file]);
     expectOk(r);
     expect(r.stderr).toMatch(/pass-otp stores the counter of the HOTP code it last showed: the counter is imported plus one/);
-    const code = expectOk(otp(h, ["code", "bank"])).trim();
+    const code = expectOk(await otp(h, ["code", "bank"])).trim();
     expect(code).toBe(hotpRef(SEED, 6));
     expect(code).not.toBe(hotpRef(SEED, 5));
   });

@@ -1,4 +1,4 @@
-// Issue 11 item 5: a multi-file import checks every file before it asks anything. A file no
+// In-process (test/helpers/cli-run.ts). Issue 11 item 5: a multi-file import checks every file before it asks anything. A file no
 // format claims, a non-image named like one, an image without a QR code: each is refused (exit
 // 2) before the password of an encrypted export among the files is asked for; without a
 // terminal that used to end in exit 4 for the password instead. The entries still land in
@@ -8,7 +8,8 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { otpHome, totp } from "../helpers/otp-home.js";
-import { expectFailure, expectOk, otp, sha256 } from "../helpers/e2e-util.js";
+import { expectFailure, expectOk, sha256 } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 
 const FIX = join(import.meta.dirname, "../fixtures");
 const APPS = join(FIX, "import/aegis-importers");
@@ -20,7 +21,7 @@ describe("otp import FILE…: every file is recognised before any password is as
   it("x.2fas export.png totp_authenticator.bin: the third file is refused (exit 2), no password asked", async () => {
     using h = await home();
     const before = sha256(h.vault);
-    const r = otp(h, ["import", TWOFAS, PNG, join(APPS, "totp_authenticator.bin")]);
+    const r = await otp(h, ["import", TWOFAS, PNG, join(APPS, "totp_authenticator.bin")]);
     expectFailure(r, 2, /totp_authenticator\.bin: this is bare base64.*try --format totp-authenticator/);
     expect(r.stderr).not.toMatch(/password|encrypted/);
     expect(sha256(h.vault)).toBe(before);
@@ -30,14 +31,14 @@ describe("otp import FILE…: every file is recognised before any password is as
     using h = await home();
     const fake = join(h.home, "shot.png");
     writeFileSync(fake, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n");
-    expectFailure(otp(h, ["import", TWOFAS, fake]), 2, /shot\.png is not an image/);
+    expectFailure(await otp(h, ["import", TWOFAS, fake]), 2, /shot\.png is not an image/);
   });
 
   it("an image without a QR code is refused before the 2FAS password (plain files are decoded first)", async () => {
     using h = await home();
     const blank = join(h.home, "blank.png");
     writeFileSync(blank, await sharp({ create: { width: 200, height: 200, channels: 3, background: "#ffffff" } }).png().toBuffer());
-    const r = otp(h, ["import", TWOFAS, blank]);
+    const r = await otp(h, ["import", TWOFAS, blank]);
     expectFailure(r, 2, /no QR code found in .*blank\.png/);
     expect(r.stderr).not.toMatch(/password|encrypted/);
   });
@@ -48,7 +49,7 @@ describe("otp import FILE…: every file is recognised before any password is as
     writeFileSync(pw, "test\n");
     const plain = join(h.home, "plain.txt");
     writeFileSync(plain, "otpauth://totp/Zeta:z?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Zeta\n");
-    const r = otp(h, ["import", "--import-password-file", pw, TWOFAS, plain]);
+    const r = await otp(h, ["import", "--import-password-file", pw, TWOFAS, plain]);
     expect(expectOk(r).trim().split("\n")).toEqual(["added Deno", "added Airbnb", "added Issuu", "added WWE", "added Zeta"]);
     expect(r.stderr).toContain("added 5, skipped 0 already in the vault, refused 0");
   });

@@ -1,4 +1,4 @@
-// Recovery codes are checked where they come in (issue 10 B; the rule is recoveryCodeProblem in
+// In-process (test/helpers/cli-run.ts). Recovery codes are checked where they come in (issue 10 B; the rule is recoveryCodeProblem in
 // src/core/recovery-codes.ts: 4 to 64 characters after trimming, no control, bidi or line-break
 // characters). `otp recovery add` refuses such input whole, naming the line; an import keeps the
 // entry and its good codes and skips the bad ones with a warning that names the entry, never a code.
@@ -6,14 +6,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { otpHome, totp } from "../helpers/otp-home.js";
-import { expectFailure, expectOk, newSecret, otp, sha256 } from "../helpers/e2e-util.js";
+import { expectFailure, expectOk, newSecret, sha256 } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 
 const OSC52 = "rc1\u001b]52;c;SGVsbG8=\u0007\u001b[2J";
 const RLO = "rc2-\u202eabcd";
 const C1 = "rc3-\u009b2J";
 
-const revealed = (h: Awaited<ReturnType<typeof otpHome>>, query: string) =>
-  (JSON.parse(expectOk(otp(h, ["recovery", "list", query, "--json", "--reveal"]))).codes as { code: string; usedAt: string | null }[]).map(({ code, usedAt }) => ({ code, usedAt }));
+const revealed = async (h: Awaited<ReturnType<typeof otpHome>>, query: string) =>
+  (JSON.parse(expectOk(await otp(h, ["recovery", "list", query, "--json", "--reveal"]))).codes as { code: string; usedAt: string | null }[]).map(({ code, usedAt }) => ({ code, usedAt }));
 
 describe("recovery codes are checked where they come in", () => {
   it.each([["a right-to-left override", RLO], ["a C1 control", C1], ["an OSC 52 sequence", OSC52], ["a zero-width space", "abcd\u200befgh"]])(
@@ -21,7 +22,7 @@ describe("recovery codes are checked where they come in", () => {
     async (_, bad) => {
       using h = await otpHome([totp("github", newSecret(), { issuer: "GitHub" })]);
       const before = sha256(h.vault);
-      const r = otp(h, ["recovery", "add", "github"], { input: `good-code-1\n${bad}\n` });
+      const r = await otp(h, ["recovery", "add", "github"], { input: `good-code-1\n${bad}\n` });
       expectFailure(r, 2, "line 2 does not look like recovery codes");
       expect(r.stderr).not.toContain(bad);
       expect(sha256(h.vault)).toBe(before);
@@ -36,22 +37,22 @@ describe("recovery codes are checked where they come in", () => {
       entries: [{ name: "github", issuer: "GitHub", account: "me", type: "totp", secret: newSecret(), algorithm: "SHA1", digits: 6, period: 30,
         recoveryCodes: [{ code: "good-code-1", usedAt: null }, { code: OSC52, usedAt: null }, { code: RLO, usedAt: null }, { code: "  good-code-2 ", usedAt: "2026-01-02T00:00:00Z" }, { code: C1, usedAt: null }] }],
     }));
-    const r = otp(h, ["import", file]);
+    const r = await otp(h, ["import", file]);
     expect(expectOk(r)).toBe("added github\n");
     expect(r.stderr).toContain("entry 1 (github): skipped 3 recovery codes");
     for (const bad of [OSC52, RLO, C1, "rc1", "rc2", "rc3"]) expect(r.stdout + r.stderr).not.toContain(bad);
-    expect(revealed(h, "github")).toEqual([{ code: "good-code-1", usedAt: null }, { code: "good-code-2", usedAt: "2026-01-02T00:00:00Z" }]);
+    expect(await revealed(h, "github")).toEqual([{ code: "good-code-1", usedAt: null }, { code: "good-code-2", usedAt: "2026-01-02T00:00:00Z" }]);
   });
 
   it("a Steam file's bad revocation code is skipped; the account still lands", async () => {
     using h = await otpHome([]);
     const file = join(h.home, "Steamguard-1");
     writeFileSync(file, JSON.stringify({ shared_secret: Buffer.from(newSecret()).toString("base64"), account_name: "gamer", revocation_code: `R1\u001b[2J${"\u0007"}` }));
-    const r = otp(h, ["import", file]);
+    const r = await otp(h, ["import", file]);
     expect(expectOk(r)).toBe("added Steam\n");
     expect(r.stderr).toContain("account 1 (gamer): skipped 1 recovery code");
     expect(readFileSync(file, "utf8")).toContain("R1");
     expect(r.stderr).not.toContain("R1");
-    expect(revealed(h, "steam")).toEqual([]);
+    expect(await revealed(h, "steam")).toEqual([]);
   });
 });

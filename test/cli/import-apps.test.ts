@@ -1,4 +1,4 @@
-// `otp import` of other apps' exports through the built CLI, and round trips through every
+// In-process (test/helpers/cli-run.ts). `otp import` of other apps' exports through the built CLI, and round trips through every
 // export format otp reads back (issue 4): the entries land with their parameters; a wrong
 // import password is exit 4, a damaged or truncated file exit 2, and after every failed
 // import the vault file is byte for byte what it was.
@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hotp, otpHome, totp, writeVault, type OtpHome } from "../helpers/otp-home.js";
-import { expectFailure, expectOk, newSecret, otp, sha256, totpRef } from "../helpers/e2e-util.js";
+import { expectFailure, expectOk, newSecret, sha256, totpRef } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 import type { EntryDraft } from "../../src/core/entry.js";
 
 const CORPUS = join(__dirname, "../fixtures/import/aegis-importers");
@@ -27,8 +28,8 @@ interface Exported {
   recoveryCodes: { code: string; usedAt: string | null }[];
 }
 
-function exported(h: OtpHome): Exported[] {
-  return JSON.parse(expectOk(otp(h, ["export", "--format", "json", "--plain"]))).entries;
+async function exported(h: OtpHome): Promise<Exported[]> {
+  return JSON.parse(expectOk(await otp(h, ["export", "--format", "json", "--plain"]))).entries;
 }
 
 function passwordFile(h: OtpHome, pw: string): string {
@@ -47,10 +48,10 @@ function damagedCopy(h: OtpHome, from: string, edit: (b: Buffer) => Buffer): str
 describe("otp import: other apps' files through the CLI", () => {
   it("an encrypted Aegis vault with --import-password-file: 7 entries with their parameters", async () => {
     await using h = await otpHome([]);
-    const r = otp(h, ["import", "--import-password-file", passwordFile(h, "test"), join(VAULTS, "aegis_encrypted.json")]);
+    const r = await otp(h, ["import", "--import-password-file", passwordFile(h, "test"), join(VAULTS, "aegis_encrypted.json")]);
     expectOk(r);
     expect(r.stderr).toMatch(/added 7, skipped 0 already in the vault, refused 0/);
-    const got = exported(h);
+    const got = await exported(h);
     expect(got.find((e) => e.issuer === "WWE")).toMatchObject({ type: "hotp", algorithm: "SHA512", digits: 8, counter: 10300, account: "Mason" });
     expect(got.find((e) => e.issuer === "Boeing")).toMatchObject({ type: "steam", digits: 5, period: 30 });
     expect(got.find((e) => e.issuer === "SPDX")).toMatchObject({ algorithm: "SHA256", digits: 7, period: 20 });
@@ -58,11 +59,11 @@ describe("otp import: other apps' files through the CLI", () => {
 
   it("several files at once, auto-detected (2FAS encrypted, FreeOTP, Google Authenticator's database, Steam): duplicates counted", async () => {
     await using h = await otpHome([]);
-    const r = otp(h, ["import", "--import-password-file", passwordFile(h, "test"), join(CORPUS, "2fas_authenticator_encrypted_v4.2fas"), join(CORPUS, "freeotp.xml"), join(CORPUS, "google_authenticator.sqlite"), join(CORPUS, "steam.json")]);
+    const r = await otp(h, ["import", "--import-password-file", passwordFile(h, "test"), join(CORPUS, "2fas_authenticator_encrypted_v4.2fas"), join(CORPUS, "freeotp.xml"), join(CORPUS, "google_authenticator.sqlite"), join(CORPUS, "steam.json")]);
     expectOk(r);
     // 2FAS: Deno, Issuu, Air Canada, WWE, Boeing; FreeOTP adds Airbnb (3 duplicates); the GA
     // database adds SPDX (5 duplicates); Steam's Boeing is a duplicate.
-    const got = exported(h);
+    const got = await exported(h);
     expect(new Set(got.map((e) => e.secret)).size).toBe(got.length);
     expect(got.map((e) => e.issuer).sort()).toEqual(["Airbnb", "Boeing", "Deno", "Issuu", "SPDX", "WWE", "Air Canada"].sort());
     expect(r.stderr).toMatch(/added 7, skipped 9 already in the vault, refused 0/);
@@ -71,18 +72,18 @@ describe("otp import: other apps' files through the CLI", () => {
 
   it("Steam's revocation code is kept as the entry's recovery code", async () => {
     await using h = await otpHome([]);
-    expectOk(otp(h, ["import", join(CORPUS, "steam.json")]));
-    const [e] = exported(h);
+    expectOk(await otp(h, ["import", join(CORPUS, "steam.json")]));
+    const [e] = await exported(h);
     expect(e).toMatchObject({ type: "steam", issuer: "Steam", account: "Sophia", recoveryCodes: [{ code: "R1234", usedAt: null }] });
   });
 
   it("andOTP's encrypted backup needs --format andotp; the old label quirk is fixed", async () => {
     await using h = await otpHome([]);
     const pw = passwordFile(h, "test");
-    expectFailure(otp(h, ["import", "--import-password-file", pw, join(CORPUS, "andotp_encrypted_old.bin")]), 2, "--format andotp");
-    const r = otp(h, ["import", "--format", "andotp", "--import-password-file", pw, join(CORPUS, "andotp_encrypted_old.bin")]);
+    expectFailure(await otp(h, ["import", "--import-password-file", pw, join(CORPUS, "andotp_encrypted_old.bin")]), 2, "--format andotp");
+    const r = await otp(h, ["import", "--format", "andotp", "--import-password-file", pw, join(CORPUS, "andotp_encrypted_old.bin")]);
     expectOk(r);
-    expect(exported(h).map((e) => e.account).sort()).toEqual(["Benjamin", "Elijah", "James", "James", "Mason", "Mason"]);
+    expect((await exported(h)).map((e) => e.account).sort()).toEqual(["Benjamin", "Elijah", "James", "James", "Mason", "Mason"]);
   });
 });
 
@@ -101,14 +102,14 @@ describe("otp import: failures leave the vault as it was", () => {
     it(`a wrong password for ${app} is exit 4`, async () => {
       await using h = await otpHome([totp("held", newSecret())]);
       const before = sha256(h.vault);
-      expectFailure(otp(h, ["import", ...extra, "--import-password-file", passwordFile(h, "not-the-password"), file]), 4, "wrong password");
+      expectFailure(await otp(h, ["import", ...extra, "--import-password-file", passwordFile(h, "not-the-password"), file]), 4, "wrong password");
       expect(sha256(h.vault)).toBe(before);
     });
 
   it("an encrypted import with no password file and no terminal is exit 4 with the way out", async () => {
     await using h = await otpHome([totp("held", newSecret())]);
     const before = sha256(h.vault);
-    expectFailure(otp(h, ["import", join(VAULTS, "aegis_encrypted.json")]), 4, "--import-password-file");
+    expectFailure(await otp(h, ["import", join(VAULTS, "aegis_encrypted.json")]), 4, "--import-password-file");
     expect(sha256(h.vault)).toBe(before);
   });
 
@@ -150,7 +151,7 @@ describe("otp import: failures leave the vault as it was", () => {
       await using h = await otpHome([totp("held", newSecret())]);
       const before = sha256(h.vault);
       const bad = damagedCopy(h, file, edit);
-      expectFailure(otp(h, ["import", ...extra, "--import-password-file", passwordFile(h, "test"), bad]), 2, phrase);
+      expectFailure(await otp(h, ["import", ...extra, "--import-password-file", passwordFile(h, "test"), bad]), 2, phrase);
       expect(sha256(h.vault)).toBe(before);
     });
 });
@@ -185,17 +186,17 @@ describe("round trips into a fresh vault keep every entry and code", () => {
       await using fresh = await otpHome([]);
       const out = join(h.home, `export.${format}`);
       const pwArgs = args[0] === "--export-password-file" ? [args[0], passwordFile(h, "export-pw ü")] : [...args];
-      expectOk(otp(h, ["export", "--format", format, ...pwArgs, "--output", out]));
+      expectOk(await otp(h, ["export", "--format", format, ...pwArgs, "--output", out]));
       if (args[0] === "--export-password-file") {
         expect(readFileSync(out, "utf8")).not.toMatch(/"secret"/);
-        for (const e of exported(h)) expect(readFileSync(out, "utf8")).not.toContain(e.secret);
+        for (const e of await exported(h)) expect(readFileSync(out, "utf8")).not.toContain(e.secret);
       }
       const imp = args[0] === "--export-password-file" ? ["--import-password-file", passwordFile(h, "export-pw ü")] : [];
-      const r = otp(fresh, ["import", ...imp, out]);
+      const r = await otp(fresh, ["import", ...imp, out]);
       expectOk(r);
       expect(r.stderr).toMatch(/added 5, skipped 0 already in the vault, refused 0/);
-      const before = exported(h);
-      const after = exported(fresh);
+      const before = await exported(h);
+      const after = await exported(fresh);
       expect(after.map(core)).toEqual(before.map(core));
       if (format === "json") expect(after).toEqual(before);
       if (format === "aegis") {
@@ -203,7 +204,7 @@ describe("round trips into a fresh vault keep every entry and code", () => {
       }
       // the same codes: each TOTP entry of the fresh vault (by its own, possibly new, name)
       for (const e of after.filter((x) => x.type === "totp"))
-        expect(expectOk(otp(fresh, ["code", e.name, "--at", at])).trim()).toBe(totpRef(e.secret, Number(at) * 1000, { alg: e.algorithm.toLowerCase() as "sha1", digits: e.digits, period: e.period }));
+        expect(expectOk(await otp(fresh, ["code", e.name, "--at", at])).trim()).toBe(totpRef(e.secret, Number(at) * 1000, { alg: e.algorithm.toLowerCase() as "sha1", digits: e.digits, period: e.period }));
     });
 
   it("the json export keeps recovery codes and which were used", async () => {
@@ -213,18 +214,18 @@ describe("round trips into a fresh vault keep every entry and code", () => {
     writeFileSync(file, JSON.stringify({ format: "otpvault-export", version: 1, exportedAt: "2026-01-01T00:00:00Z", entries: [
       { name: "gh", issuer: "GitHub", account: "me", type: "totp", secret: s, algorithm: "SHA1", digits: 6, period: 30, tags: [], notes: "", recoveryCodes: [{ code: "aaaa-bbbb", usedAt: null }, { code: "cccc-dddd", usedAt: "2026-01-02T00:00:00Z" }] },
     ] }));
-    expectOk(otp(h, ["import", file]));
-    expect(exported(h)[0]!.recoveryCodes).toEqual([{ code: "aaaa-bbbb", usedAt: null }, { code: "cccc-dddd", usedAt: "2026-01-02T00:00:00Z" }]);
+    expectOk(await otp(h, ["import", file]));
+    expect((await exported(h))[0]!.recoveryCodes).toEqual([{ code: "aaaa-bbbb", usedAt: null }, { code: "cccc-dddd", usedAt: "2026-01-02T00:00:00Z" }]);
     // a second import under a taken name is renamed, not refused; the same secret is skipped
     const s2 = newSecret();
     writeFileSync(file, readFileSync(file, "utf8").replace(s, s2));
-    expectOk(otp(h, ["import", file]));
-    expect(exported(h).map((e) => e.name)).toEqual(["gh", "gh-2"]);
+    expectOk(await otp(h, ["import", file]));
+    expect((await exported(h)).map((e) => e.name)).toEqual(["gh", "gh-2"]);
   });
 
   it("an encrypted aegis export off a terminal without --export-password-file is exit 4; --plain with it is exit 2", async () => {
     await using h = await otpHome([totp("gh", newSecret())]);
-    expectFailure(otp(h, ["export", "--format", "aegis", "--output", join(h.home, "a.json")]), 4, "--export-password-file");
-    expectFailure(otp(h, ["export", "--format", "aegis", "--plain", "--export-password-file", passwordFile(h, "x"), "--output", join(h.home, "a.json")]), 2, "contradict");
+    expectFailure(await otp(h, ["export", "--format", "aegis", "--output", join(h.home, "a.json")]), 4, "--export-password-file");
+    expectFailure(await otp(h, ["export", "--format", "aegis", "--plain", "--export-password-file", passwordFile(h, "x"), "--output", join(h.home, "a.json")]), 2, "contradict");
   });
 });

@@ -1,10 +1,11 @@
-// `otp sync init`, the commit after every change, `otp sync status`, and the refusals: real
+// In-process (test/helpers/cli-run.ts). `otp sync init`, the commit after every change, `otp sync status`, and the refusals: real
 // git with a bare repository in a temporary folder as the remote, each machine its own HOME.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { expectFailure, expectOk, modeOf, newSecret, otp, sha256 } from "../helpers/e2e-util.js";
+import { expectFailure, expectOk, modeOf, newSecret, sha256 } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 import { hotp, otpHome, totp, writeVault } from "../helpers/otp-home.js";
 import { bareRemote, machine } from "../helpers/sync-machines.js";
 import { needTool } from "../helpers/tools.js";
@@ -153,7 +154,7 @@ describe.skipIf(!hasGit)("a commit after every change", () => {
 
   it("a vault outside a sync repository is written as before, without git", async () => {
     await using h = await otpHome([totp("github", newSecret())]);
-    const r = otp(h, ["add", "mail", "--stdin"], { input: newSecret() + "\n" });
+    const r = await otp(h, ["add", "mail", "--stdin"], { input: newSecret() + "\n" });
     expectOk(r);
     expect(r.stderr).not.toMatch(/commit|git/);
     expect(existsSync(join(h.home, ".local", "share", "otp", ".git"))).toBe(false);

@@ -1,4 +1,4 @@
-// `otp audit` end to end: each problem found in a vault built to have it, nothing in a clean one
+// In-process (test/helpers/cli-run.ts). `otp audit` end to end: each problem found in a vault built to have it, nothing in a clean one
 // (exit 0 / 1, --json); and the backup reminder after a change (OTP_NO_BACKUP_REMINDER=1).
 import { chmodSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import type { FindingKind } from "../../src/core/audit.js";
 import { entriesState } from "../../src/core/vault/backup-state.js";
 import { otpHome } from "../helpers/otp-home.js";
-import { expectFailure, expectNoSecret, expectOk, newSecret, otp } from "../helpers/e2e-util.js";
+import { expectFailure, expectNoSecret, expectOk, newSecret } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 import { DEFAULT_ARGON2, codes, entry, vaultData, writeSafeVault } from "../helpers/safety-vault.js";
 import type { Entry } from "../../src/core/entry.js";
 
@@ -25,10 +26,10 @@ describe("otp audit", () => {
   it("a clean vault: exit 0, nothing on standard output, 'nothing found'; --json says ok", async () => {
     await using h = await otpHome();
     await writeSafeVault(h.vault, backedUp(cleanEntries()), { params: DEFAULT_ARGON2 });
-    const r = otp(h, ["audit"]);
+    const r = await otp(h, ["audit"]);
     expect(expectOk(r)).toBe("");
     expect(r.stderr).toContain("nothing found");
-    expect(JSON.parse(expectOk(otp(h, ["audit", "--json"])))).toMatchObject({ ok: true, findings: [] });
+    expect(JSON.parse(expectOk(await otp(h, ["audit", "--json"])))).toMatchObject({ ok: true, findings: [] });
   }, SLOW);
 
   it("a vault with every problem: each found, with a fix; exit 1 with one error line; no secret shown", async () => {
@@ -46,7 +47,7 @@ describe("otp audit", () => {
     writeFileSync(tmp, "x");
     utimesSync(tmp, new Date(Date.now() - DAY), new Date(Date.now() - DAY));
 
-    const r = otp(h, ["audit", "--json"]);
+    const r = await otp(h, ["audit", "--json"]);
     expectFailure({ ...r, stdout: "" }, 1, "findings could cost you an account", [S1, S2], { warningsFirst: true });
     const out = JSON.parse(r.stdout) as { ok: boolean; findings: { kind: FindingKind; entries?: string[]; fix: string }[] };
     expect(out.ok).toBe(false);
@@ -60,7 +61,7 @@ describe("otp audit", () => {
     for (const f of out.findings) expect(f.fix.length).toBeGreaterThan(5);
     expectNoSecret(r.stdout, S1);
     // the text form: each finding and its fix
-    const text = otp(h, ["audit"]);
+    const text = await otp(h, ["audit"]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain("- github: no recovery codes\n  fix: get the site's recovery (backup) codes from its 2FA settings, then `otp recovery add github`");
     expect(text.stdout).toContain(`  fix: \`chmod 600 ${h.vault}\``);
@@ -72,12 +73,12 @@ describe("otp audit", () => {
     const d = backedUp(e);
     d.entries = [...e, entry("new", newSecret(), { recoveryCodes: codes(10, "n") })];
     await writeSafeVault(h.vault, d, { params: DEFAULT_ARGON2 });
-    const r = otp(h, ["audit", "--json"]);
+    const r = await otp(h, ["audit", "--json"]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings.map((f: { kind: string }) => f.kind)).toEqual(["backup-outdated"]);
     chmodSync(dirname(h.vault), 0o777);
     try {
-      const w = otp(h, ["audit"], { password: false });
+      const w = await otp(h, ["audit"], { password: false });
       expect(w.code).toBe(1);
       expect(w.stdout).toContain("can be changed by other users");
       expect(w.stderr).toContain("the rest of the audit needs the vault to open");
@@ -93,20 +94,20 @@ describe("the backup reminder", () => {
     await writeSafeVault(h.vault, backedUp(cleanEntries(), new Date(Date.now() - 30 * DAY).toISOString()));
     const loud = { OTP_NO_BACKUP_REMINDER: undefined };
     // reading is no change
-    expect(otp(h, ["list"], { env: loud }).stderr).toBe("");
-    const r = otp(h, ["add", "one", "--stdin"], { input: newSecret(), env: loud });
+    expect((await otp(h, ["list"], { env: loud })).stderr).toBe("");
+    const r = await otp(h, ["add", "one", "--stdin"], { input: newSecret(), env: loud });
     expectOk(r);
     const hints = r.stderr.split("\n").filter((l) => l.includes("otp backup"));
     expect(hints).toEqual(["otp: hint: the last verified backup is 30 days older than this change: run `otp backup` (OTP_NO_BACKUP_REMINDER=1 silences this)"]);
-    expect(otp(h, ["add", "two", "--stdin"], { input: newSecret(), env: { OTP_NO_BACKUP_REMINDER: "1" } }).stderr).not.toContain("otp backup");
-    expectOk(otp(h, ["backup", join(h.home, "b.otp")], { env: loud }));
-    expect(otp(h, ["add", "three", "--stdin"], { input: newSecret(), env: loud }).stderr).not.toContain("run `otp backup`");
+    expect((await otp(h, ["add", "two", "--stdin"], { input: newSecret(), env: { OTP_NO_BACKUP_REMINDER: "1" } })).stderr).not.toContain("otp backup");
+    expectOk(await otp(h, ["backup", join(h.home, "b.otp")], { env: loud }));
+    expect((await otp(h, ["add", "three", "--stdin"], { input: newSecret(), env: loud })).stderr).not.toContain("run `otp backup`");
   });
 
   it("never backed up, and older than 7 days: says so", async () => {
     await using h = await otpHome();
     await writeSafeVault(h.vault, vaultData(cleanEntries(), { createdAt: new Date(Date.now() - 9 * DAY).toISOString() }));
-    const r = otp(h, ["recovery", "use", "github"], { env: { OTP_NO_BACKUP_REMINDER: undefined } });
+    const r = await otp(h, ["recovery", "use", "github"], { env: { OTP_NO_BACKUP_REMINDER: undefined } });
     expect(expectOk(r)).toBe("gh-0000\n");
     expect(r.stderr).toContain("otp: hint: this vault has never been backed up (9 days old): run `otp backup`");
   });

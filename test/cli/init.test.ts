@@ -1,27 +1,28 @@
-// `otp init` (DESIGN.md; TESTPLAN B.15): the only e2e tests that run the real KDF, so few.
+// In-process (test/helpers/cli-run.ts). `otp init` (DESIGN.md; TESTPLAN B.15): the only e2e tests that run the real KDF, so few.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { otpHome, totp } from "../helpers/otp-home.js";
-import { expectFailure, expectOk, names, newSecret, otp, otpNullStdin, sha256 } from "../helpers/e2e-util.js";
+import { expectFailure, expectOk, names, newSecret, otpNullStdin, sha256 } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 
 describe("otp init", () => {
   it("refuses an existing vault: exit 1, the vault untouched", async () => {
     const s = newSecret();
     await using h = await otpHome([totp("keep", s)]);
     const sum = sha256(h.vault);
-    const r = otp(h, ["init"], { env: { OTP_PASSWORD: "another" } });
+    const r = await otp(h, ["init"], { env: { OTP_PASSWORD: "another" } });
     expectFailure(r, 1, "already exists", [s]);
     expect(r.stderr).toContain(h.vault);
     expect(sha256(h.vault)).toBe(sum);
-    expect(names(expectOk(otp(h, ["list"])))).toEqual(["keep"]);
+    expect(names(expectOk(await otp(h, ["list"])))).toEqual(["keep"]);
   });
 
   it("--password-file: the first line only, CRLF stripped, spaces kept; then the vault opens with that password", async () => {
     await using h = await otpHome();
     const file = join(h.home, "pw.txt");
     writeFileSync(file, " pass word \r\nsecond line\n", { mode: 0o600 });
-    const r = otp(h, ["--password-file", file, "init"], { password: false });
+    const r = await otp(h, ["--password-file", file, "init"], { password: false });
     expect(r.code, r.stderr).toBe(0);
     // the recovery key, alone (test/e2e/recovery.test.ts has the rest)
     expect(r.stdout).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){6}\n$/);
@@ -29,14 +30,14 @@ describe("otp init", () => {
     expect(existsSync(h.vault)).toBe(true);
     expect(JSON.parse(readFileSync(h.vault, "utf8")).slots[0].kdf).toMatchObject({ ops: 3, mem: 64 * 1024 * 1024 });
     // An empty vault that opens with exactly " pass word " …
-    expect(expectOk(otp(h, ["list"], { env: { OTP_PASSWORD: " pass word " } }))).toBe("");
+    expect(expectOk(await otp(h, ["list"], { env: { OTP_PASSWORD: " pass word " } }))).toBe("");
     // … and not with the spaces trimmed.
-    expectFailure(otp(h, ["list"], { env: { OTP_PASSWORD: "pass word" } }), 4, "wrong password");
+    expectFailure(await otp(h, ["list"], { env: { OTP_PASSWORD: "pass word" } }), 4, "wrong password");
   });
 
   it("an empty password: exit 2, no vault created", async () => {
     await using h = await otpHome();
-    expectFailure(otp(h, ["init"], { env: { OTP_PASSWORD: "" } }), 2, "can't be empty");
+    expectFailure(await otp(h, ["init"], { env: { OTP_PASSWORD: "" } }), 2, "can't be empty");
     expect(existsSync(h.vault)).toBe(false);
   });
 
@@ -54,12 +55,12 @@ describe("password sources (DESIGN.md order: --password-file, OTP_PASSWORD, OTP_
     await using h = await otpHome([totp("keep", s)]);
     const file = join(h.home, "pw");
     writeFileSync(file, "test\r\nnot this line\n", { mode: 0o600 });
-    expect(expectOk(otp(h, ["--password-file", file, "list"], { env: { OTP_PASSWORD: "wrong" } }))).toBe("keep\n");
-    expect(expectOk(otp(h, ["--password-file", "-", "list"], { password: false, input: "test\n" }))).toBe("keep\n");
-    expect(expectOk(otp(h, ["--password-file", "-", "list"], { password: false, input: "test" }))).toBe("keep\n");
+    expect(expectOk(await otp(h, ["--password-file", file, "list"], { env: { OTP_PASSWORD: "wrong" } }))).toBe("keep\n");
+    expect(expectOk(await otp(h, ["--password-file", "-", "list"], { password: false, input: "test\n" }))).toBe("keep\n");
+    expect(expectOk(await otp(h, ["--password-file", "-", "list"], { password: false, input: "test" }))).toBe("keep\n");
     writeFileSync(file, "wrong\ntest\n");
-    expectFailure(otp(h, ["--password-file", file, "list"]), 4, "wrong password", [s, "test"]);
+    expectFailure(await otp(h, ["--password-file", file, "list"]), 4, "wrong password", [s, "test"]);
     // --stdin and --password-file - cannot share standard input.
-    expectFailure(otp(h, ["--password-file", "-", "add", "x", "--stdin"], { password: false, input: "test\n" + newSecret() }), 2, "standard input", [s]);
+    expectFailure(await otp(h, ["--password-file", "-", "add", "x", "--stdin"], { password: false, input: "test\n" + newSecret() }), 2, "standard input", [s]);
   });
 });
