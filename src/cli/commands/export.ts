@@ -25,7 +25,7 @@ const FORMATS: Record<string, () => Promise<ExportFormat>> = {
 
 export async function run(ctx: Ctx, opts: ExportOptions): Promise<void> {
   const load = FORMATS[opts.format];
-  if (!load) throw new UsageError(`unknown export format "${opts.format}"`, [`one of: ${Object.keys(FORMATS).join(", ")}`]);
+  if (!load) throw new UsageError("usage", `unknown export format "${opts.format}"`, [`one of: ${Object.keys(FORMATS).join(", ")}`]);
   const format = await load();
   format.check(ctx, opts);
   const { data } = await openVault(ctx);
