@@ -107,7 +107,6 @@ export function decodeAegisContent(content: unknown, src: ImportSource): Decoded
 
 export const aegisCodec: Codec = {
   name: "aegis",
-  title: "Aegis vault or export (plain or encrypted)",
   sniff: (src) => isAegis(jsonOf(src)),
   async decode(src, helpers) {
     const v = jsonOf(src);

@@ -68,7 +68,6 @@ async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1
 
 export const andotpCodec: Codec = {
   name: "andotp",
-  title: "andOTP backup (plain .json, or encrypted .json.aes, old and new)",
   sniff: (src) => isAndOtp(jsonOf(src)),
   async decode(src, helpers) {
     const plain = jsonOf(src);

@@ -18,7 +18,6 @@ const isZip = (b: Uint8Array) => b.length > 30 && b[0] === 0x50 && b[1] === 0x4b
 
 export const authenticatorPlusCodec: Codec = {
   name: "authenticator-plus",
-  title: "Authenticator Plus backup (password-protected .zip)",
   sniff: (src: ImportSource) => isZip(src.bytes) && new TextDecoder("latin1").decode(src.bytes.subarray(0, 4096)).includes("Accounts.txt"),
   async decode(src, helpers) {
     const mod = await loadPackage<AdmZip & { default?: AdmZip }>("adm-zip");

@@ -39,7 +39,6 @@ function names(t: Record<string, unknown>): { issuer: string; account: string } 
 
 export const authyCodec: Codec = {
   name: "authy",
-  title: "Authy for Android token file (plain or with a backup password)",
   sniff: (src) => looksLikePrefs(src.bytes, KEY),
   async decode(src: ImportSource, helpers) {
     const prefs = parseAndroidPrefs(textOf(src, WHAT));

@@ -19,7 +19,6 @@ function unmask(hex: string): string {
 
 export const battleNetCodec: Codec = {
   name: "battle-net",
-  title: "Battle.net Authenticator for Android preferences file",
   sniff: (src) => looksLikePrefs(src.bytes, `${P}AUTHENTICATOR_DEVICE_SECRET`),
   async decode(src) {
     const prefs = parseAndroidPrefs(textOf(src, WHAT));

@@ -72,7 +72,6 @@ function fromCsv(src: ImportSource): Decoded {
 
 export const bitwardenCodec: Codec = {
   name: "bitwarden",
-  title: "Bitwarden unencrypted export (.json or .csv)",
   sniff: (src) => isBitwardenJson(jsonOf(src)) || CSV_HEAD.test(utf8.decode(src.bytes.subarray(0, 2048))),
   async decode(src) {
     const v = jsonOf(src);

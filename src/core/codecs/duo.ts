@@ -9,7 +9,6 @@ const isDuo = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0 &
 
 export const duoCodec: Codec = {
   name: "duo",
-  title: "Duo Mobile accounts.json",
   sniff: (src) => isDuo(jsonOf(src)),
   async decode(src) {
     const v = jsonOf(src);

@@ -19,7 +19,6 @@ function displayOf(line: string): Record<string, unknown> | null {
 
 export const enteCodec: Codec = {
   name: "ente",
-  title: "Ente Auth plain export (otpauth:// URIs with codeDisplay)",
   // Every URI line carries codeDisplay: what marks an Ente export.
   sniff: (src: ImportSource) => {
     const lines = utf8.decode(src.bytes.subarray(0, 64 * 1024)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");

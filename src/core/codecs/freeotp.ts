@@ -57,7 +57,6 @@ function fromXml(src: ImportSource): Decoded {
 
 export const freeotpCodec: Codec = {
   name: "freeotp",
-  title: "FreeOTP 1.x or FreeOTP+ tokens.xml, or FreeOTP+ JSON export",
   sniff: (src) => isPlusJson(jsonOf(src)) || (looksLikePrefs(src.bytes, "tokenOrder") && looksLikePrefs(src.bytes, "issuerExt")),
   async decode(src) {
     const v = jsonOf(src);

@@ -62,7 +62,6 @@ function masterKeyParams(map: Map<string, string>, src: ImportSource) {
 
 export const freeotp2Codec: Codec = {
   name: "freeotp2",
-  title: "FreeOTP 2.x encrypted backup (externalBackup.xml)",
   sniff: (src) => isJavaHashMap(src.bytes) && new TextDecoder("latin1").decode(src.bytes).includes("masterKey"),
   async decode(src, helpers) {
     let map: Map<string, string>;

@@ -10,7 +10,6 @@ import { collect, draftOf, entry, int, str } from "./shared.js";
 
 export const googleAuthenticatorDbCodec: Codec = {
   name: "ga-db",
-  title: "Google Authenticator for Android database (SQLite)",
   sniff: (src) => sqliteMentions(src.bytes, ["CREATE TABLE accounts", "original_name"]),
   async decode(src) {
     const rows = await readTable(src, "accounts", "Google Authenticator database");

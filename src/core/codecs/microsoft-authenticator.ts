@@ -10,7 +10,6 @@ import { base64Bytes, collect, draftOf, entry, int, str } from "./shared.js";
 
 export const microsoftAuthenticatorCodec: Codec = {
   name: "microsoft",
-  title: "Microsoft Authenticator for Android database (PhoneFactor, SQLite)",
   sniff: (src) => sqliteMentions(src.bytes, ["oath_secret_key", "account_type"]),
   async decode(src) {
     const rows = await readTable(src, "accounts", "Microsoft Authenticator database");

@@ -45,7 +45,6 @@ function recoveryCodes(v: unknown): RecoveryCode[] {
 
 export const otpvaultJsonCodec: Codec = {
   name: "otpvault",
-  title: "otp's own JSON export (otp export --format json)",
   sniff: (src) => isOurs(jsonOf(src)),
   async decode(src) {
     const v = jsonOf(src);

@@ -11,7 +11,6 @@ const isProton = (v: unknown): v is { version: number; entries: unknown[] } =>
 
 export const protonCodec: Codec = {
   name: "proton",
-  title: "Proton Authenticator JSON export",
   sniff: (src) => isProton(jsonOf(src)),
   async decode(src) {
     const v = jsonOf(src);

@@ -19,7 +19,6 @@ function accounts(v: unknown): Record<string, unknown>[] | null {
 
 export const steamCodec: Codec = {
   name: "steam",
-  title: "Steam Guard secrets (Steam app or SDA .maFile JSON)",
   sniff: (src) => accounts(jsonOf(src)) !== null,
   async decode(src) {
     const list = accounts(jsonOf(src));

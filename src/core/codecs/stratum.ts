@@ -64,7 +64,6 @@ async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1
 
 export const stratumCodec: Codec = {
   name: "stratum",
-  title: "Stratum / Authenticator Pro backup (plain, encrypted, legacy) or authenticator.db3",
   sniff: (src) => isStratum(jsonOf(src)) || [HEADER, LEGACY].includes(header(src.bytes)) || sqliteMentions(src.bytes, ['CREATE TABLE "authenticator"', "ranking"]),
   async decode(src, helpers) {
     if (sqliteMentions(src.bytes, ["authenticator"])) return decodeRows(await readTable(src, "authenticator", "Stratum database"), (r, k) => r[k]);

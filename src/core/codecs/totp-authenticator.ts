@@ -57,7 +57,6 @@ async function fromBackup(src: ImportSource, helpers: Parameters<Codec["decode"]
 
 export const totpAuthenticatorCodec: Codec = {
   name: "totp-authenticator",
-  title: "TOTP Authenticator backup (base64, encrypted) or its preferences file",
   // The backup is bare base64 (nothing to recognise it by): name it with --format.
   sniff: (src) => looksLikePrefs(src.bytes, PREF),
   async decode(src, helpers) {

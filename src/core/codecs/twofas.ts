@@ -43,7 +43,6 @@ async function decrypt(v: Record<string, unknown>, src: ImportSource, helpers: P
 
 export const twofasCodec: Codec = {
   name: "2fas",
-  title: "2FAS Authenticator backup (.2fas, plain or encrypted)",
   sniff: (src) => isTwoFas(jsonOf(src)),
   async decode(src, helpers) {
     const v = jsonOf(src);
