@@ -223,7 +223,7 @@ export function buildProgram(version: string): Command {
   return program;
 }
 
-/** Backups, restore, the recovery key, recovery codes, passwd and audit (issue 6). */
+/** Backups, restore, the recovery key, recovery codes, passwd and audit. */
 function addSafetyCommands(program: Command): void {
   const backup = action(hintSubcommandTypos(program.command("backup"), (w) => `to write a backup named ${w}, give it as ./${w}`).argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
     .description("write an encrypted backup of the vault, then read it back and check it")

@@ -1,4 +1,4 @@
-// pass-otp's URI lists (issue 11.11): pass-otp stores the counter of the HOTP code it last
+// pass-otp's URI lists: pass-otp stores the counter of the HOTP code it last
 // showed, so `--format pass-otp` imports each HOTP counter plus one; TOTP entries are as in any
 // URI list; Latin-1 labels are read (src/core/uri.ts).
 import { describe, expect, it } from "vitest";
