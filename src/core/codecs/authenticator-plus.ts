@@ -8,7 +8,9 @@ import { InputError } from "../errors.js";
 import { MAX_ZIP_MEMBERS, checkUnpacked } from "../limits.js";
 import { loadPackage } from "../load.js";
 import type { Codec, ImportSource } from "./types.js";
-import { damaged, utf8, withPassword } from "./shared.js";
+import { utf8 } from "./bytes.js";
+import { damaged } from "./input.js";
+import { withPassword } from "./password.js";
 import { parseUriList } from "./uri-list.js";
 
 type AdmZip = typeof import("adm-zip");

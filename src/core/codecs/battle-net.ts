@@ -5,7 +5,10 @@
 import { InputError } from "../errors.js";
 import { looksLikePrefs, parseAndroidPrefs } from "./android-prefs.js";
 import type { Codec } from "./types.js";
-import { collect, damaged, draftOf, entry, hexBytes, textOf } from "./shared.js";
+import { hexBytes } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf } from "./fields.js";
+import { damaged, textOf } from "./input.js";
 
 const P = "com.blizzard.messenger.";
 const WHAT = "Battle.net authenticator file";

@@ -3,7 +3,8 @@
 // tags become otp tags; the rest is the URI list.
 import type { Codec, ImportSource } from "./types.js";
 import { parseUriList } from "./uri-list.js";
-import { utf8 } from "./shared.js";
+import { isObject } from "../json.js";
+import { utf8 } from "./bytes.js";
 
 function displayOf(line: string): Record<string, unknown> | null {
   const q = line.indexOf("?");
@@ -11,7 +12,7 @@ function displayOf(line: string): Record<string, unknown> | null {
   if (raw === null) return null;
   try {
     const v: unknown = JSON.parse(raw);
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    return isObject(v) ? v : null;
   } catch {
     return null;
   }

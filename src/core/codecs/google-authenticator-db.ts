@@ -6,7 +6,8 @@
 import { InputError } from "../errors.js";
 import { readTable, sqliteMentions } from "./sqlite.js";
 import type { Codec } from "./types.js";
-import { collect, draftOf, entry, int, str } from "./shared.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, int, str } from "./fields.js";
 
 export const googleAuthenticatorDbCodec: Codec = {
   name: "ga-db",
