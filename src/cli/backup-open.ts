@@ -4,7 +4,6 @@
 // OTP_SESSION of the backup's vault, --backup-password-file, the vault's password (given by
 // --password-file, OTP_PASSWORD or typed), OTP_RECOVERY_KEY; then a hidden prompt, three tries;
 // off a terminal, exit 4.
-import { constants as C, promises as fs } from "node:fs";
 import { AuthError, InputError, OtpError } from "../core/errors.js";
 import { escapeForTerminal } from "../core/text.js";
 import { openBackup, readBackup, type BackupKeys, type OpenedBackup } from "../core/vault/backup.js";
@@ -12,10 +11,8 @@ import type { Envelope } from "../core/vault/format.js";
 import { MAX_FILE_BYTES } from "../core/vault/format.js";
 import { parseRecoveryKey } from "../core/vault/recovery-key.js";
 import { priorKeyBytes } from "../core/vault/prior-keys.js";
-import { openSession } from "../io/session.js";
 import type { Ctx } from "./context.js";
 import { readPasswordFile, threeTries, type OpenedVault } from "./vault.js";
-import { withSpinner } from "../io/spinner.js";
 
 export interface ParsedBackup {
   file: string;
@@ -26,21 +23,14 @@ export interface ParsedBackup {
 }
 
 /** Reads and parses a backup (exit 2 when it cannot be read, 5 when it is damaged or newer). */
-export async function readBackupFile(file: string): Promise<ParsedBackup> {
+export async function readBackupFile(ctx: Ctx, file: string): Promise<ParsedBackup> {
   let bytes: Uint8Array;
   let mtimeMs: number;
   try {
-    // O_NONBLOCK: a FIFO or device named by mistake must not hang us
-    const fh = await fs.open(file, C.O_RDONLY | C.O_NONBLOCK);
-    try {
-      const st = await fh.stat();
-      if (!st.isFile()) throw new InputError("invalid-file", `${file} is not a regular file`);
-      if (st.size > MAX_FILE_BYTES) throw new InputError("invalid-file", `${file} is larger than 16 MiB, so it is no otp backup`);
-      bytes = new Uint8Array(await fh.readFile());
-      mtimeMs = st.mtimeMs;
-    } finally {
-      await fh.close();
-    }
+    const read = await ctx.files.readRegular(file, MAX_FILE_BYTES);
+    if (read === "not-regular") throw new InputError("invalid-file", `${file} is not a regular file`);
+    if (read === "too-large") throw new InputError("invalid-file", `${file} is larger than 16 MiB, so it is no otp backup`);
+    ({ bytes, mtimeMs } = read);
   } catch (err) {
     if (err instanceof OtpError) throw err;
     throw new InputError("invalid-file", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
@@ -54,7 +44,7 @@ async function keysWithoutAsking(ctx: Ctx, b: ParsedBackup, opts: { backupPasswo
   // change opens without the old password.
   if (vault) masterKeys.push(vault.masterKey, ...priorKeyBytes(vault.data).map((k) => k.key));
   if (ctx.env.OTP_SESSION && (!vault || vault.envelope.vaultId !== b.envelope.vaultId)) {
-    const k = await openSession(ctx.env, ctx.env.OTP_SESSION, b.envelope, ctx.now()).catch(() => null);
+    const k = await ctx.sessions.open(ctx.env.OTP_SESSION, b.envelope, ctx.now()).catch(() => null);
     if (k) masterKeys.push(k);
   }
   const passwords: string[] = [];
@@ -76,7 +66,7 @@ export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPa
   const tried = (keys.masterKeys?.length ?? 0) + (keys.passwords?.length ?? 0) + (keys.recoveryKeys?.length ?? 0) > 0;
   if (tried) {
     try {
-      return await withSpinner(ctx.stderrIsTTY, "opening the backup…", () => openBackup(b, keys));
+      return await ctx.process.spinner(ctx.stderrIsTTY, "opening the backup…", () => openBackup(b, keys));
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
     }
@@ -87,6 +77,5 @@ export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPa
   if (!ctx.canPrompt())
     throw tried ? new AuthError("wrong-password", failed, [hint]) : new AuthError("no-password-source", `no password for the backup ${shown} and no terminal to ask on`, [hint]);
   if (tried) ctx.info(`${failed}; it has a password of its own`);
-  const { askSecretChecked } = await import("../io/prompts.js");
-  return askSecretChecked(`Password of the backup ${shown}:`, (password) => openBackup(b, { passwords: [password] }), threeTries, (m) => ctx.warn(m));
+  return ctx.prompts.secretChecked(`Password of the backup ${shown}:`, (password) => openBackup(b, { passwords: [password] }), threeTries, (m) => ctx.warn(m));
 }

@@ -1,11 +1,19 @@
-// The context every command gets: where the vault is, the environment, the clock, and the
-// writers for data (stdout) and messages (stderr). Tests build their own.
+// The context every command gets: where the vault is, the environment, the clock, the writers
+// for data (stdout) and messages (stderr), and the outside world (io/world.ts: the vault file,
+// sessions, prompts, clipboard, git, files, QR codes, the terminal). Tests build their own
+// (test/helpers/fake-world.ts).
 import { isTerminal, writeStdout } from "../io/terminal.js";
 import { canAsk } from "../io/ask-terminal.js";
 import { vaultPath, type Env } from "../io/paths.js";
 import { escapeForTerminal } from "../core/text.js";
 import { readAllCapped, readFirstLine } from "../io/bounded-read.js";
 import { LINE_MAX_BYTES, MAX_INPUT_BYTES } from "../core/limits.js";
+import { realWorld, type World } from "../io/world.js";
+
+// The types of what the world hands back, for code that gets them through the Ctx.
+export type { Clipboard } from "../io/clipboard.js";
+export type { ReadResult } from "../io/vault-file.js";
+export type { Env } from "../io/paths.js";
 
 export interface GlobalOptions {
   vault?: string;
@@ -13,7 +21,8 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
-export interface Ctx {
+/** What a command gets: the settings of this run, its writers, and the outside world (io/world.ts). */
+export interface Ctx extends World {
   env: Env;
   vaultPath: string;
   passwordFile?: string;
@@ -72,6 +81,7 @@ export function createCtx(g: GlobalOptions): Ctx {
     return readAllCapped(process.stdin, max, "standard input");
   };
   return {
+    ...realWorld(env),
     env,
     vaultPath: vaultPath(g.vault, env),
     passwordFile: g.passwordFile,

@@ -2,7 +2,7 @@
 // a column apart, the first example of each command kept for a usage error, and the nearest
 // subcommand for a typo inside a group whose own action takes operands (`otp sync stauts`,
 // `otp backup verfy x`), where commander would only say "too many arguments".
-import { existsSync } from "node:fs";
+import { pathExists } from "../io/paths.js";
 import { Command, type AddHelpTextContext, type AddHelpTextPosition } from "commander";
 import { UsageError } from "../core/errors.js";
 
@@ -114,7 +114,7 @@ export function hintSubcommandTypos(cmd: Command, fileHint?: (word: string) => s
     const near = nearest(word, names);
     const expected = self.registeredArguments.length;
     const tooMany = self.args.length > expected;
-    if (!tooMany && (near.length === 0 || /[/.]/.test(word) || existsSync(word))) return;
+    if (!tooMany && (near.length === 0 || /[/.]/.test(word) || pathExists(word))) return;
     const where = `\`${path(self)}\``;
     if (near.length === 0 && expected > 0)
       throw new UsageError("usage", `too many arguments for ${where}: it takes ${expected === 1 ? "one" : expected}`, [`\`${path(self)} --help\` shows its usage`]);

@@ -3,11 +3,11 @@
 // Kept out of import.ts so that file stays a driver of formats. Recognising an image is cheap
 // and apart from decoding it, so an import can refuse any of its files before it asks anything.
 import { InputError } from "../core/errors.js";
-import { imageKind } from "../core/image-kind.js";
+import { imageKind, refuseUnreadableImage } from "../core/image-kind.js";
 import { loadMigrationCodec } from "../core/codecs/google-migration.js";
 import type { Decoded, ImportSource } from "../core/codecs/types.js";
 import { parseUriItems } from "../core/codecs/uri-list.js";
-import { refuseUnreadableImage } from "../io/qr-image.js";
+import type { Ctx } from "./context.js";
 
 const IMAGE_NAME = /\.(png|jpe?g|gif|webp|tiff?|avif|heic|heif|bmp)$/i;
 
@@ -31,9 +31,8 @@ export function isImageInput(src: ImportSource, format: string): boolean {
 }
 
 /** The entries of an image's QR codes. Throws InputError for an image that cannot be read or holds no QR code. */
-export async function decodeImage(src: ImportSource): Promise<Decoded> {
-  const { readQrCodes } = await import("../io/qr-image.js");
-  const texts = await readQrCodes(src.bytes, src.name);
+export async function decodeImage(ctx: Ctx, src: ImportSource): Promise<Decoded> {
+  const texts = await ctx.qr.readImage(src.bytes, src.name);
   const items = texts.map((text, i) => ({ text, where: `QR ${i + 1}` }));
   // Anything else in a QR (a web link, plain text) is reported with the QR's number.
   return parseUriItems(items, texts.some((t) => /otpauth-migration:/i.test(t)) ? await loadMigrationCodec() : undefined);

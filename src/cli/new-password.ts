@@ -29,10 +29,9 @@ export async function newPassword(ctx: Ctx, src: NewPasswordSource): Promise<str
     return password;
   }
   if (!ctx.canPrompt()) throw new AuthError("no-password-source", `no new ${src.what} password given and no terminal to ask on`, [`pass ${src.flag} FILE`]);
-  const { askConfirm, askSecret } = await import("../io/prompts.js");
   for (let round = 1; ; round++) {
     const last = round >= ROUNDS;
-    const password = await askSecret(`New ${src.what} password:`);
+    const password = await ctx.prompts.secret(`New ${src.what} password:`);
     if (password === "") {
       if (last) throw new InputError("empty-password", `password can't be empty; ${src.nothingDone}`);
       ctx.warn("the password can't be empty; type one");
@@ -41,13 +40,13 @@ export async function newPassword(ctx: Ctx, src: NewPasswordSource): Promise<str
     const weak = await weakness(ctx, password, src.what);
     if (weak) {
       ctx.warn(weak);
-      if (!(await askConfirm("Use this weak password anyway?", false))) {
+      if (!(await ctx.prompts.confirm("Use this weak password anyway?", false))) {
         if (last) throw new InputError("weak-password", `no password chosen; ${src.nothingDone}`, [STRONGER]);
         ctx.info(`choose another one: ${STRONGER}`);
         continue;
       }
     }
-    if ((await askSecret("Repeat the password:")) !== password) throw new InputError("password-mismatch", `the passwords didn't match; ${src.nothingDone}`);
+    if ((await ctx.prompts.secret("Repeat the password:")) !== password) throw new InputError("password-mismatch", `the passwords didn't match; ${src.nothingDone}`);
     return password;
   }
 }

@@ -27,6 +27,5 @@ export function refuseSecretQuery(query: string | undefined): void {
 export async function pickEntry<T extends Matchable>(ctx: Ctx, entries: T[], query: string): Promise<T> {
   const found = matchEntries(entries, query);
   if (found.length <= 1 || !ctx.stdinIsTTY || !ctx.stderrIsTTY) return resolveEntry(entries, query);
-  const { askPick } = await import("../io/prompts.js");
-  return askPick(`"${query}" matches ${found.length} entries; pick one:`, found);
+  return ctx.prompts.pick(`"${query}" matches ${found.length} entries; pick one:`, found);
 }

@@ -24,14 +24,14 @@ export function clearProgress(): void {
 export function startProgress(ctx: Ctx, total: number): Progress {
   if (total < PROGRESS_MIN_FILES || !ctx.stderrIsTTY) return silent;
   let shown = false;
-  const width = () => process.stderr.columns || 80;
+  const width = () => ctx.terminal.errColumns();
   active = {
     update(done, what) {
-      process.stderr.write(`\r${progressLine(done, total, what, width())}\x1b[K`);
+      ctx.terminal.status(`\r${progressLine(done, total, what, width())}\x1b[K`);
       shown = true;
     },
     clear() {
-      if (shown) process.stderr.write("\r\x1b[K");
+      if (shown) ctx.terminal.status("\r\x1b[K");
       shown = false;
     },
   };

@@ -9,9 +9,8 @@ import type { Decoded } from "../core/codecs/types.js";
 import { parseUriItems } from "../core/codecs/uri-list.js";
 import { MAX_FILE_BYTES } from "../core/vault/format.js";
 import { escapeForTerminal } from "../core/text.js";
-import { readQrCodes, refuseUnreadableImage } from "../io/qr-image.js";
+import { refuseUnreadableImage } from "../core/image-kind.js";
 import type { Ctx } from "./context.js";
-import { readFile, stat } from "node:fs/promises";
 
 export interface QrImage {
   /** how messages name it */
@@ -26,10 +25,10 @@ export async function readQrImage(ctx: Ctx, file: string): Promise<QrImage> {
   if (file === "-") bytes = await ctx.readStdinBytes();
   else {
     try {
-      const st = await stat(file);
-      if (!st.isFile()) throw new InputError("invalid-file", `${name} is not a regular file`);
-      if (st.size > MAX_FILE_BYTES) throw new InputError("invalid-file", `${name} is larger than 16 MiB`);
-      bytes = new Uint8Array(await readFile(file));
+      const read = await ctx.files.readRegular(file, MAX_FILE_BYTES);
+      if (read === "not-regular") throw new InputError("invalid-file", `${name} is not a regular file`);
+      if (read === "too-large") throw new InputError("invalid-file", `${name} is larger than 16 MiB`);
+      bytes = read.bytes;
     } catch (err) {
       if (err instanceof InputError) throw err;
       throw new InputError("invalid-file", `cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
@@ -40,8 +39,8 @@ export async function readQrImage(ctx: Ctx, file: string): Promise<QrImage> {
 }
 
 /** The entries of every QR code in the image. Throws InputError when none can be read. */
-export async function decodeQrImage(image: QrImage): Promise<Decoded> {
-  const texts = await readQrCodes(image.bytes, image.name);
+export async function decodeQrImage(ctx: Ctx, image: QrImage): Promise<Decoded> {
+  const texts = await ctx.qr.readImage(image.bytes, image.name);
   const items = texts.map((text, i) => ({ text, where: texts.length > 1 ? `QR ${i + 1}` : "the QR code" }));
   return parseUriItems(items, texts.some((t) => /otpauth-migration:/i.test(t)) ? await loadMigrationCodec() : undefined);
 }

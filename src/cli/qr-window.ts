@@ -4,8 +4,9 @@
 // the line the cursor is left on); lines before it are put where the code leaves room, or
 // left out (see placeHeader).
 import { OtpError } from "../core/errors.js";
-import { drawnSize, screenMatrix } from "../io/qr-terminal.js";
-import type { QrMatrix } from "../io/qr-encode.js";
+import type { QrMatrix } from "../core/qr-matrix.js";
+import type { Ctx } from "./context.js";
+import { drawnSize, SCREEN_ERROR_CORRECTION } from "./render/qr-text.js";
 import { cellWidth } from "./render/live-view.js";
 
 export interface WindowSize {
@@ -13,10 +14,6 @@ export interface WindowSize {
   rows: number;
 }
 
-/** The window standard output is on; 80×24 when the terminal does not say. */
-export function terminalWindow(): WindowSize {
-  return { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
-}
 
 export const showSize = (w: WindowSize) => `${w.columns}×${w.rows}`;
 
@@ -54,10 +51,10 @@ export function windowTooSmall(what: string, need: WindowSize, win: WindowSize, 
  * once it is known to fit with the cursor's line under it when `onTerminal` (else a file or
  * pipe gets it whatever its size). Throws windowTooSmall (exit 1).
  */
-export async function codeThatFits(text: string, onTerminal: boolean, what: string, ways: string[]): Promise<QrMatrix> {
-  const m = await screenMatrix(text);
+export async function codeThatFits(ctx: Ctx, text: string, onTerminal: boolean, what: string, ways: string[]): Promise<QrMatrix> {
+  const m = await ctx.qr.matrix(text, { errorCorrection: SCREEN_ERROR_CORRECTION });
   if (!onTerminal) return m;
-  const win = terminalWindow();
+  const win = ctx.terminal.window();
   const need = windowFor(m.size, 1);
   if (need.columns > win.columns || need.rows > win.rows) throw windowTooSmall(what, need, win, ways);
   return m;

@@ -33,7 +33,6 @@ export async function openWithRecoveryKey(ctx: Ctx): Promise<OpenedVault> {
   }
   if (!ctx.canPrompt())
     throw new AuthError("no-password-source", "no recovery key given and no terminal to ask on", ["set OTP_RECOVERY_KEY to the key"]);
-  const { askSecretChecked } = await import("../io/prompts.js");
   const check = async (answer: string): Promise<OpenedVault> => {
     const recoveryKeyBytes = parseRecoveryKey(answer);
     const masterKey = await unlockWithRecoveryKey(envelope, recoveryKeyBytes);
@@ -41,5 +40,5 @@ export async function openWithRecoveryKey(ctx: Ctx): Promise<OpenedVault> {
   };
   const retry = (err: unknown, attempt: number) =>
     (err instanceof InputError || (err instanceof AuthError && err.kind === "wrong-recovery-key")) && attempt < 3 ? `${err.message}; try again` : null;
-  return askSecretChecked("Recovery key (hidden):", check, retry, (m) => ctx.warn(m));
+  return ctx.prompts.secretChecked("Recovery key (hidden):", check, retry, (m) => ctx.warn(m));
 }

@@ -19,13 +19,12 @@ export async function currentPassword(ctx: Ctx, vault: OpenedVault, why: string)
     throw new AuthError("no-password-source", `${why} needs the vault's password (a session or the recovery key is not enough)`, [
       "give it with OTP_PASSWORD or --password-file FILE; forgot it? set a new one with `otp passwd` first (the recovery key opens the vault for it)",
     ]);
-  const { askSecretChecked } = await import("../io/prompts.js");
   const check = async (password: string) => {
     const { key, stretched } = await unlockAndStretch(vault.envelope, password);
     key.fill(0);
     return stretched;
   };
-  return askSecretChecked("Vault password:", check, threeTries, (m) => ctx.warn(m));
+  return ctx.prompts.secretChecked("Vault password:", check, threeTries, (m) => ctx.warn(m));
 }
 
 /** What could not follow the new keys. */

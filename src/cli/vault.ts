@@ -4,15 +4,11 @@
 // take the lock and re-read the vault under it; the KDF and any prompt happen before the lock,
 // so a slow typist never blocks other otp processes.
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
-import { critical } from "../io/signals.js";
 import { generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
 import { checkVaultFits } from "../core/vault/size.js";
 import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
-import { readVaultFile, withLock, writeVaultAtomic, type ReadResult } from "../io/vault-file.js";
-import { openSession } from "../io/session.js";
-import { withSpinner } from "../io/spinner.js";
-import type { Ctx } from "./context.js";
+import type { Ctx, ReadResult } from "./context.js";
 import { remindAboutBackup } from "./backup-reminder.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../core/vault/recovery-key.js";
 import { commitVaultChange } from "./sync/auto-commit.js";
@@ -40,7 +36,7 @@ export interface FoundKey {
 
 /** Reads and parses the vault file without a key (checksum, structure, caps: no KDF). */
 export async function readEnvelope(ctx: Ctx): Promise<{ envelope: Envelope; readOnly: boolean }> {
-  const file = await readVaultFile(ctx.vaultPath);
+  const file = await ctx.vaultFile.read(ctx.vaultPath);
   for (const w of file.warnings) ctx.warn(w);
   return parseEnvelope(file.bytes);
 }
@@ -56,11 +52,10 @@ export async function openVault(ctx: Ctx): Promise<OpenedVault> {
 export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> {
   // Only the first line is read, and it is capped: `--password-file /dev/stdin < /dev/zero`
   // ends with exit 2, and `(echo pw; sleep 600) |` does not wait for the sleep.
-  const { readFileFirstLine } = await import("../io/bounded-read.js");
   const hint = "the password is the first line of the password file";
   let line: string;
   try {
-    line = file === "-" ? await ctx.readStdinLine({ hint }) : await readFileFirstLine(file, { what: `the password file ${file}`, hint });
+    line = file === "-" ? await ctx.readStdinLine({ hint }) : await ctx.files.readFirstLine(file, { what: `the password file ${file}`, hint });
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new AuthError("no-password-source", `cannot read the password file ${file}`);
@@ -74,14 +69,14 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
   // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms (at the prompt,
   // the prompt's own line says it is checking).
   const withPassword = async (password: string, spin = ctx.stderrIsTTY): Promise<FoundKey> => {
-    const { key, stretched } = await withSpinner(spin, "unlocking the vault…", () => unlockAndStretch(envelope, password));
+    const { key, stretched } = await ctx.process.spinner(spin, "unlocking the vault…", () => unlockAndStretch(envelope, password));
     return { key, stretched, password };
   };
   if (ctx.passwordFile) return withPassword(await readPasswordFile(ctx, ctx.passwordFile));
   if (ctx.env.OTP_PASSWORD) return withPassword(ctx.env.OTP_PASSWORD);
   if (ctx.env.OTP_SESSION) {
     try {
-      return { key: await openSession(ctx.env, ctx.env.OTP_SESSION, envelope, ctx.now(), ctx.vaultPath) };
+      return { key: await ctx.sessions.open(ctx.env.OTP_SESSION, envelope, ctx.now(), ctx.vaultPath) };
     } catch (err) {
       if (!(err instanceof AuthError) || !ctx.canPrompt()) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);
@@ -95,8 +90,7 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
     throw new AuthError("no-password-source", "no password given and no terminal to ask on", [
       "set OTP_PASSWORD, pass --password-file FILE, or run `eval \"$(otp unlock)\"` first",
     ]);
-  const { askSecretChecked } = await import("../io/prompts.js");
-  return askSecretChecked("Vault password:", (pw) => withPassword(pw, false), threeTries, (m) => ctx.warn(m));
+  return ctx.prompts.secretChecked("Vault password:", (pw) => withPassword(pw, false), threeTries, (m) => ctx.warn(m));
 }
 
 /** The retry rule of a password prompt: a wrong password is asked again, twice. */
@@ -123,9 +117,9 @@ export interface VaultChange<T> {
  */
 export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData, envelope: Envelope, masterKey: Uint8Array) => VaultChange<T> | Promise<VaultChange<T>>): Promise<T> {
   if (opened.readOnly) throw readOnlyError();
-  return withLock(ctx.vaultPath, (stillHeld, real) =>
-    critical(async () => {
-      const file = await readVaultFile(real);
+  return ctx.vaultFile.withLock(ctx.vaultPath, (stillHeld, real) =>
+    ctx.process.critical(async () => {
+      const file = await ctx.vaultFile.read(real);
       const { envelope, readOnly } = parseEnvelope(file.bytes);
       if (readOnly) throw readOnlyError();
       if (envelope.vaultId !== opened.envelope.vaultId)
@@ -141,7 +135,7 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       // Past the format's 16 MiB: an input error now (exit 2), not a "damaged" vault later.
       checkVaultFits(next, change.data);
       const bytes = sealAndVerify(next, key, change.data);
-      const warnings = await writeVaultAtomic(real, bytes, file.identity, stillHeld);
+      const warnings = await ctx.vaultFile.writeAtomic(real, bytes, file.identity, stillHeld);
       for (const w of warnings) ctx.warn(w);
       opened.data = change.data;
       if (next !== envelope) opened.envelope = parseEnvelope(bytes).envelope;
@@ -163,11 +157,11 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
  * file as read under the lock and may `write` new bytes once (atomic, with a snapshot).
  */
 export async function underVaultLock<T>(ctx: Ctx, fn: (file: ReadResult, write: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
-  return withLock(ctx.vaultPath, (stillHeld, real) =>
-    critical(async () => {
-      const file = await readVaultFile(real);
+  return ctx.vaultFile.withLock(ctx.vaultPath, (stillHeld, real) =>
+    ctx.process.critical(async () => {
+      const file = await ctx.vaultFile.read(real);
       return fn(file, async (bytes) => {
-        for (const w of await writeVaultAtomic(real, bytes, file.identity, stillHeld)) ctx.warn(w);
+        for (const w of await ctx.vaultFile.writeAtomic(real, bytes, file.identity, stillHeld)) ctx.warn(w);
       });
     }),
   );

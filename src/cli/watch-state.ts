@@ -2,7 +2,7 @@
 // action for the command to carry out (quit, copy, generate an HOTP code, suspend). Rules:
 // typing filters; q quits only while not filtering ("/" starts a filter that begins with q);
 // Esc ends the filter, or quits when there is none; Ctrl-C and Ctrl-D always quit.
-import type { Key } from "../io/keys.js";
+import type { Key } from "../core/keys.js";
 import { filterEntries, listRows, selectedIndex, type LiveEntry, type LiveState } from "./render/live-view.js";
 
 export type LiveAction = { kind: "none" } | { kind: "quit" } | { kind: "copy"; id: string } | { kind: "hotp"; id: string } | { kind: "suspend" } | { kind: "redraw" };

@@ -1,5 +1,6 @@
 // What kind of image a file is, from its first bytes (magic numbers), never from its name:
 // import sends images to the QR reader and everything else to the text and file codecs. Pure.
+import { InputError } from "./errors.js";
 
 export type ImageKind = "png" | "jpeg" | "gif" | "webp" | "tiff" | "avif" | "heic" | "bmp";
 
@@ -26,4 +27,20 @@ export function imageKind(b: Uint8Array): ImageKind | null {
     if (brands.some((x) => ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"].includes(x))) return "heic";
   }
   return null;
+}
+
+export const SUPPORTED_IMAGES = "otp reads PNG, JPEG, WebP, GIF, TIFF and AVIF images";
+
+/**
+ * Throws InputError unless the bytes start like an image otp reads (`invalid-image`,
+ * `unsupported-image` for HEIC and BMP). Cheap: the magic number only, nothing is decoded.
+ */
+export function refuseUnreadableImage(bytes: Uint8Array, name: string): void {
+  const kind = imageKind(bytes);
+  if (kind === "heic")
+    throw new InputError("unsupported-image", `${name} is a HEIC/HEIF image, which otp cannot read`, [
+      "convert it to PNG or JPEG first (e.g. `heif-convert photo.heic photo.jpg`), or take a screenshot instead",
+    ]);
+  if (kind === null || !READABLE_IMAGES.includes(kind))
+    throw new InputError(kind ? "unsupported-image" : "invalid-image", `${name} is not an image otp can read${kind ? ` (${kind.toUpperCase()})` : ""}`, [SUPPORTED_IMAGES]);
 }

@@ -46,3 +46,6 @@ export function checkUnpacked(where: string, what: string, unpacked: number, pac
   if (unpacked > RATIO_FLOOR && unpacked > packed * MAX_RATIO)
     throw new InputError("too-large", `${where}: ${what} would unpack ${Math.floor(unpacked / Math.max(packed, 1))} times its packed size, more than the ${MAX_RATIO} times otp allows`, [hint]);
 }
+
+/** The longest an `otp unlock` session lasts. */
+export const MAX_SESSION_MS = 24 * 3600 * 1000;

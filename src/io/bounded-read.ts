@@ -3,7 +3,7 @@
 // not in gigabytes of memory, a crash, or a misleading "vault file is damaged" later on.
 // A line reader returns as soon as the line is in and stops reading: it never waits for the
 // end of input (`(echo pw; sleep 600) | otp …` must not sleep with it).
-import { createReadStream } from "node:fs";
+import { constants as C, createReadStream, promises as fs } from "node:fs";
 import type { Readable } from "node:stream";
 import { InputError } from "../core/errors.js";
 import { LINE_MAX_BYTES, sizeName } from "../core/limits.js";
@@ -113,4 +113,25 @@ function tooLarge(what: string, max: number): InputError {
 
 function tooLong(o: LineOptions): InputError {
   return new InputError("input-too-large", `the first line of ${o.what} is longer than ${sizeName(o.max)}`, o.hint ? [o.hint] : []);
+}
+
+export interface RegularFile {
+  bytes: Uint8Array;
+  mtimeMs: number;
+}
+
+/**
+ * A regular file of at most `max` bytes with its modification time. Opened O_NONBLOCK: a FIFO
+ * or device named by mistake must not hang otp. Errno errors (ENOENT, EACCES) are thrown.
+ */
+export async function readRegularFile(path: string, max: number): Promise<RegularFile | "not-regular" | "too-large"> {
+  const fh = await fs.open(path, C.O_RDONLY | C.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return "not-regular";
+    if (st.size > max) return "too-large";
+    return { bytes: new Uint8Array(await fh.readFile()), mtimeMs: st.mtimeMs };
+  } finally {
+    await fh.close();
+  }
 }

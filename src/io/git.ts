@@ -5,13 +5,8 @@
 // child_process costs `otp code` ~8 ms), through import() of the module that uses it.
 import { execFile } from "node:child_process";
 import { OtpError } from "../core/errors.js";
+import { GitError, gitReason, type GitResult } from "../core/git-output.js";
 import type { Env } from "./paths.js";
-
-export interface GitResult {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
 
 export interface GitOptions {
   /** the user's environment, of which only what git needs is passed on */
@@ -68,23 +63,4 @@ async function sshCommand(dir: string, env: Env): Promise<string> {
   return r.code === 0 ? r.stdout.toString("utf8").trim() : "";
 }
 
-/** git failed (kind "git"). */
-export class GitError extends OtpError {}
-
-/**
- * git's reason in one line: the first `fatal:`, `error:` or `ssh:` line (the cause; later ones
- * say "Could not read from remote repository"), else the last line; credentials in URLs hidden.
- */
-export function gitReason(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("hint:"));
-  const line = lines.find((l) => /^(fatal|error|ssh):/.test(l)) ?? lines[lines.length - 1] ?? "";
-  return redactUrl(line.replace(/^(fatal|error):\s*/, "")).slice(0, 300);
-}
-
-/** A remote URL fit to print: `https://user:token@host/…` loses its user and token. */
-export function redactUrl(s: string): string {
-  return s.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1…@");
-}
-
-/** stdout as text without its final newline. */
-export const text = (r: GitResult) => r.stdout.toString("utf8").replace(/\n$/, "");
+export { GitError, gitReason, redactUrl, text, type GitResult } from "../core/git-output.js";

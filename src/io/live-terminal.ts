@@ -1,9 +1,9 @@
 // The terminal of a full-screen view (`otp watch`): raw mode, the alternate screen and a hidden
 // cursor while it runs, and everything put back exactly when it ends — on close(), on any
 // process.exit (Ctrl-C, q, SIGTERM through cli/main's handler, an uncaught error), and around
-// Ctrl-Z (suspend). Keys arrive parsed (io/keys.ts); resizes call back.
+// Ctrl-Z (suspend). Keys arrive parsed (core/keys.ts); resizes call back.
 import { writeSync } from "node:fs";
-import { parseKeys, type Key } from "./keys.js";
+import { parseKeys, type Key } from "../core/keys.js";
 
 export interface LiveTerminal {
   size(): { width: number; height: number };

@@ -1,6 +1,7 @@
 // Where things live: the vault (--vault, OTP_VAULT, $XDG_DATA_HOME/otp/vault.otp), its
 // snapshots beside it, and the session folder ($XDG_RUNTIME_DIR/otp, else a 0700 folder of
 // our own in the temp dir).
+import { existsSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 
@@ -31,3 +32,6 @@ export function sessionDir(env: Env): { dir: string; onTmpfs: boolean } {
   const uid = typeof process.getuid === "function" ? process.getuid() : "user";
   return { dir: join(tmpdir(), `otp-${uid}`), onTmpfs: false };
 }
+
+/** Whether something is at `path` (the parser tells a FILE from a mistyped subcommand). */
+export const pathExists = (path: string): boolean => existsSync(path);

@@ -4,18 +4,8 @@ import { loadPackage } from "../core/load.js";
 
 type QrCode = typeof import("qrcode");
 
-export type ErrorCorrection = "L" | "M" | "Q" | "H";
-
-export interface QrOptions {
-  /** error correction; M (15 %) by default: the codes are read off a screen or paper */
-  errorCorrection?: ErrorCorrection;
-}
-
-/** The modules of a QR code: `dark(x, y)` for 0 ≤ x, y < size, without the quiet zone. */
-export interface QrMatrix {
-  size: number;
-  dark(x: number, y: number): boolean;
-}
+import type { ErrorCorrection, QrMatrix, QrOptions } from "../core/qr-matrix.js";
+export type { ErrorCorrection, QrMatrix, QrOptions };
 
 const load = () => loadPackage<{ default: QrCode } & QrCode>("qrcode").then((m) => m.default ?? m);
 

@@ -7,7 +7,7 @@
 // More than one QR in an image: each one read is painted over and the same view read again.
 // sharp and jsqr are loaded only here.
 import { InputError } from "../core/errors.js";
-import { imageKind, READABLE_IMAGES } from "../core/image-kind.js";
+import { refuseUnreadableImage, SUPPORTED_IMAGES as SUPPORTED } from "../core/image-kind.js";
 import { loadPackage } from "../core/load.js";
 
 type Sharp = typeof import("sharp").default;
@@ -27,22 +27,6 @@ interface Raw {
   data: Uint8ClampedArray;
   width: number;
   height: number;
-}
-
-const SUPPORTED = "otp reads PNG, JPEG, WebP, GIF, TIFF and AVIF images";
-
-/**
- * Throws InputError unless the bytes start like an image otp reads (`invalid-image`,
- * `unsupported-image` for HEIC and BMP). Cheap: the magic number only, nothing is decoded.
- */
-export function refuseUnreadableImage(bytes: Uint8Array, name: string): void {
-  const kind = imageKind(bytes);
-  if (kind === "heic")
-    throw new InputError("unsupported-image", `${name} is a HEIC/HEIF image, which otp cannot read`, [
-      "convert it to PNG or JPEG first (e.g. `heif-convert photo.heic photo.jpg`), or take a screenshot instead",
-    ]);
-  if (kind === null || !READABLE_IMAGES.includes(kind))
-    throw new InputError(kind ? "unsupported-image" : "invalid-image", `${name} is not an image otp can read${kind ? ` (${kind.toUpperCase()})` : ""}`, [SUPPORTED]);
 }
 
 /**

@@ -12,6 +12,7 @@
 // home) shares its vaultId and the session folder, but neither opens the other's sessions nor
 // ends them. Expiry is checked on two clocks: the wall clock, and the time since boot (which no
 // clock change moves): a session never outlives its duration in real time, and never a reboot.
+import { MAX_SESSION_MS } from "../core/limits.js";
 import { createHash } from "node:crypto";
 import { constants as C, promises as fs, readFileSync, realpathSync } from "node:fs";
 import { uptime } from "node:os";
@@ -24,7 +25,6 @@ import { generationOf, type Envelope } from "../core/vault/format.js";
 export type SessionVault = Pick<Envelope, "vaultId" | "ext">;
 import { sessionDir, type Env } from "./paths.js";
 
-export const MAX_SESSION_MS = 24 * 3600 * 1000;
 const PLAIN_BYTES = 32 + 16 + 16 + 8 + 8 + 8 + 8 + 16;
 
 const ad = (name: string) => textBytes(`otp-session/v3\0${name}`);

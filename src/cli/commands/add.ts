@@ -116,7 +116,6 @@ async function readDraft(ctx: Ctx, opts: AddOptions, name: string | undefined): 
  * and asked again with the reason, so nothing typed before is lost.
  */
 async function askDraft(ctx: Ctx, opts: AddOptions, name: string | undefined): Promise<EntryDraft> {
-  const { askSecretChecked, askText } = await import("../../io/prompts.js");
   const judge = async (answer: string) => {
     const text = answer.trim();
     const parsed = /^otpauth:/i.test(text) ? parseOtpauthUri(text) : { draft: secretDraft(text), warnings: [] };
@@ -124,7 +123,7 @@ async function askDraft(ctx: Ctx, opts: AddOptions, name: string | undefined): P
     return { ...parsed, uri: /^otpauth:/i.test(text) };
   };
   const retry = (err: unknown, attempt: number) => (err instanceof InputError && attempt < 3 ? `${err.message}; try again` : null);
-  const { draft, warnings, uri } = await askSecretChecked("Secret or otpauth:// URI (hidden):", judge, retry, (m) => ctx.warn(m));
+  const { draft, warnings, uri } = await ctx.prompts.secretChecked("Secret or otpauth:// URI (hidden):", judge, retry, (m) => ctx.warn(m));
   for (const w of warnings) ctx.warn(w);
   if (uri) return draft;
   const field = (what: string) => (v: string) => {
@@ -133,8 +132,8 @@ async function askDraft(ctx: Ctx, opts: AddOptions, name: string | undefined): P
     if (name === undefined && v.trim().length > MAX_NAME) return `a name is at most ${MAX_NAME} characters`;
     return true;
   };
-  opts.issuer ??= (await askText("Issuer (e.g. GitHub):", "", field("issuer"))).trim();
-  opts.account ??= (await askText("Account (e.g. you@example.com):", "", field("account"))).trim();
+  opts.issuer ??= (await ctx.prompts.text("Issuer (e.g. GitHub):", "", field("issuer"))).trim();
+  opts.account ??= (await ctx.prompts.text("Account (e.g. you@example.com):", "", field("account"))).trim();
   return draft;
 }
 
@@ -151,7 +150,7 @@ function fromUri(ctx: Ctx, uri: string): EntryDraft {
 /** The one account in a QR image (otpauth://, or a Google Authenticator code holding one account). */
 async function fromQrImage(ctx: Ctx, image: QrImage): Promise<EntryDraft> {
   const { decodeQrImage } = await import("../qr-add.js");
-  const { entries, problems } = await decodeQrImage(image);
+  const { entries, problems } = await decodeQrImage(ctx, image);
   if (entries.length === 0)
     throw new InputError("invalid-uri", `the QR code in ${image.name} holds no otpauth:// URI`, problems.map((p) => `${p.where}: ${p.reason}`));
   if (entries.length > 1)

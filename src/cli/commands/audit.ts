@@ -3,12 +3,11 @@
 import { auditVault, type Finding } from "../../core/audit.js";
 import { OtpError } from "../../core/errors.js";
 import { escapeForTerminal, safeJson } from "../../core/text.js";
-import { fileFindings } from "../../io/file-audit.js";
 import type { Ctx } from "../context.js";
 import { openVault } from "../vault.js";
 
 export async function run(ctx: Ctx, opts: { json?: boolean }): Promise<void> {
-  const files = await fileFindings(ctx.vaultPath, ctx.now());
+  const files = await ctx.process.fileFindings(ctx.vaultPath, ctx.now());
   let findings = files.findings;
   // Others can write the vault or its folder: otp will not open it until that is fixed.
   if (!files.blocking) {

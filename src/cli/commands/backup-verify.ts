@@ -8,7 +8,7 @@ import type { Ctx } from "../context.js";
 import { openBackupFile, readBackupFile } from "../backup-open.js";
 
 export async function run(ctx: Ctx, file: string, opts: { backupPasswordFile?: string; json?: boolean }): Promise<void> {
-  const parsed = await readBackupFile(file);
+  const parsed = await readBackupFile(ctx, file);
   const opened = await openBackupFile(ctx, parsed, opts, null);
   const check = checkBackup(opened.data, ctx.now());
   // A backup made by `otp backup` says when; any other vault file, its modification time.

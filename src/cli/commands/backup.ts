@@ -3,7 +3,6 @@
 // atomically, never over a file without --force; then read back from disk and checked (it opens,
 // holds exactly what was meant, every entry gives a code) before it counts: a backup that fails
 // is removed and the command fails. Only then does the vault remember it (meta.lastBackup).
-import { promises as fs } from "node:fs";
 import { resolve } from "node:path";
 import { OtpError, UsageError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
@@ -11,11 +10,9 @@ import { backupWithPassword, backupWithVaultKeys, checkBackup, openBackup, readB
 import { entriesState, withLastBackup, type BackupRecord } from "../../core/vault/backup-state.js";
 import { strongestParams } from "../../core/vault/vault.js";
 import { withoutPriorKeys } from "../../core/vault/prior-keys.js";
-import { writeOutputFile } from "../../io/output-file.js";
 import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
 import { openVault, updateVault } from "../vault.js";
-import { withSpinner } from "../../io/spinner.js";
 
 declare const OTP_TEST_HOOKS: boolean | undefined;
 
@@ -32,13 +29,13 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
   const own = opts.backupPasswordFile !== undefined || opts.newBackupPassword === true;
   const password = own ? await newPassword(ctx, { file: opts.backupPasswordFile, what: "backup", flag: "--backup-password-file", nothingDone: "no backup was written" }) : null;
   const now = ctx.now();
-  const target = file !== undefined ? resolve(file) : await defaultFile(now);
+  const target = file !== undefined ? resolve(file) : await defaultFile(ctx, now);
   const record: BackupRecord = { at: new Date(now).toISOString(), state: entriesState(vault.data.entries), file: target };
   const full = withLastBackup(vault.data, record);
   // A backup with a password of its own has keys of its own: the vault's prior keys stay out.
   const data = password ? withoutPriorKeys(full) : full;
-  const made = password ? await withSpinner(ctx.stderrIsTTY, "deriving the backup's key…", () => backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope))) : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
-  await writeOutputFile(target, made.bytes, { force: opts.force === true, vault: ctx.vaultPath });
+  const made = password ? await ctx.process.spinner(ctx.stderrIsTTY, "deriving the backup's key…", () => backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope))) : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
+  await ctx.files.writeOutput(target, made.bytes, { force: opts.force === true, vault: ctx.vaultPath });
   const check = await verifyWritten(ctx, target, password, made.masterKey, data, now);
   if (vault.readOnly) ctx.warn("the vault opens read-only (written by a newer otp), so it cannot note this backup");
   else await updateVault(ctx, vault, (current) => ({ data: withLastBackup(current, record), result: null }));
@@ -51,31 +48,31 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
 /** Reads the backup back from disk and checks it; on any failure removes it and throws. */
 async function verifyWritten(ctx: Ctx, target: string, password: string | null, masterKey: Uint8Array, data: Parameters<typeof checkBackup>[2], now: number) {
   try {
-    const bytes = new Uint8Array(await fs.readFile(target));
+    const bytes = await ctx.files.readBytes(target);
     // Test bundle only (scripts/build.mjs --test), like the crash points: damage what was written, before the check.
     if (typeof OTP_TEST_HOOKS === "boolean" && OTP_TEST_HOOKS && ctx.env.OTP_TEST_CORRUPT_BACKUP === "1") bytes[bytes.length >> 1]! ^= 1;
-    const opened = await withSpinner(ctx.stderrIsTTY, "checking the backup…", () => openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] }));
+    const opened = await ctx.process.spinner(ctx.stderrIsTTY, "checking the backup…", () => openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] }));
     return checkBackup(opened.data, now, data);
   } catch (err) {
-    await fs.unlink(target).catch(() => undefined);
+    await ctx.files.remove(target).catch(() => undefined);
     const why = err instanceof Error ? err.message.replace(/^backup verification failed: /, "") : String(err);
     throw new OtpError("backup-verify-failed", `backup verification failed (${why}); the file was removed`, ["the vault itself is fine; try again, or write the backup to another disk"]);
   }
 }
 
 /** otp-backup-YYYY-MM-DD.otp in the current folder (local date), or -2, -3, … when taken. */
-async function defaultFile(now: number): Promise<string> {
+async function defaultFile(ctx: Ctx, now: number): Promise<string> {
   const d = new Date(now);
   const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
   for (let i = 1; i < 1000; i++) {
     const name = resolve(`otp-backup-${day}${i === 1 ? "" : `-${i}`}.otp`);
-    if (!(await fs.lstat(name).then(() => true, () => false))) return name;
+    if (!(await ctx.files.lstat(name))) return name;
   }
   throw new OtpError("output-exists", "too many backups of today here; give a FILE");
 }
 
 async function hintIfSameDisk(ctx: Ctx, target: string): Promise<void> {
-  const [a, b] = await Promise.all([fs.stat(target).catch(() => null), fs.stat(ctx.vaultPath).catch(() => null)]);
+  const [a, b] = await Promise.all([ctx.files.stat(target), ctx.files.stat(ctx.vaultPath)]);
   if (a && b && a.dev === b.dev)
     ctx.hint(`${escapeForTerminal(target)} is on the same disk as the vault: copy it to another one (a USB stick, another computer), so that it outlives this one`);
 }

@@ -82,9 +82,9 @@ async function waitForFresh(ctx: Ctx, entry: Entry, minLeftS: number): Promise<v
   // Each tick sleeps to the next whole second of the wall clock (no drifting timer), and the
   // step boundary is read off the clock again, so a suspended laptop still ends right.
   for (let ms = left(); ms < minLeftS * 1000 && ms > 0; ms = left()) {
-    if (tty) process.stderr.write(`\rotp: waiting ${Math.ceil(ms / 1000)} s for a fresh code… \x1b[K`);
+    if (tty) ctx.terminal.status(`\rotp: waiting ${Math.ceil(ms / 1000)} s for a fresh code… \x1b[K`);
     await new Promise((r) => setTimeout(r, Math.min(ms, (ms % 1000) || 1000) + 2));
     if (left() > ms) break; // the step rolled over
   }
-  if (tty) process.stderr.write("\r\x1b[K");
+  if (tty) ctx.terminal.status("\r\x1b[K");
 }

@@ -6,7 +6,6 @@ import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { openData } from "../../core/vault/vault.js";
-import { openSession } from "../../io/session.js";
 import { SHELLS, completionScript, type Shell } from "../completion.js";
 import type { Ctx } from "../context.js";
 import { readEnvelope } from "../vault.js";
@@ -24,7 +23,7 @@ async function printEntries(ctx: Ctx): Promise<void> {
   try {
     const quiet = { ...ctx, warn: () => undefined };
     const { envelope } = await readEnvelope(quiet);
-    const key = await openSession(ctx.env, session, envelope, ctx.now(), ctx.vaultPath);
+    const key = await ctx.sessions.open(session, envelope, ctx.now(), ctx.vaultPath);
     const { entries } = openData(envelope, key);
     key.fill(0);
     // A name that would need escaping could not be typed back as it is: leave it out.

@@ -5,7 +5,6 @@
 // that cannot be read at all stops the import before anything is written. Every file is
 // recognised (or refused) before any is decoded, and files that need no password are decoded
 // before those that do: the errors a user can fix come before any password is asked.
-import { readFile, stat } from "node:fs/promises";
 import { AuthError, InputError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import { pickCodec } from "../../core/codecs/index.js";
@@ -145,7 +144,7 @@ async function decodeAll(ctx: Ctx, inputs: Input[], helpers: CodecHelpers, progr
 
 async function decodeOne(ctx: Ctx, input: Input, helpers: CodecHelpers): Promise<Decoded> {
   const src = { name: input.name, bytes: input.bytes ?? (await readInput(ctx, input.file)) };
-  return input.image ? decodeImage(src) : input.codec!.decode(src, helpers);
+  return input.image ? decodeImage(ctx, src) : input.codec!.decode(src, helpers);
 }
 
 /** Problems are listed up to a screenful: a file of 8 million bad lines says so in a few. */
@@ -168,8 +167,7 @@ function passwordHelpers(ctx: Ctx, opts: ImportOptions, progress: Progress): Cod
         throw new AuthError("no-password-source", `${what} is encrypted and there is no terminal to ask for its password`, ["pass --import-password-file FILE"]);
       progress.clear();
       if (retry) ctx.warn("wrong password, try again");
-      const { askSecret } = await import("../../io/prompts.js");
-      return askSecret(`Password of ${what}:`);
+      return ctx.prompts.secret(`Password of ${what}:`);
     },
   };
 }
@@ -177,10 +175,10 @@ function passwordHelpers(ctx: Ctx, opts: ImportOptions, progress: Progress): Cod
 async function readInput(ctx: Ctx, file: string): Promise<Uint8Array> {
   if (file === "-") return ctx.readStdinBytes();
   try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new InputError("invalid-file", `${file} is not a regular file`);
-    if (st.size > MAX_FILE_BYTES) throw new InputError("invalid-file", `${file} is larger than 16 MiB`);
-    return new Uint8Array(await readFile(file));
+    const read = await ctx.files.readRegular(file, MAX_FILE_BYTES);
+    if (read === "not-regular") throw new InputError("invalid-file", `${file} is not a regular file`);
+    if (read === "too-large") throw new InputError("invalid-file", `${file} is larger than 16 MiB`);
+    return read.bytes;
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError("invalid-file", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);

@@ -2,7 +2,6 @@
 // recovery slot, whose key is printed once, after the vault is safely on disk; a second write
 // then notes that it was shown (killed in between, `otp audit` reports a key never shown).
 // Refuses to touch an existing vault.
-import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { AuthError, InputError, OtpError } from "../../core/errors.js";
 import { emptyData } from "../../core/vault/model.js";
@@ -11,20 +10,17 @@ import { UNSHOWN_RECOVERY_KEY, generateRecoveryKey, makeRecoverySlot, withRecove
 import { generationOf, parseEnvelope } from "../../core/vault/format.js";
 import { updateVault } from "../vault.js";
 import { printRecoveryKey } from "../recovery-key.js";
-import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
-import { critical } from "../../io/signals.js";
-import { withSpinner } from "../../io/spinner.js";
 import { newPassword, warnIfWeak } from "../new-password.js";
 
 export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promise<void> {
   const path = ctx.vaultPath;
-  if (await stat(path).then(() => true, () => false))
+  if (await ctx.files.stat(path))
     throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
   const password = await vaultPassword(ctx);
-  await makeFolder(dirname(path));
+  await makeFolder(ctx, dirname(path));
   let data = emptyData(new Date(ctx.now()).toISOString());
-  let { bytes, envelope, masterKey } = await withSpinner(ctx.stderrIsTTY, "creating the vault (deriving the key takes a moment)…", () => createVault(password, data));
+  let { bytes, envelope, masterKey } = await ctx.process.spinner(ctx.stderrIsTTY, "creating the vault (deriving the key takes a moment)…", () => createVault(password, data));
   const recovery = opts.recoveryKey === false ? null : generateRecoveryKey();
   if (recovery) {
     // Written as not yet shown: if otp dies before the key is on the screen, `otp audit` says so.
@@ -33,7 +29,7 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
     data = { ...data, meta: { ...data.meta, [UNSHOWN_RECOVERY_KEY]: slot.id } };
     bytes = sealAndVerify(envelope, masterKey, data);
   }
-  await critical(() => writeVaultAtomic(path, bytes, null));
+  await ctx.process.critical(() => ctx.vaultFile.writeAtomic(path, bytes, null));
   ctx.info(`created ${path}`);
   if (recovery) {
     printRecoveryKey(ctx, recovery.text);
@@ -45,13 +41,13 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
 }
 
 /** The vault's folder (and its parents), 0700; a parent that is a file is named in one line. */
-async function makeFolder(dir: string): Promise<void> {
+async function makeFolder(ctx: Ctx, dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await ctx.files.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     let blocker = dir;
-    while (blocker !== dirname(blocker) && !(await stat(blocker).then((s) => !s.isDirectory(), () => false))) blocker = dirname(blocker);
+    while (blocker !== dirname(blocker) && !(await ctx.files.stat(blocker).then((s) => s !== null && !s.isDirectory))) blocker = dirname(blocker);
     if (code === "EEXIST" || code === "ENOTDIR")
       throw new OtpError("io", `cannot create the vault's folder ${dir}: ${blocker === dirname(blocker) ? "a part of that path" : blocker} is a file, not a folder`, ["move that file away, or pick another place with --vault"]);
     throw new OtpError("io", `cannot create the vault's folder ${dir}: ${code ?? "failed"}`);

@@ -3,7 +3,6 @@
 // provisioning URI and its QR code, drawn on a terminal or written with --png FILE. --save also
 // adds it to the vault, so `otp code` / `otp verify` can play the user's or the site's part.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { encodeBase32 } from "../../core/base32.js";
 import { checkDraft, type Algorithm, type EntryDraft } from "../../core/entry.js";
 import { OtpError, UsageError } from "../../core/errors.js";
@@ -50,11 +49,11 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
   });
   const uri = formatOtpauthUri(draft);
   // Refused before anything is saved, so a taken --png never leaves a saved entry behind it.
-  if (opts.png && !opts.force && existsSync(opts.png))
+  if (opts.png && !opts.force && ctx.files.exists(opts.png))
     throw new OtpError("output-exists", `${escapeForTerminal(opts.png)} already exists; nothing saved or written`, ["use --force to replace it"]);
   // Likewise a QR code the window cannot show whole: refused (exit 1) before anything is saved.
   const qr = !opts.png && ctx.stdoutIsTTY && !opts.json
-    ? await (await import("../qr-window.js")).codeThatFits(uri, true, "the QR code", ["or write it to a PNG file with --png FILE (or pipe the output: then only the secret and the URI are printed)"])
+    ? await (await import("../qr-window.js")).codeThatFits(ctx, uri, true, "the QR code", ["or write it to a PNG file with --png FILE (or pipe the output: then only the secret and the URI are printed)"])
     : undefined;
 
   let saved: string | undefined;
@@ -68,8 +67,7 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
     });
   }
   if (opts.png) {
-    const [{ qrPng }, { writeOutputFile }] = await Promise.all([import("../../io/qr-encode.js"), import("../../io/output-file.js")]);
-    await writeOutputFile(opts.png, await qrPng(uri), { force: !!opts.force, vault: ctx.vaultPath });
+    await ctx.files.writeOutput(opts.png, await ctx.qr.png(uri), { force: !!opts.force, vault: ctx.vaultPath });
   }
 
   if (opts.json) ctx.data(safeJson({ issuer: draft.issuer, account: draft.account, secret: draft.secret, uri, ...(saved ? { name: saved } : {}) }, 2));
@@ -82,7 +80,7 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
   ctx.hint("show the QR code (or the secret) to the user once, then keep the secret only on the server");
   if (qr) {
     // Last, so the window shows it whole.
-    const { drawMatrix } = await import("../../io/qr-terminal.js");
+    const { drawMatrix } = await import("../render/qr-text.js");
     ctx.write(drawMatrix(qr, { color: ctx.color }));
   }
 }

@@ -8,11 +8,9 @@ import { rotateKeys, type Rotation } from "../../core/vault/rotate.js";
 import { reportSlots } from "../rekey.js";
 import { hasRecoverySlot } from "../../core/vault/recovery-key.js";
 import { strongestParams, stretchPassword } from "../../core/vault/vault.js";
-import { removeSessions } from "../../io/session.js";
 import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
 import { openVault, readOnlyError, updateVault } from "../vault.js";
-import { withSpinner } from "../../io/spinner.js";
 
 export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise<void> {
   if (opts.newPasswordFile === "-" && ctx.passwordFile === "-")
@@ -20,13 +18,13 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
   const vault = await openVault(ctx);
   if (vault.readOnly) throw readOnlyError();
   const password = await newPassword(ctx, { file: opts.newPasswordFile, what: "vault", flag: "--new-password-file", nothingDone: "the password was not changed" });
-  const stretched = await withSpinner(ctx.stderrIsTTY, "deriving the new key…", () => stretchPassword(password, strongestParams(vault.envelope)));
+  const stretched = await ctx.process.spinner(ctx.stderrIsTTY, "deriving the new key…", () => stretchPassword(password, strongestParams(vault.envelope)));
   const rotation = await updateVault<Rotation>(ctx, vault, async (data, envelope, key) => {
     const r = await rotateKeys(envelope, key, data, stretched, { keep: "all", keyBytes: vault.recoveryKeyBytes });
     return { data: r.data, envelope: r.envelope, masterKey: r.masterKey, result: r };
   });
   stretched.kek.fill(0);
-  const ended = await removeSessions(ctx.env, vault.envelope.vaultId, ctx.vaultPath);
+  const ended = await ctx.sessions.remove(vault.envelope.vaultId, ctx.vaultPath);
   vault.masterKey.fill(0);
   ctx.info("password changed, and the vault's keys with it: copies made before (snapshots, the sync history, backups) open nothing written from now on");
   reportSlots(ctx, rotation, hasRecoverySlot(rotation.envelope));

@@ -8,7 +8,6 @@ import { addRecoveryCodes, parseRecoveryCodes } from "../../core/recovery-codes.
 import { escapeForTerminal } from "../../core/text.js";
 import { updateEntry } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
-import { readFileCapped } from "../../io/bounded-read.js";
 import { LINE_MAX_BYTES } from "../../core/limits.js";
 import { openVault, updateVault } from "../vault.js";
 
@@ -40,12 +39,11 @@ async function readCodes(ctx: Ctx, file: string | undefined, fromStdin: boolean,
   if (fromStdin) return ctx.readStdin(CODES_MAX_BYTES);
   if (file !== undefined) {
     try {
-      return Buffer.from(await readFileCapped(file, CODES_MAX_BYTES, escapeForTerminal(file))).toString("utf8");
+      return Buffer.from(await ctx.files.readCapped(file, CODES_MAX_BYTES, escapeForTerminal(file))).toString("utf8");
     } catch (err) {
       if (err instanceof InputError) throw err;
       throw new InputError("invalid-file", `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
     }
   }
-  const { askLines } = await import("../../io/paste.js");
-  return askLines(`Paste the recovery codes of "${name}", one per line or separated by spaces; an empty line ends:`);
+  return ctx.prompts.lines(`Paste the recovery codes of "${name}", one per line or separated by spaces; an empty line ends:`);
 }

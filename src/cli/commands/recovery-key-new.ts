@@ -10,7 +10,6 @@
 import { UsageError } from "../../core/errors.js";
 import { UNSHOWN_RECOVERY_KEY, generateRecoveryKey, hasRecoverySlot } from "../../core/vault/recovery-key.js";
 import { rotateKeys, type Rotation } from "../../core/vault/rotate.js";
-import { removeSessions } from "../../io/session.js";
 import type { Ctx } from "../context.js";
 import { printRecoveryKey } from "../recovery-key.js";
 import { currentPassword, reportSlots } from "../rekey.js";
@@ -22,8 +21,7 @@ export async function run(ctx: Ctx, opts: { yes?: boolean }): Promise<void> {
   const replacing = hasRecoverySlot(vault.envelope);
   if (replacing && !opts.yes) {
     if (!ctx.stdinIsTTY) throw new UsageError("usage", "not replacing the vault's recovery key without confirmation", ["pass --yes; the old key then stops opening the vault"]);
-    const { askConfirm } = await import("../../io/prompts.js");
-    if (!(await askConfirm("Replace the recovery key? The one you wrote down stops working."))) {
+    if (!(await ctx.prompts.confirm("Replace the recovery key? The one you wrote down stops working."))) {
       ctx.info("the recovery key was left as it was");
       return;
     }
@@ -45,7 +43,7 @@ export async function run(ctx: Ctx, opts: { yes?: boolean }): Promise<void> {
   });
   stretched.kek.fill(0);
   vault.masterKey.fill(0);
-  const ended = await removeSessions(ctx.env, vault.envelope.vaultId, ctx.vaultPath);
+  const ended = await ctx.sessions.remove(vault.envelope.vaultId, ctx.vaultPath);
   if (ended > 0) ctx.info(`the vault's keys changed, so its ${ended} session${ended === 1 ? "" : "s"} ended: run \`otp unlock\` again where you need one`);
   if (first.dropped.recovery || first.dropped.unknown) reportSlots(ctx, first, true);
   else if (second.dropped.unknown) reportSlots(ctx, second, true);

@@ -19,8 +19,7 @@ export async function run(ctx: Ctx, query: string, opts: { used?: boolean; yes?:
   const unused = unusedCount(codes);
   if (!opts.used && !opts.yes) {
     if (!ctx.stdinIsTTY) throw new UsageError("usage", `not removing the recovery codes of "${name}" without confirmation`, ["pass --yes, or --used to drop only the used ones"]);
-    const { askConfirm } = await import("../../io/prompts.js");
-    if (!(await askConfirm(`Remove all ${codes.length} recovery codes of "${name}"${unused ? ` (${unused} unused)` : ""}?`))) return ctx.info("nothing removed");
+    if (!(await ctx.prompts.confirm(`Remove all ${codes.length} recovery codes of "${name}"${unused ? ` (${unused} unused)` : ""}?`))) return ctx.info("nothing removed");
   }
   const removed = await updateVault(ctx, vault, (data) => {
     const current = data.entries.find((e) => e.id === entry.id);

@@ -4,7 +4,6 @@
 // of the vault before it; the backup is read, opened and checked whole first, so a wrong
 // password, a damaged or a newer backup changes nothing. With no vault yet, the backup becomes
 // the vault (a new laptop).
-import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { OtpError, UsageError, VaultDamagedError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
@@ -14,9 +13,6 @@ import { skippedCodesWarning, vetEntriesRecoveryCodes } from "../../core/recover
 import { changesAnything, mergeRestore, replaceRestore, type RestoreReport } from "../../core/vault/restore.js";
 import type { VaultData } from "../../core/vault/model.js";
 import { newId } from "../../core/vault/vault.js";
-import { critical } from "../../io/signals.js";
-import { snapshotDir } from "../../io/paths.js";
-import { writeVaultAtomic } from "../../io/vault-file.js";
 import type { Ctx } from "../context.js";
 import { openBackupFile, readBackupFile, type ParsedBackup } from "../backup-open.js";
 import { openVault, readOnlyError, updateVault } from "../vault.js";
@@ -30,10 +26,10 @@ export interface RestoreOptions {
 
 export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise<void> {
   if (opts.backupPasswordFile === "-" && ctx.passwordFile === "-") throw new UsageError("usage", "--password-file - and --backup-password-file - cannot both read standard input");
-  const parsed = await readBackupFile(file);
+  const parsed = await readBackupFile(ctx, file);
   if (parsed.readOnly)
     throw new VaultDamagedError("newer-version", "the backup was written by a newer otp; restoring it here could drop what this otp does not know", ["upgrade otp, then restore"]);
-  if (!(await stat(ctx.vaultPath).then(() => true, () => false))) return restoreAsVault(ctx, parsed, opts);
+  if (!(await ctx.files.stat(ctx.vaultPath))) return restoreAsVault(ctx, parsed, opts);
   const vault = await openVault(ctx);
   if (vault.readOnly) throw readOnlyError();
   const backup = vetted(ctx, await openBackupFile(ctx, parsed, opts, vault));
@@ -45,10 +41,9 @@ export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise
   if (opts.replace && !opts.yes) {
     const n = vault.data.entries.length;
     if (!ctx.stdinIsTTY) throw new UsageError("usage", "not replacing the vault without confirmation", ["pass --yes, or --dry-run to see what would change"]);
-    const { askConfirm } = await import("../../io/prompts.js");
     const gone = preview.removed.length;
     const loses = gone ? ` ${gone} entr${gone === 1 ? "y" : "ies"} the backup lacks will be removed.` : "";
-    if (!(await askConfirm(`Replace the vault's ${n} entr${n === 1 ? "y" : "ies"} with the backup's ${backup.data.entries.length}?${loses} The current vault is kept as a snapshot.`))) {
+    if (!(await ctx.prompts.confirm(`Replace the vault's ${n} entr${n === 1 ? "y" : "ies"} with the backup's ${backup.data.entries.length}?${loses} The current vault is kept as a snapshot.`))) {
       ctx.info("nothing restored");
       return;
     }
@@ -58,7 +53,7 @@ export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise
     return { data: r.data, result: r.report };
   });
   printReport(ctx, report, parsed.file, false);
-  ctx.hint(`the vault as it was before is kept in ${escapeForTerminal(snapshotDir(ctx.vaultPath))}`);
+  ctx.hint(`the vault as it was before is kept in ${escapeForTerminal(ctx.vaultFile.snapshotDir(ctx.vaultPath))}`);
 }
 
 /** No vault here yet: the verified backup becomes the vault, byte for byte. */
@@ -68,8 +63,8 @@ async function restoreAsVault(ctx: Ctx, parsed: ParsedBackup, opts: RestoreOptio
   const shown = escapeForTerminal(ctx.vaultPath);
   const count = `${check.entries} entr${check.entries === 1 ? "y" : "ies"}`;
   if (opts.dryRun) return ctx.info(`would create ${shown} from the backup: ${count}`);
-  await mkdir(dirname(ctx.vaultPath), { recursive: true, mode: 0o700 });
-  await critical(() => writeVaultAtomic(ctx.vaultPath, parsed.bytes, null)).catch((err) => {
+  await ctx.files.mkdir(dirname(ctx.vaultPath), { recursive: true, mode: 0o700 });
+  await ctx.process.critical(() => ctx.vaultFile.writeAtomic(ctx.vaultPath, parsed.bytes, null)).catch((err) => {
     throw err instanceof OtpError && err.kind === "vault-exists" ? new OtpError("vault-exists", `a vault appeared at ${ctx.vaultPath} meanwhile; run \`otp restore\` again to merge into it`) : err;
   });
   for (const e of backup.data.entries) ctx.data(`added ${escapeForTerminal(e.name)}`);

@@ -20,7 +20,7 @@ export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<v
   const uri = formatOtpauthUri(entry);
   // Sized before anything is printed: a code that does not fit the window is not drawn at all.
   const qr = opts.qr
-    ? await (await import("../qr-window.js")).codeThatFits(uri, ctx.stdoutIsTTY, `the QR code of "${escapeForTerminal(entry.name)}"`, ["or use --reveal and type the secret into the phone instead"])
+    ? await (await import("../qr-window.js")).codeThatFits(ctx, uri, ctx.stdoutIsTTY, `the QR code of "${escapeForTerminal(entry.name)}"`, ["or use --reveal and type the secret into the phone instead"])
     : undefined;
   if (opts.json) {
     ctx.data(safeJson({ ...publicEntry(entry), ...(opts.reveal ? { secret: entry.secret, uri } : {}) }, 2));
@@ -29,7 +29,7 @@ export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<v
     for (const line of detailLines(entry, extra)) ctx.data(line);
   }
   if (qr) {
-    const { drawMatrix } = await import("../../io/qr-terminal.js");
+    const { drawMatrix } = await import("../render/qr-text.js");
     // The hint first: the code is the last thing printed, so the window shows it whole.
     ctx.hint("scan it with your phone's authenticator; it holds the secret, so clear the screen afterwards");
     ctx.write(drawMatrix(qr, { color: ctx.color }));

@@ -4,15 +4,11 @@
 // settings (the driver's path, a password file to record); with REMOTE it adds the remote the
 // repository lacks and syncs. Nothing is created when the remote cannot be reached first. An
 // empty bare repository on a local path gets its HEAD pointed at the branch otp pushed.
-import { existsSync, promises as fs } from "node:fs";
-import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { OtpError, UsageError, VaultDamagedError } from "../../core/errors.js";
 import { generationOf, parseEnvelope } from "../../core/vault/format.js";
 import { escapeForTerminal } from "../../core/text.js";
-import { GitError, gitReason, redactUrl, text } from "../../io/git.js";
-import { critical } from "../../io/signals.js";
-import { writeVaultAtomic } from "../../io/vault-file.js";
+import { GitError, gitReason, redactUrl, text } from "../../core/git-output.js";
 import type { Ctx } from "../context.js";
 import { syncWithRemote } from "../sync/exchange.js";
 import { FALLBACK_IDENTITY, REMOTE, checkVaultName, commitVaultFile, configureRepo, gitIn, remoteUrl, revParse, setSeenGeneration, vaultAt, type Git } from "../sync/repo.js";
@@ -21,18 +17,18 @@ import { vaultPlace, type SyncRepo } from "../sync/where.js";
 import { openVault, readEnvelope, underVaultLock } from "../vault.js";
 
 export async function run(ctx: Ctx, remoteArg: string | undefined): Promise<void> {
-  const place = vaultPlace(ctx.vaultPath);
+  const place = vaultPlace(ctx, ctx.vaultPath);
   checkVaultName(place.name);
   refuseWideFolder(ctx, place.dir);
   const remote = remoteArg === undefined ? undefined : normalizeRemote(remoteArg);
-  if (!existsSync(ctx.vaultPath)) {
+  if (!ctx.files.exists(ctx.vaultPath)) {
     if (remote === undefined)
       throw new OtpError("no-vault", `no vault at ${ctx.vaultPath}`, ["create one with `otp init` first, or clone a synced vault with `otp sync init REMOTE`"]);
     return cloneIntoPlace(ctx, place, remote);
   }
   await readEnvelope(ctx); // a damaged vault (exit 5) never gets a repository
   const g = gitIn(ctx, place.dir);
-  const fresh = !existsSync(join(place.dir, ".git"));
+  const fresh = !ctx.files.exists(join(place.dir, ".git"));
   if (fresh) {
     // Before anything is created: the remote must answer, and its branch becomes ours.
     const branch = remote === undefined ? "main" : ((await defaultBranch(gitIn(ctx, place.dir), remote)) ?? "main");
@@ -50,7 +46,7 @@ export async function run(ctx: Ctx, remoteArg: string | undefined): Promise<void
     } else ctx.info(`${place.dir} syncs with ${redactUrl(current)}; its settings are in place (\`otp sync\` exchanges changes)`);
     return;
   }
-  const wasEmpty = await emptyLocalBare(g, remote);
+  const wasEmpty = await emptyLocalBare(ctx, g, remote);
   const opened = await openVault(ctx);
   const result = await syncWithRemote(ctx, place, opened);
   if (wasEmpty && result.pushed) await pointHeadAt(g, remote, result.branch);
@@ -59,8 +55,8 @@ export async function run(ctx: Ctx, remoteArg: string | undefined): Promise<void
 }
 
 /** A bare repository on a local path with no branch yet (`git init --bare`): its HEAD names a branch no one pushed. */
-async function emptyLocalBare(g: Git, remote: string): Promise<boolean> {
-  if (!isAbsolute(remote) || !existsSync(remote)) return false;
+async function emptyLocalBare(ctx: Ctx, g: Git, remote: string): Promise<boolean> {
+  if (!isAbsolute(remote) || !ctx.files.exists(remote)) return false;
   const bare = await g(["--git-dir", remote, "rev-parse", "--is-bare-repository"], { allowFail: true });
   if (bare.code !== 0 || text(bare) !== "true") return false;
   const heads = await g(["--git-dir", remote, "for-each-ref", "--count=1", "refs/heads/"], { allowFail: true });
@@ -118,12 +114,12 @@ async function defaultBranch(g: Git, remote: string): Promise<string | null> {
 
 /** No vault here: fetch the remote's, check it, and put it in place with the atomic write. */
 async function cloneIntoPlace(ctx: Ctx, place: SyncRepo, remote: string): Promise<void> {
-  if (existsSync(join(place.dir, ".git")))
+  if (ctx.files.exists(join(place.dir, ".git")))
     throw new OtpError("repo-without-vault", `${place.dir} is a git repository but holds no vault at ${ctx.vaultPath}`, [`check out the vault there with git, or move ${place.dir}/.git away and run \`otp sync init REMOTE\` again`]);
-  const branch = await defaultBranch(gitIn(ctx, existsSync(place.dir) ? place.dir : tmpdir()), remote);
+  const branch = await defaultBranch(gitIn(ctx, ctx.files.exists(place.dir) ? place.dir : ctx.files.tempDir()), remote);
   if (branch === null)
     throw new OtpError("remote-empty", `there is no vault here, and the remote ${redactUrl(remote)} holds none yet`, ["create one with `otp init`, then `otp sync init REMOTE` pushes it"]);
-  await fs.mkdir(place.dir, { recursive: true, mode: 0o700 });
+  await ctx.files.mkdir(place.dir, { recursive: true, mode: 0o700 });
   const g = gitIn(ctx, place.dir);
   let bytes: Uint8Array;
   let theirs: string;
@@ -142,10 +138,10 @@ async function cloneIntoPlace(ctx: Ctx, place: SyncRepo, remote: string): Promis
     }
     bytes = got;
   } catch (err) {
-    await fs.rm(join(place.dir, ".git"), { recursive: true, force: true });
+    await ctx.files.remove(join(place.dir, ".git"));
     throw err;
   }
-  await critical(() => writeVaultAtomic(ctx.vaultPath, bytes, null));
+  await ctx.process.critical(() => ctx.vaultFile.writeAtomic(ctx.vaultPath, bytes, null));
   await g(["update-ref", `refs/heads/${branch}`, theirs]);
   await g(["read-tree", "HEAD"]);
   // Only the vault is taken from the remote; otp writes its own .gitignore and .gitattributes,

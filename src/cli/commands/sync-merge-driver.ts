@@ -7,7 +7,6 @@
 // OTP_RECOVERY_KEY). Without a key, for two different vaults, or for an incoming copy older
 // than this machine has seen on the remote (a rollback), it fails and leaves OURS untouched, so
 // git reports a conflict and the vault stays as it was.
-import { readFileSync, writeFileSync } from "node:fs";
 import { AuthError, OtpError, VaultDamagedError } from "../../core/errors.js";
 import { changeSummary, entryChanges } from "../../core/vault/changes.js";
 import { generationOf, parseEnvelope, type Envelope } from "../../core/vault/format.js";
@@ -24,19 +23,19 @@ import { masterKeyFor } from "../vault.js";
 const AFTER = "git left the merge unfinished and the vault as it was: `git merge --abort`, then `otp sync` (or pull again with the key)";
 
 export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPath: string): Promise<void> {
-  const read = (p: string, side: string) => {
+  const read = async (p: string, side: string) => {
     try {
-      return parseEnvelope(new Uint8Array(readFileSync(p))).envelope;
+      return parseEnvelope(await ctx.files.readBytes(p)).envelope;
     } catch (err) {
       if (err instanceof VaultDamagedError) throw new VaultDamagedError(err.kind, `${side} copy of the vault: ${err.message}; nothing merged`, [AFTER]);
       throw err;
     }
   };
-  const ours = read(oursPath, "this machine's");
-  const theirs = read(theirsPath, "the incoming");
+  const ours = await read(oursPath, "this machine's");
+  const theirs = await read(theirsPath, "the incoming");
   let base: Envelope | null = null;
   try {
-    base = parseEnvelope(new Uint8Array(readFileSync(basePath))).envelope;
+    base = parseEnvelope(await ctx.files.readBytes(basePath)).envelope;
   } catch {
     base = null; // no common ancestor (git passes an empty file), or a damaged one
   }
@@ -65,7 +64,7 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
     if (err instanceof OtpError && !err.hints.includes(AFTER)) err.hints.push(AFTER);
     throw err;
   }
-  writeFileSync(oursPath, sealAndVerify(merged.envelope, merged.key, merged.data));
+  await ctx.files.writeBytes(oursPath, sealAndVerify(merged.envelope, merged.key, merged.data));
   const here = changeSummary(entryChanges(oursCopy.data, merged.data));
   ctx.info(`merged the vault entry by entry${here ? ` (${here} here)` : ""}${merged.keysFrom === "theirs" && generationOf(merged.envelope) !== generationOf(ours) ? "; it now opens with the password set on the other machine" : ""}`);
 }

@@ -2,7 +2,7 @@
 // ahead of and behind the remote, an uncommitted change if a commit failed, and when the last
 // sync was. Fetches first (no key needed; `--offline` skips it), and a remote that cannot be
 // reached is one line on stderr, the rest as of the last fetch.
-import { gitReason, redactUrl, text } from "../../io/git.js";
+import { gitReason, redactUrl, text } from "../../core/git-output.js";
 import { escapeForTerminal, safeJson } from "../../core/text.js";
 import type { Ctx } from "../context.js";
 import { REMOTE, configGet, currentBranch, gitIn, remoteUrl, revParse } from "../sync/repo.js";

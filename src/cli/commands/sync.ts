@@ -6,7 +6,6 @@ import { syncWithRemote } from "../sync/exchange.js";
 import { setDriver } from "../sync/repo.js";
 import { recordSync, reportSync, requireSyncRepo } from "../sync/report.js";
 import { openVault } from "../vault.js";
-import { removeSessions } from "../../io/session.js";
 
 export async function run(ctx: Ctx): Promise<void> {
   const repo = requireSyncRepo(ctx);
@@ -16,6 +15,6 @@ export async function run(ctx: Ctx): Promise<void> {
   const result = await syncWithRemote(ctx, repo, opened);
   await recordSync(ctx, repo);
   // Under another machine's new keys now: sessions made here under the old ones are gone.
-  if (result.tookRemoteKeys) await removeSessions(ctx.env, vaultId, ctx.vaultPath);
+  if (result.tookRemoteKeys) await ctx.sessions.remove(vaultId, ctx.vaultPath);
   reportSync(ctx, result);
 }

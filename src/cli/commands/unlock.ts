@@ -2,7 +2,7 @@
 // commands in that shell open the vault without the password or the KDF. --recovery-key opens
 // it with the recovery key instead (OTP_RECOVERY_KEY or a hidden prompt), e.g. to run `otp passwd`.
 import { parseDuration } from "../../core/duration.js";
-import { createSession, MAX_SESSION_MS } from "../../io/session.js";
+import { MAX_SESSION_MS } from "../../core/limits.js";
 import type { Ctx } from "../context.js";
 import { openVault } from "../vault.js";
 import { openWithRecoveryKey } from "../recovery-key.js";
@@ -11,7 +11,7 @@ export async function run(ctx: Ctx, opts: { for: string; recoveryKey?: boolean }
   const ms = parseDuration(opts.for, MAX_SESSION_MS);
   const { envelope, masterKey } = opts.recoveryKey ? await openWithRecoveryKey(ctx) : await openVault(ctx);
   const now = ctx.now();
-  const value = await createSession(ctx.env, envelope, masterKey, now + ms, now, ctx.vaultPath);
+  const value = await ctx.sessions.create(envelope, masterKey, now + ms, now, ctx.vaultPath);
   masterKey.fill(0);
   ctx.data(`export OTP_SESSION=${value}`);
   if (ctx.stdoutIsTTY) ctx.hint('to use it, run `eval "$(otp unlock)"` instead; `otp lock` ends it');

@@ -6,7 +6,7 @@
 import { NotFoundError, OtpError, UsageError } from "../../core/errors.js";
 import { matchEntries } from "../../core/match.js";
 import { escapeForTerminal } from "../../core/text.js";
-import type { Key } from "../../io/keys.js";
+import type { Key } from "../../core/keys.js";
 import type { Ctx } from "../context.js";
 import { refuseSecretQuery } from "../pick.js";
 import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
@@ -16,7 +16,6 @@ import { openVault, readEnvelope } from "../vault.js";
 import { applyKey } from "../watch-state.js";
 import { generateCode } from "../../core/otp.js";
 import { openData } from "../../core/vault/vault.js";
-import { statSync } from "node:fs";
 
 export interface WatchOptions {
   clearAfter?: number;
@@ -32,7 +31,6 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
   if (query !== undefined && entries.length === 0)
     throw new NotFoundError("not-found", `no entry matches "${escapeForTerminal(query)}"`, [], ["`otp list` shows all entries"]);
 
-  const { openLiveTerminal } = await import("../../io/live-terminal.js");
   let state: LiveState = initialState();
   let timer: NodeJS.Timeout | undefined;
   let finish: () => void = () => undefined;
@@ -47,12 +45,8 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
   // Entries added, changed or removed by another otp meanwhile: re-read the vault when its file
   // changes (a stat a second), with the key we hold; a vault replaced by another is ignored.
   const fileId = () => {
-    try {
-      const st = statSync(ctx.vaultPath);
-      return `${st.ino}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      return "";
-    }
+    const st = ctx.files.statNow(ctx.vaultPath);
+    return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : "";
   };
   let seen = fileId();
   const reload = async () => {
@@ -124,7 +118,7 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
     term.write("\x1b[2J");
     draw();
   };
-  const term = openLiveTerminal((k) => void act(k), redraw, redraw);
+  const term = await ctx.terminal.live((k) => void act(k), redraw, redraw);
   try {
     tick();
     await done;

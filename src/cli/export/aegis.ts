@@ -21,10 +21,9 @@ export function check(ctx: Ctx, opts: ExportOptions): void {
 
 async function exportPassword(ctx: Ctx, opts: ExportOptions): Promise<string> {
   if (opts.exportPasswordFile) return readPasswordFile(ctx, opts.exportPasswordFile);
-  const { askSecret } = await import("../../io/prompts.js");
-  const pw = await askSecret("Password for the Aegis export:");
+  const pw = await ctx.prompts.secret("Password for the Aegis export:");
   if (pw === "") throw new UsageError("usage", "the export password can't be empty", ["use --plain for an unencrypted export"]);
-  if ((await askSecret("Repeat the password:")) !== pw) throw new UsageError("usage", "the two passwords differ; nothing written");
+  if ((await ctx.prompts.secret("Repeat the password:")) !== pw) throw new UsageError("usage", "the two passwords differ; nothing written");
   return pw;
 }
 

@@ -2,7 +2,6 @@
 // the phone (Google Authenticator › Transfer accounts › Import accounts). Drawn in the terminal
 // one code at a time, or written as PNG files into --output DIR; --plain also prints the
 // otpauth-migration:// URIs. Entries the app cannot hold are left out, each with a warning.
-import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { gaUnsupported, loadMigrationCodec, planBatches, type MigrationCodec } from "../../core/codecs/google-migration.js";
@@ -10,12 +9,11 @@ import type { Entry } from "../../core/entry.js";
 import { InputError, OtpError, UsageError } from "../../core/errors.js";
 import { escapeForTerminal } from "../../core/text.js";
 import type { VaultData } from "../../core/vault/model.js";
-import { writeOutputFile } from "../../io/output-file.js";
-import { qrEncoder, qrPng, type QrMatrix } from "../../io/qr-encode.js";
-import { drawMatrix, drawnSize, SCREEN_ERROR_CORRECTION } from "../../io/qr-terminal.js";
+import type { QrMatrix } from "../../core/qr-matrix.js";
+import { drawMatrix, drawnSize, SCREEN_ERROR_CORRECTION } from "../render/qr-text.js";
 import type { Ctx } from "../context.js";
 import { cellWidth } from "../render/live-view.js";
-import { largestFitting, placeHeader, rowsOf, terminalWindow, windowFor, windowTooSmall, withBeside, type WindowSize } from "../qr-window.js";
+import { largestFitting, placeHeader, rowsOf, windowFor, windowTooSmall, withBeside, type WindowSize } from "../qr-window.js";
 import { knownEntries, type ExportOptions } from "./shared.js";
 
 /** PNG codes up to version 20 (97 modules): a phone camera reads them off a screen or paper. */
@@ -37,10 +35,10 @@ export async function run(ctx: Ctx, data: VaultData, opts: ExportOptions): Promi
   let screen: Screen | undefined;
   let batches: Entry[][];
   if (onTerminal) {
-    screen = await planScreen(codec, entries, paged);
+    screen = await planScreen(ctx, codec, entries, paged);
     batches = screen.batches;
   } else {
-    const { matrix } = await qrEncoder();
+    const { matrix } = await ctx.qr.encoder();
     batches = planBatches(codec, entries, (uri) => matrix(uri).size <= PNG_MAX_MODULES);
   }
   const uris = batches.map((b, index) => codec.encode(b, { id, index, size: batches.length }));
@@ -98,13 +96,13 @@ const INSTRUCTION = "on the phone: Google Authenticator › Transfer accounts �
  * As many accounts a code (up to 10) as the window holds whole, with the prompt under it.
  * Throws windowTooSmall (exit 1) before anything is drawn when one account alone does not fit.
  */
-async function planScreen(codec: MigrationCodec, entries: Entry[], paged: boolean): Promise<Screen> {
-  const win = terminalWindow();
+async function planScreen(ctx: Ctx, codec: MigrationCodec, entries: Entry[], paged: boolean): Promise<Screen> {
+  const win = ctx.terminal.window();
   // The longest prompt there can be: the last page's, with as many pages as accounts.
   const promptLine = `? ${prompt(entries.length - 1, entries.length)} `;
   const below = paged ? rowsOf(promptLine, win.columns) : 1;
   const max = largestFitting(win, below);
-  const { matrix: encode } = await qrEncoder();
+  const { matrix: encode } = await ctx.qr.encoder();
   const matrix = (uri: string) => encode(uri, { errorCorrection: SCREEN_ERROR_CORRECTION });
   const batches = planBatches(codec, entries, (uri) => matrix(uri).size <= max);
   // planBatches sizes each code as the biggest it can be drawn (part 99 of 99): no real part is bigger.
@@ -126,7 +124,7 @@ const CLEAR = "\x1b[H\x1b[2J\x1b[3J";
 
 async function drawAll(ctx: Ctx, screen: Screen, uris: string[], batches: Entry[][], plain: boolean): Promise<void> {
   const paged = ctx.stdinIsTTY && ctx.stderrIsTTY;
-  const ask = paged ? (await import("../../io/prompts.js")).askText : undefined;
+  const ask = paged ? (message: string) => ctx.prompts.text(message) : undefined;
   const n = uris.length;
   // Not after the codes: it would scroll the last one's top off.
   if (!paged) ctx.hint("the codes hold your secrets: clear the screen once the phone has them");
@@ -153,15 +151,15 @@ async function drawAll(ctx: Ctx, screen: Screen, uris: string[], batches: Entry[
 /** Writes ga-1-of-N.png … into the folder (made 0700 if missing), refusing any existing file first. */
 async function writePngs(ctx: Ctx, opts: ExportOptions, uris: string[]): Promise<string[]> {
   const dir = opts.output!;
-  const st = await stat(dir).catch(() => null);
-  if (st && !st.isDirectory()) throw new UsageError("usage", `--output ${dir} is a file; --format ga writes PNG files into a folder`, ["name a folder (it is made if missing)"]);
-  if (!st) await mkdir(dir, { mode: 0o700 }).catch((err) => {
+  const st = await ctx.files.stat(dir);
+  if (st && !st.isDirectory) throw new UsageError("usage", `--output ${dir} is a file; --format ga writes PNG files into a folder`, ["name a folder (it is made if missing)"]);
+  if (!st) await ctx.files.mkdir(dir, { mode: 0o700 }).catch((err) => {
     throw new OtpError("io", `cannot make the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
   });
   const files = uris.map((_, i) => join(dir, `ga-${i + 1}-of-${uris.length}.png`));
   if (!opts.force)
     for (const f of files)
-      if (await stat(f).then(() => true, () => false)) throw new OtpError("output-exists", `${f} already exists; nothing written`, ["use --force to replace it"]);
-  for (let i = 0; i < uris.length; i++) await writeOutputFile(files[i]!, await qrPng(uris[i]!), { force: !!opts.force, vault: ctx.vaultPath });
+      if (await ctx.files.stat(f)) throw new OtpError("output-exists", `${f} already exists; nothing written`, ["use --force to replace it"]);
+  for (let i = 0; i < uris.length; i++) await ctx.files.writeOutput(files[i]!, await ctx.qr.png(uris[i]!), { force: !!opts.force, vault: ctx.vaultPath });
   return files;
 }

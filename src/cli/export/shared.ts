@@ -3,7 +3,6 @@
 // half-written) or standard output.
 import { UsageError } from "../../core/errors.js";
 import type { Entry } from "../../core/entry.js";
-import { writeOutputFile } from "../../io/output-file.js";
 import type { Ctx } from "../context.js";
 
 export interface ExportOptions {
@@ -31,7 +30,7 @@ export function knownEntries(ctx: Ctx, entries: Entry[]): Entry[] {
 /** Writes the export to --output or standard output. */
 export async function emit(ctx: Ctx, opts: ExportOptions, bytes: Uint8Array, count: number): Promise<void> {
   if (opts.output) {
-    await writeOutputFile(opts.output, bytes, { force: !!opts.force, vault: ctx.vaultPath });
+    await ctx.files.writeOutput(opts.output, bytes, { force: !!opts.force, vault: ctx.vaultPath });
     ctx.info(`wrote ${count} ${count === 1 ? "entry" : "entries"} to ${opts.output}`);
   } else {
     ctx.write(new TextDecoder().decode(bytes));

@@ -10,7 +10,7 @@ import type { Ctx } from "../context.js";
 import { syncRepoOf } from "./where.js";
 
 export async function commitVaultChange(ctx: Ctx, before: VaultData, after: VaultData, keysChanged = false): Promise<void> {
-  const repo = syncRepoOf(ctx.vaultPath);
+  const repo = syncRepoOf(ctx, ctx.vaultPath);
   if (!repo) return;
   try {
     const [{ commitVaultFile }, { commitMessage, entryChanges, otherChange }] = await Promise.all([import("./repo.js"), import("../../core/vault/changes.js")]);

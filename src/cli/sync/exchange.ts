@@ -17,7 +17,7 @@ import { openData, sealAndVerify } from "../../core/vault/vault.js";
 import { checkEntryLimits } from "../../core/vault/entry-limits.js";
 import { checkVaultFits } from "../../core/vault/size.js";
 import { escapeForTerminal } from "../../core/text.js";
-import { GitError, gitReason, redactUrl, text } from "../../io/git.js";
+import { GitError, gitReason, redactUrl, text } from "../../core/git-output.js";
 import type { Ctx } from "../context.js";
 import { underVaultLock, type OpenedVault } from "../vault.js";
 import { Keyring } from "./keyring.js";

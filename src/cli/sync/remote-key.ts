@@ -7,7 +7,6 @@ import { AuthError } from "../../core/errors.js";
 import { generationOf, type Envelope } from "../../core/vault/format.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../../core/vault/recovery-key.js";
 import { unlockWithPassword } from "../../core/vault/vault.js";
-import { withSpinner } from "../../io/spinner.js";
 import type { Ctx } from "../context.js";
 import { readPasswordFile, threeTries } from "../vault.js";
 
@@ -23,7 +22,7 @@ export class NeedsKeyError extends AuthError {
 /** The master key of `need.envelope` from the password sources above. Throws AuthError (exit 4) when none opens it. */
 export async function keyForCopy(ctx: Ctx, need: NeedsKeyError, interactive = true): Promise<Uint8Array> {
   const env = need.envelope;
-  const tryPassword = (pw: string) => withSpinner(ctx.stderrIsTTY, "opening it with that password…", () => unlockWithPassword(env, pw)).catch(() => null);
+  const tryPassword = (pw: string) => ctx.process.spinner(ctx.stderrIsTTY, "opening it with that password…", () => unlockWithPassword(env, pw)).catch(() => null);
   const given = [ctx.passwordFile ? await readPasswordFile(ctx, ctx.passwordFile).catch(() => null) : null, ctx.env.OTP_PASSWORD || null];
   for (const pw of given) {
     const key = pw === null ? null : await tryPassword(pw);
@@ -35,11 +34,10 @@ export async function keyForCopy(ctx: Ctx, need: NeedsKeyError, interactive = tr
   }
   if (!interactive || !ctx.canPrompt()) throw need;
   ctx.info(`${need.message}: it opens with the password set there`);
-  const { askSecretChecked } = await import("../../io/prompts.js");
   const check = async (pw: string) => {
     const key = await unlockWithPassword(env, pw).catch(() => null);
     if (!key) throw new AuthError("wrong-password", `wrong password for the ${need.side}`, need.hints);
     return key;
   };
-  return askSecretChecked("The vault's new password:", check, threeTries, (m) => ctx.warn(m));
+  return ctx.prompts.secretChecked("The vault's new password:", check, threeTries, (m) => ctx.warn(m));
 }

@@ -3,10 +3,9 @@
 // identity for commits). Commits are made with plumbing (update-index, write-tree,
 // commit-tree, update-ref): no editor, no hooks, no signing prompt, and git never rewrites
 // the vault file, which only otp's atomic write protocol replaces.
-import { existsSync, promises as fs } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { OtpError } from "../../core/errors.js";
-import { git, GitError, text, type GitResult } from "../../io/git.js";
+import { GitError, text, type GitResult } from "../../core/git-output.js";
 import type { Ctx } from "../context.js";
 import { DRIVER, attributesLine, type SyncRepo } from "./where.js";
 
@@ -16,7 +15,7 @@ export type Git = (args: string[], o?: { network?: boolean; allowFail?: boolean 
 
 /** git in the repository, with the user's environment cleaned (io/git.ts). */
 export function gitIn(ctx: Ctx, dir: string): Git {
-  return (args, o = {}) => git(dir, args, { env: ctx.env, ...o });
+  return (args, o = {}) => ctx.git.run(dir, args, o);
 }
 
 /** A commit id, or null when the revision does not exist. */
@@ -64,8 +63,8 @@ export async function configGet(g: Git, key: string): Promise<string | null> {
   return r.code === 0 ? text(r) : null;
 }
 
-function refuseDuringMerge(repo: SyncRepo): void {
-  if (existsSync(join(repo.dir, ".git", "MERGE_HEAD")))
+function refuseDuringMerge(ctx: Ctx, repo: SyncRepo): void {
+  if (ctx.files.exists(join(repo.dir, ".git", "MERGE_HEAD")))
     throw new GitError("git", `a git merge is in progress in ${repo.dir}`, [`finish it, or run \`git -C ${repo.dir} merge --abort\`, then \`otp sync\``]);
 }
 
@@ -75,7 +74,7 @@ function refuseDuringMerge(repo: SyncRepo): void {
  */
 export async function commitVaultFile(ctx: Ctx, repo: SyncRepo, message: string, paths: string[] = []): Promise<string | null> {
   const g = gitIn(ctx, repo.dir);
-  refuseDuringMerge(repo);
+  refuseDuringMerge(ctx, repo);
   await g(["update-index", "--add", "--", repo.name, ...paths]);
   const tree = text(await g(["write-tree"]));
   const parent = await revParse(g, "HEAD");
@@ -94,11 +93,11 @@ const ATTRS_HEAD = "# otp: the vault is merged entry by entry by `otp sync merge
 const HOOK_MARK = "# otp: keeps the vault 0600";
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** What otp runs from git (the merge driver, the hook): this very otp, by absolute paths (git's shell has no PATH of ours). */
-const otpCommand = () => [q(process.execPath), q(resolve(process.argv[1] ?? "otp"))].join(" ");
-const hookScript = (repo: SyncRepo, hook: string) =>
+const otpCommand = (ctx: Ctx) => ctx.process.selfCommand().map(q).join(" ");
+const hookScript = (ctx: Ctx, repo: SyncRepo, hook: string) =>
   `#!/bin/sh\n${HOOK_MARK} after git checks it out (git writes files 0644).\nchmod 600 -- ${q(repo.name)} 2>/dev/null\n` +
   // A pull that only fast-forwards calls no merge driver: otp checks what it brought.
-  (hook === "post-merge" ? `${otpCommand()} --vault ${q(join(repo.dir, repo.name))} sync after-pull\n` : "") +
+  (hook === "post-merge" ? `${otpCommand(ctx)} --vault ${q(join(repo.dir, repo.name))} sync after-pull\n` : "") +
   "exit 0\n";
 /** The neutral identity for commits when git has none: no host or user name leaks to the remote. */
 export const FALLBACK_IDENTITY = { name: "otp", email: "otp@localhost" };
@@ -110,17 +109,17 @@ export function checkVaultName(name: string): void {
 }
 
 /** Appends `block` to the file unless a line of it (`marker`) is there already. Returns true when it wrote. */
-async function ensureBlock(path: string, marker: string, block: string, mode = 0o644): Promise<boolean> {
-  const now = await fs.readFile(path, "utf8").catch(() => null);
+async function ensureBlock(ctx: Ctx, path: string, marker: string, block: string, mode = 0o644): Promise<boolean> {
+  const now = await ctx.files.readText(path).catch(() => null);
   if (now !== null && now.split("\n").some((l) => l.trim() === marker)) return false;
-  await fs.writeFile(path, now === null || now === "" ? block : `${now.replace(/\n?$/, "\n")}${block}`, { mode });
+  await ctx.files.writeText(path, now === null || now === "" ? block : `${now.replace(/\n?$/, "\n")}${block}`, mode);
   return true;
 }
 
 /** How git runs the driver: this very otp, by absolute paths (git's shell has no PATH of ours). */
-export function driverCommand(passwordFile: string | null): string {
-  // process.argv[1] is the launcher that runs us (bin/otp.cjs, or npm's link to it).
-  return [otpCommand(), ...(passwordFile ? ["--password-file", q(passwordFile)] : []), "sync", "merge-driver", "%O", "%A", "%B"].join(" ");
+export function driverCommand(ctx: Ctx, passwordFile: string | null): string {
+  // The launcher that runs us (bin/otp.cjs, or npm's link to it): see ProcessPort.selfCommand.
+  return [otpCommand(ctx), ...(passwordFile ? ["--password-file", q(passwordFile)] : []), "sync", "merge-driver", "%O", "%A", "%B"].join(" ");
 }
 
 export interface ConfigureResult {
@@ -140,12 +139,12 @@ export interface ConfigureResult {
 export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<ConfigureResult> {
   checkVaultName(repo.name);
   const g = gitIn(ctx, repo.dir);
-  const attrs = await fs.readFile(join(repo.dir, ".gitattributes"), "utf8").catch(() => "");
+  const attrs = (await ctx.files.readText(join(repo.dir, ".gitattributes")).catch(() => null)) ?? "";
   const other = attrs.split("\n").find((l) => l.includes(`merge=${DRIVER}`) && l.trim() !== attributesLine(repo.name));
   if (other) throw new OtpError("other-vault-synced", `${repo.dir} already syncs another vault (${other.trim().split(" ")[0]})`, ["keep each vault in a folder of its own"]);
   const changed: string[] = [];
-  if (await ensureBlock(join(repo.dir, ".gitignore"), `!/${repo.name}`, ignoreBlock(repo.name))) changed.push(".gitignore");
-  if (await ensureBlock(join(repo.dir, ".gitattributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`)) changed.push(".gitattributes");
+  if (await ensureBlock(ctx, join(repo.dir, ".gitignore"), `!/${repo.name}`, ignoreBlock(repo.name))) changed.push(".gitignore");
+  if (await ensureBlock(ctx, join(repo.dir, ".gitattributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`)) changed.push(".gitattributes");
   await setDriver(ctx, repo);
   await g(["config", "pull.rebase", "false"]);
   let identitySet = false;
@@ -164,22 +163,22 @@ export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<Configure
  * checked out; and the merge driver is named in .git/info/attributes as well, which wins over a
  * .gitattributes the remote edited.
  */
-async function keepCheckoutsToTheVault(repo: SyncRepo): Promise<void> {
+async function keepCheckoutsToTheVault(ctx: Ctx, repo: SyncRepo): Promise<void> {
   const info = join(repo.dir, ".git", "info");
-  await fs.mkdir(info, { recursive: true });
-  await fs.writeFile(join(info, "sparse-checkout"), `# otp: git checks out only these\n/${repo.name}\n/.gitignore\n/.gitattributes\n`);
-  await ensureBlock(join(info, "attributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`);
+  await ctx.files.mkdir(info, { recursive: true });
+  await ctx.files.writeText(join(info, "sparse-checkout"), `# otp: git checks out only these\n/${repo.name}\n/.gitignore\n/.gitattributes\n`);
+  await ensureBlock(ctx, join(info, "attributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`);
 }
 
 /** Hooks that keep the vault 0600 after a plain `git pull`, and check what a fast-forward brought (ours only: a hook of the user's is left alone). */
-async function writeHooks(repo: SyncRepo): Promise<void> {
+async function writeHooks(ctx: Ctx, repo: SyncRepo): Promise<void> {
   const hooks = join(repo.dir, ".git", "hooks");
-  await fs.mkdir(hooks, { recursive: true });
+  await ctx.files.mkdir(hooks, { recursive: true });
   for (const hook of ["post-merge", "post-checkout"]) {
     const path = join(hooks, hook);
-    const now = await fs.readFile(path, "utf8").catch(() => null);
-    const want = hookScript(repo, hook);
-    if ((now === null || now.includes(HOOK_MARK)) && now !== want) await fs.writeFile(path, want, { mode: 0o755 });
+    const now = await ctx.files.readText(path).catch(() => null);
+    const want = hookScript(ctx, repo, hook);
+    if ((now === null || now.includes(HOOK_MARK)) && now !== want) await ctx.files.writeText(path, want, 0o755);
   }
 }
 
@@ -192,10 +191,10 @@ export async function setDriver(ctx: Ctx, repo: SyncRepo): Promise<void> {
   const g = gitIn(ctx, repo.dir);
   if (ctx.passwordFile && ctx.passwordFile !== "-" && (await configGet(g, "otp.passwordFile")) === null)
     await g(["config", "otp.passwordFile", isAbsolute(ctx.passwordFile) ? ctx.passwordFile : resolve(ctx.passwordFile)]);
-  await keepCheckoutsToTheVault(repo);
+  await keepCheckoutsToTheVault(ctx, repo);
   if ((await configGet(g, "core.sparseCheckout")) !== "true") await g(["config", "core.sparseCheckout", "true"]);
-  await writeHooks(repo);
-  const want = driverCommand(await configGet(g, "otp.passwordFile"));
+  await writeHooks(ctx, repo);
+  const want = driverCommand(ctx, await configGet(g, "otp.passwordFile"));
   if ((await configGet(g, `merge.${DRIVER}.driver`)) !== want) {
     await g(["config", `merge.${DRIVER}.name`, "otp vault, merged entry by entry"]);
     await g(["config", `merge.${DRIVER}.driver`, want]);

@@ -11,8 +11,8 @@ import { syncRepoOf, vaultPlace, type SyncRepo } from "./where.js";
 
 /** The vault's sync repository. Throws OtpError `not-synced` (exit 1) with the way to start. */
 export function requireSyncRepo(ctx: Ctx): SyncRepo {
-  const repo = syncRepoOf(ctx.vaultPath);
-  if (!repo) throw new OtpError("not-synced", `the vault's folder ${vaultPlace(ctx.vaultPath).dir} is not a sync repository`, ["start with `otp sync init REMOTE` (a bare repository, an ssh or https URL of an empty or synced repository)"]);
+  const repo = syncRepoOf(ctx, ctx.vaultPath);
+  if (!repo) throw new OtpError("not-synced", `the vault's folder ${vaultPlace(ctx, ctx.vaultPath).dir} is not a sync repository`, ["start with `otp sync init REMOTE` (a bare repository, an ssh or https URL of an empty or synced repository)"]);
   return repo;
 }
 

@@ -1,8 +1,8 @@
 // Where a synced vault's repository is, told without running git (every vault write asks):
 // the vault's own folder (after symlinks) is a sync repository when it holds `.git` and a
 // `.gitattributes` that hands the vault to otp's merge driver. Also the files otp keeps there.
-import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { Ctx } from "../context.js";
 
 export const DRIVER = "otpvault";
 
@@ -14,10 +14,10 @@ export interface SyncRepo {
 }
 
 /** The folder and file name of the vault, symlinks resolved (the write protocol replaces the target). */
-export function vaultPlace(vaultPath: string): SyncRepo {
+export function vaultPlace(ctx: Ctx, vaultPath: string): SyncRepo {
   let real = vaultPath;
   try {
-    real = realpathSync(vaultPath);
+    real = ctx.files.realpath(vaultPath);
   } catch {
     // no vault yet: its folder may not exist either
   }
@@ -28,18 +28,13 @@ export function vaultPlace(vaultPath: string): SyncRepo {
 export const attributesLine = (name: string) => `/${name} merge=${DRIVER} -text -diff`;
 
 /** The vault's sync repository, or null when its folder is not one. */
-export function syncRepoOf(vaultPath: string): SyncRepo | null {
-  const place = vaultPlace(vaultPath);
-  if (!existsSync(join(place.dir, ".git"))) return null;
+export function syncRepoOf(ctx: Ctx, vaultPath: string): SyncRepo | null {
+  const place = vaultPlace(ctx, vaultPath);
+  if (!ctx.files.exists(join(place.dir, ".git"))) return null;
   // .git/info/attributes first: a remote can change the tracked .gitattributes, not that one.
   for (const file of [join(place.dir, ".git", "info", "attributes"), join(place.dir, ".gitattributes")]) {
-    let attrs: string;
-    try {
-      attrs = readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
-    if (attrs.split("\n").some((l) => l.trim() === attributesLine(place.name))) return place;
+    const attrs = ctx.files.readTextNow(file);
+    if (attrs !== null && attrs.split("\n").some((l) => l.trim() === attributesLine(place.name))) return place;
   }
   return null;
 }

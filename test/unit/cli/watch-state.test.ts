@@ -1,8 +1,8 @@
-// What each key does in `otp watch` (cli/watch-state.ts), and the raw key parser (io/keys.ts).
+// What each key does in `otp watch` (cli/watch-state.ts), and the raw key parser (core/keys.ts).
 import { describe, expect, it } from "vitest";
 import { initialState, type LiveEntry, type LiveState } from "../../../src/cli/render/live-view.js";
 import { applyKey } from "../../../src/cli/watch-state.js";
-import { parseKeys, type Key } from "../../../src/io/keys.js";
+import { parseKeys, type Key } from "../../../src/core/keys.js";
 
 const e = (id: string, name: string, type = "totp"): LiveEntry => ({ id, name, issuer: name, account: "", type, secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30 }) as LiveEntry;
 const entries = [e("1", "github"), e("2", "gitlab"), e("3", "quay"), e("4", "bank", "hotp")];

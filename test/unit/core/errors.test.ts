@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GitError } from "../../../src/io/git.js";
+import { GitError } from "../../../src/core/git-output.js";
 import { AuthError, InputError, NotFoundError, OtpError, UsageError, VaultDamagedError } from "../../../src/core/errors.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");

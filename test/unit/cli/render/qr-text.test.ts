@@ -6,10 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { qrMatrix } from "../../../src/io/qr-encode.js";
-import { drawMatrix, drawnSize, drawQr, QUIET_ZONE } from "../../../src/io/qr-terminal.js";
-import { DARK, LIGHT, parseCells, renderTerminal, type Theme } from "../../helpers/terminal-image.js";
-import { needTool } from "../../helpers/tools.js";
+import { qrMatrix } from "../../../../src/io/qr-encode.js";
+import { drawMatrix, drawnSize, QUIET_ZONE, SCREEN_ERROR_CORRECTION, type DrawOptions } from "../../../../src/cli/render/qr-text.js";
+import { DARK, LIGHT, parseCells, renderTerminal, type Theme } from "../../../helpers/terminal-image.js";
+import { needTool } from "../../../helpers/tools.js";
+
+/** The code as otp draws it on a screen: the encoder at the screen's error correction, then the drawing. */
+const drawQr = async (text: string, o: DrawOptions) => drawMatrix(await qrMatrix(text, { errorCorrection: SCREEN_ERROR_CORRECTION }), o);
 
 const URI = "otpauth://totp/GitHub:alice%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=GitHub";
 

@@ -1,4 +1,5 @@
 // A QR code drawn in the terminal, two modules a character cell (half blocks), returned as text.
+// Pure: the matrix comes from the encoder (ctx.qr, io/qr-encode.ts) made at SCREEN_ERROR_CORRECTION.
 // A scanner needs dark modules on a light ground and a light quiet zone around the code, and
 // the terminal's own colours may be either way round: so with colour the code is drawn black
 // on white explicitly (256-colour 16 and 231, which themes leave alone, unlike the 16 basic
@@ -9,7 +10,7 @@
 // error correction L (7 %: a screen has no dirt, creases or wear for more to repair; paper and PNG
 // files keep M) and a 2-module quiet zone, painted white, where the standard asks for 4 (zbarimg
 // and jsQR read it off a dark theme as well as with 4; see the README).
-import { qrMatrix, type ErrorCorrection, type QrMatrix } from "./qr-encode.js";
+import type { ErrorCorrection, QrMatrix } from "../../core/qr-matrix.js";
 
 /** Modules of light border on every side of a terminal drawing. */
 export const QUIET_ZONE = 2;
@@ -21,16 +22,6 @@ const RESET = "\x1b[0m";
 export interface DrawOptions {
   /** explicit black on white (see above); false: plain characters for a light background */
   color: boolean;
-}
-
-/** The matrix of `text` as a terminal draws it (level L). Throws when the text is too long for a QR code. */
-export function screenMatrix(text: string): Promise<QrMatrix> {
-  return qrMatrix(text, { errorCorrection: SCREEN_ERROR_CORRECTION });
-}
-
-/** The QR code of `text`, drawn as lines of text ending in "\n". */
-export async function drawQr(text: string, o: DrawOptions): Promise<string> {
-  return drawMatrix(await screenMatrix(text), o);
 }
 
 /** Columns and rows the drawing of a QR of `size` modules takes. */
