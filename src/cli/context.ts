@@ -6,6 +6,7 @@ import { isTerminal, writeStdout } from "../io/terminal.js";
 import { canAsk } from "../io/ask-terminal.js";
 import { vaultPath, type Env } from "../io/paths.js";
 import { escapeForTerminal } from "../core/text.js";
+import type { Readable } from "node:stream";
 import { readAllCapped, readFirstLine } from "../io/bounded-read.js";
 import { LINE_MAX_BYTES, MAX_INPUT_BYTES } from "../core/limits.js";
 import { realWorld, type World } from "../io/world.js";
@@ -69,39 +70,69 @@ export interface StdinLineOptions {
   oneLine?: string;
 }
 
-export function createCtx(g: GlobalOptions): Ctx {
+/** Where a Ctx gets its process: the real one (realHost), or a test's (test/helpers/cli-run.ts). */
+export interface CtxHost {
+  env: Env;
+  world: World;
+  now(): number;
+  /** raw text on standard output, standard error */
+  out(text: string): void;
+  err(text: string): void;
+  isTerminal(fd: 0 | 1 | 2): boolean;
+  /** whether a prompt can be asked, given whether standard input is a terminal */
+  canAsk(stdinIsTTY: boolean): boolean;
+  /** standard input, made only when read */
+  stdin(): Readable;
+}
+
+export function realHost(): CtxHost {
   const env = process.env;
+  return {
+    env,
+    world: realWorld(env),
+    now: () => Date.now(),
+    out: (text) => writeStdout(text),
+    err: (text) => void process.stderr.write(text),
+    // not process.stdin.isTTY: touching process.stdin builds the stream (~12 ms).
+    isTerminal: (fd) => isTerminal(fd),
+    canAsk: (stdinIsTTY) => canAsk(stdinIsTTY),
+    stdin: () => process.stdin,
+  };
+}
+
+export function createCtx(g: GlobalOptions, host: CtxHost = realHost()): Ctx {
+  const env = host.env;
   let stdinRead = false;
   const tty: (boolean | undefined)[] = [];
+  const isTTY = (fd: 0 | 1 | 2) => (tty[fd] ??= host.isTerminal(fd));
   let color: boolean | undefined;
-  const err = (s: string) => process.stderr.write(s);
+  const err = host.err;
   const readAll = async (max = MAX_INPUT_BYTES): Promise<Uint8Array> => {
     if (stdinRead) return new Uint8Array(0);
     stdinRead = true;
-    return readAllCapped(process.stdin, max, "standard input");
+    return readAllCapped(host.stdin(), max, "standard input");
   };
   return {
-    ...realWorld(env),
+    ...host.world,
     env,
     vaultPath: vaultPath(g.vault, env),
     passwordFile: g.passwordFile,
-    // not process.stdin.isTTY: touching process.stdin builds the stream (~12 ms).
     get stdinIsTTY() {
-      return (tty[0] ??= isTerminal(0));
+      return isTTY(0);
     },
     get stdoutIsTTY() {
-      return (tty[1] ??= isTerminal(1));
+      return isTTY(1);
     },
     get stderrIsTTY() {
-      return (tty[2] ??= isTerminal(2));
+      return isTTY(2);
     },
-    canPrompt: () => canAsk((tty[0] ??= isTerminal(0))),
+    canPrompt: () => host.canAsk(isTTY(0)),
     get color() {
-      return (color ??= isTerminal(1) && g.color !== false && !("NO_COLOR" in env && env.NO_COLOR !== ""));
+      return (color ??= isTTY(1) && g.color !== false && !("NO_COLOR" in env && env.NO_COLOR !== ""));
     },
-    now: () => Date.now(),
-    data: (line) => writeStdout(line + "\n"),
-    write: (text) => writeStdout(text),
+    now: () => host.now(),
+    data: (line) => host.out(line + "\n"),
+    write: (text) => host.out(text),
     // Messages name entries, files and remotes: escaped here, so none can steer the terminal (core/text.ts).
     info: (msg) => err(`otp: ${escapeForTerminal(msg)}\n`),
     warn: (msg) => err(`otp: warning: ${escapeForTerminal(msg)}\n`),
@@ -112,8 +143,7 @@ export function createCtx(g: GlobalOptions): Ctx {
       if (stdinRead) return "";
       stdinRead = true;
       // On a terminal a prompt may read after this line: leave it open there.
-      const keepOpen = (tty[0] ??= isTerminal(0));
-      return readFirstLine(process.stdin, { max: o.max ?? LINE_MAX_BYTES, what: "standard input", skipBlank: o.skipBlank, hint: o.hint, oneLine: o.oneLine, keepOpen });
+      return readFirstLine(host.stdin(), { max: o.max ?? LINE_MAX_BYTES, what: "standard input", skipBlank: o.skipBlank, hint: o.hint, oneLine: o.oneLine, keepOpen: isTTY(0) });
     },
   };
 }

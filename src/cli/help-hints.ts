@@ -5,6 +5,7 @@
 import { pathExists } from "../io/paths.js";
 import { Command, type AddHelpTextContext, type AddHelpTextPosition } from "commander";
 import { UsageError } from "../core/errors.js";
+import type { Ctx, GlobalOptions } from "./context.js";
 
 /** Help text is laid out for this many columns (commander's own width off a terminal). */
 const WIDTH = 80;
@@ -47,6 +48,8 @@ export function firstExample(cmd: Command): string | undefined {
 /** A Command that remembers its first example (subcommands are made by createCommand, so they are OtpCommands too). */
 export class OtpCommand extends Command {
   firstExample?: string;
+  /** on the root: how a command's Ctx is made (cli/program.ts) */
+  makeCtx?: (g: GlobalOptions) => Ctx;
 
   override createCommand(name?: string): Command {
     return new OtpCommand(name);

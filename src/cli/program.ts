@@ -16,18 +16,26 @@ const int = (name: string) => (v: string) => {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
+/** The Ctx a command runs with: the real one, or what buildProgram was given (tests: test/helpers/cli-run.ts). */
+export type MakeCtx = (g: GlobalOptions) => Ctx;
+const ctxFor = (cmd: Command): Ctx => {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return ((root as OtpCommand).makeCtx ?? createCtx)(cmd.optsWithGlobals() as GlobalOptions);
+};
+
 function action(cmd: Command, load: Loader) {
   cmd.action(async (...args: unknown[]) => {
     const self = args[args.length - 1] as Command;
     const positional = args.slice(0, -2);
-    const ctx = createCtx(self.optsWithGlobals() as GlobalOptions);
+    const ctx = ctxFor(self);
     const mod = await load();
     await mod.run(ctx, ...positional, self.opts());
   });
   return cmd;
 }
 
-export function buildProgram(version: string): Command {
+export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
   const program = new OtpCommand("otp")
     .description("An offline authenticator for the terminal: 2FA codes from an encrypted vault on your own disk.")
     .version(version, "-V, --version", "print the version")
@@ -217,9 +225,10 @@ export function buildProgram(version: string): Command {
     ]) + "\nEntry names complete only while a session is unlocked (`eval \"$(otp unlock)\"`).\n");
   completion.action(async (shell: string | undefined, opts: { entries?: boolean }) => {
     const mod = await import("./commands/completion.js");
-    await mod.run(createCtx(completion.optsWithGlobals() as GlobalOptions), shell, opts, program);
+    await mod.run(ctxFor(completion), shell, opts, program);
   });
 
+  program.makeCtx = makeCtx;
   return program;
 }
 
