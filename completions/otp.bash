@@ -104,7 +104,7 @@ _otp() {
       ;;
     import)
       case $prev in
-        --format) _otp_words "auto uri ga image aegis 2fas andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga-db microsoft otpvault pass-otp proton steam stratum totp-authenticator"; return ;;
+        --format) _otp_words "auto 2fas aegis andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga ga-db image microsoft otpvault pass-otp proton steam stratum totp-authenticator uri"; return ;;
         --import-password-file) _otp_files; return ;;
       esac
       if [[ $cur == -* ]]; then _otp_words "--format --dry-run --import-password-file -h --help --vault --password-file --no-color"; return; fi

@@ -122,7 +122,7 @@ complete -c otp -n '__otp_using export' -l output -r -F -d 'write to FILE (0600)
 complete -c otp -n '__otp_using export' -l force -d 'overwrite FILE, or print to a terminal'
 complete -c otp -n '__otp_using export' -l export-password-file -r -F -d 'aegis: encrypt with the password on the first line of FILE (else asked twice)'
 complete -c otp -n '__otp_using export' -s h -l help -d 'show help'
-complete -c otp -n '__otp_using import' -l format -x -a 'auto uri ga image aegis 2fas andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga-db microsoft otpvault pass-otp proton steam stratum totp-authenticator' -d 'input format (auto: recognise it)'
+complete -c otp -n '__otp_using import' -l format -x -a 'auto 2fas aegis andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga ga-db image microsoft otpvault pass-otp proton steam stratum totp-authenticator uri' -d 'input format (auto: recognise it)'
 complete -c otp -n '__otp_using import' -l dry-run -d 'show what would be added; change nothing'
 complete -c otp -n '__otp_using import' -l import-password-file -r -F -d 'the password of an encrypted export, from the first line of FILE'
 complete -c otp -n '__otp_using import' -s h -l help -d 'show help'

@@ -173,7 +173,7 @@ _otp() {
             && ret=0 ;;
         import)
           _arguments \
-            '--format[input format (auto: recognise it)]:format:(auto uri ga image aegis 2fas andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga-db microsoft otpvault pass-otp proton steam stratum totp-authenticator)' \
+            '--format[input format (auto: recognise it)]:format:(auto 2fas aegis andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga ga-db image microsoft otpvault pass-otp proton steam stratum totp-authenticator uri)' \
             '--dry-run[show what would be added; change nothing]' \
             '--import-password-file[the password of an encrypted export, from the first line of FILE]:import-password-file:_files' \
             '(- *)'{-h,--help}'[show help]' \

@@ -120,10 +120,10 @@ export function hintSubcommandTypos(cmd: Command, fileHint?: (word: string) => s
     if (!tooMany && (near.length === 0 || /[/.]/.test(word) || pathExists(word))) return;
     const where = `\`${path(self)}\``;
     if (near.length === 0 && expected > 0)
-      throw new UsageError(`too many arguments for ${where}: it takes ${expected === 1 ? "one" : expected}`, [`\`${path(self)} --help\` shows its usage`]);
-    if (near.length === 0) throw new UsageError(`unknown command '${word}' for ${where}`, [`\`${path(self)} --help\` lists its commands`]);
+      throw new UsageError("usage", `too many arguments for ${where}: it takes ${expected === 1 ? "one" : expected}`, [`\`${path(self)} --help\` shows its usage`]);
+    if (near.length === 0) throw new UsageError("usage", `unknown command '${word}' for ${where}`, [`\`${path(self)} --help\` lists its commands`]);
     const hints = [`did you mean ${near.map((n) => `\`${path(self)} ${n}\``).join(" or ")}?`];
     if (!tooMany && fileHint) hints.push(fileHint(word));
-    throw new UsageError(`unknown command '${word}' for ${where}`, hints);
+    throw new UsageError("usage", `unknown command '${word}' for ${where}`, hints);
   });
 }

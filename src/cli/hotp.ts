@@ -11,7 +11,7 @@ import { updateVault, type OpenedVault } from "./vault.js";
 export function advanceHotp(ctx: Ctx, vault: OpenedVault, id: string): Promise<Entry> {
   return updateVault(ctx, vault, (data) => {
     const current = data.entries.find((e) => e.id === id);
-    if (!current) throw new UsageError("the entry was removed meanwhile");
+    if (!current) throw new UsageError("usage", "the entry was removed meanwhile");
     const next = counterAfter(current.counter ?? 0);
     return { data: updateEntry(data, id, { counter: next }, new Date(ctx.now()).toISOString()), result: current };
   });

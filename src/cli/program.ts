@@ -3,6 +3,7 @@
 // loads no code of `add`, `import` or the prompts.
 import { Argument, type Command, InvalidArgumentError, Option } from "commander";
 import { createCtx, type Ctx, type GlobalOptions } from "./context.js";
+import { exportChoices, exportFormatDescription, importChoices, importFormatsHelp } from "./format-help.js";
 import { examples, hintSubcommandTypos, OtpCommand } from "./help-hints.js";
 
 // A command's run(ctx, ...operands, options): `never` takes every command's own parameter types;
@@ -128,7 +129,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
     .addHelpText("after", examples(["otp lock"])), () => import("./commands/lock.js"));
 
   action(program.command("export").description("export entries (plain formats hold every secret in the clear)")
-    .addOption(new Option("--format <format>", "output format: uri (otpauth:// lines), json (otp's own), aegis (Aegis vault), ga (Google Authenticator QR codes), html (printable emergency kit)").choices(["uri", "json", "aegis", "ga", "html"]).default("uri"))
+    .addOption(new Option("--format <format>", exportFormatDescription()).choices(exportChoices()).default(exportChoices()[0]))
     .option("--plain", "confirm that the output holds the secrets in the clear")
     .option("--output <file>", "write to FILE (0600) instead of standard output (--format ga: a folder for PNG files)")
     .option("--force", "overwrite FILE, or print to a terminal")
@@ -145,7 +146,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
     ])), () => import("./commands/export.js"));
 
   action(program.command("import").argument("<files...>", "files to import; - is standard input").description("import entries from other apps' exports (recognised by their content)")
-    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(["auto", "uri", "ga", "image", "aegis", "2fas", "andotp", "authenticator-plus", "authy", "battle-net", "bitwarden", "duo", "ente", "freeotp", "freeotp2", "ga-db", "microsoft", "otpvault", "pass-otp", "proton", "steam", "stratum", "totp-authenticator"]).default("auto"))
+    .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(importChoices()).default("auto"))
     .option("--dry-run", "show what would be added; change nothing")
     .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
     .addHelpText("after", examples(["otp import seeds.txt", "otp export --plain --vault old.otp | otp import -", "otp import --dry-run seeds.txt",
@@ -154,7 +155,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
       "otp import --format andotp otp_accounts.json.aes",
       "otp import transfer-1.jpg transfer-2.jpg    photos of Google Authenticator's export codes",
       "otp import screenshot.png                   a QR code (otpauth:// or otpauth-migration://)",
-    ]) + "\nFormats: Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden (JSON, CSV), Duo,\nEnte Auth, FreeOTP 1.x/2.x/FreeOTP+, Google Authenticator's database (ga-db), Microsoft\nAuthenticator, otp's own JSON (otpvault), Proton, Steam, Stratum/Authenticator Pro, TOTP\nAuthenticator, otpauth:// lists (uri), Google Authenticator's transfer codes as\notpauth-migration:// URIs (ga) or QR images: PNG, JPEG, WebP, GIF, TIFF, AVIF (image).\nandOTP's encrypted backups, TOTP Authenticator's backups and pass-otp's URIs carry no marker:\nname them with --format (pass-otp: the HOTP counters are imported plus one).\n"), () => import("./commands/import.js"));
+    ]) + importFormatsHelp() + "andOTP's encrypted backups, TOTP Authenticator's backups and pass-otp's URIs carry no marker:\nname them with --format (pass-otp: the HOTP counters are imported plus one).\n"), () => import("./commands/import.js"));
 
   action(program.command("new").description("make a fresh random secret, its otpauth:// URI and QR code (the site's side of enrolment)")
     .option("--issuer <issuer>", "the site or service, e.g. Example")
@@ -233,7 +234,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
   return program;
 }
 
-/** Backups, restore, the recovery key, recovery codes, passwd and audit (issue 6). */
+/** Backups, restore, the recovery key, recovery codes, passwd and audit. */
 function addSafetyCommands(program: Command): void {
   const backup = action(hintSubcommandTypos(program.command("backup"), (w) => `to write a backup named ${w}, give it as ./${w}`).argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
     .description("write an encrypted backup of the vault, then read it back and check it")

@@ -190,7 +190,7 @@ export function looksLikeSecret(value: string): boolean {
   return /^otpauth(-migration)?:/i.test(value) || seedLike;
 }
 
-/** Refuses values on the command line that look like a seed or an otpauth URI (TESTPLAN 45). */
+/** Refuses values on the command line that look like a seed or an otpauth URI (docs/testplan.md G.45). */
 export function refuseSecretInArgv(value: string | undefined, what: string): void {
   if (value !== undefined && looksLikeSecret(value))
     throw new InputError("secret-on-command-line", `${what} looks like a secret or an otpauth URI`, [

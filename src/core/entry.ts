@@ -11,13 +11,11 @@ export interface RecoveryCode {
 }
 
 /**
- * One entry as stored inside the vault's encrypted `data`. `secret` is normalised base32
- * (upper case, no spaces, no padding). TOTP and Steam have `period`; HOTP has `counter`.
- * Unknown fields written by a newer otp are kept as they are (the index signature).
+ * The fields every source gives (URI, flags, prompt, import line), a draft and a stored entry
+ * alike: the seed and how its codes are made. `secret` is normalised base32 (upper case, no
+ * spaces, no padding). TOTP and Steam have `period`; HOTP has `counter`.
  */
-export interface Entry {
-  id: string;
-  name: string;
+interface SeedFields {
   issuer: string;
   account: string;
   type: OtpType;
@@ -26,27 +24,29 @@ export interface Entry {
   digits: number;
   period?: number;
   counter?: number;
+}
+
+/** The labels a draft may leave out and a stored entry always has (the vault fills them in). */
+interface LabelFields {
+  name: string;
   tags: string[];
   notes: string;
+}
+
+/** What a source gives before the vault assigns id and times. */
+export interface EntryDraft extends SeedFields, Partial<LabelFields> {}
+
+/**
+ * One entry as stored inside the vault's encrypted `data`: a draft's fields, all labels, and
+ * what the vault adds. Unknown fields written by a newer otp are kept as they are (the index
+ * signature).
+ */
+export interface Entry extends SeedFields, LabelFields {
+  id: string;
   recoveryCodes: RecoveryCode[];
   createdAt: string;
   updatedAt: string;
   [unknown: string]: unknown;
-}
-
-/** What a source (URI, flags, prompt, import line) gives before the vault assigns id and times. */
-export interface EntryDraft {
-  name?: string;
-  issuer: string;
-  account: string;
-  type: OtpType;
-  secret: string;
-  algorithm: Algorithm;
-  digits: number;
-  period?: number;
-  counter?: number;
-  tags?: string[];
-  notes?: string;
 }
 
 /** Steam Guard codes: 5 characters, 30 s, SHA1, by definition. */

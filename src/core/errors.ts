@@ -1,6 +1,9 @@
 // The errors otp throws. Each carries a stable `kind` (docs/testplan.md, "Exit codes and error kinds"), a one-line message
 // and optional hints; cli/output.ts maps the class to the exit code. Messages never hold a
 // secret: callers name entries, files and flags, never seeds or passwords.
+// Every class takes (kind, message, hints) in that order, so code that re-throws one error as
+// another class (`new X(err.kind, …, err.hints)`) cannot scramble them; a unit test
+// (test/unit/core/errors.test.ts) checks that each call site's first argument is a kind.
 
 export class OtpError extends Error {
   readonly kind: string;
@@ -13,12 +16,8 @@ export class OtpError extends Error {
   }
 }
 
-/** Bad arguments or flags (exit 2). */
-export class UsageError extends OtpError {
-  constructor(message: string, hints: string[] = [], kind = "usage") {
-    super(kind, message, hints);
-  }
-}
+/** Bad arguments or flags (exit 2); its kind is "usage" unless a test needs a finer one. */
+export class UsageError extends OtpError {}
 
 /** Malformed secret, URI, file or other input (exit 2). */
 export class InputError extends OtpError {}

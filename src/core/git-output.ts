@@ -9,11 +9,8 @@ export interface GitResult {
   stderr: string;
 }
 
-export class GitError extends OtpError {
-  constructor(message: string, hints: string[] = []) {
-    super("git", message, hints);
-  }
-}
+/** git failed (kind "git"). */
+export class GitError extends OtpError {}
 
 /**
  * git's reason in one line: the first `fatal:`, `error:` or `ssh:` line (the cause; later ones

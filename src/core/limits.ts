@@ -1,7 +1,7 @@
 // How much otp reads of any input, defined once. Nothing otp keeps is larger than the vault
 // file (16 MiB, MAX_FILE_BYTES), so no whole input, and nothing unpacked from a container
 // (a zip member, an SQLite table), needs to be larger either: past these, reading stops with
-// exit 2 naming the limit, before memory and time run away (issue 14).
+// exit 2 naming the limit, before memory and time run away.
 import { InputError } from "./errors.js";
 import { MAX_FILE_BYTES } from "./vault/format.js";
 

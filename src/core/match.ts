@@ -1,4 +1,4 @@
-// Query matching (DESIGN.md "Query matching"): which entries a QUERY names, case-insensitively,
+// Query matching (docs/cli-contract.md "Query matching"): which entries a QUERY names, case-insensitively,
 // by the first rule that matches anything: exact name, unique exact issuer, substring, subsequence.
 import { NotFoundError } from "./errors.js";
 import { escapeForTerminal } from "./text.js";

@@ -71,7 +71,7 @@ function timeStep(entry: CodeInput, nowMs: number): { step: number; t: number; p
   if (!Number.isInteger(period) || period < 1 || period > MAX_PERIOD)
     throw badEntry(`period must be a whole number of seconds from 1 to ${MAX_PERIOD}`);
   const t = Math.floor(nowMs);
-  if (!Number.isSafeInteger(t) || t < 0) throw new UsageError("the time must be a number of ms from 1970-01-01 on");
+  if (!Number.isSafeInteger(t) || t < 0) throw new UsageError("usage", "the time must be a number of ms from 1970-01-01 on");
   const periodMs = period * 1000;
   // One division of two safe integers: the floor is exact (no 1000 → period double rounding).
   return { step: Math.floor(t / periodMs), t, periodMs, period };
@@ -93,7 +93,7 @@ export function generateCode(entry: CodeInput, nowMs: number, stepOffset = 0): G
   }
   const { step: current, t, periodMs, period } = timeStep(entry, nowMs);
   const step = current + stepOffset;
-  if (step < 0) throw new UsageError("the requested step is before 1970-01-01");
+  if (step < 0) throw new UsageError("usage", "the requested step is before 1970-01-01");
   const code =
     entry.type === "steam" ? steamCode(entry.secret, step) : hotpCode(entry.secret, step, entry.algorithm, entry.digits);
   return { code, remainingMs: periodMs - (t % periodMs), period, counter: null };
@@ -123,11 +123,11 @@ export function parseTime(text: string): number {
   const s = text.trim();
   if (UNIX_SECONDS.test(s)) {
     const ms = Math.round(Number(s) * 1000);
-    if (ms > MAX_TIME_MS) throw new UsageError(AT_USAGE);
+    if (ms > MAX_TIME_MS) throw new UsageError("usage", AT_USAGE);
     return ms;
   }
   const m = ISO.exec(s);
-  if (!m) throw new UsageError(AT_USAGE);
+  if (!m) throw new UsageError("usage", AT_USAGE);
   const [, y, mo, d, hh, mi, ss, , zone] = m;
   const year = Number(y);
   const month = Number(mo);
@@ -139,13 +139,13 @@ export function parseTime(text: string): number {
     (hh === undefined || Number(hh) <= 23) &&
     (mi === undefined || Number(mi) <= 59) &&
     (ss === undefined || Number(ss) <= 59);
-  if (!ok) throw new UsageError(AT_USAGE);
+  if (!ok) throw new UsageError("usage", AT_USAGE);
   let iso = s.replace(/^(\d{4}-\d{2}-\d{2})[Tt ]/, "$1T");
   if (zone !== undefined) {
     const z = zone.toUpperCase() === "Z" ? "Z" : zone.replace(/^([+-]\d{2}):?(\d{2})$/, "$1:$2");
     iso = iso.slice(0, iso.length - zone.length) + z;
   }
   const ms = Date.parse(iso);
-  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) throw new UsageError(AT_USAGE);
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) throw new UsageError("usage", AT_USAGE);
   return ms;
 }

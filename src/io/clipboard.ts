@@ -4,7 +4,7 @@
 // tool gets our environment without OTP_* (no session or password reaches a child); clearing
 // is done later by a detached helper (so the command returns at once) and only when the
 // clipboard still holds our text. clipboardy is not used: it costs 60–70 ms to import and
-// misreports a missing display as a missing xsel (PACKAGES.md).
+// misreports a missing display as a missing xsel (docs/packages.md).
 import { spawn } from "node:child_process";
 import { accessSync, closeSync, constants, openSync, writeSync } from "node:fs";
 import { delimiter, join } from "node:path";

@@ -48,12 +48,12 @@ export async function git(dir: string, args: string[], o: GitOptions): Promise<G
     const child = execFile("git", [...FIXED, ...args], { cwd: dir, env, encoding: "buffer", maxBuffer: 64 * 1024 * 1024, timeout: o.network ? 120_000 : 30_000 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean }) | null;
       if (e && e.code === "ENOENT") return reject(new OtpError("no-git", "git is not installed", ["install git (Debian: `apt install git`)"]));
-      if (e?.killed) return reject(new GitError(`git ${args[0]} took too long and was stopped`));
+      if (e?.killed) return reject(new GitError("git", `git ${args[0]} took too long and was stopped`));
       resolve({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, stdout: stdout as Buffer, stderr: (stderr as Buffer).toString("utf8") });
     });
     child.stdin?.end();
   });
-  if (r.code !== 0 && !o.allowFail) throw new GitError(gitReason(r.stderr) || `git ${args[0]} failed`);
+  if (r.code !== 0 && !o.allowFail) throw new GitError("git", gitReason(r.stderr) || `git ${args[0]} failed`);
   return r;
 }
 

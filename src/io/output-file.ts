@@ -12,7 +12,7 @@ export async function writeOutputFile(path: string, bytes: Uint8Array, opts: { f
   const vault = resolve(opts.vault);
   const realVault = await fs.realpath(vault).catch(() => vault);
   if (real === vault || real === realVault || dirname(real) === snapshotDir(vault) || dirname(real) === snapshotDir(realVault))
-    throw new UsageError("the output is the vault or one of its snapshots; choose another file");
+    throw new UsageError("usage", "the output is the vault or one of its snapshots; choose another file");
   const tmp = join(dirname(target), `.${basename(target)}.${Buffer.from(randomBytes(6)).toString("hex")}.tmp`);
   let fh: fs.FileHandle | undefined;
   try {

@@ -1,4 +1,4 @@
-// Unlocked sessions (`otp unlock` / `otp lock`, TESTPLAN §7.6b). The session key S lives
+// Unlocked sessions (`otp unlock` / `otp lock`, docs/threat-model.md "Sessions"). The session key S lives
 // only in OTP_SESSION="<name>.<S as base64url>", where <name> is "<first 16 hex of the vaultId>-
 // <first 8 hex of F>-<24 random hex>" and F = SHA-256("otp-session-file\0" ‖ the vault file's real
 // path). The file <session dir>/<name>.session holds nonce (24 bytes) ‖ XChaCha20-Poly1305_S(

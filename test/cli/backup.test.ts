@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). `otp backup`, `otp backup verify` and `otp restore` end to end (TESTPLAN I.62–I.67, 47, 49):
+// In-process (test/helpers/cli-run.ts). `otp backup`, `otp backup verify` and `otp restore` end to end (docs/testplan.md I.62–I.67, G.47, G.49):
 // a backup restored into a fresh vault keeps every entry, recovery code and HOTP counter; a
 // separate backup password is not opened by the vault's; damaged, wrong-password and newer
 // backups change nothing; the file is 0600, never over another without --force, and a backup

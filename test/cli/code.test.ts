@@ -1,6 +1,6 @@
 // `otp code QUERY` off a terminal, run in-process (test/helpers/cli-run.ts): the code alone and a newline, equal to codes computed here
 // (RFC 6238 Appendix B vectors; node:crypto HMAC), `--at` in both spellings, `--json`, Steam,
-// HOTP counters, and query matching (DESIGN.md "Query matching").
+// HOTP counters, and query matching (docs/cli-contract.md "Query matching").
 import { describe, expect, it } from "vitest";
 import { hotp, otpHome, totp } from "../helpers/otp-home.js";
 import { STEAM_CHARS, b32encode, expectFailure, expectOk, hotpRef, newSecret, steamRef, totpRef, totpWindow } from "../helpers/e2e-util.js";

@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). The HOTP counter limit (issue 14 §7): 2^53 − 1 is the largest counter a vault holds, every
+// In-process (test/helpers/cli-run.ts). The HOTP counter limit: 2^53 − 1 is the largest counter a vault holds, every
 // door refuses more with exit 2, and no command moves a counter past it: an entry at the limit
 // has no code left (exit 2), while show, export and backup keep working for the whole vault.
 import { join } from "node:path";

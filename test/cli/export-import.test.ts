@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). `otp export` and `otp import` (DESIGN.md; TESTPLAN G.50, I): plain exports need --plain,
+// In-process (test/helpers/cli-run.ts). `otp export` and `otp import` (docs/testplan.md G.50, I): plain exports need --plain,
 // --output files are 0600 and never clobber (nor the vault), imports take the good lines of a
 // URI list and report the bad ones by number, skip duplicates, and a round trip through
 // `export | import` keeps every entry and its codes.

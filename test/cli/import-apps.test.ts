@@ -1,5 +1,5 @@
 // In-process (test/helpers/cli-run.ts). `otp import` of other apps' exports through the built CLI, and round trips through every
-// export format otp reads back (issue 4): the entries land with their parameters; a wrong
+// export format otp reads back: the entries land with their parameters; a wrong
 // import password is exit 4, a damaged or truncated file exit 2, and after every failed
 // import the vault file is byte for byte what it was.
 import { readFileSync, writeFileSync } from "node:fs";

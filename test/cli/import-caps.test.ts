@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). `otp import` of runaway inputs (issue 14 §5–6): a zip bomb and an SQLite file that computes
+// In-process (test/helpers/cli-run.ts). `otp import` of runaway inputs: a zip bomb and an SQLite file that computes
 // gigabytes end with exit 2 and a message naming the cap, quickly; an import that would take
 // the vault past its 16 MiB is refused before anything is written (exit 2, naming how many
 // entries fit), and exactly that many do fit. The vault is unchanged after every failure.

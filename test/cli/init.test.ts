@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). `otp init` (DESIGN.md; TESTPLAN B.15): the only e2e tests that run the real KDF, so few.
+// In-process (test/helpers/cli-run.ts). `otp init` (docs/testplan.md B.15): the only e2e tests that run the real KDF, so few.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,7 +49,7 @@ describe("otp init", () => {
   });
 });
 
-describe("password sources (DESIGN.md order: --password-file, OTP_PASSWORD, OTP_SESSION, prompt)", () => {
+describe("password sources (docs/cli-contract.md order: --password-file, OTP_PASSWORD, OTP_SESSION, prompt)", () => {
   it("--password-file wins over OTP_PASSWORD; `-` reads standard input; first line only, CRLF stripped", async () => {
     const s = newSecret();
     await using h = await otpHome([totp("keep", s)]);

@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). URIs written by pass-otp (issue 11.11): labels percent-encoded in Latin-1 are imported, not
+// In-process (test/helpers/cli-run.ts). URIs written by pass-otp: labels percent-encoded in Latin-1 are imported, not
 // refused, with a warning naming the entry; `--format pass-otp` imports each HOTP counter plus
 // one (pass-otp stores the counter of the code it last showed), so no used code is shown again.
 import { writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). Recovery codes are checked where they come in (issue 10 B; the rule is recoveryCodeProblem in
+// In-process (test/helpers/cli-run.ts). Recovery codes are checked where they come in (the rule is recoveryCodeProblem in
 // src/core/recovery-codes.ts: 4 to 64 characters after trimming, no control, bidi or line-break
 // characters). `otp recovery add` refuses such input whole, naming the line; an import keeps the
 // entry and its good codes and skips the bad ones with a warning that names the entry, never a code.

@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). The recovery key and recovery codes end to end (TESTPLAN B.16, B.17): `otp init` prints the
+// In-process (test/helpers/cli-run.ts). The recovery key and recovery codes end to end (docs/testplan.md B.16, B.17): `otp init` prints the
 // key once on standard output; the key opens the vault after the password is forgotten, and
 // `otp passwd` then sets a new one; a mistyped group is caught with a clear message; recovery
 // codes are added, listed, handed out once each (also to parallel runs) and removed.

@@ -1,6 +1,6 @@
 // In-process (test/helpers/cli-run.ts). A QUERY that is a seed or an otpauth:// URI (pasted into the wrong command) is refused with exit 2
 // before any prompt or vault open, with the shell-history warning, and never echoed back
-// (issue 10 C; TESTPLAN 45 for `otp add`'s NAME). The vault has a password but none is given:
+// (docs/testplan.md G.45 for `otp add`'s NAME). The vault has a password but none is given:
 // a command that opened it first would exit 4 instead.
 import { describe, expect, it } from "vitest";
 import { otpHome, totp } from "../helpers/otp-home.js";

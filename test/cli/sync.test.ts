@@ -181,7 +181,7 @@ describe.skipIf(!hasGit)("otp sync status", () => {
     expect(Date.parse(s.lastSync)).toBeGreaterThan(0);
   });
 
-  it("says the real age of the last sync (issue 11.10)", async () => {
+  it("says the real age of the last sync", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
     expectOk(a.otp(["sync", "init", remote.path]));
@@ -297,7 +297,7 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
   });
 });
 
-describe.skipIf(!hasGit)("an empty bare repository as the remote (issue 11.10)", () => {
+describe.skipIf(!hasGit)("an empty bare repository as the remote", () => {
   it("its HEAD names the branch otp pushed, so a plain `git clone` checks the vault out without a warning", async () => {
     using remote = bareRemote();
     // `git init --bare` where git's default branch is another: HEAD names a branch no one pushes

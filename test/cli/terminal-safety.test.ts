@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). Nothing from a vault, an import or a file name steers the terminal (issue 10 A; the rule is
+// In-process (test/helpers/cli-run.ts). Nothing from a vault, an import or a file name steers the terminal (the rule is
 // at the top of src/core/text.ts). A vault holds names, issuers, accounts, tags, notes, recovery
 // codes and a usedAt with ESC/BEL/OSC 52/C1/bidi characters (as an older otp, a hand-made backup
 // or a synced machine could leave them), and every command that prints them is run: no such

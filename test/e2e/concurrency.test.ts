@@ -1,4 +1,4 @@
-// Several otp processes on one vault at once (TESTPLAN §8 E.32, E.33): the lock serialises the
+// Several otp processes on one vault at once (docs/testplan.md E.32, E.33): the lock serialises the
 // writes, every write re-reads the vault under the lock, so no acknowledged add is lost and no
 // HOTP counter value is used twice.
 import { dirname } from "node:path";

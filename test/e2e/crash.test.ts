@@ -1,4 +1,4 @@
-// Crash safety (TESTPLAN §8 D.24, E.35): SIGKILL at the named points of the write protocol
+// Crash safety (docs/testplan.md D.24, E.35): SIGKILL at the named points of the write protocol
 // (the test-only OTP_TEST_CRASH_AT hook) and at random moments → the vault still opens and
 // holds every entry whose `add` was acknowledged (exit 0); never an empty or mixed vault.
 // A killed process holds no lock (it is the kernel's, and goes with the process).

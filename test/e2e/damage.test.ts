@@ -1,4 +1,4 @@
-// A damaged vault (TESTPLAN §8 A, C, F.41): flipped bits, truncations, an empty file, a newer
+// A damaged vault (docs/testplan.md A, C, F.41): flipped bits, truncations, an empty file, a newer
 // version, trailing bytes, a directory or FIFO at the vault path → exit 5 for `code`, `list`
 // and `add`, the file byte-for-byte as it was. A newer *minor* opens read-only.
 import { spawnSync } from "node:child_process";

@@ -1,4 +1,4 @@
-// `otp export --format html`, the printable emergency kit (issue 4): opened in headless
+// `otp export --format html`, the printable emergency kit: opened in headless
 // Chromium (Debian's chromium), printed to PDF on Letter and on A4 with the browser's own
 // header and footer (as browsers print by default), the PDF turned into PNG pages with
 // pdftoppm, and every QR code on every page decoded with zbarimg back to exactly the vault's

@@ -1,4 +1,4 @@
-// Every exit code of DESIGN.md, each with its stable error phrase (TESTPLAN §7.7), through the
+// Every exit code in the README, each with its stable error phrase (docs/testplan.md "Exit codes and error kinds"), through the
 // built CLI. Every failure also keeps the §8 invariants (see expectFailure): stdout empty,
 // stderr starting `otp: error:`, no stack trace, no secret. Exit 4's session cases live in
 // session.test.ts, exit 5's damage sweep in damage.test.ts.

@@ -43,7 +43,7 @@ function otpIn(h: OtpHome, args: string[]): RunResult {
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe("hints inside every command group (issue 11.4)", () => {
+describe("hints inside every command group", () => {
   it("a mistyped subcommand gets the nearest one of its own group, with the group's name", async () => {
     await using h = await otpHome();
     const cases: [string[], string][] = [

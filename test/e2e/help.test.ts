@@ -1,4 +1,4 @@
-// `--help` for the program and every command, and `--version` (TESTPLAN J.72): exit 0, on
+// `--help` for the program and every command, and `--version` (docs/testplan.md J.72): exit 0, on
 // stdout, with examples; the version is package.json's.
 import { describe, expect, it } from "vitest";
 import { otpHome } from "../helpers/otp-home.js";

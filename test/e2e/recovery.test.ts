@@ -1,4 +1,4 @@
-// The recovery key and recovery codes end to end (TESTPLAN B.16, B.17): `otp init` prints the
+// The recovery key and recovery codes end to end (docs/testplan.md B.16, B.17): `otp init` prints the
 // key once on standard output; the key opens the vault after the password is forgotten, and
 // `otp passwd` then sets a new one; a mistyped group is caught with a clear message; recovery
 // codes are added, listed, handed out once each (also to parallel runs) and removed.
@@ -42,7 +42,7 @@ describe("recovery codes", () => {
   });
 });
 
-describe("passwd and restore killed at each point of the write (TESTPLAN B.16, D.24)", () => {
+describe("passwd and restore killed at each point of the write (docs/testplan.md B.16, D.24)", () => {
   for (const point of ["mid-write", "after-fsync", "after-snapshot", "after-rename"]) {
     it(`${point}: the old or the new password works, never neither; the recovery key always does`, async () => {
       await using h = await homeWith();

@@ -1,4 +1,4 @@
-// `otp unlock` / `otp lock` (DESIGN.md; TESTPLAN §7.6b and §8 L): one `export OTP_SESSION=…`
+// `otp unlock` / `otp lock` (docs/threat-model.md "Sessions" and docs/testplan.md L): one `export OTP_SESSION=…`
 // line, later commands without a password, private session files that hold nothing in the
 // clear, and exit 4 once the session is locked, expired or forged.
 import { spawnSync } from "node:child_process";
@@ -122,7 +122,7 @@ describe.skipIf(!needTool("faketime"))("a session's time is real time", () => {
   });
 });
 
-describe("a vault restored into another home (issue 11.8)", () => {
+describe("a vault restored into another home", () => {
   /** Home A with a vault, and home B holding a byte copy of it; both use A's session folder ($XDG_RUNTIME_DIR). */
   async function twoHomes() {
     const a = await otpHome([totp("github", newSecret())]);

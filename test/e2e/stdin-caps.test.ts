@@ -1,4 +1,4 @@
-// Standard input has a size cap everywhere it is read (issue 14 §4, issue 10): input that
+// Standard input has a size cap everywhere it is read: input that
 // never ends (/dev/zero) or is far larger than anything otp keeps ends with exit 2 naming the
 // limit, quickly, and the vault is untouched. A secret or password read stops at the first
 // line: otp never waits for the end of input once it has what it needs.

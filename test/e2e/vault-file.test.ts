@@ -1,4 +1,4 @@
-// The vault on disk (DESIGN.md "The vault", TESTPLAN F.38, G.47): nothing in the clear — no
+// The vault on disk (README "The vault", docs/testplan.md F.38, G.47): nothing in the clear — no
 // secret (as base32, hex, base64 or raw bytes), no entry name, issuer or account — in the vault
 // or its snapshots; vault 0600 in a 0700 folder, snapshots 0700/0600, also under umask 000;
 // no *.tmp and no lock left after writes that succeeded or were refused.

@@ -1,4 +1,4 @@
-// A weak new password from a file is kept, with a warning and a hint (issue 10 D; the rule is in
+// A weak new password from a file is kept, with a warning and a hint (the rule is in
 // the README's "Passwords": zxcvbn-ts score under 3). No one is at a terminal to confirm, so the
 // command goes on; the password itself is never printed. The terminal side is test/tty/weak-password.
 import { spawnSync } from "node:child_process";

@@ -1,5 +1,5 @@
 // Shared pieces of the end-to-end tests: running the built CLI (also with stdin on /dev/null,
-// or as a child to signal), the failure invariants every error must keep (TESTPLAN §8: stdout
+// or as a child to signal), the failure invariants every error must keep (docs/testplan.md: stdout
 // empty, one `otp: error:` line first, no stack trace, no secret), reference OTP codes computed
 // here with node:crypto (independent of src/), and small file helpers.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";

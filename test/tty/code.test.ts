@@ -1,5 +1,5 @@
 // `otp code` in a real terminal (tmux): grouped code and seconds left on a terminal, the bare
-// code when piped (TESTPLAN J.71). The digits are checked against an independent TOTP.
+// code when piped (docs/testplan.md J.71). The digits are checked against an independent TOTP.
 import { afterEach, describe, expect, it } from "vitest";
 import { otpHome, totp } from "../helpers/otp-home.js";
 import { killTmuxSessions, startTmux } from "../helpers/tmux.js";

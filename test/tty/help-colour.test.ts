@@ -1,4 +1,4 @@
-// Help in colour on a terminal, and never with NO_COLOR or --no-color (DESIGN.md "Output").
+// Help in colour on a terminal, and never with NO_COLOR or --no-color (docs/cli-contract.md "Output").
 import { afterEach, describe, expect, it } from "vitest";
 import { otpHome } from "../helpers/otp-home.js";
 import { killTmuxSessions, startTmux } from "../helpers/tmux.js";

@@ -1,6 +1,6 @@
 // Prompts in a real terminal (tmux): hidden password and secret input, the init confirmation,
 // the 3-attempt password loop, confirm before remove, and Ctrl-C → 130 with the vault and the
-// terminal left as they were (TESTPLAN J.70, B.13–15; STYLE §7 TTY).
+// terminal left as they were (docs/testplan.md J.70, B.13–15).
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -23,7 +23,7 @@ async function names(h: OtpHome, env: Record<string, string>): Promise<string[]>
   return r.stdout.split("\n").filter(Boolean);
 }
 
-describe.skipIf(!needTool("tmux"))("issue 6 prompts on a terminal (tmux)", () => {
+describe.skipIf(!needTool("tmux"))("backup, restore and recovery prompts on a terminal (tmux)", () => {
   afterEach(killTmuxSessions);
 
   it("otp init shows the recovery key once, framed by the advice to write it down", async () => {

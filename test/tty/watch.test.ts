@@ -165,7 +165,7 @@ describe.skipIf(!needTool("tmux"))("otp watch (tmux)", () => {
     expect(await t.exitCode()).toBe(0);
   });
 
-  it("at 60 columns names stay whole and the selected row's bar keeps its colours (issue 11.6)", async () => {
+  it("at 60 columns names stay whole and the selected row's bar keeps its colours", async () => {
     using h = await otpHome([
       totp("Amazon Web Services", GITHUB, { issuer: "Amazon", account: "jane.doe@example.com" }),
       totp("Microsoft", GITLAB, { issuer: "Microsoft", account: "jane@outlook.com" }),

@@ -1,4 +1,4 @@
-// New passwords at a terminal (issue 10 D, C): a weak one needs a yes to "use it anyway?" (no:
+// New passwords at a terminal: a weak one needs a yes to "use it anyway?" (no:
 // asked for another; an empty one is asked again: test/tty/prompts), and a seed given as QUERY is
 // refused before any password prompt. The file and environment side is test/e2e/weak-password.
 import { join } from "node:path";

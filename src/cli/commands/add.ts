@@ -37,8 +37,8 @@ export interface AddOptions {
 export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions): Promise<void> {
   refuseSecretInArgv(name, "NAME");
   const sources = [opts.uri !== undefined, opts.secret !== undefined, !!opts.stdin, opts.qr !== undefined].filter(Boolean).length;
-  if (sources > 1) throw new UsageError("give the secret one way: --uri, --secret, --stdin or --qr");
-  if ((opts.stdin || opts.qr === "-") && ctx.passwordFile === "-") throw new UsageError(`${opts.stdin ? "--stdin" : "--qr -"} and --password-file - both want standard input`);
+  if (sources > 1) throw new UsageError("usage", "give the secret one way: --uri, --secret, --stdin or --qr");
+  if ((opts.stdin || opts.qr === "-") && ctx.passwordFile === "-") throw new UsageError("usage", `${opts.stdin ? "--stdin" : "--qr -"} and --password-file - both want standard input`);
   // Numbers from flags are judged before anything is read or asked: a bad --digits must not
   // cost the user a typed secret.
   checkFlags(opts);
@@ -106,7 +106,7 @@ async function readDraft(ctx: Ctx, opts: AddOptions, name: string | undefined): 
     return /^otpauth:/i.test(text) ? fromUri(ctx, text) : secretDraft(text);
   }
   // No source given: hidden prompts on a terminal.
-  if (!ctx.stdinIsTTY) throw new UsageError("no secret given", ["pass it on standard input with --stdin, or use --uri; see `otp add --help`"]);
+  if (!ctx.stdinIsTTY) throw new UsageError("usage", "no secret given", ["pass it on standard input with --stdin, or use --uri; see `otp add --help`"]);
   return askDraft(ctx, opts, name);
 }
 

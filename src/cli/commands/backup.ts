@@ -22,8 +22,8 @@ export interface BackupOptions {
 }
 
 export async function run(ctx: Ctx, file: string | undefined, opts: BackupOptions): Promise<void> {
-  if (opts.backupPasswordFile && opts.newBackupPassword) throw new UsageError("give --backup-password-file or --new-backup-password, not both");
-  if (opts.backupPasswordFile === "-" && ctx.passwordFile === "-") throw new UsageError("--password-file - and --backup-password-file - cannot both read standard input");
+  if (opts.backupPasswordFile && opts.newBackupPassword) throw new UsageError("usage", "give --backup-password-file or --new-backup-password, not both");
+  if (opts.backupPasswordFile === "-" && ctx.passwordFile === "-") throw new UsageError("usage", "--password-file - and --backup-password-file - cannot both read standard input");
   const vault = await openVault(ctx);
   const own = opts.backupPasswordFile !== undefined || opts.newBackupPassword === true;
   const password = own ? await newPassword(ctx, { file: opts.backupPasswordFile, what: "backup", flag: "--backup-password-file", nothingDone: "no backup was written" }) : null;

@@ -23,11 +23,11 @@ export interface CodeOptions {
 }
 
 function checkOptions(opts: CodeOptions): void {
-  if (opts.copy && opts.json) throw new UsageError("--copy and --json do not go together", ["--copy prints nothing on standard output"]);
-  if (opts.clearAfter !== undefined && !opts.copy) throw new UsageError("--clear-after applies only with --copy");
-  if (opts.clearAfter !== undefined && opts.clearAfter > 86_400) throw new UsageError("--clear-after is at most 86400 s (a day)");
-  if (opts.next && opts.fresh !== undefined) throw new UsageError("--next and --fresh do not go together");
-  if (opts.fresh !== undefined && opts.at !== undefined) throw new UsageError("--fresh waits for the clock; it does not go with --at");
+  if (opts.copy && opts.json) throw new UsageError("usage", "--copy and --json do not go together", ["--copy prints nothing on standard output"]);
+  if (opts.clearAfter !== undefined && !opts.copy) throw new UsageError("usage", "--clear-after applies only with --copy");
+  if (opts.clearAfter !== undefined && opts.clearAfter > 86_400) throw new UsageError("usage", "--clear-after is at most 86400 s (a day)");
+  if (opts.next && opts.fresh !== undefined) throw new UsageError("usage", "--next and --fresh do not go together");
+  if (opts.fresh !== undefined && opts.at !== undefined) throw new UsageError("usage", "--fresh waits for the clock; it does not go with --at");
 }
 
 export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<void> {
@@ -39,8 +39,8 @@ export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<v
   // Find the clipboard before an HOTP counter moves: no clipboard must not cost a code.
   const board = opts.copy ? await findClipboard(ctx) : undefined;
   if (entry.type === "hotp") {
-    if (at !== undefined) throw new UsageError("--at does not apply to an HOTP (counter) entry");
-    if (opts.next || opts.fresh !== undefined) throw new UsageError("--next and --fresh apply to time-based codes; every HOTP code is a new one");
+    if (at !== undefined) throw new UsageError("usage", "--at does not apply to an HOTP (counter) entry");
+    if (opts.next || opts.fresh !== undefined) throw new UsageError("usage", "--next and --fresh apply to time-based codes; every HOTP code is a new one");
     entry = await advanceHotp(ctx, vault, entry.id);
   }
   if (opts.fresh !== undefined) await waitForFresh(ctx, entry, opts.fresh);
@@ -74,7 +74,7 @@ function nextLine(code: string, remainingMs: number, color: boolean): string {
 /** --fresh N: with under N s left of the current code, waits (counting down on stderr) for the next. */
 async function waitForFresh(ctx: Ctx, entry: Entry, minLeftS: number): Promise<void> {
   const period = entry.period ?? DEFAULT_PERIOD;
-  if (minLeftS >= period) throw new UsageError(`--fresh must be under the entry's period (${period} s)`);
+  if (minLeftS >= period) throw new UsageError("usage", `--fresh must be under the entry's period (${period} s)`);
   const left = () => generateCode(entry, ctx.now()).remainingMs!;
   if (left() >= minLeftS * 1000) return;
   const tty = ctx.stderrIsTTY;

@@ -12,8 +12,8 @@ import { readEnvelope } from "../vault.js";
 
 export async function run(ctx: Ctx, shell: string | undefined, opts: { entries?: boolean }, program: Command): Promise<void> {
   if (opts.entries) return printEntries(ctx);
-  if (shell === undefined) throw new UsageError("name a shell: bash, zsh or fish", ["`otp completion --help` says how to install each"]);
-  if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`no completion for ${shell}: bash, zsh or fish`);
+  if (shell === undefined) throw new UsageError("usage", "name a shell: bash, zsh or fish", ["`otp completion --help` says how to install each"]);
+  if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError("usage", `no completion for ${shell}: bash, zsh or fish`);
   ctx.write(completionScript(program, shell as Shell));
 }
 

@@ -27,21 +27,21 @@ export async function run(ctx: Ctx, query: string, opts: EditOptions): Promise<v
   for (const k of ["name", "issuer", "account", "digits", "period", "counter", "notes"] as const) if (opts[k] !== undefined) (patch as Record<string, unknown>)[k] = opts[k];
   if (opts.tag !== undefined) patch.tags = opts.tag;
   else if (opts.tags === false) patch.tags = [];
-  if (Object.keys(patch).length === 0) throw new UsageError("nothing to change", ["see `otp edit --help` for what can change"]);
+  if (Object.keys(patch).length === 0) throw new UsageError("usage", "nothing to change", ["see `otp edit --help` for what can change"]);
   if (patch.name !== undefined) checkName(patch.name);
 
   const vault = await openVault(ctx);
   const id = (await pickEntry(ctx, vault.data.entries, query)).id;
   const entry = await updateVault(ctx, vault, (data) => {
     const current = data.entries.find((e) => e.id === id);
-    if (!current) throw new UsageError("the entry was removed meanwhile");
+    if (!current) throw new UsageError("usage", "the entry was removed meanwhile");
     if (patch.name !== undefined) {
       const other = findByName(data, patch.name);
       if (other && other.id !== id) throw new InputError("duplicate-name", `an entry named "${patch.name}" already exists`);
     }
-    if (patch.period !== undefined && current.type === "hotp") throw new UsageError("an HOTP entry has a counter, not a period");
-    if (patch.counter !== undefined && current.type !== "hotp") throw new UsageError("only HOTP entries have a counter");
-    if (patch.digits !== undefined && current.type === "steam") throw new UsageError("Steam codes always have 5 characters");
+    if (patch.period !== undefined && current.type === "hotp") throw new UsageError("usage", "an HOTP entry has a counter, not a period");
+    if (patch.counter !== undefined && current.type !== "hotp") throw new UsageError("usage", "only HOTP entries have a counter");
+    if (patch.digits !== undefined && current.type === "steam") throw new UsageError("usage", "Steam codes always have 5 characters");
     const merged = { ...current, ...patch };
     checkDraft(merged);
     return { data: updateEntry(data, id, patch, new Date(ctx.now()).toISOString()), result: merged };

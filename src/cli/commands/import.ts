@@ -97,7 +97,7 @@ async function recogniseAll(ctx: Ctx, files: string[], format: string): Promise<
     const name = escapeForTerminal(file === "-" ? "standard input" : file);
     const src = { name, bytes: await readInput(ctx, file) };
     const image = isImageInput(src, format);
-    inputs.push({ name, file, image, codec: image ? null : pickCodec(src, format), bytes: file === "-" ? src.bytes : undefined });
+    inputs.push({ name, file, image, codec: image ? null : await pickCodec(src, format), bytes: file === "-" ? src.bytes : undefined });
   }
   return inputs;
 }

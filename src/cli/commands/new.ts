@@ -31,10 +31,10 @@ export interface NewOptions {
 
 export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
   if (!opts.issuer?.trim() || !opts.account?.trim())
-    throw new UsageError("otp new needs --issuer and --account", ["e.g. otp new --issuer Example --account alice@example.com"]);
+    throw new UsageError("usage", "otp new needs --issuer and --account", ["e.g. otp new --issuer Example --account alice@example.com"]);
   refuseSecretInArgv(opts.name, "--name");
-  if (opts.name !== undefined && !opts.save) throw new UsageError("--name names the saved entry: add --save");
-  if (opts.tag !== undefined && !opts.save) throw new UsageError("--tag tags the saved entry: add --save");
+  if (opts.name !== undefined && !opts.save) throw new UsageError("usage", "--name names the saved entry: add --save");
+  if (opts.tag !== undefined && !opts.save) throw new UsageError("usage", "--tag tags the saved entry: add --save");
   const draft: EntryDraft = checkDraft({
     issuer: opts.issuer.trim(),
     account: opts.account.trim(),
@@ -60,7 +60,7 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
   if (opts.save) {
     const vault = await openVault(ctx);
     if (opts.name !== undefined && findByName(vault.data, opts.name))
-      throw new UsageError(`an entry named "${escapeForTerminal(opts.name)}" already exists`, ["choose another --name"]);
+      throw new UsageError("usage", `an entry named "${escapeForTerminal(opts.name)}" already exists`, ["choose another --name"]);
     saved = await updateVault(ctx, vault, (data) => {
       const r = addEntry(data, draft, newId(), new Date(ctx.now()).toISOString());
       return { data: r.data, result: r.entry.name };

@@ -14,7 +14,7 @@ import { openVault, readOnlyError, updateVault } from "../vault.js";
 
 export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise<void> {
   if (opts.newPasswordFile === "-" && ctx.passwordFile === "-")
-    throw new UsageError("--password-file - and --new-password-file - cannot both read standard input");
+    throw new UsageError("usage", "--password-file - and --new-password-file - cannot both read standard input");
   const vault = await openVault(ctx);
   if (vault.readOnly) throw readOnlyError();
   const password = await newPassword(ctx, { file: opts.newPasswordFile, what: "vault", flag: "--new-password-file", nothingDone: "the password was not changed" });

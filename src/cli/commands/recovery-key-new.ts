@@ -20,7 +20,7 @@ export async function run(ctx: Ctx, opts: { yes?: boolean }): Promise<void> {
   if (vault.readOnly) throw readOnlyError();
   const replacing = hasRecoverySlot(vault.envelope);
   if (replacing && !opts.yes) {
-    if (!ctx.stdinIsTTY) throw new UsageError("not replacing the vault's recovery key without confirmation", ["pass --yes; the old key then stops opening the vault"]);
+    if (!ctx.stdinIsTTY) throw new UsageError("usage", "not replacing the vault's recovery key without confirmation", ["pass --yes; the old key then stops opening the vault"]);
     if (!(await ctx.prompts.confirm("Replace the recovery key? The one you wrote down stops working."))) {
       ctx.info("the recovery key was left as it was");
       return;

@@ -25,7 +25,7 @@ export interface RestoreOptions {
 }
 
 export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise<void> {
-  if (opts.backupPasswordFile === "-" && ctx.passwordFile === "-") throw new UsageError("--password-file - and --backup-password-file - cannot both read standard input");
+  if (opts.backupPasswordFile === "-" && ctx.passwordFile === "-") throw new UsageError("usage", "--password-file - and --backup-password-file - cannot both read standard input");
   const parsed = await readBackupFile(ctx, file);
   if (parsed.readOnly)
     throw new VaultDamagedError("newer-version", "the backup was written by a newer otp; restoring it here could drop what this otp does not know", ["upgrade otp, then restore"]);
@@ -40,7 +40,7 @@ export async function run(ctx: Ctx, file: string, opts: RestoreOptions): Promise
   if (opts.dryRun || !changesAnything(preview)) return printReport(ctx, preview, parsed.file, true);
   if (opts.replace && !opts.yes) {
     const n = vault.data.entries.length;
-    if (!ctx.stdinIsTTY) throw new UsageError("not replacing the vault without confirmation", ["pass --yes, or --dry-run to see what would change"]);
+    if (!ctx.stdinIsTTY) throw new UsageError("usage", "not replacing the vault without confirmation", ["pass --yes, or --dry-run to see what would change"]);
     const gone = preview.removed.length;
     const loses = gone ? ` ${gone} entr${gone === 1 ? "y" : "ies"} the backup lacks will be removed.` : "";
     if (!(await ctx.prompts.confirm(`Replace the vault's ${n} entr${n === 1 ? "y" : "ies"} with the backup's ${backup.data.entries.length}?${loses} The current vault is kept as a snapshot.`))) {

@@ -94,7 +94,7 @@ function refuseWideFolder(ctx: Ctx, dir: string): void {
 
 /** A local path becomes absolute (git would read it relative to the vault's folder); URLs stay. */
 function normalizeRemote(r: string): string {
-  if (r === "" || r.startsWith("-")) throw new UsageError(`"${r}" is not a remote`, ["give a path to a bare repository, or an ssh or https URL"]);
+  if (r === "" || r.startsWith("-")) throw new UsageError("usage", `"${r}" is not a remote`, ["give a path to a bare repository, or an ssh or https URL"]);
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(r) || /^[^/]*:/.test(r);
   return url ? r : resolve(r);
 }
@@ -103,7 +103,7 @@ function normalizeRemote(r: string): string {
 async function defaultBranch(g: Git, remote: string): Promise<string | null> {
   const r = await g(["ls-remote", "--symref", remote], { network: true, allowFail: true });
   if (r.code !== 0) {
-    throw new GitError(`cannot reach the remote ${redactUrl(remote)}: ${gitReason(r.stderr) || "git failed"}`, ["check the address and the network; nothing was changed"]);
+    throw new GitError("git", `cannot reach the remote ${redactUrl(remote)}: ${gitReason(r.stderr) || "git failed"}`, ["check the address and the network; nothing was changed"]);
   }
   const out = text(r);
   const head = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out)?.[1];

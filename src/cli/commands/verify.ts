@@ -23,14 +23,14 @@ const MAX_WINDOW = 1000;
 
 export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOptions): Promise<void> {
   refuseSecretQuery(query);
-  if (opts.window !== undefined && opts.window > MAX_WINDOW) throw new UsageError(`--window is at most ${MAX_WINDOW}`);
+  if (opts.window !== undefined && opts.window > MAX_WINDOW) throw new UsageError("usage", `--window is at most ${MAX_WINDOW}`);
   const at = opts.at === undefined ? undefined : parseTime(opts.at);
   const typed = code.replace(/[\s-]/g, "").toUpperCase();
   const vault = await openVault(ctx);
   const entry = await pickEntry(ctx, vault.data.entries, query);
   const name = escapeForTerminal(entry.name);
   if (entry.type === "hotp") {
-    if (at !== undefined) throw new UsageError("--at does not apply to an HOTP (counter) entry");
+    if (at !== undefined) throw new UsageError("usage", "--at does not apply to an HOTP (counter) entry");
     const window = opts.window ?? 10;
     // Matched under the vault lock against the counter as it is now, so two checks of one code cannot both pass.
     const used = await updateVault(ctx, vault, (data) => {

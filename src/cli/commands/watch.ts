@@ -24,7 +24,7 @@ export interface WatchOptions {
 export async function run(ctx: Ctx, query: string | undefined, opts: WatchOptions): Promise<void> {
   refuseSecretQuery(query);
   if (!ctx.stdinIsTTY || !ctx.stdoutIsTTY)
-    throw new UsageError("otp watch needs a terminal", ["in scripts use `otp code QUERY`, or `otp list` for the names"]);
+    throw new UsageError("usage", "otp watch needs a terminal", ["in scripts use `otp code QUERY`, or `otp list` for the names"]);
   const vault = await openVault(ctx);
   const pick = () => (query === undefined ? vault.data.entries : matchEntries(vault.data.entries, query));
   let entries: LiveEntry[] = pick();

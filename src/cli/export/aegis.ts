@@ -10,7 +10,7 @@ import { PLAIN_WARNING, checkPlain, emit, knownEntries, type ExportOptions } fro
 
 export function check(ctx: Ctx, opts: ExportOptions): void {
   if (opts.plain) {
-    if (opts.exportPasswordFile) throw new UsageError("--plain and --export-password-file contradict each other: choose one");
+    if (opts.exportPasswordFile) throw new UsageError("usage", "--plain and --export-password-file contradict each other: choose one");
     return checkPlain(ctx, opts);
   }
   if (!opts.exportPasswordFile && !ctx.canPrompt())
@@ -22,8 +22,8 @@ export function check(ctx: Ctx, opts: ExportOptions): void {
 async function exportPassword(ctx: Ctx, opts: ExportOptions): Promise<string> {
   if (opts.exportPasswordFile) return readPasswordFile(ctx, opts.exportPasswordFile);
   const pw = await ctx.prompts.secret("Password for the Aegis export:");
-  if (pw === "") throw new UsageError("the export password can't be empty", ["use --plain for an unencrypted export"]);
-  if ((await ctx.prompts.secret("Repeat the password:")) !== pw) throw new UsageError("the two passwords differ; nothing written");
+  if (pw === "") throw new UsageError("usage", "the export password can't be empty", ["use --plain for an unencrypted export"]);
+  if ((await ctx.prompts.secret("Repeat the password:")) !== pw) throw new UsageError("usage", "the two passwords differ; nothing written");
   return pw;
 }
 

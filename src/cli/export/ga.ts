@@ -21,7 +21,7 @@ const PNG_MAX_MODULES = 97;
 
 export function check(ctx: Ctx, opts: ExportOptions): void {
   if (!opts.output && !opts.plain && !ctx.stdoutIsTTY)
-    throw new UsageError("--format ga draws its QR codes on a terminal, and standard output is not one", [
+    throw new UsageError("usage", "--format ga draws its QR codes on a terminal, and standard output is not one", [
       "use --output DIR for PNG files, or --plain for the otpauth-migration:// URIs",
     ]);
 }
@@ -152,7 +152,7 @@ async function drawAll(ctx: Ctx, screen: Screen, uris: string[], batches: Entry[
 async function writePngs(ctx: Ctx, opts: ExportOptions, uris: string[]): Promise<string[]> {
   const dir = opts.output!;
   const st = await ctx.files.stat(dir);
-  if (st && !st.isDirectory) throw new UsageError(`--output ${dir} is a file; --format ga writes PNG files into a folder`, ["name a folder (it is made if missing)"]);
+  if (st && !st.isDirectory) throw new UsageError("usage", `--output ${dir} is a file; --format ga writes PNG files into a folder`, ["name a folder (it is made if missing)"]);
   if (!st) await ctx.files.mkdir(dir, { mode: 0o700 }).catch((err) => {
     throw new OtpError("io", `cannot make the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
   });

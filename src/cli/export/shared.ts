@@ -15,9 +15,9 @@ export interface ExportOptions {
 
 /** Refuses a plain export without --plain, and every secret on a terminal without --force. */
 export function checkPlain(ctx: Ctx, opts: ExportOptions): void {
-  if (!opts.plain) throw new UsageError(`--format ${opts.format} writes every secret in the clear; add --plain to confirm`);
+  if (!opts.plain) throw new UsageError("usage", `--format ${opts.format} writes every secret in the clear; add --plain to confirm`);
   if (!opts.output && ctx.stdoutIsTTY && !opts.force)
-    throw new UsageError("not printing every secret to the terminal", ["use --output FILE, pipe it, or add --force"]);
+    throw new UsageError("usage", "not printing every secret to the terminal", ["use --output FILE, pipe it, or add --force"]);
 }
 
 /** The entries of types this otp knows; warns about each one left out. */

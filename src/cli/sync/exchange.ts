@@ -90,14 +90,14 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
       // --porcelain says why in a line of its own: "!\t<refs>\t[remote rejected] (pre-receive hook declined)".
       const why = /^!\t\S+\t\[([^\]]+)\](?: \((.+)\))?$/m.exec(text(pushed));
       const reason = why ? `${why[1]}${why[2] ? ` (${why[2]})` : ""}` : gitReason(pushed.stderr) || "git failed";
-      throw new GitError(`cannot push to ${where}: ${reason}`, ["the vault here is saved and committed; `otp sync` pushes it later"]);
+      throw new GitError("git", `cannot push to ${where}: ${reason}`, ["the vault here is saved and committed; `otp sync` pushes it later"]);
     }
-    if (attempt >= ATTEMPTS) throw new GitError(`the remote ${where} kept changing while otp pushed`, ["run `otp sync` again"]);
+    if (attempt >= ATTEMPTS) throw new GitError("git", `the remote ${where} kept changing while otp pushed`, ["run `otp sync` again"]);
   }
 }
 
 function unreachable(what: string, stderr: string, hints: string[]): GitError {
-  return new GitError(`${what}: ${gitReason(stderr) || "git failed"}`, hints);
+  return new GitError("git", `${what}: ${gitReason(stderr) || "git failed"}`, hints);
 }
 
 interface Step {

@@ -36,7 +36,7 @@ export async function isAncestor(g: Git, a: string, b: string): Promise<boolean>
 
 export async function currentBranch(g: Git, repo: SyncRepo): Promise<string> {
   const r = await g(["symbolic-ref", "-q", "--short", "HEAD"], { allowFail: true });
-  if (r.code !== 0) throw new GitError(`the sync repository ${repo.dir} is not on a branch`, [`run \`git -C ${repo.dir} switch main\` (or your branch), then try again`]);
+  if (r.code !== 0) throw new GitError("git", `the sync repository ${repo.dir} is not on a branch`, [`run \`git -C ${repo.dir} switch main\` (or your branch), then try again`]);
   return text(r);
 }
 
@@ -65,7 +65,7 @@ export async function configGet(g: Git, key: string): Promise<string | null> {
 
 function refuseDuringMerge(ctx: Ctx, repo: SyncRepo): void {
   if (ctx.files.exists(join(repo.dir, ".git", "MERGE_HEAD")))
-    throw new GitError(`a git merge is in progress in ${repo.dir}`, [`finish it, or run \`git -C ${repo.dir} merge --abort\`, then \`otp sync\``]);
+    throw new GitError("git", `a git merge is in progress in ${repo.dir}`, [`finish it, or run \`git -C ${repo.dir} merge --abort\`, then \`otp sync\``]);
 }
 
 /**

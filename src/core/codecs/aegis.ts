@@ -7,12 +7,18 @@
 import { scryptSync } from "node:crypto";
 import { InputError } from "../errors.js";
 import type { Codec, Decoded, ImportSource } from "./types.js";
-import { aesGcmOpen, algorithm, base64Bytes, collect, damaged, draftOf, entry, int, isObj, jsonOf, jsonText, str, withPassword } from "./shared.js";
+import { aesGcmOpen } from "./aes.js";
+import { base64Bytes } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { algorithm, draftOf, int, str } from "./fields.js";
+import { damaged, jsonOf, jsonText } from "./input.js";
+import { withPassword } from "./password.js";
+import { isObject } from "../json.js";
 
 const WHAT = "Aegis vault";
 
 export function isAegis(v: unknown): v is { version: number; header: Record<string, unknown>; db: unknown } {
-  return isObj(v) && v.version === 1 && isObj(v.header) && "slots" in v.header && "db" in v;
+  return isObject(v) && v.version === 1 && isObject(v.header) && "slots" in v.header && "db" in v;
 }
 
 /** scrypt limits: Aegis writes N = 2^15, r = 8, p = 1; a file asking for more than 1 GiB is refused. */
@@ -40,8 +46,8 @@ function passwordSlots(header: Record<string, unknown>, src: ImportSource): Slot
   if (!Array.isArray(header.slots)) throw damaged(src, WHAT, "its header has no slots");
   const out: Slot[] = [];
   for (const s of header.slots) {
-    if (!isObj(s) || s.type !== 1) continue;
-    const kp = isObj(s.key_params) ? s.key_params : {};
+    if (!isObject(s) || s.type !== 1) continue;
+    const kp = isObject(s.key_params) ? s.key_params : {};
     const n = Number(s.n), r = Number(s.r), p = Number(s.p);
     const pow2 = Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
     if (!pow2 || !Number.isSafeInteger(r) || !Number.isSafeInteger(p) || r < 1 || p < 1 || 128 * n * r * p > 1024 ** 3)
@@ -54,7 +60,7 @@ function passwordSlots(header: Record<string, unknown>, src: ImportSource): Slot
 
 async function decryptDb(v: { header: Record<string, unknown>; db: unknown }, src: ImportSource, helpers: Parameters<Codec["decode"]>[1]): Promise<unknown> {
   const slots = passwordSlots(v.header, src);
-  const params = isObj(v.header.params) ? v.header.params : {};
+  const params = isObject(v.header.params) ? v.header.params : {};
   const nonce = hex(params.nonce, 12, src);
   const tag = hex(params.tag, 16, src);
   if (typeof v.db !== "string") throw damaged(src, WHAT, "its db is not base64 text");
@@ -76,13 +82,13 @@ async function decryptDb(v: { header: Record<string, unknown>; db: unknown }, sr
 
 /** The entries of Aegis content (versions 1 to 3). */
 export function decodeAegisContent(content: unknown, src: ImportSource): Decoded {
-  if (!isObj(content) || !Array.isArray(content.entries)) throw damaged(src, WHAT, "it has no entries list");
+  if (!isObject(content) || !Array.isArray(content.entries)) throw damaged(src, WHAT, "it has no entries list");
   if (typeof content.version === "number" && content.version > 3)
     throw new InputError("invalid-file", `${src.name}: Aegis content version ${content.version} is newer than this otp reads (1 to 3)`);
   const groups = new Map<string, string>();
-  if (Array.isArray(content.groups)) for (const g of content.groups) if (isObj(g) && typeof g.uuid === "string") groups.set(g.uuid, str(g.name));
-  return collect(content.entries as unknown[], (i, e) => `entry ${i + 1}${isObj(e) && str(e.issuer) ? ` (${str(e.issuer)})` : ""}`, (e) => {
-    if (!isObj(e) || !isObj(e.info)) throw new InputError("invalid-entry", "not an Aegis entry");
+  if (Array.isArray(content.groups)) for (const g of content.groups) if (isObject(g) && typeof g.uuid === "string") groups.set(g.uuid, str(g.name));
+  return collect(content.entries as unknown[], (i, e) => `entry ${i + 1}${isObject(e) && str(e.issuer) ? ` (${str(e.issuer)})` : ""}`, (e) => {
+    if (!isObject(e) || !isObject(e.info)) throw new InputError("invalid-entry", "not an Aegis entry");
     const type = str(e.type).toLowerCase();
     if (type !== "totp" && type !== "hotp" && type !== "steam") throw new InputError("invalid-entry", `type "${type.slice(0, 12)}" is not supported (only totp, hotp and steam)`);
     const tags: string[] = [];
@@ -107,7 +113,6 @@ export function decodeAegisContent(content: unknown, src: ImportSource): Decoded
 
 export const aegisCodec: Codec = {
   name: "aegis",
-  title: "Aegis vault or export (plain or encrypted)",
   sniff: (src) => isAegis(jsonOf(src)),
   async decode(src, helpers) {
     const v = jsonOf(src);

@@ -7,13 +7,18 @@
 import { createHash, pbkdf2Sync } from "node:crypto";
 import { InputError } from "../errors.js";
 import type { Codec, ImportSource } from "./types.js";
-import { aesGcmOpen, algorithm, collect, damaged, draftOf, entry, int, isObj, jsonOf, jsonText, str, withPassword } from "./shared.js";
+import { aesGcmOpen } from "./aes.js";
+import { collect, entry } from "./collect.js";
+import { algorithm, draftOf, int, str } from "./fields.js";
+import { damaged, jsonOf, jsonText } from "./input.js";
+import { withPassword } from "./password.js";
+import { isObject } from "../json.js";
 
 const WHAT = "andOTP backup";
 const MAX_ITERATIONS = 10_000_000;
 
 function isAndOtp(v: unknown): v is unknown[] {
-  return Array.isArray(v) && v.length > 0 && v.every((t) => isObj(t) && typeof t.secret === "string" && typeof t.type === "string" && "label" in t);
+  return Array.isArray(v) && v.length > 0 && v.every((t) => isObject(t) && typeof t.secret === "string" && typeof t.type === "string" && "label" in t);
 }
 
 /** Issuer and account of one token, with the old-label quirk handled. */
@@ -31,8 +36,8 @@ export function andOtpNames(t: Record<string, unknown>): { issuer: string; accou
 
 function decodeList(list: unknown[]) {
   let fixedCount = 0;
-  const out = collect(list, (i, t) => `token ${i + 1}${isObj(t) && str(t.label) ? ` (${str(t.label)})` : ""}`, (t) => {
-    if (!isObj(t)) throw new InputError("invalid-entry", "not an andOTP token");
+  const out = collect(list, (i, t) => `token ${i + 1}${isObject(t) && str(t.label) ? ` (${str(t.label)})` : ""}`, (t) => {
+    if (!isObject(t)) throw new InputError("invalid-entry", "not an andOTP token");
     const kind = str(t.type).toUpperCase();
     const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
     if (!type) throw new InputError("invalid-entry", `type "${kind.slice(0, 12)}" is not supported (only TOTP, HOTP and STEAM)`);
@@ -68,7 +73,6 @@ async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1
 
 export const andotpCodec: Codec = {
   name: "andotp",
-  title: "andOTP backup (plain .json, or encrypted .json.aes, old and new)",
   sniff: (src) => isAndOtp(jsonOf(src)),
   async decode(src, helpers) {
     const plain = jsonOf(src);

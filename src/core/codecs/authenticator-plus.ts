@@ -8,7 +8,9 @@ import { InputError } from "../errors.js";
 import { MAX_ZIP_MEMBERS, checkUnpacked } from "../limits.js";
 import { loadPackage } from "../load.js";
 import type { Codec, ImportSource } from "./types.js";
-import { damaged, utf8, withPassword } from "./shared.js";
+import { utf8 } from "./bytes.js";
+import { damaged } from "./input.js";
+import { withPassword } from "./password.js";
 import { parseUriList } from "./uri-list.js";
 
 type AdmZip = typeof import("adm-zip");
@@ -18,7 +20,6 @@ const isZip = (b: Uint8Array) => b.length > 30 && b[0] === 0x50 && b[1] === 0x4b
 
 export const authenticatorPlusCodec: Codec = {
   name: "authenticator-plus",
-  title: "Authenticator Plus backup (password-protected .zip)",
   sniff: (src: ImportSource) => isZip(src.bytes) && new TextDecoder("latin1").decode(src.bytes.subarray(0, 4096)).includes("Accounts.txt"),
   async decode(src, helpers) {
     const mod = await loadPackage<AdmZip & { default?: AdmZip }>("adm-zip");

@@ -10,7 +10,13 @@ import { normaliseSecret } from "../base32.js";
 import { InputError, OtpError } from "../errors.js";
 import { looksLikePrefs, parseAndroidPrefs } from "./android-prefs.js";
 import type { Codec, ImportSource } from "./types.js";
-import { aesCbcOpen, base64Bytes, collect, damaged, draftOf, entry, int, isObj, parseJson, str, textOf, utf8, withPassword } from "./shared.js";
+import { aesCbcOpen } from "./aes.js";
+import { base64Bytes, utf8 } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, int, str } from "./fields.js";
+import { damaged, parseJson, textOf } from "./input.js";
+import { withPassword } from "./password.js";
+import { isObject } from "../json.js";
 
 const KEY = "com.authy.storage.tokens.authenticator.key";
 const WHAT = "Authy token file";
@@ -39,7 +45,6 @@ function names(t: Record<string, unknown>): { issuer: string; account: string } 
 
 export const authyCodec: Codec = {
   name: "authy",
-  title: "Authy for Android token file (plain or with a backup password)",
   sniff: (src) => looksLikePrefs(src.bytes, KEY),
   async decode(src: ImportSource, helpers) {
     const prefs = parseAndroidPrefs(textOf(src, WHAT));
@@ -47,15 +52,15 @@ export const authyCodec: Codec = {
     if (typeof raw !== "string") throw damaged(src, WHAT, `it has no ${KEY}`);
     const tokens = parseJson(raw, src, WHAT);
     if (!Array.isArray(tokens)) throw damaged(src, WHAT, "its token list is not a JSON list");
-    const encrypted = tokens.filter((t) => isObj(t) && typeof t.encryptedSecret === "string");
+    const encrypted = tokens.filter((t) => isObject(t) && typeof t.encryptedSecret === "string");
     let password: string | undefined;
     if (encrypted.length) {
       // The first encrypted secret that opens proves the password; the others then must.
       const probe = encrypted[0] as Record<string, unknown>;
       password = await withPassword(helpers, `${src.name} (Authy backup password)`, (pw) => (openSecret(pw, probe) ? pw : undefined));
     }
-    const out = collect(tokens, (i, t) => `token ${i + 1}${isObj(t) && str(t.name) ? ` (${str(t.name)})` : ""}`, (t) => {
-      if (!isObj(t)) throw new InputError("invalid-entry", "not an Authy token");
+    const out = collect(tokens, (i, t) => `token ${i + 1}${isObject(t) && str(t.name) ? ` (${str(t.name)})` : ""}`, (t) => {
+      if (!isObject(t)) throw new InputError("invalid-entry", "not an Authy token");
       let secret = str(t.decryptedSecret);
       if (!secret && typeof t.encryptedSecret === "string") {
         try {

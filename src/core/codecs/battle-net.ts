@@ -5,7 +5,10 @@
 import { InputError } from "../errors.js";
 import { looksLikePrefs, parseAndroidPrefs } from "./android-prefs.js";
 import type { Codec } from "./types.js";
-import { collect, damaged, draftOf, entry, hexBytes, textOf } from "./shared.js";
+import { hexBytes } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf } from "./fields.js";
+import { damaged, textOf } from "./input.js";
 
 const P = "com.blizzard.messenger.";
 const WHAT = "Battle.net authenticator file";
@@ -19,7 +22,6 @@ function unmask(hex: string): string {
 
 export const battleNetCodec: Codec = {
   name: "battle-net",
-  title: "Battle.net Authenticator for Android preferences file",
   sniff: (src) => looksLikePrefs(src.bytes, `${P}AUTHENTICATOR_DEVICE_SECRET`),
   async decode(src) {
     const prefs = parseAndroidPrefs(textOf(src, WHAT));

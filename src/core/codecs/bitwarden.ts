@@ -8,7 +8,11 @@ import { InputError } from "../errors.js";
 import { parseOtpauthUri } from "../uri.js";
 import { parseCsv } from "./csv.js";
 import type { Codec, Decoded, ImportSource } from "./types.js";
-import { collect, damaged, draftOf, entry, isObj, jsonOf, str, utf8 } from "./shared.js";
+import { utf8 } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, str } from "./fields.js";
+import { damaged, jsonOf } from "./input.js";
+import { isObject } from "../json.js";
 
 const WHAT = "Bitwarden export";
 const CSV_HEAD = /^(\uFEFF)?[^\r\n]*\blogin_totp\b/;
@@ -41,15 +45,15 @@ function decodeItems(items: Item[], skipped: number): Decoded {
 }
 
 function isBitwardenJson(v: unknown): v is Record<string, unknown> {
-  return isObj(v) && typeof v.encrypted === "boolean" && (Array.isArray(v.items) || typeof v.data === "string");
+  return isObject(v) && typeof v.encrypted === "boolean" && (Array.isArray(v.items) || typeof v.data === "string");
 }
 
 function fromJson(v: Record<string, unknown>, src: ImportSource): Decoded {
   if (v.encrypted !== false || !Array.isArray(v.items))
     throw new InputError("invalid-file", `${src.name}: this Bitwarden export is encrypted, which otp cannot read`, ["in Bitwarden, export the vault again as .json (not \"encrypted\")"]);
-  const all = v.items.filter(isObj);
+  const all = v.items.filter(isObject);
   const items: Item[] = all
-    .filter((it) => isObj(it.login) && str(it.login.totp) !== "")
+    .filter((it) => isObject(it.login) && str(it.login.totp) !== "")
     .map((it) => ({ name: str(it.name), username: str((it.login as Record<string, unknown>).username), totp: str((it.login as Record<string, unknown>).totp) }));
   return decodeItems(items, all.length - items.length);
 }
@@ -72,7 +76,6 @@ function fromCsv(src: ImportSource): Decoded {
 
 export const bitwardenCodec: Codec = {
   name: "bitwarden",
-  title: "Bitwarden unencrypted export (.json or .csv)",
   sniff: (src) => isBitwardenJson(jsonOf(src)) || CSV_HEAD.test(utf8.decode(src.bytes.subarray(0, 2048))),
   async decode(src) {
     const v = jsonOf(src);

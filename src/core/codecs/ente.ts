@@ -3,7 +3,8 @@
 // tags become otp tags; the rest is the URI list.
 import type { Codec, ImportSource } from "./types.js";
 import { parseUriList } from "./uri-list.js";
-import { utf8 } from "./shared.js";
+import { isObject } from "../json.js";
+import { utf8 } from "./bytes.js";
 
 function displayOf(line: string): Record<string, unknown> | null {
   const q = line.indexOf("?");
@@ -11,7 +12,7 @@ function displayOf(line: string): Record<string, unknown> | null {
   if (raw === null) return null;
   try {
     const v: unknown = JSON.parse(raw);
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    return isObject(v) ? v : null;
   } catch {
     return null;
   }
@@ -19,7 +20,6 @@ function displayOf(line: string): Record<string, unknown> | null {
 
 export const enteCodec: Codec = {
   name: "ente",
-  title: "Ente Auth plain export (otpauth:// URIs with codeDisplay)",
   // Every URI line carries codeDisplay: what marks an Ente export.
   sniff: (src: ImportSource) => {
     const lines = utf8.decode(src.bytes.subarray(0, 64 * 1024)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");

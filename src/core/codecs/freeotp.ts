@@ -7,7 +7,10 @@
 import { InputError } from "../errors.js";
 import { looksLikePrefs, parseAndroidPrefs } from "./android-prefs.js";
 import type { Codec, Decoded, ImportSource } from "./types.js";
-import { algorithm, collect, damaged, draftOf, entry, int, isObj, jsonOf, str, textOf } from "./shared.js";
+import { collect, entry } from "./collect.js";
+import { algorithm, draftOf, int, str } from "./fields.js";
+import { damaged, jsonOf, textOf } from "./input.js";
+import { isObject } from "../json.js";
 
 const WHAT = "FreeOTP token file";
 
@@ -25,8 +28,8 @@ export function freeOtpDraft(t: Record<string, unknown>, key: Uint8Array, stored
   return draftOf({ type, secret: key, issuer: str(t.issuerExt) || str(t.issuerInt), account: str(t.label), algorithm: algorithm(t.algo), digits: int(t.digits, "digits", 6), period: int(t.period, "period", 30), counter });
 }
 
-const isToken = (t: unknown): t is Record<string, unknown> => isObj(t) && Array.isArray(t.secret) && typeof t.type === "string";
-const isPlusJson = (v: unknown): v is { tokens: unknown[] } => isObj(v) && Array.isArray(v.tokens) && v.tokens.every(isToken);
+const isToken = (t: unknown): t is Record<string, unknown> => isObject(t) && Array.isArray(t.secret) && typeof t.type === "string";
+const isPlusJson = (v: unknown): v is { tokens: unknown[] } => isObject(v) && Array.isArray(v.tokens) && v.tokens.every(isToken);
 
 function decodeTokens(tokens: { t: unknown; where: string }[]): Decoded {
   const out = collect(tokens, (_, x) => x.where, ({ t }) => {
@@ -57,11 +60,10 @@ function fromXml(src: ImportSource): Decoded {
 
 export const freeotpCodec: Codec = {
   name: "freeotp",
-  title: "FreeOTP 1.x or FreeOTP+ tokens.xml, or FreeOTP+ JSON export",
   sniff: (src) => isPlusJson(jsonOf(src)) || (looksLikePrefs(src.bytes, "tokenOrder") && looksLikePrefs(src.bytes, "issuerExt")),
   async decode(src) {
     const v = jsonOf(src);
-    if (isPlusJson(v)) return decodeTokens(v.tokens.map((t, i) => ({ t, where: `token ${i + 1}${isObj(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}` })));
+    if (isPlusJson(v)) return decodeTokens(v.tokens.map((t, i) => ({ t, where: `token ${i + 1}${isObject(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}` })));
     return fromXml(src);
   },
 };

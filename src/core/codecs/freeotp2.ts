@@ -9,7 +9,12 @@ import { pbkdf2Sync } from "node:crypto";
 import { InputError } from "../errors.js";
 import { isJavaHashMap, JavaSerialError, readJavaStringMap } from "./java-serial.js";
 import type { Codec, ImportSource } from "./types.js";
-import { aesGcmOpen, collect, damaged, entry, int, isObj, str, withPassword } from "./shared.js";
+import { aesGcmOpen } from "./aes.js";
+import { collect, entry } from "./collect.js";
+import { int, str } from "./fields.js";
+import { damaged } from "./input.js";
+import { withPassword } from "./password.js";
+import { isObject } from "../json.js";
 import { freeOtpDraft, signedBytes } from "./freeotp.js";
 
 const WHAT = "FreeOTP 2 backup";
@@ -31,7 +36,7 @@ function gcmNonce(der: Uint8Array): Uint8Array {
 }
 
 function sealedKey(v: unknown): Sealed {
-  if (!isObj(v) || str(v.mCipher) !== "AES/GCM/NoPadding") throw new InputError("invalid-entry", "the key is not AES/GCM");
+  if (!isObject(v) || str(v.mCipher) !== "AES/GCM/NoPadding") throw new InputError("invalid-entry", "the key is not AES/GCM");
   return { data: signedBytes(v.mCipherText), nonce: gcmNonce(signedBytes(v.mParameters)), aad: new TextEncoder().encode(str(v.mToken)) };
 }
 
@@ -45,7 +50,7 @@ function json(text: string | undefined): unknown {
 
 function masterKeyParams(map: Map<string, string>, src: ImportSource) {
   const m = json(map.get("masterKey"));
-  if (!isObj(m)) throw damaged(src, WHAT, "it has no masterKey");
+  if (!isObject(m)) throw damaged(src, WHAT, "it has no masterKey");
   const alg = str(m.mAlgorithm).toLowerCase();
   const digest = alg === "pbkdf2withhmacsha1" ? "sha1" : alg === "pbkdf2withhmacsha512" ? "sha512" : alg === "pbkdf2withhmacsha256" ? "sha256" : null;
   if (!digest) throw new InputError("invalid-file", `${src.name}: FreeOTP master key algorithm "${str(m.mAlgorithm).slice(0, 30)}" is not supported`);
@@ -62,7 +67,6 @@ function masterKeyParams(map: Map<string, string>, src: ImportSource) {
 
 export const freeotp2Codec: Codec = {
   name: "freeotp2",
-  title: "FreeOTP 2.x encrypted backup (externalBackup.xml)",
   sniff: (src) => isJavaHashMap(src.bytes) && new TextDecoder("latin1").decode(src.bytes).includes("masterKey"),
   async decode(src, helpers) {
     let map: Map<string, string>;
@@ -80,11 +84,11 @@ export const freeotp2Codec: Codec = {
     const ids = [...map.keys()].filter((k) => k.endsWith("-token")).map((k) => k.slice(0, -"-token".length));
     return collect(ids, (i, id) => {
       const t = json(map.get(`${id}-token`));
-      return `token ${i + 1}${isObj(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}`;
+      return `token ${i + 1}${isObject(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}`;
     }, (id) => {
       const t = json(map.get(`${id}-token`));
       const k = json(map.get(id));
-      if (!isObj(t) || !isObj(k) || typeof k.key !== "string") throw new InputError("invalid-entry", "its settings or key are missing or not JSON");
+      if (!isObject(t) || !isObject(k) || typeof k.key !== "string") throw new InputError("invalid-entry", "its settings or key are missing or not JSON");
       const s = sealedKey(json(k.key));
       const secret = aesGcmOpen(master, s.nonce, s.data, s.aad);
       if (!secret) throw new InputError("invalid-entry", "its secret does not decrypt with the master key (damaged)");

@@ -6,11 +6,11 @@
 import { InputError } from "../errors.js";
 import { readTable, sqliteMentions } from "./sqlite.js";
 import type { Codec } from "./types.js";
-import { collect, draftOf, entry, int, str } from "./shared.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, int, str } from "./fields.js";
 
 export const googleAuthenticatorDbCodec: Codec = {
   name: "ga-db",
-  title: "Google Authenticator for Android database (SQLite)",
   sniff: (src) => sqliteMentions(src.bytes, ["CREATE TABLE accounts", "original_name"]),
   async decode(src) {
     const rows = await readTable(src, "accounts", "Google Authenticator database");

@@ -6,11 +6,12 @@
 import { InputError } from "../errors.js";
 import { readTable, sqliteMentions } from "./sqlite.js";
 import type { Codec } from "./types.js";
-import { base64Bytes, collect, draftOf, entry, int, str } from "./shared.js";
+import { base64Bytes } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, int, str } from "./fields.js";
 
 export const microsoftAuthenticatorCodec: Codec = {
   name: "microsoft",
-  title: "Microsoft Authenticator for Android database (PhoneFactor, SQLite)",
   sniff: (src) => sqliteMentions(src.bytes, ["oath_secret_key", "account_type"]),
   async decode(src) {
     const rows = await readTable(src, "accounts", "Microsoft Authenticator database");

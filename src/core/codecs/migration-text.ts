@@ -7,7 +7,6 @@ import { decodeUriText, firstLine } from "./uri-list.js";
 
 export const migrationTextCodec: Codec = {
   name: "ga",
-  title: "Google Authenticator export: otpauth-migration:// URIs (also mixed with otpauth:// ones)",
   // Text whose first meaningful line is a migration URI (maybe behind a scanner app's "QR-Code:").
   sniff: (src) => /^(?:[^\s:/]{1,20}:\s*)?otpauth-migration:\/\//i.test(firstLine(src.bytes) ?? ""),
   decode: (src) => decodeUriText(src),

@@ -9,7 +9,10 @@ import type { Entry, RecoveryCode } from "../entry.js";
 import { InputError } from "../errors.js";
 import { safeJson } from "../text.js";
 import type { Codec } from "./types.js";
-import { algorithm, collect, damaged, draftOf, entry, int, isObj, jsonOf, str } from "./shared.js";
+import { collect, entry } from "./collect.js";
+import { algorithm, draftOf, int, str } from "./fields.js";
+import { damaged, jsonOf } from "./input.js";
+import { isObject } from "../json.js";
 
 export const JSON_FORMAT = "otpvault-export";
 export const JSON_VERSION = 1;
@@ -31,29 +34,28 @@ export function encodeJsonExport(entries: Entry[], nowIso: string): string {
   return safeJson({ format: JSON_FORMAT, version: JSON_VERSION, exportedAt: nowIso, entries: out }, 2) + "\n";
 }
 
-const isOurs = (v: unknown): v is { version: unknown; entries: unknown } => isObj(v) && v.format === JSON_FORMAT;
+const isOurs = (v: unknown): v is { version: unknown; entries: unknown } => isObject(v) && v.format === JSON_FORMAT;
 
 function recoveryCodes(v: unknown): RecoveryCode[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new InputError("invalid-entry", "recoveryCodes is not a list");
   return v.map((r) => {
     if (typeof r === "string") return { code: r, usedAt: null };
-    if (!isObj(r) || typeof r.code !== "string" || r.code.trim() === "") throw new InputError("invalid-entry", "a recovery code has no code");
+    if (!isObject(r) || typeof r.code !== "string" || r.code.trim() === "") throw new InputError("invalid-entry", "a recovery code has no code");
     return { code: r.code, usedAt: typeof r.usedAt === "string" ? r.usedAt : null };
   });
 }
 
 export const otpvaultJsonCodec: Codec = {
   name: "otpvault",
-  title: "otp's own JSON export (otp export --format json)",
   sniff: (src) => isOurs(jsonOf(src)),
   async decode(src) {
     const v = jsonOf(src);
     if (!isOurs(v)) throw damaged(src, "otp JSON export", `it is not an ${JSON_FORMAT} file`);
     if (v.version !== JSON_VERSION) throw new InputError("invalid-file", `${src.name}: otp JSON export version ${String(v.version).slice(0, 10)} is not one this otp reads (${JSON_VERSION})`, ["update otp"]);
     if (!Array.isArray(v.entries)) throw damaged(src, "otp JSON export", "it has no entries list");
-    return collect(v.entries, (i, e) => `entry ${i + 1}${isObj(e) && str(e.name) ? ` (${str(e.name)})` : ""}`, (e) => {
-      if (!isObj(e)) throw new InputError("invalid-entry", "not an entry");
+    return collect(v.entries, (i, e) => `entry ${i + 1}${isObject(e) && str(e.name) ? ` (${str(e.name)})` : ""}`, (e) => {
+      if (!isObject(e)) throw new InputError("invalid-entry", "not an entry");
       const type = str(e.type);
       if (type !== "totp" && type !== "hotp" && type !== "steam") throw new InputError("invalid-entry", `type "${type.slice(0, 12)}" is not known to this otp`);
       const tags = Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === "string") : [];

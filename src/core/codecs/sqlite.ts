@@ -8,7 +8,7 @@ import { InputError } from "../errors.js";
 import { MAX_ENTRIES, checkUnpacked } from "../limits.js";
 import { loadPackage } from "../load.js";
 import type { ImportSource } from "./types.js";
-import { damaged } from "./shared.js";
+import { damaged } from "./input.js";
 
 const HEADER = "SQLite format 3\u0000";
 

@@ -4,13 +4,17 @@
 // revocation code is Steam's one recovery code, so it is kept beside the seed.
 import { InputError } from "../errors.js";
 import type { Codec } from "./types.js";
-import { base64Bytes, collect, damaged, draftOf, entry, isObj, jsonOf, str } from "./shared.js";
+import { base64Bytes } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, str } from "./fields.js";
+import { damaged, jsonOf } from "./input.js";
+import { isObject } from "../json.js";
 
-const isAccount = (v: unknown): v is Record<string, unknown> => isObj(v) && typeof v.shared_secret === "string";
+const isAccount = (v: unknown): v is Record<string, unknown> => isObject(v) && typeof v.shared_secret === "string";
 
 function accounts(v: unknown): Record<string, unknown>[] | null {
   if (isAccount(v)) return [v];
-  if (isObj(v) && isObj(v.accounts)) {
+  if (isObject(v) && isObject(v.accounts)) {
     const list = Object.values(v.accounts);
     if (list.length && list.every(isAccount)) return list as Record<string, unknown>[];
   }
@@ -19,7 +23,6 @@ function accounts(v: unknown): Record<string, unknown>[] | null {
 
 export const steamCodec: Codec = {
   name: "steam",
-  title: "Steam Guard secrets (Steam app or SDA .maFile JSON)",
   sniff: (src) => accounts(jsonOf(src)) !== null,
   async decode(src) {
     const list = accounts(jsonOf(src));

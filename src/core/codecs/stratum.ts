@@ -11,7 +11,12 @@ import { InputError } from "../errors.js";
 import type { Algorithm, OtpType } from "../entry.js";
 import { readTable, sqliteMentions } from "./sqlite.js";
 import type { Codec, Decoded, ImportSource } from "./types.js";
-import { aesCbcOpen, aesGcmOpen, collect, damaged, draftOf, entry, int, isObj, jsonOf, jsonText, str, withPassword } from "./shared.js";
+import { aesCbcOpen, aesGcmOpen } from "./aes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, int, str } from "./fields.js";
+import { damaged, jsonOf, jsonText } from "./input.js";
+import { withPassword } from "./password.js";
+import { isObject } from "../json.js";
 
 const WHAT = "Stratum backup";
 const HEADER = "AUTHENTICATORPRO";
@@ -19,7 +24,7 @@ const LEGACY = "AuthenticatorPro";
 const TYPES: Record<number, OtpType> = { 1: "hotp", 2: "totp", 4: "steam" };
 const ALGS: Algorithm[] = ["SHA1", "SHA256", "SHA512"];
 
-const isStratum = (v: unknown): v is { Authenticators: unknown[] } => isObj(v) && Array.isArray(v.Authenticators);
+const isStratum = (v: unknown): v is { Authenticators: unknown[] } => isObject(v) && Array.isArray(v.Authenticators);
 
 function decodeRows(rows: Record<string, unknown>[], key: (r: Record<string, unknown>, k: string) => unknown): Decoded {
   return collect(rows, (i, r) => `authenticator ${i + 1}${str(key(r, "issuer")) ? ` (${str(key(r, "issuer"))})` : ""}`, (r) => {
@@ -64,13 +69,12 @@ async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1
 
 export const stratumCodec: Codec = {
   name: "stratum",
-  title: "Stratum / Authenticator Pro backup (plain, encrypted, legacy) or authenticator.db3",
   sniff: (src) => isStratum(jsonOf(src)) || [HEADER, LEGACY].includes(header(src.bytes)) || sqliteMentions(src.bytes, ['CREATE TABLE "authenticator"', "ranking"]),
   async decode(src, helpers) {
     if (sqliteMentions(src.bytes, ["authenticator"])) return decodeRows(await readTable(src, "authenticator", "Stratum database"), (r, k) => r[k]);
     const plain = jsonOf(src);
     const v = plain !== undefined ? plain : [HEADER, LEGACY].includes(header(src.bytes)) ? await decrypt(src, helpers) : undefined;
     if (!isStratum(v)) throw damaged(src, WHAT, "it has no Authenticators list");
-    return decodeRows(v.Authenticators.filter(isObj), pascal);
+    return decodeRows(v.Authenticators.filter(isObject), pascal);
   },
 };

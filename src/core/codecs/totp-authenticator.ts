@@ -8,7 +8,13 @@ import { createHash } from "node:crypto";
 import { InputError } from "../errors.js";
 import { looksLikePrefs, parseAndroidPrefs } from "./android-prefs.js";
 import type { Codec, Decoded, ImportSource } from "./types.js";
-import { aesCbcOpen, base64Bytes, collect, damaged, draftOf, entry, hexBytes, int, isObj, jsonText, parseJson, str, textOf, withPassword } from "./shared.js";
+import { aesCbcOpen } from "./aes.js";
+import { base64Bytes, hexBytes } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { draftOf, int, str } from "./fields.js";
+import { damaged, jsonText, parseJson, textOf } from "./input.js";
+import { withPassword } from "./password.js";
+import { isObject } from "../json.js";
 
 const WHAT = "TOTP Authenticator backup";
 const PREF = "STATIC_TOTP_CODES_LIST";
@@ -16,9 +22,9 @@ const BUILT_IN = "TotpAuthenticator";
 
 function decodeList(list: unknown): Decoded {
   if (!Array.isArray(list)) throw new InputError("invalid-file", "the TOTP Authenticator account list is not a JSON list");
-  return collect(list, (i, a) => `account ${i + 1}${isObj(a) && str(a.issuer) ? ` (${str(a.issuer)})` : ""}`, (a) => {
-    const o = isObj(a) ? a : typeof a === "string" ? (JSON.parse(a) as unknown) : null;
-    if (!isObj(o)) throw new InputError("invalid-entry", "not a TOTP Authenticator account");
+  return collect(list, (i, a) => `account ${i + 1}${isObject(a) && str(a.issuer) ? ` (${str(a.issuer)})` : ""}`, (a) => {
+    const o = isObject(a) ? a : typeof a === "string" ? (JSON.parse(a) as unknown) : null;
+    if (!isObject(o)) throw new InputError("invalid-entry", "not a TOTP Authenticator account");
     const base = int(o.base, "base", 32);
     const key = str(o.key);
     const secret = base === 16 ? hexBytes(key) : base === 64 ? base64Bytes(key) : base === 32 ? key : null;
@@ -36,7 +42,7 @@ function open(pw: string, data: Uint8Array): unknown {
   const p = aesCbcOpen(new Uint8Array(createHash("sha256").update(pw, "utf8").digest()), new Uint8Array(16), data);
   if (p === "bad-length") return "bad-length";
   const v = p ? jsonText(p) : undefined;
-  if (!isObj(v)) return undefined;
+  if (!isObject(v)) return undefined;
   const first = Object.keys(v)[0];
   return first === undefined ? [] : (JSON.parse(first) as unknown);
 }
@@ -57,7 +63,6 @@ async function fromBackup(src: ImportSource, helpers: Parameters<Codec["decode"]
 
 export const totpAuthenticatorCodec: Codec = {
   name: "totp-authenticator",
-  title: "TOTP Authenticator backup (base64, encrypted) or its preferences file",
   // The backup is bare base64 (nothing to recognise it by): name it with --format.
   sniff: (src) => looksLikePrefs(src.bytes, PREF),
   async decode(src, helpers) {

@@ -6,12 +6,18 @@
 import { pbkdf2Sync } from "node:crypto";
 import { InputError } from "../errors.js";
 import type { Codec, ImportSource } from "./types.js";
-import { aesGcmOpen, algorithm, base64Bytes, collect, damaged, draftOf, entry, int, isObj, jsonOf, jsonText, str, withPassword } from "./shared.js";
+import { aesGcmOpen } from "./aes.js";
+import { base64Bytes } from "./bytes.js";
+import { collect, entry } from "./collect.js";
+import { algorithm, draftOf, int, str } from "./fields.js";
+import { damaged, jsonOf, jsonText } from "./input.js";
+import { withPassword } from "./password.js";
+import { isObject } from "../json.js";
 
 const WHAT = "2FAS backup";
 
 function isTwoFas(v: unknown): v is Record<string, unknown> {
-  return isObj(v) && typeof v.schemaVersion === "number" && Array.isArray(v.services) && ("servicesEncrypted" in v || v.services.every((s) => isObj(s) && "secret" in s));
+  return isObject(v) && typeof v.schemaVersion === "number" && Array.isArray(v.services) && ("servicesEncrypted" in v || v.services.every((s) => isObject(s) && "secret" in s));
 }
 
 function sealed(text: unknown, src: ImportSource): { data: Uint8Array; salt: Uint8Array; iv: Uint8Array } {
@@ -43,16 +49,15 @@ async function decrypt(v: Record<string, unknown>, src: ImportSource, helpers: P
 
 export const twofasCodec: Codec = {
   name: "2fas",
-  title: "2FAS Authenticator backup (.2fas, plain or encrypted)",
   sniff: (src) => isTwoFas(jsonOf(src)),
   async decode(src, helpers) {
     const v = jsonOf(src);
     if (!isTwoFas(v)) throw damaged(src, WHAT, "it is not a 2FAS backup (no schemaVersion and services)");
     if ((v.schemaVersion as number) > 4) throw new InputError("invalid-file", `${src.name}: 2FAS schema ${v.schemaVersion} is newer than this otp reads (1 to 4)`);
     const services = typeof v.servicesEncrypted === "string" ? await decrypt(v, src, helpers) : (v.services as unknown[]);
-    return collect(services, (i, s) => `service ${i + 1}${isObj(s) && str(s.name) ? ` (${str(s.name)})` : ""}`, (s) => {
-      if (!isObj(s)) throw new InputError("invalid-entry", "not a 2FAS service");
-      const otp = isObj(s.otp) ? s.otp : {};
+    return collect(services, (i, s) => `service ${i + 1}${isObject(s) && str(s.name) ? ` (${str(s.name)})` : ""}`, (s) => {
+      if (!isObject(s)) throw new InputError("invalid-entry", "not a 2FAS service");
+      const otp = isObject(s.otp) ? s.otp : {};
       const kind = str(otp.tokenType).toUpperCase() || "TOTP";
       const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
       if (!type) throw new InputError("invalid-entry", `token type "${kind.slice(0, 12)}" is not supported`);

@@ -55,11 +55,10 @@ export interface CodecHelpers {
   password(what: string, retry: boolean): Promise<string>;
 }
 
+/** One import format's reader; core/codecs/formats.ts lists them, with their titles. */
 export interface Codec {
   /** the --format value */
   name: string;
-  /** a few words for --help: "Aegis vault (plain or encrypted)" */
-  title: string;
   /** cheap and strict: true only when the bytes are surely this format */
   sniff(src: ImportSource): boolean;
   decode(src: ImportSource, helpers: CodecHelpers): Promise<Decoded>;

@@ -86,7 +86,6 @@ export function firstLine(bytes: Uint8Array): string | undefined {
 
 export const uriListCodec: Codec = {
   name: "uri",
-  title: "otpauth:// URIs, one per line",
   // Text whose first meaningful line is a URI; anything else is left to --format uri.
   sniff: (src: ImportSource) => {
     const first = firstLine(src.bytes);
@@ -109,7 +108,6 @@ export async function decodeUriText(src: ImportSource): Promise<Decoded> {
  */
 export const passOtpCodec: Codec = {
   name: "pass-otp",
-  title: "pass-otp's otpauth:// URIs (HOTP counters plus one)",
   sniff: () => false,
   decode: async (src) => {
     const d = await decodeUriText(src);

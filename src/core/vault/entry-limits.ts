@@ -2,7 +2,7 @@
 // being restored, a sync copy being merged) before it is folded in: the vault's own doors (add,
 // edit, import) check drafts with checkDraft, but such data only passed the vault's structural
 // check. A counter past MAX_COUNTER would be taken as "the higher counter" and then break every
-// later code, backup and export of the vault (issue 14 §7).
+// later code, backup and export of the vault.
 import { COUNTER_RANGE, MAX_COUNTER } from "../entry.js";
 import { InputError } from "../errors.js";
 import { escapeForTerminal } from "../text.js";

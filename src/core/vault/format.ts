@@ -66,6 +66,7 @@
 // otp that knows minor 0 reads a minor-2 vault (its recovery-box slot is an unknown kind to it)
 // and refuses to change it. Older vaults keep their minor until their first key change.
 import { VaultDamagedError } from "../errors.js";
+import { isObject, sortKeys } from "../json.js";
 import { ARGON2_LIMITS } from "./kdf.js";
 import { NONCE_BYTES, WRAPPED_BYTES, asBytes, blake2b512, textBytes } from "./crypto.js";
 
@@ -142,16 +143,6 @@ export interface Envelope {
 }
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-
-function sortKeys(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v !== null && typeof v === "object") {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k] as Json);
-    return out;
-  }
-  return v;
-}
 
 /** A slot as JSON, in canonical member order; `withWrapped: false` gives the slot's AD part. */
 export function slotJson(slot: Slot, withWrapped = true): JsonObject {
@@ -351,10 +342,6 @@ function slotFromJson(s: unknown): Slot {
 function exactKeys(o: Record<string, unknown>, want: string[]): void {
   const keys = Object.keys(o);
   if (keys.length !== want.length || !want.every((k) => keys.includes(k))) throw corrupted("bad key slot");
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function isUint(v: unknown): v is number {

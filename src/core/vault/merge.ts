@@ -25,18 +25,14 @@
 // key) merge their slots and ext three ways against the common ancestor, as before.
 import type { Entry, RecoveryCode } from "../entry.js";
 import { OtpError } from "../errors.js";
+import { canonicalJson } from "../json.js";
 import { MAX_SLOTS, generationOf, slotJson, type Envelope, type JsonObject, type Slot } from "./format.js";
 import type { Tombstone, VaultData } from "./model.js";
 import { normalPriorKeys, priorKeysOf, withPriorKeys } from "./prior-keys.js";
 
 type Obj = Record<string, unknown>;
 
-/** JSON with every object's keys sorted: equal for values that differ only in key order. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x !== null && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Obj)[k]])) : x,
-  );
-}
+export { canonicalJson };
 
 const cmp = (a: number | string, b: number | string): number => (a < b ? -1 : a > b ? 1 : 0);
 const str = (v: unknown): string => (typeof v === "string" ? v : canonicalJson(v) ?? "");

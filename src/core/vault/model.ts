@@ -4,6 +4,7 @@
 import type { Entry, EntryDraft, RecoveryCode } from "../entry.js";
 import { VaultDamagedError, InputError } from "../errors.js";
 import { decodeBase32, normaliseSecret, sameSecret } from "../base32.js";
+import { isObject } from "../json.js";
 import { validPriorKeys } from "./prior-keys.js";
 
 export interface Tombstone {
@@ -24,7 +25,7 @@ export function emptyData(nowIso: string): VaultData {
 }
 
 const invalid = () => new VaultDamagedError("invalid-content", "vault content invalid");
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObj = isObject;
 
 /**
  * Checks decrypted JSON against the schema without echoing any of it (V8 quotes input in

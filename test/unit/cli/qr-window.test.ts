@@ -1,4 +1,4 @@
-// Fitting a terminal QR code to the window (issue 11): the biggest code each window holds with
+// Fitting a terminal QR code to the window: the biggest code each window holds with
 // a prompt row under it, and where header lines go (above while they fit, else beside, else out).
 import { describe, expect, it } from "vitest";
 import { largestFitting, placeHeader, rowsOf, windowFor, withBeside } from "../../../src/cli/qr-window.js";

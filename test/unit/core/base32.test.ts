@@ -1,5 +1,5 @@
 // Base32 secrets: what people paste is normalised, what cannot be a key is refused without
-// echoing it, and encode/decode round-trip (TESTPLAN 58).
+// echoing it, and encode/decode round-trip (docs/testplan.md H.58).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeBase32, encodeBase32, normaliseSecret, sameSecret, secretBits } from "../../../src/core/base32.js";

@@ -1,4 +1,4 @@
-// Query matching (DESIGN.md rules, TESTPLAN 60): each rule in order, case-insensitivity,
+// Query matching (docs/cli-contract.md "Query matching", docs/testplan.md H.60): each rule in order, case-insensitivity,
 // ambiguity with candidates, not-found, and queries escaped in messages.
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../../src/core/errors.js";

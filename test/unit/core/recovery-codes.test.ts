@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Entry } from "../../../src/core/entry.js";
 import { InputError, OtpError } from "../../../src/core/errors.js";
 import { addRecoveryCodes, maskCode, parseRecoveryCodes, recoveryCodeProblem, skippedCodesWarning, takeRecoveryCode, vetEntriesRecoveryCodes, vetRecoveryCodes } from "../../../src/core/recovery-codes.js";
-import { entry as importedEntry } from "../../../src/core/codecs/shared.js";
+import { entry as importedEntry } from "../../../src/core/codecs/collect.js";
 
 describe("parseRecoveryCodes", () => {
   it.each([

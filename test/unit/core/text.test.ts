@@ -1,4 +1,4 @@
-// Terminal-safe text (TESTPLAN 60) and codes grouped for reading.
+// Terminal-safe text (docs/testplan.md H.60) and codes grouped for reading.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { escapeForTerminal, escapeHtml, groupCode, isTerminalSafe, safeJson } from "../../../src/core/text.js";

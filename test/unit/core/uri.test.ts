@@ -1,4 +1,4 @@
-// otpauth:// URIs (TESTPLAN 59): the documented outcome of each odd input, errors that never
+// otpauth:// URIs (docs/testplan.md H.59): the documented outcome of each odd input, errors that never
 // quote the secret, redaction, and the parse(format(x)) = x property.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -236,7 +236,7 @@ describe("parseOtpauthUri(formatOtpauthUri(x)) = x", () => {
   });
 });
 
-describe("labels percent-encoded in Latin-1 (pass-otp in a Latin-1 locale; issue 11.11)", () => {
+describe("labels percent-encoded in Latin-1 (pass-otp in a Latin-1 locale)", () => {
   it("reads bytes that are not UTF-8 as Latin-1, and warns naming the entry", () => {
     const { draft, warnings } = parseOtpauthUri(`otpauth://totp/Z%FCrich:j%F6rg+m%FCller?secret=${S}&issuer=Z%FCrich`);
     expect(draft).toMatchObject({ issuer: "Zürich", account: "jörg+müller", secret: S });

@@ -1,4 +1,4 @@
-// The README's figures say where they come from (issue 11.12): the key derivation's cost is what
+// The README's figures say where they come from: the key derivation's cost is what
 // `npm run bench` prints, by the very row names the bench prints, on a named machine; no bare
 // "about N s" for it; and `npm test` is said to take minutes, not left to surprise.
 import { readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Unlocked sessions (src/io/session.ts; TESTPLAN §7.6b, §8 L.77–80), with XDG_RUNTIME_DIR in
+// Unlocked sessions (src/io/session.ts; docs/threat-model.md "Sessions"; docs/testplan.md L.77–80), with XDG_RUNTIME_DIR in
 // a temp folder: the master key comes back only for the right vault, key and unedited file,
 // before the expiry; expired files are removed; `otp lock` ends them; files are 0600 in a 0700
 // folder and hold neither the master key nor the vaultId in clear.
@@ -223,7 +223,7 @@ describe("ending sessions", () => {
   });
 });
 
-describe("a session belongs to one vault file (issue 11.8)", () => {
+describe("a session belongs to one vault file", () => {
   it("a copy of the vault elsewhere (same vaultId, same session folder) neither opens nor ends it", async () => {
     const id = vid();
     const key = mk();

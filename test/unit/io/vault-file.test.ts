@@ -1,4 +1,4 @@
-// The vault file on disk (src/io/vault-file.ts; TESTPLAN §7.4, §8 D, E.34, F, I.66), in temp
+// The vault file on disk (src/io/vault-file.ts; docs/locking.md; docs/testplan.md D, E.34, F, I.66), in temp
 // folders: atomic writes with a snapshot of the previous vault each time and pruning to the
 // newest 10, refusing to clobber a new vault's path or a vault changed on disk, no *.tmp left,
 // modes 0600/0700, the careful read (folders, FIFOs, permissions, size, missing), and the lock.

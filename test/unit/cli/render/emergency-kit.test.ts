@@ -1,4 +1,4 @@
-// The emergency kit's recovery-code columns (issue 11): as many as the longest line fits in,
+// The emergency kit's recovery-code columns: as many as the longest line fits in,
 // so a line breaks only where it must, and then before its "used DATE", never inside it.
 import { describe, expect, it } from "vitest";
 import { codeColumns } from "../../../../src/cli/render/emergency-kit.js";

@@ -1,4 +1,4 @@
-// The frames of `otp watch` at a fixed clock (STYLE.md §7: render snapshots at a fixed time):
+// The frames of `otp watch` at a fixed clock (snapshots at a fixed time, so a frame is the same on every run):
 // exact codes (RFC 4226 appendix D secret), the countdown, the filter, scrolling through
 // hundreds of entries, HOTP rows, sizes, escaping, and colour only when asked.
 import { describe, expect, it } from "vitest";
@@ -122,7 +122,7 @@ function cells(line: string): { ch: string; reverse: boolean; fg: string | null 
   return out;
 }
 
-describe("narrow screens (issue 11.6)", () => {
+describe("narrow screens", () => {
   const issue = [
     totp("a", "Amazon Web Services", "Amazon", "jane.doe@example.com"),
     totp("b", "GitHub", "GitHub", "jane"),

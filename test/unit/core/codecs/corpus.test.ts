@@ -89,7 +89,7 @@ describe("every corpus file imports to its expected entries", () => {
     it(`${dir}/${file}`, { timeout: 60_000 }, async () => {
       const bytes = new Uint8Array(readFileSync(join(ROOT, dir, file)));
       const src = { name: file, bytes };
-      const codec = pickCodec(src, NAMED[file] ?? "auto");
+      const codec = await pickCodec(src, NAMED[file] ?? "auto");
       if (!NAMED[file]) expect(codec.name).toBe(DETECTED[file]);
       const h = helpersFor(exp.password);
       const d = await codec.decode(src, h);

@@ -39,7 +39,7 @@ const draftFields = (d: { type: string; issuer: string; account: string; secret:
 async function decodeFile(dir: string, file: string) {
   const bytes = new Uint8Array(readFileSync(join(FIX, dir, file)));
   const src = { name: file, bytes };
-  const codec = pickCodec(src, "auto");
+  const codec = await pickCodec(src, "auto");
   return { codec: codec.name, decoded: await codec.decode(src, helpers) };
 }
 

@@ -1,4 +1,4 @@
-// pass-otp's URI lists (issue 11.11): pass-otp stores the counter of the HOTP code it last
+// pass-otp's URI lists: pass-otp stores the counter of the HOTP code it last
 // showed, so `--format pass-otp` imports each HOTP counter plus one; TOTP entries are as in any
 // URI list; Latin-1 labels are read (src/core/uri.ts).
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ const helpers = { password: async () => { throw new Error("no password here"); }
 
 describe("--format pass-otp", () => {
   it("imports each HOTP counter plus one, says so once, and leaves TOTP entries alone", async () => {
-    const d = await codecByName("pass-otp")!.decode(src([
+    const d = await (await codecByName("pass-otp"))!.decode(src([
       `otpauth://hotp/bank:j%F6rg?secret=${S}&digits=6&counter=5`,
       `otpauth://totp/Z%FCrich:j%F6rg+m%FCller?secret=${S}&issuer=Z%FCrich`,
       `otpauth://hotp/shop?secret=${S}&counter=${MAX_COUNTER}`,
@@ -29,7 +29,7 @@ describe("--format pass-otp", () => {
 
   it("is never picked by auto: a plain URI list keeps its counters", async () => {
     const text = `otpauth://hotp/bank?secret=${S}&counter=5\n`;
-    const c = pickCodec(src(text), "auto");
+    const c = await pickCodec(src(text), "auto");
     expect(c.name).toBe("uri");
     expect((await c.decode(src(text), helpers)).entries[0]!.draft.counter).toBe(5);
   });

@@ -9,7 +9,7 @@ const S = "JBSWY3DPEHPK3PXP";
 
 async function decode(v: unknown) {
   const s = src(v);
-  const c = pickCodec(s, "auto");
+  const c = await pickCodec(s, "auto");
   return { codec: c.name, ...(await c.decode(s, helpers)) };
 }
 
@@ -57,7 +57,7 @@ describe("one bad entry does not stop the rest", () => {
     await expect(decode({ encrypted: true, passwordProtected: true, data: "2.x|y|z" })).rejects.toThrow(/encrypted.*cannot read/);
   });
 
-  it("JSON that does not parse is called out as possibly truncated", () => {
-    expect(() => pickCodec(src('{"version": 1, "header": {'), "auto")).toThrow(/does not parse.*truncated/);
+  it("JSON that does not parse is called out as possibly truncated", async () => {
+    await expect(pickCodec(src('{"version": 1, "header": {'), "auto")).rejects.toThrow(/does not parse.*truncated/);
   });
 });

@@ -1,4 +1,4 @@
-// Containers otp unpacks are read with caps (issue 14 §5): a zip member's declared size and
+// Containers otp unpacks are read with caps: a zip member's declared size and
 // ratio are checked before it is inflated and a header that lies is held to what it declared;
 // SQLite tables are measured before a row is read; migration payloads, URI lists and Java
 // string maps are counted before an object is made of each part. Every bomb is made here at

@@ -1,4 +1,4 @@
-// Backups and restores in core (TESTPLAN I.62–I.65): backup → restore into a fresh vault keeps
+// Backups and restores in core (docs/testplan.md I.62–I.65): backup → restore into a fresh vault keeps
 // every entry, recovery code and HOTP counter (a property over random vaults); a separate backup
 // password is not opened by the vault's keys; damage is refused before any key is tried; and the
 // merge and replace rules of core/vault/restore.ts, case by case.

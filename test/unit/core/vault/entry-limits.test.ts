@@ -1,4 +1,4 @@
-// The HOTP counter limit in core (issue 14 §7): counterAfter refuses to move a counter past
+// The HOTP counter limit in core: counterAfter refuses to move a counter past
 // MAX_COUNTER (2^53 − 1, where otpauth's codes are still exact); checkDraft and the validator
 // for data from elsewhere (entry-limits.ts) refuse counters past it; a restore refuses a backup
 // holding one (entries or tombstones) before merging anything.

@@ -1,4 +1,4 @@
-// The committed fixture vaults (TESTPLAN §7.5, §8 B.14, C.22): each opens with its password
+// The committed fixture vaults (docs/threat-model.md "Versions"; docs/testplan.md B.14, C.22): each opens with its password
 // and gives, at fixed times, the codes written literally below. Those codes were computed once,
 // independently of otp, with oathtool (TOTP/HOTP) and a Python hmac/hashlib script (all,
 // including Steam); see test/fixtures/vaults/README.md. The fixtures must never change, so

@@ -1,4 +1,4 @@
-// Exhaustive damage sweeps over a real small vault (TESTPLAN §8 A.3, A.5): every truncation,
+// Exhaustive damage sweeps over a real small vault (docs/testplan.md A.3, A.5): every truncation,
 // every flipped bit, and every flipped bit with the checksum recomputed (a deliberate edit).
 // Damage is always a VaultDamagedError found before any KDF; an edit that gets past the
 // checksum is caught by the canonical check, a slot that no longer opens (AuthError) or the

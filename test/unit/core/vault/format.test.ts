@@ -1,4 +1,4 @@
-// The vault file format (format.ts's top comment is the spec; TESTPLAN §7.3, §8 A, C):
+// The vault file format (format.ts's top comment is the spec; docs/testplan.md A, C):
 // canonical round trips, what parseEnvelope refuses and with which kind, slots and KDF caps
 // checked before any KDF, unknown slots and `ext` kept verbatim, newer versions and minors.
 import fc from "fast-check";

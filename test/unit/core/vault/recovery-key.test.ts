@@ -1,6 +1,6 @@
 // The printed recovery key (core/vault/recovery-key.ts): its shape, the per-group check
 // character that catches every single mistyped character and names the group, lenient reading,
-// and the recovery slot it opens (TESTPLAN B.17).
+// and the recovery slot it opens (docs/testplan.md B.17).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AuthError, InputError, VaultDamagedError } from "../../../../src/core/errors.js";

@@ -1,5 +1,5 @@
-// Creating, unlocking, opening and sealing vaults (vault.ts, model.ts; TESTPLAN §7.3 "Slots,
-// keys and payload", §8 A.11–12, B.13–14): round trips, one KDF per password slot, fresh
+// Creating, unlocking, opening and sealing vaults (vault.ts, model.ts; the slots, keys and
+// payload of format.ts's top comment; docs/testplan.md A.11–12, B.13–14): round trips, one KDF per password slot, fresh
 // nonces, sealAndVerify, payloads that decrypt but are not valid content, unknown fields kept,
 // tombstones, and the frozen password normalisation (UTF-8 of NFC).
 import { beforeAll, describe, expect, it } from "vitest";
