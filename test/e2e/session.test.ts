@@ -86,14 +86,6 @@ describe("otp unlock", () => {
     for (const v of [v1, v2]) expectFailure(withSession(h, v, ["code", "github"]), 4, "session has ended", [s]);
   });
 
-  it("an expired session (`--for 1s`): exit 4 `expired`, its file removed", async () => {
-    const s = newSecret();
-    await using h = await otpHome([totp("github", s)]);
-    const value = unlock(h, ["--for", "1s"]);
-    await sleep(1_300);
-    expectFailure(withSession(h, value, ["code", "github"]), 4, "expired", [s]);
-    expect(sessionFiles(h)).toEqual([]);
-  });
 
   it("a forged or mangled OTP_SESSION: exit 4 `not a valid session`", async () => {
     const s = newSecret();
@@ -113,10 +105,10 @@ describe("otp unlock", () => {
 });
 
 describe.skipIf(!needTool("faketime"))("a session's time is real time", () => {
-  it("a clock set back cannot stretch a session: --for 2s has ended 2.5 s later even when the wall clock says an hour less", async () => {
+  it("a clock set back cannot stretch a session: --for 1s has ended 1.3 s later even when the wall clock says an hour less", async () => {
     await using h = await otpHome([totp("a", newSecret())]);
-    const value = unlock(h, ["--for", "2s"]);
-    await sleep(2_500);
+    const value = unlock(h, ["--for", "1s"]);
+    await sleep(1_300);
     const r = spawnSync("faketime", ["-f", "-1h", process.execPath, OTP_BIN, "list"], { env: h.env({ OTP_SESSION: value }, { password: false }), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
     expectFailure({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, 4, "the session has expired");
   });
