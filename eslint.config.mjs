@@ -3,8 +3,24 @@
 // heavy packages load only through loadPackage() (src/core/load.ts), never at start-up.
 import tseslint from "typescript-eslint";
 
-const HEAVY = ["libsodium-wrappers-sumo", "@inquirer/*", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs", "protobufjs/*", "@zxcvbn-ts/*", "fs-native-extensions"];
-const heavy = { group: HEAVY, allowTypeImports: true, message: "load it with loadPackage() (src/core/load.ts), so it stays off other commands' start-up path (docs/startup.md)" };
+const HEAVY = [
+  "libsodium-wrappers-sumo",
+  "@inquirer/*",
+  "sharp",
+  "jsqr",
+  "sql.js",
+  "adm-zip",
+  "qrcode",
+  "protobufjs",
+  "protobufjs/*",
+  "@zxcvbn-ts/*",
+  "fs-native-extensions",
+];
+const heavy = {
+  group: HEAVY,
+  allowTypeImports: true,
+  message: "load it with loadPackage() (src/core/load.ts), so it stays off other commands' start-up path (docs/startup.md)",
+};
 const IO_MODULES = ["node:fs", "node:fs/*", "node:child_process", "node:os"];
 const restrict = (...patterns) => ["error", { patterns: [heavy, ...patterns] }];
 
@@ -17,19 +33,35 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-restricted-imports": restrict(),
-      "no-restricted-syntax": ["error", { selector: "ImportExpression[source.type='Literal'][source.value=/^[^.]/]", message: "a package is imported only through loadPackage() (src/core/load.ts)" }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportExpression[source.type='Literal'][source.value=/^[^.]/]",
+          message: "a package is imported only through loadPackage() (src/core/load.ts)",
+        },
+      ],
     },
   },
   // The one loader; the programs otp starts beside itself (src/io/programs) are bundles of their own.
   { files: ["src/core/load.ts"], rules: { "no-restricted-syntax": "off" } },
   // Tests and tools may load what they test directly.
-  { files: ["test/**/*.ts", "bench/**", "scripts/**"], rules: { "no-restricted-syntax": "off", "@typescript-eslint/no-restricted-imports": "off", "@typescript-eslint/no-explicit-any": "off" } },
+  {
+    files: ["test/**/*.ts", "bench/**", "scripts/**"],
+    rules: {
+      "no-restricted-syntax": "off",
+      "@typescript-eslint/no-restricted-imports": "off",
+      "@typescript-eslint/no-explicit-any": "off",
+    },
+  },
   {
     files: ["src/core/**/*.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": restrict(
         { group: ["**/io/*", "**/cli/*"], message: "core is pure: it imports neither io nor cli (core ← io ← cli)" },
-        { group: [...IO_MODULES, "node:net", "node:tty", "node:readline", "node:worker_threads"], message: "core is pure: no I/O (time and input come in as arguments)" },
+        {
+          group: [...IO_MODULES, "node:net", "node:tty", "node:readline", "node:worker_threads"],
+          message: "core is pure: no I/O (time and input come in as arguments)",
+        },
       ),
     },
   },

@@ -10,7 +10,9 @@ const lazyChildProcess = {
   name: "lazy-child-process",
   setup(b) {
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes("node_modules/commander/") ? { path: new URL("./lazy-child-process.cjs", import.meta.url).pathname } : undefined,
+      args.importer.includes("node_modules/commander/")
+        ? { path: new URL("./lazy-child-process.cjs", import.meta.url).pathname }
+        : undefined,
     );
   },
 };
@@ -25,7 +27,15 @@ const testBuild = process.argv.includes("--test");
 const buildId = (await import("node:crypto")).randomBytes(16).toString("hex");
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const outdir = testBuild ? "test/.build" : "dist";
-const common = { bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "none", logLevel: "warning" };
+const common = {
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+};
 await build({
   ...common,
   entryPoints: ["src/cli/main.ts"],
@@ -34,13 +44,30 @@ await build({
   define: { OTP_VERSION: JSON.stringify(pkg.version), OTP_TEST_HOOKS: String(testBuild) },
   // keep import() of externals as real dynamic imports: @inquirer/prompts is ESM-only.
   supported: { "dynamic-import": true },
-  external: ["libsodium-wrappers-sumo", "@inquirer/prompts", "@inquirer/core", "sharp", "jsqr", "sql.js", "adm-zip", "qrcode", "protobufjs", "@zxcvbn-ts/core", "@zxcvbn-ts/language-common"],
+  external: [
+    "libsodium-wrappers-sumo",
+    "@inquirer/prompts",
+    "@inquirer/core",
+    "sharp",
+    "jsqr",
+    "sql.js",
+    "adm-zip",
+    "qrcode",
+    "protobufjs",
+    "@zxcvbn-ts/core",
+    "@zxcvbn-ts/language-common",
+  ],
   logOverride: { "empty-import-meta": "silent" },
   plugins: [lazyChildProcess],
 });
 
 // The programs otp starts in a thread or process of their own (src/io/programs/), beside the bundle.
-await build({ ...common, entryPoints: ["src/io/programs/spinner-worker.ts", "src/io/programs/clipboard-clearer.ts"], outdir, outExtension: { ".js": ".cjs" } });
+await build({
+  ...common,
+  entryPoints: ["src/io/programs/spinner-worker.ts", "src/io/programs/clipboard-clearer.ts"],
+  outdir,
+  outExtension: { ".js": ".cjs" },
+});
 
 if (testBuild) process.exit(0);
 
@@ -77,7 +104,9 @@ try {
   };
   otp(["init"]);
   otp(["add", "example", "--stdin"], {}, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\n");
-  const session = otp(["unlock"]).trim().replace(/^export OTP_SESSION=/, "");
+  const session = otp(["unlock"])
+    .trim()
+    .replace(/^export OTP_SESSION=/, "");
   otp(["code", "example"], { OTP_PASSWORD: "", OTP_SESSION: session, OTP_BUILD_CODE_CACHE: cacheFile });
 } catch (err) {
   // The CLI works without the cache, only slower to start: say so, don't fail the install.

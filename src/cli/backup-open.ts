@@ -38,7 +38,12 @@ export async function readBackupFile(ctx: Ctx, file: string): Promise<ParsedBack
   return { file, ...readBackup(bytes), mtimeMs, bytes };
 }
 
-async function keysWithoutAsking(ctx: Ctx, b: ParsedBackup, opts: { backupPasswordFile?: string }, vault: OpenedVault | null): Promise<BackupKeys> {
+async function keysWithoutAsking(
+  ctx: Ctx,
+  b: ParsedBackup,
+  opts: { backupPasswordFile?: string },
+  vault: OpenedVault | null,
+): Promise<BackupKeys> {
   const masterKeys: Uint8Array[] = [];
   // The vault's key, and the keys of its earlier generations: a backup made before a password
   // change opens without the old password.
@@ -60,7 +65,12 @@ async function keysWithoutAsking(ctx: Ctx, b: ParsedBackup, opts: { backupPasswo
  * Opens a parsed backup with what is at hand (see the top), else asks. `vault`: the current
  * vault, when the command opened one. Throws AuthError (4) when nothing opens it.
  */
-export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPasswordFile?: string }, vault: OpenedVault | null): Promise<OpenedBackup> {
+export async function openBackupFile(
+  ctx: Ctx,
+  b: ParsedBackup,
+  opts: { backupPasswordFile?: string },
+  vault: OpenedVault | null,
+): Promise<OpenedBackup> {
   const shown = escapeForTerminal(b.file);
   const keys = await keysWithoutAsking(ctx, b, opts, vault);
   const tried = (keys.masterKeys?.length ?? 0) + (keys.passwords?.length ?? 0) + (keys.recoveryKeys?.length ?? 0) > 0;
@@ -72,10 +82,18 @@ export async function openBackupFile(ctx: Ctx, b: ParsedBackup, opts: { backupPa
     }
   }
   const hint = "pass its password with --backup-password-file FILE";
-  if (opts.backupPasswordFile) throw new AuthError("wrong-password", `wrong password for the backup ${shown}`, ["check the file given to --backup-password-file"]);
+  if (opts.backupPasswordFile)
+    throw new AuthError("wrong-password", `wrong password for the backup ${shown}`, ["check the file given to --backup-password-file"]);
   const failed = `the backup ${shown} does not open with the ${vault ? "vault's password or key" : "password given"}`;
   if (!ctx.canPrompt())
-    throw tried ? new AuthError("wrong-password", failed, [hint]) : new AuthError("no-password-source", `no password for the backup ${shown} and no terminal to ask on`, [hint]);
+    throw tried
+      ? new AuthError("wrong-password", failed, [hint])
+      : new AuthError("no-password-source", `no password for the backup ${shown} and no terminal to ask on`, [hint]);
   if (tried) ctx.info(`${failed}; it has a password of its own`);
-  return ctx.prompts.secretChecked(`Password of the backup ${shown}:`, (password) => openBackup(b, { passwords: [password] }), threeTries, (m) => ctx.warn(m));
+  return ctx.prompts.secretChecked(
+    `Password of the backup ${shown}:`,
+    (password) => openBackup(b, { passwords: [password] }),
+    threeTries,
+    (m) => ctx.warn(m),
+  );
 }

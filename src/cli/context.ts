@@ -143,7 +143,14 @@ export function createCtx(g: GlobalOptions, host: CtxHost = realHost()): Ctx {
       if (stdinRead) return "";
       stdinRead = true;
       // On a terminal a prompt may read after this line: leave it open there.
-      return readFirstLine(host.stdin(), { max: o.max ?? LINE_MAX_BYTES, what: "standard input", skipBlank: o.skipBlank, hint: o.hint, oneLine: o.oneLine, keepOpen: isTTY(0) });
+      return readFirstLine(host.stdin(), {
+        max: o.max ?? LINE_MAX_BYTES,
+        what: "standard input",
+        skipBlank: o.skipBlank,
+        hint: o.hint,
+        oneLine: o.oneLine,
+        keepOpen: isTTY(0),
+      });
     },
   };
 }

@@ -113,15 +113,21 @@ export function hintSubcommandTypos(cmd: Command, fileHint?: (word: string) => s
   return cmd.allowExcessArguments(true).hook("preAction", (self, actionCommand) => {
     if (actionCommand !== self || self.args.length === 0) return;
     const word = self.args[0]!;
-    const names = self.createHelp().visibleCommands(self).flatMap((c) => [c.name(), ...c.aliases()]);
+    const names = self
+      .createHelp()
+      .visibleCommands(self)
+      .flatMap((c) => [c.name(), ...c.aliases()]);
     const near = nearest(word, names);
     const expected = self.registeredArguments.length;
     const tooMany = self.args.length > expected;
     if (!tooMany && (near.length === 0 || /[/.]/.test(word) || pathExists(word))) return;
     const where = `\`${path(self)}\``;
     if (near.length === 0 && expected > 0)
-      throw new UsageError("usage", `too many arguments for ${where}: it takes ${expected === 1 ? "one" : expected}`, [`\`${path(self)} --help\` shows its usage`]);
-    if (near.length === 0) throw new UsageError("usage", `unknown command '${word}' for ${where}`, [`\`${path(self)} --help\` lists its commands`]);
+      throw new UsageError("usage", `too many arguments for ${where}: it takes ${expected === 1 ? "one" : expected}`, [
+        `\`${path(self)} --help\` shows its usage`,
+      ]);
+    if (near.length === 0)
+      throw new UsageError("usage", `unknown command '${word}' for ${where}`, [`\`${path(self)} --help\` lists its commands`]);
     const hints = [`did you mean ${near.map((n) => `\`${path(self)} ${n}\``).join(" or ")}?`];
     if (!tooMany && fileHint) hints.push(fileHint(word));
     throw new UsageError("usage", `unknown command '${word}' for ${where}`, hints);

@@ -27,7 +27,8 @@ function commandPath(cmd: Command | undefined): string {
   return names.length > 0 ? names.join(" ") : "otp";
 }
 
-const CHOICE = /^error: (?:command-argument value '(.*)' is invalid for argument '.*'|option '(\S+?)(?:[ ,][^']*)?' argument '(.*)' is invalid)\. Allowed choices are (.*)\.$/;
+const CHOICE =
+  /^error: (?:command-argument value '(.*)' is invalid for argument '.*'|option '(\S+?)(?:[ ,][^']*)?' argument '(.*)' is invalid)\. Allowed choices are (.*)\.$/;
 
 /**
  * Commander's error text as otp's lines, `cmd` being the command that reported it:
@@ -56,14 +57,16 @@ export function commanderError(text: string, cmd?: Command): string {
   if (choice) {
     const [, argValue, flag, optValue, allowed] = choice;
     const near = nearest(argValue ?? optValue!, allowed!.split(", "));
-    if (near.length > 0) out.push(`otp: hint: did you mean ${near.map((c) => (flag ? `\`${flag} ${c}\`` : `\`${where} ${c}\``)).join(" or ")}?`);
+    if (near.length > 0)
+      out.push(`otp: hint: did you mean ${near.map((c) => (flag ? `\`${flag} ${c}\`` : `\`${where} ${c}\``)).join(" or ")}?`);
   }
   if (/^error: missing required argument/.test(lines[0]!) && cmd) {
     out.push(`otp: hint: usage: ${where} ${cmd.usage()}`);
     const example = firstExample(cmd);
     if (example) out.push(`otp: hint: for example: ${example}`);
   }
-  if (!hinted && /unknown command/.test(text)) out.push(where === "otp" ? "otp: hint: `otp --help` lists the commands" : `otp: hint: \`${where} --help\` lists its commands`);
+  if (!hinted && /unknown command/.test(text))
+    out.push(where === "otp" ? "otp: hint: `otp --help` lists the commands" : `otp: hint: \`${where} --help\` lists its commands`);
   if (!hinted && /unknown option/.test(text)) out.push("otp: hint: `otp COMMAND --help` lists its options");
   return out.join("\n") + "\n";
 }

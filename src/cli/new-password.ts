@@ -28,7 +28,8 @@ export async function newPassword(ctx: Ctx, src: NewPasswordSource): Promise<str
     await warnIfWeak(ctx, password, src.what);
     return password;
   }
-  if (!ctx.canPrompt()) throw new AuthError("no-password-source", `no new ${src.what} password given and no terminal to ask on`, [`pass ${src.flag} FILE`]);
+  if (!ctx.canPrompt())
+    throw new AuthError("no-password-source", `no new ${src.what} password given and no terminal to ask on`, [`pass ${src.flag} FILE`]);
   for (let round = 1; ; round++) {
     const last = round >= ROUNDS;
     const password = await ctx.prompts.secret(`New ${src.what} password:`);
@@ -46,7 +47,8 @@ export async function newPassword(ctx: Ctx, src: NewPasswordSource): Promise<str
         continue;
       }
     }
-    if ((await ctx.prompts.secret("Repeat the password:")) !== password) throw new InputError("password-mismatch", `the passwords didn't match; ${src.nothingDone}`);
+    if ((await ctx.prompts.secret("Repeat the password:")) !== password)
+      throw new InputError("password-mismatch", `the passwords didn't match; ${src.nothingDone}`);
     return password;
   }
 }
@@ -61,7 +63,9 @@ export async function warnIfWeak(ctx: Ctx, password: string, what: string): Prom
   const weak = await weakness(ctx, password, what);
   if (!weak) return;
   ctx.warn(weak);
-  ctx.hint(`anyone with a copy of the ${what === "vault" ? "vault file" : `${what} file`} could guess it: ${STRONGER}${what === "vault" ? " (`otp passwd` changes it)" : ""}`);
+  ctx.hint(
+    `anyone with a copy of the ${what === "vault" ? "vault file" : `${what} file`} could guess it: ${STRONGER}${what === "vault" ? " (`otp passwd` changes it)" : ""}`,
+  );
 }
 
 /** The warning for a weak password, or null. Never quotes the password. */

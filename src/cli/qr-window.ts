@@ -14,7 +14,6 @@ export interface WindowSize {
   rows: number;
 }
 
-
 export const showSize = (w: WindowSize) => `${w.columns}×${w.rows}`;
 
 /** Rows `text` takes on lines of its own in a window `columns` wide (long lines wrap). */
@@ -68,7 +67,13 @@ const MIN_BESIDE = 24;
  * while they fit (each line whole, in order), the rest beside it when the window leaves
  * MIN_BESIDE columns, else left out. `prefix` is what each line above is printed with ("otp: ").
  */
-export function placeHeader(lines: string[], size: number, below: number, win: WindowSize, prefix: string): { above: string[]; beside: string[] } {
+export function placeHeader(
+  lines: string[],
+  size: number,
+  below: number,
+  win: WindowSize,
+  prefix: string,
+): { above: string[]; beside: string[] } {
   const d = drawnSize(size);
   let free = win.rows - d.rows - below;
   const above: string[] = [];
@@ -80,7 +85,13 @@ export function placeHeader(lines: string[], size: number, below: number, win: W
     free -= rows;
   }
   const room = win.columns - d.columns - 2;
-  const beside = room >= MIN_BESIDE ? lines.slice(i).flatMap((l) => wrap(l, room)).slice(0, d.rows - 2) : [];
+  const beside =
+    room >= MIN_BESIDE
+      ? lines
+          .slice(i)
+          .flatMap((l) => wrap(l, room))
+          .slice(0, d.rows - 2)
+      : [];
   return { above, beside };
 }
 
@@ -88,14 +99,16 @@ export function placeHeader(lines: string[], size: number, below: number, win: W
 export function withBeside(drawing: string, columns: number, text: string[]): string {
   if (text.length === 0) return drawing;
   const lines = drawing.replace(/\n$/, "").split("\n");
-  return lines
-    .map((l, r) => {
-      const t = text[r - 1];
-      if (t === undefined) return l;
-      const plainWidth = cellWidth(l.replace(/\x1b\[[\d;]*m/g, ""));
-      return `${l}${" ".repeat(Math.max(0, columns - plainWidth) + 2)}${t}`;
-    })
-    .join("\n") + "\n";
+  return (
+    lines
+      .map((l, r) => {
+        const t = text[r - 1];
+        if (t === undefined) return l;
+        const plainWidth = cellWidth(l.replace(/\x1b\[[\d;]*m/g, ""));
+        return `${l}${" ".repeat(Math.max(0, columns - plainWidth) + 2)}${t}`;
+      })
+      .join("\n") + "\n"
+  );
 }
 
 /** `text` in lines of at most `width` cells, broken at spaces where it can be. */
@@ -110,8 +123,9 @@ function wrap(text: string, width: number): string[] {
       line = word;
       while (cellWidth(line) > width) {
         let cut = "";
-        for (const c of line) if (cellWidth(cut + c) <= width) cut += c;
-        else break;
+        for (const c of line)
+          if (cellWidth(cut + c) <= width) cut += c;
+          else break;
         out.push(cut);
         line = line.slice(cut.length);
       }

@@ -39,6 +39,8 @@ export async function openWithRecoveryKey(ctx: Ctx): Promise<OpenedVault> {
     return { envelope, masterKey, data: openData(envelope, masterKey), readOnly, recoveryKeyBytes };
   };
   const retry = (err: unknown, attempt: number) =>
-    (err instanceof InputError || (err instanceof AuthError && err.kind === "wrong-recovery-key")) && attempt < 3 ? `${err.message}; try again` : null;
+    (err instanceof InputError || (err instanceof AuthError && err.kind === "wrong-recovery-key")) && attempt < 3
+      ? `${err.message}; try again`
+      : null;
   return ctx.prompts.secretChecked("Recovery key (hidden):", check, retry, (m) => ctx.warn(m));
 }

@@ -30,8 +30,13 @@ export async function currentPassword(ctx: Ctx, vault: OpenedVault, why: string)
 /** What could not follow the new keys. */
 export function reportSlots(ctx: Ctx, r: Rotation, recoveryLeft: boolean): void {
   if (r.dropped.recovery)
-    ctx.warn("the old recovery key stopped working: its slot, from an older otp, cannot follow new keys without the key itself" + (recoveryLeft ? "" : "; make a new one with `otp recovery-key new` (or keep it by running `otp passwd` with OTP_RECOVERY_KEY set)"));
+    ctx.warn(
+      "the old recovery key stopped working: its slot, from an older otp, cannot follow new keys without the key itself" +
+        (recoveryLeft ? "" : "; make a new one with `otp recovery-key new` (or keep it by running `otp passwd` with OTP_RECOVERY_KEY set)"),
+    );
   else if (recoveryLeft) ctx.info("the recovery key still opens the vault");
   if (r.dropped.unknown > 0)
-    ctx.warn(`${r.dropped.unknown} key slot${r.dropped.unknown === 1 ? "" : "s"} written by a newer otp could not follow the new keys and ${r.dropped.unknown === 1 ? "was" : "were"} removed`);
+    ctx.warn(
+      `${r.dropped.unknown} key slot${r.dropped.unknown === 1 ? "" : "s"} written by a newer otp could not follow the new keys and ${r.dropped.unknown === 1 ? "was" : "were"} removed`,
+    );
 }

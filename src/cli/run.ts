@@ -29,13 +29,15 @@ export async function runCli(argv: string[], host: Host, version: string): Promi
   // every command, or a command's own usage errors exit 1 without the `otp: ` prefix.
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
   for (const c of everyCommand(program))
-    c.exitOverride().configureHelp(helpStyles).configureOutput({
-      writeOut: (s) => host.out(s),
-      writeErr: (s) => host.err(s),
-      outputError: (s, write) => write(commanderError(s, c)),
-      getOutHasColors: () => host.color(1),
-      getErrHasColors: () => host.color(2),
-    });
+    c.exitOverride()
+      .configureHelp(helpStyles)
+      .configureOutput({
+        writeOut: (s) => host.out(s),
+        writeErr: (s) => host.err(s),
+        outputError: (s, write) => write(commanderError(s, c)),
+        getOutHasColors: () => host.color(1),
+        getErrHasColors: () => host.color(2),
+      });
   if (argv.length === 0) {
     // On a terminal `otp` alone is the live view; elsewhere (a script, a pipe) the help.
     if (host.interactive) argv = ["watch"];

@@ -5,7 +5,13 @@
 import type { Key } from "../core/keys.js";
 import { filterEntries, listRows, selectedIndex, type LiveEntry, type LiveState } from "./render/live-view.js";
 
-export type LiveAction = { kind: "none" } | { kind: "quit" } | { kind: "copy"; id: string } | { kind: "hotp"; id: string } | { kind: "suspend" } | { kind: "redraw" };
+export type LiveAction =
+  | { kind: "none" }
+  | { kind: "quit" }
+  | { kind: "copy"; id: string }
+  | { kind: "hotp"; id: string }
+  | { kind: "suspend" }
+  | { kind: "redraw" };
 
 const none: LiveAction = { kind: "none" };
 
@@ -14,8 +20,14 @@ export function applyKey(state: LiveState, key: Key, entries: LiveEntry[], heigh
   const sel = selectedIndex(shown, state);
   const selected = shown[sel];
   const s: LiveState = { ...state, message: "" };
-  const select = (i: number) => ({ state: { ...s, selectedId: shown[Math.max(0, Math.min(shown.length - 1, i))]?.id ?? null }, action: none });
-  const setFilter = (filter: string, filtering = true) => ({ state: { ...s, filter, filtering, selectedId: null, scroll: 0 }, action: none });
+  const select = (i: number) => ({
+    state: { ...s, selectedId: shown[Math.max(0, Math.min(shown.length - 1, i))]?.id ?? null },
+    action: none,
+  });
+  const setFilter = (filter: string, filtering = true) => ({
+    state: { ...s, filter, filtering, selectedId: null, scroll: 0 },
+    action: none,
+  });
   const page = listRows(height);
   switch (key.name) {
     case "ctrl-c":

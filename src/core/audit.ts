@@ -55,12 +55,27 @@ function entryFindings(e: Entry): Finding[] {
   const codes = e.recoveryCodes ?? [];
   const unused = unusedCount(codes);
   if (codes.length === 0)
-    out.push({ kind: "no-recovery-codes", entries: [e.name], message: `${e.name}: no recovery codes`, fix: `get the site's recovery (backup) codes from its 2FA settings, then \`otp recovery add ${q}\`` });
+    out.push({
+      kind: "no-recovery-codes",
+      entries: [e.name],
+      message: `${e.name}: no recovery codes`,
+      fix: `get the site's recovery (backup) codes from its 2FA settings, then \`otp recovery add ${q}\``,
+    });
   else if (unused <= FEW_CODES)
-    out.push({ kind: "few-recovery-codes", entries: [e.name], message: `${e.name}: ${unused === 0 ? "no" : `only ${unused}`} unused recovery code${unused === 1 ? "" : "s"} left`, fix: `generate new codes at the site, then \`otp recovery add ${q} --replace\`` });
+    out.push({
+      kind: "few-recovery-codes",
+      entries: [e.name],
+      message: `${e.name}: ${unused === 0 ? "no" : `only ${unused}`} unused recovery code${unused === 1 ? "" : "s"} left`,
+      fix: `generate new codes at the site, then \`otp recovery add ${q} --replace\``,
+    });
   const bits = secretBits(e);
   if (bits !== null && bits < MIN_SECRET_BITS)
-    out.push({ kind: "short-secret", entries: [e.name], message: `${e.name}: the secret is only ${bits} bits (under ${MIN_SECRET_BITS})`, fix: `the site chose it; if its 2FA settings let you set up the authenticator again, do so and \`otp add\` the new, longer secret` });
+    out.push({
+      kind: "short-secret",
+      entries: [e.name],
+      message: `${e.name}: the secret is only ${bits} bits (under ${MIN_SECRET_BITS})`,
+      fix: `the site chose it; if its 2FA settings let you set up the authenticator again, do so and \`otp add\` the new, longer secret`,
+    });
   return out;
 }
 
@@ -83,9 +98,23 @@ function duplicates(entries: Entry[]): Finding[] {
 function backupFindings(data: VaultData): Finding[] {
   if (data.entries.length === 0) return [];
   const r = lastBackup(data);
-  if (!r) return [{ kind: "no-backup", message: "no verified backup of this vault has been made", fix: "run `otp backup`, then copy the file off this machine (a USB stick, another computer)" }];
+  if (!r)
+    return [
+      {
+        kind: "no-backup",
+        message: "no verified backup of this vault has been made",
+        fix: "run `otp backup`, then copy the file off this machine (a USB stick, another computer)",
+      },
+    ];
   if (r.state !== entriesState(data.entries))
-    return [{ kind: "backup-outdated", file: r.file || undefined, message: `the vault changed since its last verified backup (${r.at.slice(0, 10)}${r.file ? `, ${r.file}` : ""})`, fix: "run `otp backup` again" }];
+    return [
+      {
+        kind: "backup-outdated",
+        file: r.file || undefined,
+        message: `the vault changed since its last verified backup (${r.at.slice(0, 10)}${r.file ? `, ${r.file}` : ""})`,
+        fix: "run `otp backup` again",
+      },
+    ];
   return [];
 }
 
@@ -93,12 +122,24 @@ function keyFindings(env: Envelope, data: VaultData): Finding[] {
   const out: Finding[] = [];
   const unshown = data.meta[UNSHOWN_RECOVERY_KEY];
   if (typeof unshown === "string" && env.slots.some((s) => s.id === unshown))
-    out.push({ kind: "recovery-key-unshown", message: "a recovery key was made but otp was interrupted before it was shown, or before the old one was retired", fix: "run `otp recovery-key new` and write the new key down on paper" });
+    out.push({
+      kind: "recovery-key-unshown",
+      message: "a recovery key was made but otp was interrupted before it was shown, or before the old one was retired",
+      fix: "run `otp recovery-key new` and write the new key down on paper",
+    });
   if (!hasRecoverySlot(env))
-    out.push({ kind: "no-recovery-key", message: "the vault has no recovery key: a forgotten password loses every entry", fix: "run `otp recovery-key new` and write the key down on paper" });
+    out.push({
+      kind: "no-recovery-key",
+      message: "the vault has no recovery key: a forgotten password loses every entry",
+      fix: "run `otp recovery-key new` and write the key down on paper",
+    });
   const weak = env.slots.some((s) => s.kind === "password" && (s.kdf.ops < DEFAULT_ARGON2.ops || s.kdf.mem < DEFAULT_ARGON2.mem));
   if (weak)
-    out.push({ kind: "weak-kdf", message: `the vault password is stretched less than today's default (Argon2id, ${DEFAULT_ARGON2.ops} passes over ${DEFAULT_ARGON2.mem / 1024 / 1024} MiB)`, fix: "run `otp passwd` (the same password may be given again): it re-wraps the key with today's settings" });
+    out.push({
+      kind: "weak-kdf",
+      message: `the vault password is stretched less than today's default (Argon2id, ${DEFAULT_ARGON2.ops} passes over ${DEFAULT_ARGON2.mem / 1024 / 1024} MiB)`,
+      fix: "run `otp passwd` (the same password may be given again): it re-wraps the key with today's settings",
+    });
   return out;
 }
 

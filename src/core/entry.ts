@@ -71,9 +71,11 @@ export const COUNTER_RANGE = "0 to 2^53 − 1";
  */
 export function counterAfter(counter: number): number {
   if (!Number.isSafeInteger(counter) || counter < 0 || counter >= MAX_COUNTER)
-    throw new InputError("counter-exhausted", `the HOTP counter ${counter} is at its maximum: no code can be used past ${MAX_COUNTER - 1}`, [
-      "give the entry a new secret at the site, and `otp add` it",
-    ]);
+    throw new InputError(
+      "counter-exhausted",
+      `the HOTP counter ${counter} is at its maximum: no code can be used past ${MAX_COUNTER - 1}`,
+      ["give the entry a new secret at the site, and `otp add` it"],
+    );
   return counter + 1;
 }
 

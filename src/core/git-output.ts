@@ -17,7 +17,10 @@ export class GitError extends OtpError {}
  * say "Could not read from remote repository"), else the last line; credentials in URLs hidden.
  */
 export function gitReason(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("hint:"));
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("hint:"));
   const line = lines.find((l) => /^(fatal|error|ssh):/.test(l)) ?? lines[lines.length - 1] ?? "";
   return redactUrl(line.replace(/^(fatal|error):\s*/, "")).slice(0, 300);
 }

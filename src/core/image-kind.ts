@@ -42,5 +42,9 @@ export function refuseUnreadableImage(bytes: Uint8Array, name: string): void {
       "convert it to PNG or JPEG first (e.g. `heif-convert photo.heic photo.jpg`), or take a screenshot instead",
     ]);
   if (kind === null || !READABLE_IMAGES.includes(kind))
-    throw new InputError(kind ? "unsupported-image" : "invalid-image", `${name} is not an image otp can read${kind ? ` (${kind.toUpperCase()})` : ""}`, [SUPPORTED_IMAGES]);
+    throw new InputError(
+      kind ? "unsupported-image" : "invalid-image",
+      `${name} is not an image otp can read${kind ? ` (${kind.toUpperCase()})` : ""}`,
+      [SUPPORTED_IMAGES],
+    );
 }

@@ -12,7 +12,11 @@ export function sortKeys<T>(v: T): T {
   if (v !== null && typeof v === "object") {
     // fromEntries, not out[k] = …: a "__proto__" member stays a member, as JSON.parse made it.
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortKeys(o[k])])) as T;
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sortKeys(o[k])]),
+    ) as T;
   }
   return v;
 }

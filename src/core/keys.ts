@@ -2,9 +2,27 @@
 // in, keys out), beside the raw-mode code that feeds it (io/live-terminal.ts). A chunk that is a
 // lone ESC is the Escape key; an escape sequence (CSI or SS3) is one key, unknown ones dropped.
 export type KeyName =
-  | "up" | "down" | "left" | "right" | "pageup" | "pagedown" | "home" | "end"
-  | "enter" | "escape" | "backspace" | "delete" | "tab" | "space"
-  | "ctrl-c" | "ctrl-d" | "ctrl-l" | "ctrl-u" | "ctrl-w" | "ctrl-z" | "char";
+  | "up"
+  | "down"
+  | "left"
+  | "right"
+  | "pageup"
+  | "pagedown"
+  | "home"
+  | "end"
+  | "enter"
+  | "escape"
+  | "backspace"
+  | "delete"
+  | "tab"
+  | "space"
+  | "ctrl-c"
+  | "ctrl-d"
+  | "ctrl-l"
+  | "ctrl-u"
+  | "ctrl-w"
+  | "ctrl-z"
+  | "char";
 
 export interface Key {
   name: KeyName;
@@ -13,12 +31,33 @@ export interface Key {
 }
 
 const CSI_KEYS: Record<string, KeyName> = {
-  A: "up", B: "down", C: "right", D: "left", H: "home", F: "end",
-  "1~": "home", "7~": "home", "4~": "end", "8~": "end", "5~": "pageup", "6~": "pagedown", "3~": "delete",
+  A: "up",
+  B: "down",
+  C: "right",
+  D: "left",
+  H: "home",
+  F: "end",
+  "1~": "home",
+  "7~": "home",
+  "4~": "end",
+  "8~": "end",
+  "5~": "pageup",
+  "6~": "pagedown",
+  "3~": "delete",
 };
 const CONTROL: Record<string, KeyName> = {
-  "\r": "enter", "\n": "enter", "\x7f": "backspace", "\b": "backspace", "\t": "tab", " ": "space",
-  "\x03": "ctrl-c", "\x04": "ctrl-d", "\x0c": "ctrl-l", "\x15": "ctrl-u", "\x17": "ctrl-w", "\x1a": "ctrl-z",
+  "\r": "enter",
+  "\n": "enter",
+  "\x7f": "backspace",
+  "\b": "backspace",
+  "\t": "tab",
+  " ": "space",
+  "\x03": "ctrl-c",
+  "\x04": "ctrl-d",
+  "\x0c": "ctrl-l",
+  "\x15": "ctrl-u",
+  "\x17": "ctrl-w",
+  "\x1a": "ctrl-z",
 };
 
 export function parseKeys(chunk: string): Key[] {

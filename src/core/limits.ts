@@ -42,9 +42,17 @@ export function sizeName(bytes: number): string {
 export function checkUnpacked(where: string, what: string, unpacked: number, packed: number): void {
   const hint = "an authenticator's export is far smaller: the file is damaged or made to exhaust memory (a zip bomb)";
   if (unpacked > MAX_UNPACKED_BYTES)
-    throw new InputError("too-large", `${where}: ${what} would unpack to ${sizeName(unpacked)}, more than the ${sizeName(MAX_UNPACKED_BYTES)} otp unpacks`, [hint]);
+    throw new InputError(
+      "too-large",
+      `${where}: ${what} would unpack to ${sizeName(unpacked)}, more than the ${sizeName(MAX_UNPACKED_BYTES)} otp unpacks`,
+      [hint],
+    );
   if (unpacked > RATIO_FLOOR && unpacked > packed * MAX_RATIO)
-    throw new InputError("too-large", `${where}: ${what} would unpack ${Math.floor(unpacked / Math.max(packed, 1))} times its packed size, more than the ${MAX_RATIO} times otp allows`, [hint]);
+    throw new InputError(
+      "too-large",
+      `${where}: ${what} would unpack ${Math.floor(unpacked / Math.max(packed, 1))} times its packed size, more than the ${MAX_RATIO} times otp allows`,
+      [hint],
+    );
 }
 
 /** The longest an `otp unlock` session lasts. */

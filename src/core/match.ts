@@ -64,8 +64,7 @@ export function resolveEntry<T extends Matchable>(entries: T[], query: string): 
   const found = matchEntries(entries, query);
   const shown = escapeForTerminal(query);
   if (found.length === 1) return found[0]!;
-  if (found.length === 0)
-    throw new NotFoundError("not-found", `no entry matches "${shown}"`, [], ["`otp list` shows all entries"]);
+  if (found.length === 0) throw new NotFoundError("not-found", `no entry matches "${shown}"`, [], ["`otp list` shows all entries"]);
   throw new NotFoundError(
     "ambiguous",
     `"${shown}" matches ${found.length} entries`,

@@ -2,7 +2,16 @@
 // parsing `--at` times. Pure: the time always comes in as `nowMs`; nothing here reads a clock.
 import { HOTP, Secret } from "otpauth";
 import { normaliseSecret } from "./base32.js";
-import { COUNTER_RANGE, DEFAULT_PERIOD, MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, type Algorithm, type EntryDraft, type OtpType } from "./entry.js";
+import {
+  COUNTER_RANGE,
+  DEFAULT_PERIOD,
+  MAX_COUNTER,
+  MAX_DIGITS,
+  MAX_PERIOD,
+  type Algorithm,
+  type EntryDraft,
+  type OtpType,
+} from "./entry.js";
 import { InputError, UsageError } from "./errors.js";
 
 /** What generateCode needs of an entry (an Entry or an EntryDraft fits). */
@@ -94,16 +103,14 @@ export function generateCode(entry: CodeInput, nowMs: number, stepOffset = 0): G
   const { step: current, t, periodMs, period } = timeStep(entry, nowMs);
   const step = current + stepOffset;
   if (step < 0) throw new UsageError("usage", "the requested step is before 1970-01-01");
-  const code =
-    entry.type === "steam" ? steamCode(entry.secret, step) : hotpCode(entry.secret, step, entry.algorithm, entry.digits);
+  const code = entry.type === "steam" ? steamCode(entry.secret, step) : hotpCode(entry.secret, step, entry.algorithm, entry.digits);
   return { code, remainingMs: periodMs - (t % periodMs), period, counter: null };
 }
 
 const AT_USAGE = "--at wants an ISO-8601 time or Unix seconds, like 2026-01-01T12:00:00Z or 1767268800";
 const UNIX_SECONDS = /^\d{1,15}(?:\.\d+)?$/;
 // YYYY-MM-DD, optionally with [T ]HH:MM[:SS[.fff]] and a zone Z, ±HH:MM or ±HHMM.
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 /** Date's range: ±8.64e15 ms (ECMA-262 §21.4.1.22); we take only the part from 1970 on. */
 const MAX_TIME_MS = 8.64e15;
 

@@ -47,7 +47,10 @@ function usedAtOf(v: unknown): string | null {
  * trimmed, duplicates dropped (a used copy wins), at most MAX_CODES; `skipped` counts the rest.
  * A plain string is an unused code. Never throws.
  */
-export function vetRecoveryCodes(codes: readonly (string | { code: unknown; usedAt?: unknown })[]): { codes: RecoveryCode[]; skipped: number } {
+export function vetRecoveryCodes(codes: readonly (string | { code: unknown; usedAt?: unknown })[]): {
+  codes: RecoveryCode[];
+  skipped: number;
+} {
   const out: RecoveryCode[] = [];
   const at = new Map<string, number>();
   let skipped = 0;
@@ -92,23 +95,39 @@ export function parseRecoveryCodes(text: string): string[] {
     const line = raw.trim().replace(/^\d{1,3}[.)]\s+/, "");
     if (line === "" || line.startsWith("#")) return;
     // Columns (two or more spaces, tabs, commas) first, so "1234 5678    2345 6789" is two codes.
-    const chunks = line.split(/\s{2,}|[\t,;]/u).map((c) => c.trim()).filter(Boolean);
+    const chunks = line
+      .split(/\s{2,}|[\t,;]/u)
+      .map((c) => c.trim())
+      .filter(Boolean);
     const codes = chunks.flatMap((c) => (/^\d{4} \d{4}$/.test(c) ? [c] : c.split(/\s+/u)));
     for (const code of codes) {
-      if (/^otpauth(-migration)?:/i.test(code)) throw new InputError("invalid-recovery-codes", `line ${n + 1} is an otpauth URI, not a recovery code`, ["add seeds with `otp add`"]);
+      if (/^otpauth(-migration)?:/i.test(code))
+        throw new InputError("invalid-recovery-codes", `line ${n + 1} is an otpauth URI, not a recovery code`, [
+          "add seeds with `otp add`",
+        ]);
       if (recoveryCodeProblem(code) !== null)
-        throw new InputError("invalid-recovery-codes", `line ${n + 1} does not look like recovery codes (each is ${MIN_CODE_LENGTH} to ${MAX_CODE_LENGTH} characters, with no control, bidi or line-break characters)`);
+        throw new InputError(
+          "invalid-recovery-codes",
+          `line ${n + 1} does not look like recovery codes (each is ${MIN_CODE_LENGTH} to ${MAX_CODE_LENGTH} characters, with no control, bidi or line-break characters)`,
+        );
       if (seen.has(key(code))) continue;
       seen.add(key(code));
       out.push(code);
     }
   });
-  if (out.length === 0) throw new InputError("invalid-recovery-codes", "no recovery codes given", ["give them on standard input, one per line or separated by spaces, or with --file FILE"]);
+  if (out.length === 0)
+    throw new InputError("invalid-recovery-codes", "no recovery codes given", [
+      "give them on standard input, one per line or separated by spaces, or with --file FILE",
+    ]);
   return out;
 }
 
 /** The entry's codes with `codes` added (or, with replace, instead of the old ones). */
-export function addRecoveryCodes(existing: RecoveryCode[], codes: string[], replace: boolean): { codes: RecoveryCode[]; added: number; skipped: number } {
+export function addRecoveryCodes(
+  existing: RecoveryCode[],
+  codes: string[],
+  replace: boolean,
+): { codes: RecoveryCode[]; added: number; skipped: number } {
   const base = replace ? [] : existing.map((c) => ({ ...c }));
   const have = new Set(base.map((c) => key(c.code)));
   let added = 0;
@@ -118,7 +137,10 @@ export function addRecoveryCodes(existing: RecoveryCode[], codes: string[], repl
     base.push({ code, usedAt: null });
     added++;
   }
-  if (base.length > MAX_CODES) throw new InputError("invalid-recovery-codes", `an entry keeps at most ${MAX_CODES} recovery codes`, ["`otp recovery remove QUERY --used` drops the used ones"]);
+  if (base.length > MAX_CODES)
+    throw new InputError("invalid-recovery-codes", `an entry keeps at most ${MAX_CODES} recovery codes`, [
+      "`otp recovery remove QUERY --used` drops the used ones",
+    ]);
   return { codes: base, added, skipped: codes.length - added };
 }
 
@@ -134,9 +156,15 @@ export function takeRecoveryCode(entry: Entry, nowIso: string): { codes: Recover
   const codes = (entry.recoveryCodes ?? []).map((c) => ({ ...c }));
   const i = codes.findIndex((c) => !c.usedAt);
   if (i < 0)
-    throw new OtpError("no-recovery-codes", codes.length === 0 ? `"${entry.name}" has no recovery codes` : `all ${codes.length} recovery codes of "${entry.name}" are used`, [
-      codes.length === 0 ? `add the site's codes with \`otp recovery add ${entry.name}\`` : `get new codes from the site, then \`otp recovery add ${entry.name} --replace\``,
-    ]);
+    throw new OtpError(
+      "no-recovery-codes",
+      codes.length === 0 ? `"${entry.name}" has no recovery codes` : `all ${codes.length} recovery codes of "${entry.name}" are used`,
+      [
+        codes.length === 0
+          ? `add the site's codes with \`otp recovery add ${entry.name}\``
+          : `get new codes from the site, then \`otp recovery add ${entry.name} --replace\``,
+      ],
+    );
   codes[i]!.usedAt = nowIso;
   return { codes, code: codes[i]!.code, left: unusedCount(codes) };
 }
@@ -153,7 +181,9 @@ export function maskCode(code: string): string {
  * whose own command prints `skipped` as warnings naming the entry. Entries with nothing to drop
  * come back as they are (the same objects).
  */
-export function vetEntriesRecoveryCodes<E extends { name: string; recoveryCodes?: RecoveryCode[] }>(entries: readonly E[]): { entries: E[]; skipped: { name: string; count: number }[] } {
+export function vetEntriesRecoveryCodes<E extends { name: string; recoveryCodes?: RecoveryCode[] }>(
+  entries: readonly E[],
+): { entries: E[]; skipped: { name: string; count: number }[] } {
   const skipped: { name: string; count: number }[] = [];
   const out = entries.map((e) => {
     const codes = Array.isArray(e.recoveryCodes) ? e.recoveryCodes : [];

@@ -161,8 +161,7 @@ export function parseOtpauthUri(text: string): ParsedUri {
 
   const latin1 = { seen: false };
   const all = queryParams(query, latin1);
-  for (const name of PARAMS)
-    if ((all.get(name)?.length ?? 0) > 1) throw bad(`the URI has more than one ${name} parameter`);
+  for (const name of PARAMS) if ((all.get(name)?.length ?? 0) > 1) throw bad(`the URI has more than one ${name} parameter`);
   const params = { get: (name: string) => all.get(name)?.[0] ?? null };
   const warnings: string[] = [];
   const type = parseType(typeText, params.get("encoder"), warnings);
@@ -179,7 +178,9 @@ export function parseOtpauthUri(text: string): ParsedUri {
     );
   const issuer = issuerParam !== "" ? issuerParam : (prefix ?? "");
   if (latin1.seen)
-    warnings.push(`"${shown([issuer, account].filter(Boolean).join(":"))}": its percent-encoded bytes are not UTF-8, so they were read as Latin-1 (as pass-otp writes them in a Latin-1 locale); check the name`);
+    warnings.push(
+      `"${shown([issuer, account].filter(Boolean).join(":"))}": its percent-encoded bytes are not UTF-8, so they were read as Latin-1 (as pass-otp writes them in a Latin-1 locale); check the name`,
+    );
 
   const draft: EntryDraft = { issuer, account, type, secret, algorithm: "SHA1", digits: STEAM_DIGITS };
   const period = params.get("period");
@@ -193,8 +194,7 @@ export function parseOtpauthUri(text: string): ParsedUri {
     const range = `${MIN_DIGITS} to ${MAX_DIGITS}`;
     draft.digits = digits === null ? MIN_DIGITS : parseWhole(digits, "digits", MIN_DIGITS, MAX_DIGITS, range);
     if (type === "totp") {
-      draft.period =
-        period === null ? DEFAULT_PERIOD : parseWhole(period, "period", 1, MAX_PERIOD, `1 to ${MAX_PERIOD} seconds`);
+      draft.period = period === null ? DEFAULT_PERIOD : parseWhole(period, "period", 1, MAX_PERIOD, `1 to ${MAX_PERIOD} seconds`);
     } else {
       const counter = params.get("counter");
       if (counter === null) warnings.push("the hotp URI has no counter: starting at 0");
@@ -215,8 +215,7 @@ export function formatOtpauthUri(e: UriFields): string {
   const secret = normaliseSecret(e.secret);
   const d = checkDraft({ ...e, secret });
   const enc = encodeURIComponent;
-  const label =
-    e.issuer !== "" ? `${enc(e.issuer)}:${enc(e.account)}` : `${e.account.includes(":") ? ":" : ""}${enc(e.account)}`;
+  const label = e.issuer !== "" ? `${enc(e.issuer)}:${enc(e.account)}` : `${e.account.includes(":") ? ":" : ""}${enc(e.account)}`;
   const type = d.type === "steam" ? "totp" : d.type;
   let uri = `${PREFIX}${type}/${label}?secret=${secret}`;
   if (e.issuer !== "") uri += `&issuer=${enc(e.issuer)}`;

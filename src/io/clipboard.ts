@@ -144,7 +144,10 @@ export async function copyText(board: Clipboard, text: string, env: Env): Promis
   try {
     status = await runTool(board.copy, text, env);
   } catch (err) {
-    throw new OtpError("clipboard-unavailable", `clipboard unavailable: cannot run ${board.name} (${(err as NodeJS.ErrnoException).code ?? "failed"})`);
+    throw new OtpError(
+      "clipboard-unavailable",
+      `clipboard unavailable: cannot run ${board.name} (${(err as NodeJS.ErrnoException).code ?? "failed"})`,
+    );
   }
   if (status !== 0)
     throw new OtpError("clipboard-unavailable", `clipboard unavailable: ${board.name} failed (exit ${status})`, [
@@ -163,7 +166,12 @@ export const CLEAR_HELPER_MARKER = "otp-clipboard-clear";
 export async function scheduleClear(board: ClipboardTool, text: string, seconds: number, env: Env): Promise<void> {
   const config = JSON.stringify([CLEAR_HELPER_MARKER, Math.round(seconds * 1000), board.paste, board.clear, board.copy]);
   // The helper (programs/clipboard-clearer.ts) gets the text on its standard input, never in argv.
-  const child = spawn(process.execPath, [programPath("clipboard-clearer"), config], { detached: true, stdio: ["pipe", "ignore", "ignore"], env: childEnv(env), cwd: "/" });
+  const child = spawn(process.execPath, [programPath("clipboard-clearer"), config], {
+    detached: true,
+    stdio: ["pipe", "ignore", "ignore"],
+    env: childEnv(env),
+    cwd: "/",
+  });
   await new Promise<void>((resolve, reject) => {
     child.on("error", reject);
     child.stdin.on("error", reject);

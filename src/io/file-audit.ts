@@ -22,7 +22,8 @@ export async function fileFindings(vaultPath: string, nowMs: number): Promise<{ 
     const writable = (st.mode & 0o022) !== 0 && !(isDir && st.mode & 0o1000);
     if (writable) blocking = true;
     findings.push({
-      kind: "loose-permissions", file: p,
+      kind: "loose-permissions",
+      file: p,
       message: `${what} ${p} can be ${writable ? "changed" : "read"} by other users (mode ${octal(st.mode)})`,
       fix: `\`chmod ${isDir ? 700 : 600} ${p}\`${writable ? " after checking nobody changed it" : ""}`,
     });
@@ -31,15 +32,27 @@ export async function fileFindings(vaultPath: string, nowMs: number): Promise<{ 
   await check(path, false, "the vault");
   await check(snapshotDir(path), true, "the snapshots folder");
   const snaps = await listSnapshots(path);
-  const loose = (await Promise.all(snaps.map(async (s) => ((await fs.stat(s).catch(() => null))?.mode ?? 0) & 0o077))).filter(Boolean).length;
+  const loose = (await Promise.all(snaps.map(async (s) => ((await fs.stat(s).catch(() => null))?.mode ?? 0) & 0o077))).filter(
+    Boolean,
+  ).length;
   if (loose)
-    findings.push({ kind: "loose-permissions", file: snapshotDir(path), message: `${loose} snapshot${loose === 1 ? "" : "s"} in ${snapshotDir(path)} can be read by other users`, fix: `\`chmod 600 ${snapshotDir(path)}/*\`` });
+    findings.push({
+      kind: "loose-permissions",
+      file: snapshotDir(path),
+      message: `${loose} snapshot${loose === 1 ? "" : "s"} in ${snapshotDir(path)} can be read by other users`,
+      fix: `\`chmod 600 ${snapshotDir(path)}/*\``,
+    });
   const prefix = `.${basename(path)}.`;
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
     const st = await fs.stat(join(dir, name)).catch(() => null);
     if (st && nowMs - st.mtimeMs > STALE_TMP_MS)
-      findings.push({ kind: "leftover-file", file: join(dir, name), message: `${join(dir, name)} was left by an interrupted write`, fix: `the vault itself is whole; \`rm ${join(dir, name)}\`` });
+      findings.push({
+        kind: "leftover-file",
+        file: join(dir, name),
+        message: `${join(dir, name)} was left by an interrupted write`,
+        fix: `the vault itself is whole; \`rm ${join(dir, name)}\``,
+      });
   }
   return { findings, blocking };
 }

@@ -19,9 +19,27 @@ export interface GitOptions {
 
 /** What git gets of the user's environment: where config and ssh keys are, proxies, CA files. */
 const PASSED = [
-  "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "XDG_CONFIG_HOME", "SSH_AUTH_SOCK", "GIT_SSH", "GIT_SSH_COMMAND",
-  "GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "SSL_CERT_FILE", "SSL_CERT_DIR",
-  "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY",
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "TMPDIR",
+  "XDG_CONFIG_HOME",
+  "SSH_AUTH_SOCK",
+  "GIT_SSH",
+  "GIT_SSH_COMMAND",
+  "GIT_SSL_CAINFO",
+  "GIT_SSL_CAPATH",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "http_proxy",
+  "https_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "no_proxy",
+  "NO_PROXY",
+  "all_proxy",
+  "ALL_PROXY",
 ];
 
 /**
@@ -37,20 +55,44 @@ export function gitEnv(env: Env): Record<string, string> {
 }
 
 /** Settings for every run, whatever the user's config says: no hooks, no signing prompts, bytes kept as they are. */
-const FIXED = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false", "-c", "core.autocrlf=false", "-c", "core.fsmonitor=false", "-c", "color.ui=false", "-c", "core.quotePath=false"];
+const FIXED = [
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "commit.gpgSign=false",
+  "-c",
+  "core.autocrlf=false",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "color.ui=false",
+  "-c",
+  "core.quotePath=false",
+];
 
 /** Runs `git ARGS` in dir. Throws GitError (exit 1) with git's own one-line reason, unless allowFail. */
 export async function git(dir: string, args: string[], o: GitOptions): Promise<GitResult> {
   const env = gitEnv(o.env);
   // ssh must not ask for a passphrase, a password or a new host key on the terminal.
-  if (o.network && !env.GIT_SSH) env.GIT_SSH_COMMAND = `${env.GIT_SSH_COMMAND ?? ((await sshCommand(dir, o.env)) || "ssh")} -o BatchMode=yes -o ConnectTimeout=20`;
+  if (o.network && !env.GIT_SSH)
+    env.GIT_SSH_COMMAND = `${env.GIT_SSH_COMMAND ?? ((await sshCommand(dir, o.env)) || "ssh")} -o BatchMode=yes -o ConnectTimeout=20`;
   const r = await new Promise<GitResult>((resolve, reject) => {
-    const child = execFile("git", [...FIXED, ...args], { cwd: dir, env, encoding: "buffer", maxBuffer: 64 * 1024 * 1024, timeout: o.network ? 120_000 : 30_000 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean }) | null;
-      if (e && e.code === "ENOENT") return reject(new OtpError("no-git", "git is not installed", ["install git (Debian: `apt install git`)"]));
-      if (e?.killed) return reject(new GitError("git", `git ${args[0]} took too long and was stopped`));
-      resolve({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, stdout: stdout as Buffer, stderr: (stderr as Buffer).toString("utf8") });
-    });
+    const child = execFile(
+      "git",
+      [...FIXED, ...args],
+      { cwd: dir, env, encoding: "buffer", maxBuffer: 64 * 1024 * 1024, timeout: o.network ? 120_000 : 30_000 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean }) | null;
+        if (e && e.code === "ENOENT")
+          return reject(new OtpError("no-git", "git is not installed", ["install git (Debian: `apt install git`)"]));
+        if (e?.killed) return reject(new GitError("git", `git ${args[0]} took too long and was stopped`));
+        resolve({
+          code: e ? (typeof e.code === "number" ? e.code : 1) : 0,
+          stdout: stdout as Buffer,
+          stderr: (stderr as Buffer).toString("utf8"),
+        });
+      },
+    );
     child.stdin?.end();
   });
   if (r.code !== 0 && !o.allowFail) throw new GitError("git", gitReason(r.stderr) || `git ${args[0]} failed`);

@@ -22,7 +22,8 @@ const HIDE_CURSOR = "\x1b[?25l";
 /** The prompt function, made once (inquirer's core is loaded only when a prompt is asked). */
 export async function hiddenPrompt(): Promise<Prompt> {
   if (made) return made;
-  const { createPrompt, isEnterKey, makeTheme, usePrefix, useState, useKeypress } = await loadPackage<typeof import("@inquirer/core")>("@inquirer/core");
+  const { createPrompt, isEnterKey, makeTheme, usePrefix, useState, useKeypress } =
+    await loadPackage<typeof import("@inquirer/core")>("@inquirer/core");
   made = createPrompt<HiddenResult, HiddenConfig>((config, done) => {
     const theme = makeTheme({
       prefix: {

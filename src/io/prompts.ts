@@ -83,10 +83,12 @@ async function askHidden(message: string, check?: (answer: string) => Promise<un
 /** Visible input; `validate` returns true or why the answer is refused (shown, and the answer kept to fix). */
 export async function askText(message: string, initial = "", validate?: (answer: string) => true | string): Promise<string> {
   const { input } = await inquirer();
-  const check = validate && ((v: string) => {
-    const r = validate(v);
-    return r === true ? true : escapeForTerminal(r);
-  });
+  const check =
+    validate &&
+    ((v: string) => {
+      const r = validate(v);
+      return r === true ? true : escapeForTerminal(r);
+    });
   const ctx = await context();
   return guard(() => input({ message: escapeForTerminal(message), default: initial || undefined, validate: check }, ctx));
 }

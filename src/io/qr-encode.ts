@@ -30,7 +30,9 @@ export async function qrEncoder(): Promise<{ matrix(text: string, o?: QrOptions)
  * for a phone camera off a screen) and the 4-module quiet zone the standard asks for.
  */
 export async function qrPng(text: string, o: QrOptions & { scale?: number } = {}): Promise<Uint8Array> {
-  const buf = await (await load()).toBuffer(text, {
+  const buf = await (
+    await load()
+  ).toBuffer(text, {
     type: "png",
     errorCorrectionLevel: o.errorCorrection ?? "M",
     margin: 4,

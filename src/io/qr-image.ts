@@ -65,7 +65,9 @@ async function inspect(sharp: Sharp, bytes: Uint8Array, name: string): Promise<{
 
 function unreadable(err: unknown, name: string): InputError {
   if (/pixel limit/i.test(String((err as Error)?.message ?? "")))
-    return new InputError("invalid-image", `${name} is too large (over ${MAX_PIXELS / 1e6} megapixels)`, ["scale it down or crop it to the QR code"]);
+    return new InputError("invalid-image", `${name} is too large (over ${MAX_PIXELS / 1e6} megapixels)`, [
+      "scale it down or crop it to the QR code",
+    ]);
   return new InputError("invalid-image", `${name} cannot be read as an image: it is truncated or damaged`, [SUPPORTED]);
 }
 
@@ -91,7 +93,10 @@ function* views(sharp: Sharp, bytes: Uint8Array, side: number, hasAlpha: boolean
   const first = Math.min(side, FIRST_SIDE);
   const second = Math.min(side, SECOND_SIDE);
   for (const background of hasAlpha ? ["#ffffff", "#000000"] : ["#ffffff"]) {
-    const v = (s: number, o: Partial<ViewOptions> = {}): View => () => render(sharp, bytes, { side: s, background, ...o });
+    const v =
+      (s: number, o: Partial<ViewOptions> = {}): View =>
+      () =>
+        render(sharp, bytes, { side: s, background, ...o });
     yield v(first);
     yield v(first, { normalise: true });
     if (second > first) yield v(second);

@@ -11,7 +11,22 @@
 //   stamp is ever compared with a clock.
 // An older otp's lock (a folder named `<vault>.lock` whose mtime its holder refreshed every 2 s)
 // is waited for while that mtime moves, and removed once it stands still for 5 s.
-import { constants as C, closeSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync, writeSync } from "node:fs";
+import {
+  constants as C,
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { OtpError } from "../core/errors.js";
 import { randomBytes } from "../core/vault/crypto.js";
@@ -38,7 +53,9 @@ const codeOf = (err: unknown) => (err as NodeJS.ErrnoException)?.code;
 
 const ioError = (what: string, err: unknown) => new OtpError("io", `${what}: ${codeOf(err) ?? "failed"}`);
 const badLockPath = (path: string, what: string) =>
-  new OtpError("lock-path", `cannot lock the vault: ${path} is ${what}, which otp did not make`, [`if no otp is running, remove it (\`rm -r ${path}\`) and try again`]);
+  new OtpError("lock-path", `cannot lock the vault: ${path} is ${what}, which otp did not make`, [
+    `if no otp is running, remove it (\`rm -r ${path}\`) and try again`,
+  ]);
 const busy = (path: string, holder: string) =>
   new OtpError("busy", `vault is busy: ${holder} holds ${path}`, ["try again in a moment; a lock whose otp has ended is released at once"]);
 const lost = () => new OtpError("changed-on-disk", "lost the vault's lock to another process; nothing written", ["run the command again"]);
@@ -133,7 +150,8 @@ function writeHolder(fd: number): void {
 function readHolder(fd: number): string {
   try {
     const o = JSON.parse(readFileSync(fd, "utf8")) as { pid?: unknown; host?: unknown };
-    if (typeof o.pid === "number") return `otp (pid ${o.pid}${typeof o.host === "string" && o.host !== hostname() ? ` on ${o.host.slice(0, 64)}` : ""})`;
+    if (typeof o.pid === "number")
+      return `otp (pid ${o.pid}${typeof o.host === "string" && o.host !== hostname() ? ` on ${o.host.slice(0, 64)}` : ""})`;
   } catch {
     // no record yet
   }
@@ -250,7 +268,8 @@ export async function folderLock(dir: string, deadline: number, otherHostStaleMs
       watch = null;
       continue;
     }
-    if (now() > deadline) throw busy(dir, owner ? `otp (pid ${owner.pid}${sameHost(owner) ? "" : ` on ${owner.host.slice(0, 64)}`})` : "another otp");
+    if (now() > deadline)
+      throw busy(dir, owner ? `otp (pid ${owner.pid}${sameHost(owner) ? "" : ` on ${owner.host.slice(0, 64)}`})` : "another otp");
     await sleep(backoff());
   }
   const timer = setInterval(() => {

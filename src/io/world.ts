@@ -41,7 +41,12 @@ export interface Sessions {
 export interface Prompts {
   secret(message: string): Promise<string>;
   /** hidden input checked before the prompt ends; see io/prompts.ts askSecretChecked */
-  secretChecked<T>(message: string, check: (answer: string) => Promise<T>, retry: (err: unknown, attempt: number) => string | null, warn: (msg: string) => void): Promise<T>;
+  secretChecked<T>(
+    message: string,
+    check: (answer: string) => Promise<T>,
+    retry: (err: unknown, attempt: number) => string | null,
+    warn: (msg: string) => void,
+  ): Promise<T>;
   text(message: string, initial?: string, validate?: (answer: string) => true | string): Promise<string>;
   confirm(message: string, initial?: boolean): Promise<boolean>;
   pick<T extends Matchable>(message: string, candidates: T[]): Promise<T>;
@@ -149,7 +154,14 @@ export interface World {
   process: ProcessPort;
 }
 
-const toStat = (s: import("node:fs").Stats): FileStat => ({ isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino });
+const toStat = (s: import("node:fs").Stats): FileStat => ({
+  isFile: s.isFile(),
+  isDirectory: s.isDirectory(),
+  size: s.size,
+  mtimeMs: s.mtimeMs,
+  dev: s.dev,
+  ino: s.ino,
+});
 const missingAsNull = (err: unknown) => {
   if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return null;
   throw err;

@@ -3,7 +3,18 @@
 // checked against codes computed here (RFC 4226/6238 with node:crypto).
 import { describe, expect, it } from "vitest";
 import { otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
-import { STEAM_CHARS, expectFailure, expectOk, hotpRef, names, newSecret, sha256, steamRef, totpRef, type Alg } from "../helpers/e2e-util.js";
+import {
+  STEAM_CHARS,
+  expectFailure,
+  expectOk,
+  hotpRef,
+  names,
+  newSecret,
+  sha256,
+  steamRef,
+  totpRef,
+  type Alg,
+} from "../helpers/e2e-util.js";
 import { otpIn as otp } from "../helpers/cli-run.js";
 
 interface Shown {
@@ -26,7 +37,10 @@ async function addAndCheck(h: OtpHome, args: string[], name: string, expected: (
   const r = await otp(h, ["add", ...args], { input });
   const out = expectOk(r);
   const codes = new Set([expected(before), expected(Date.now())]);
-  expect([...codes].map((c) => `${name}: ${c}\n`), r.stderr).toContain(out);
+  expect(
+    [...codes].map((c) => `${name}: ${c}\n`),
+    r.stderr,
+  ).toContain(out);
   return r;
 }
 
@@ -37,7 +51,15 @@ describe("otp add: sources", () => {
     const uri = `otpauth://totp/ACME%20Co:alice%40example.com?secret=${s}&issuer=ACME%20Co&algorithm=SHA256&digits=8&period=60`;
     const r = await addAndCheck(h, ["--uri", uri], "ACME Co", (t) => totpRef(s, t, { alg: "sha256", digits: 8, period: 60 }));
     expect(r.stderr).not.toContain("--secret");
-    expect(await show(h, "ACME Co")).toMatchObject({ issuer: "ACME Co", account: "alice@example.com", type: "totp", algorithm: "SHA256", digits: 8, period: 60, secret: s });
+    expect(await show(h, "ACME Co")).toMatchObject({
+      issuer: "ACME Co",
+      account: "alice@example.com",
+      type: "totp",
+      algorithm: "SHA256",
+      digits: 8,
+      period: 60,
+      secret: s,
+    });
   });
 
   it("--secret works but warns that argv is visible (ps, shell history)", async () => {
@@ -63,7 +85,10 @@ describe("otp add: sources", () => {
   it("base32 normalisation: lower case, spaces, hyphens, padding", async () => {
     await using h = await otpHome([]);
     const s = newSecret(20); // 32 characters
-    const messy = `  ${s.toLowerCase().replace(/(.{4})(?=.)/g, "$1 ").replace(/ (\S{4}) /, " $1-")}====\n`;
+    const messy = `  ${s
+      .toLowerCase()
+      .replace(/(.{4})(?=.)/g, "$1 ")
+      .replace(/ (\S{4}) /, " $1-")}====\n`;
     expect(messy).not.toContain(s);
     await addAndCheck(h, ["messy", "--stdin"], "messy", (t) => totpRef(s, t), messy);
     expect((await show(h, "messy")).secret).toBe(s);
@@ -84,12 +109,48 @@ describe("otp add: flags", () => {
   it("--issuer --account --tag (repeated) --period --algorithm --digits", async () => {
     await using h = await otpHome([]);
     const s = newSecret(64);
-    await addAndCheck(h, ["work", "--stdin", "--issuer", "Corp", "--account", "me@corp.example", "--tag", "work", "--tag", "vpn", "--period", "45", "--algorithm", "sha512", "--digits", "7"], "work",
-      (t) => totpRef(s, t, { alg: "sha512", digits: 7, period: 45 }), s);
-    expect(await show(h, "work")).toMatchObject({ name: "work", issuer: "Corp", account: "me@corp.example", tags: ["work", "vpn"], period: 45, algorithm: "SHA512", digits: 7, type: "totp" });
+    await addAndCheck(
+      h,
+      [
+        "work",
+        "--stdin",
+        "--issuer",
+        "Corp",
+        "--account",
+        "me@corp.example",
+        "--tag",
+        "work",
+        "--tag",
+        "vpn",
+        "--period",
+        "45",
+        "--algorithm",
+        "sha512",
+        "--digits",
+        "7",
+      ],
+      "work",
+      (t) => totpRef(s, t, { alg: "sha512", digits: 7, period: 45 }),
+      s,
+    );
+    expect(await show(h, "work")).toMatchObject({
+      name: "work",
+      issuer: "Corp",
+      account: "me@corp.example",
+      tags: ["work", "vpn"],
+      period: 45,
+      algorithm: "SHA512",
+      digits: 7,
+      type: "totp",
+    });
   });
 
-  for (const [alg, digits] of [["sha1", 6], ["sha256", 9], ["sha512", 10], ["sha1", 8]] as [Alg, number][]) {
+  for (const [alg, digits] of [
+    ["sha1", 6],
+    ["sha256", 9],
+    ["sha512", 10],
+    ["sha1", 8],
+  ] as [Alg, number][]) {
     it(`--algorithm ${alg} --digits ${digits}`, async () => {
       await using h = await otpHome([]);
       const s = newSecret();
@@ -101,7 +162,13 @@ describe("otp add: flags", () => {
   it("--type hotp --counter N: prints the code of N and stores N+1", async () => {
     await using h = await otpHome([]);
     const s = newSecret();
-    await addAndCheck(h, ["bank", "--stdin", "--type", "hotp", "--counter", "5", "--digits", "8"], "bank", () => hotpRef(s, 5, "sha1", 8), s);
+    await addAndCheck(
+      h,
+      ["bank", "--stdin", "--type", "hotp", "--counter", "5", "--digits", "8"],
+      "bank",
+      () => hotpRef(s, 5, "sha1", 8),
+      s,
+    );
     const e = await show(h, "bank");
     expect(e).toMatchObject({ type: "hotp", digits: 8, counter: 6 });
     expect(e.period).toBeUndefined();

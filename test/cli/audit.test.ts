@@ -18,19 +18,29 @@ const DAY = 24 * 3600 * 1000;
 const SLOW = 120_000;
 
 function backedUp(entries: Entry[], at = new Date().toISOString()) {
-  return vaultData(entries, { createdAt: "2026-01-01T00:00:00.000Z", lastBackup: { at, state: entriesState(entries), file: "/media/usb/otp.otp" } });
+  return vaultData(entries, {
+    createdAt: "2026-01-01T00:00:00.000Z",
+    lastBackup: { at, state: entriesState(entries), file: "/media/usb/otp.otp" },
+  });
 }
-const cleanEntries = () => [entry("github", S1, { recoveryCodes: codes(10, "gh") }), entry("gitlab", S2, { recoveryCodes: codes(8, "gl", 2) })];
+const cleanEntries = () => [
+  entry("github", S1, { recoveryCodes: codes(10, "gh") }),
+  entry("gitlab", S2, { recoveryCodes: codes(8, "gl", 2) }),
+];
 
 describe("otp audit", () => {
-  it("a clean vault: exit 0, nothing on standard output, 'nothing found'; --json says ok", async () => {
-    await using h = await otpHome();
-    await writeSafeVault(h.vault, backedUp(cleanEntries()), { params: DEFAULT_ARGON2 });
-    const r = await otp(h, ["audit"]);
-    expect(expectOk(r)).toBe("");
-    expect(r.stderr).toContain("nothing found");
-    expect(JSON.parse(expectOk(await otp(h, ["audit", "--json"])))).toMatchObject({ ok: true, findings: [] });
-  }, SLOW);
+  it(
+    "a clean vault: exit 0, nothing on standard output, 'nothing found'; --json says ok",
+    async () => {
+      await using h = await otpHome();
+      await writeSafeVault(h.vault, backedUp(cleanEntries()), { params: DEFAULT_ARGON2 });
+      const r = await otp(h, ["audit"]);
+      expect(expectOk(r)).toBe("");
+      expect(r.stderr).toContain("nothing found");
+      expect(JSON.parse(expectOk(await otp(h, ["audit", "--json"])))).toMatchObject({ ok: true, findings: [] });
+    },
+    SLOW,
+  );
 
   it("a vault with every problem: each found, with a fix; exit 1 with one error line; no secret shown", async () => {
     await using h = await otpHome();
@@ -54,8 +64,15 @@ describe("otp audit", () => {
     const found = out.findings.map((f) => `${f.kind}${f.entries ? ` ${f.entries.join(",")}` : ""}`);
     expect(found.sort()).toEqual(
       [
-        "loose-permissions", "leftover-file", "no-recovery-key", "weak-kdf", "no-backup",
-        "no-recovery-codes github", "few-recovery-codes gitlab", "short-secret short", "duplicate-secret github,github-2",
+        "loose-permissions",
+        "leftover-file",
+        "no-recovery-key",
+        "weak-kdf",
+        "no-backup",
+        "no-recovery-codes github",
+        "few-recovery-codes gitlab",
+        "short-secret short",
+        "duplicate-secret github,github-2",
       ].sort(),
     );
     for (const f of out.findings) expect(f.fix.length).toBeGreaterThan(5);
@@ -63,29 +80,35 @@ describe("otp audit", () => {
     // the text form: each finding and its fix
     const text = await otp(h, ["audit"]);
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain("- github: no recovery codes\n  fix: get the site's recovery (backup) codes from its 2FA settings, then `otp recovery add github`");
+    expect(text.stdout).toContain(
+      "- github: no recovery codes\n  fix: get the site's recovery (backup) codes from its 2FA settings, then `otp recovery add github`",
+    );
     expect(text.stdout).toContain(`  fix: \`chmod 600 ${h.vault}\``);
   });
 
-  it("a changed vault since its backup, and a folder others can write (reported without opening the vault)", async () => {
-    await using h = await otpHome();
-    const e = cleanEntries();
-    const d = backedUp(e);
-    d.entries = [...e, entry("new", newSecret(), { recoveryCodes: codes(10, "n") })];
-    await writeSafeVault(h.vault, d, { params: DEFAULT_ARGON2 });
-    const r = await otp(h, ["audit", "--json"]);
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).findings.map((f: { kind: string }) => f.kind)).toEqual(["backup-outdated"]);
-    chmodSync(dirname(h.vault), 0o777);
-    try {
-      const w = await otp(h, ["audit"], { password: false });
-      expect(w.code).toBe(1);
-      expect(w.stdout).toContain("can be changed by other users");
-      expect(w.stderr).toContain("the rest of the audit needs the vault to open");
-    } finally {
-      chmodSync(dirname(h.vault), 0o700);
-    }
-  }, SLOW);
+  it(
+    "a changed vault since its backup, and a folder others can write (reported without opening the vault)",
+    async () => {
+      await using h = await otpHome();
+      const e = cleanEntries();
+      const d = backedUp(e);
+      d.entries = [...e, entry("new", newSecret(), { recoveryCodes: codes(10, "n") })];
+      await writeSafeVault(h.vault, d, { params: DEFAULT_ARGON2 });
+      const r = await otp(h, ["audit", "--json"]);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).findings.map((f: { kind: string }) => f.kind)).toEqual(["backup-outdated"]);
+      chmodSync(dirname(h.vault), 0o777);
+      try {
+        const w = await otp(h, ["audit"], { password: false });
+        expect(w.code).toBe(1);
+        expect(w.stdout).toContain("can be changed by other users");
+        expect(w.stderr).toContain("the rest of the audit needs the vault to open");
+      } finally {
+        chmodSync(dirname(h.vault), 0o700);
+      }
+    },
+    SLOW,
+  );
 });
 
 describe("the backup reminder", () => {
@@ -98,8 +121,12 @@ describe("the backup reminder", () => {
     const r = await otp(h, ["add", "one", "--stdin"], { input: newSecret(), env: loud });
     expectOk(r);
     const hints = r.stderr.split("\n").filter((l) => l.includes("otp backup"));
-    expect(hints).toEqual(["otp: hint: the last verified backup is 30 days older than this change: run `otp backup` (OTP_NO_BACKUP_REMINDER=1 silences this)"]);
-    expect((await otp(h, ["add", "two", "--stdin"], { input: newSecret(), env: { OTP_NO_BACKUP_REMINDER: "1" } })).stderr).not.toContain("otp backup");
+    expect(hints).toEqual([
+      "otp: hint: the last verified backup is 30 days older than this change: run `otp backup` (OTP_NO_BACKUP_REMINDER=1 silences this)",
+    ]);
+    expect((await otp(h, ["add", "two", "--stdin"], { input: newSecret(), env: { OTP_NO_BACKUP_REMINDER: "1" } })).stderr).not.toContain(
+      "otp backup",
+    );
     expectOk(await otp(h, ["backup", join(h.home, "b.otp")], { env: loud }));
     expect((await otp(h, ["add", "three", "--stdin"], { input: newSecret(), env: loud })).stderr).not.toContain("run `otp backup`");
   });

@@ -32,40 +32,46 @@ async function homeWith(data = sample()): Promise<OtpHome & { recoveryKey: strin
   return Object.assign(h, { recoveryKey });
 }
 
-const listJson = async (h: OtpHome, o: Parameters<typeof otp>[2] = {}) => JSON.parse(expectOk(await otp(h, ["list", "--json"], o))) as Record<string, unknown>[];
-const codesJson = async (h: OtpHome, q: string, o: Parameters<typeof otp>[2] = {}) => JSON.parse(expectOk(await otp(h, ["recovery", "list", q, "--reveal", "--json"], o))).codes;
+const listJson = async (h: OtpHome, o: Parameters<typeof otp>[2] = {}) =>
+  JSON.parse(expectOk(await otp(h, ["list", "--json"], o))) as Record<string, unknown>[];
+const codesJson = async (h: OtpHome, q: string, o: Parameters<typeof otp>[2] = {}) =>
+  JSON.parse(expectOk(await otp(h, ["recovery", "list", q, "--reveal", "--json"], o))).codes;
 const snapshots = (h: OtpHome) => (existsSync(join(h.vault, "..", "snapshots")) ? readdirSync(join(h.vault, "..", "snapshots")).length : 0);
 
 describe("backup → restore into a fresh vault", () => {
-  it("keeps every entry (ids, fields), recovery code (used ones too) and HOTP counter; the vault notes the backup", async () => {
-    await using h = await homeWith();
-    const file = join(h.home, "b.otp");
-    const r = await otp(h, ["backup", file]);
-    expect(expectOk(r)).toBe(`${file}\n`);
-    expect(r.stderr).toMatch(/backup written and verified: 3 entries and 8 recovery codes/);
-    expect(modeOf(file)).toBe(0o600);
-    for (const s of SECRETS) expectNoSecret(readFileSync(file, "utf8") + r.stdout + r.stderr, s);
-    const before = await listJson(h);
-    const ghCodes = await codesJson(h, "github");
+  it(
+    "keeps every entry (ids, fields), recovery code (used ones too) and HOTP counter; the vault notes the backup",
+    async () => {
+      await using h = await homeWith();
+      const file = join(h.home, "b.otp");
+      const r = await otp(h, ["backup", file]);
+      expect(expectOk(r)).toBe(`${file}\n`);
+      expect(r.stderr).toMatch(/backup written and verified: 3 entries and 8 recovery codes/);
+      expect(modeOf(file)).toBe(0o600);
+      for (const s of SECRETS) expectNoSecret(readFileSync(file, "utf8") + r.stdout + r.stderr, s);
+      const before = await listJson(h);
+      const ghCodes = await codesJson(h, "github");
 
-    // a fresh, empty vault with the same password; the restore merges into it
-    await using fresh = await homeWith(vaultData([]));
-    const restored = await otp(fresh, ["restore", file]);
-    expect(expectOk(restored).split("\n").filter(Boolean).sort()).toEqual(["added bank", "added github", "added steam"]);
-    expect(await listJson(fresh)).toEqual(before);
-    expect(await codesJson(fresh, "github")).toEqual(ghCodes);
-    expect(expectOk(await otp(fresh, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
+      // a fresh, empty vault with the same password; the restore merges into it
+      await using fresh = await homeWith(vaultData([]));
+      const restored = await otp(fresh, ["restore", file]);
+      expect(expectOk(restored).split("\n").filter(Boolean).sort()).toEqual(["added bank", "added github", "added steam"]);
+      expect(await listJson(fresh)).toEqual(before);
+      expect(await codesJson(fresh, "github")).toEqual(ghCodes);
+      expect(expectOk(await otp(fresh, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
 
-    // no vault at all (a new laptop): the backup becomes the vault
-    await using empty = await otpHome();
-    const made = await otp(empty, ["restore", file]);
-    expect(made.stderr).toContain(`created ${empty.vault} from the backup: 3 entries`);
-    expect(modeOf(empty.vault)).toBe(0o600);
-    expect(await listJson(empty)).toEqual(before);
-    // … it opens with the old recovery key, too
-    expect(await listJson(empty, { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey! } })).toEqual(before);
-    expect(expectOk(await otp(empty, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
-  }, SLOW);
+      // no vault at all (a new laptop): the backup becomes the vault
+      await using empty = await otpHome();
+      const made = await otp(empty, ["restore", file]);
+      expect(made.stderr).toContain(`created ${empty.vault} from the backup: 3 entries`);
+      expect(modeOf(empty.vault)).toBe(0o600);
+      expect(await listJson(empty)).toEqual(before);
+      // … it opens with the old recovery key, too
+      expect(await listJson(empty, { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey! } })).toEqual(before);
+      expect(expectOk(await otp(empty, ["code", "bank"]))).toBe(`${hotpRef(S2, 7)}\n`);
+    },
+    SLOW,
+  );
 
   it("restoring twice changes nothing the second time", async () => {
     await using h = await homeWith();
@@ -80,28 +86,34 @@ describe("backup → restore into a fresh vault", () => {
 });
 
 describe("a separate backup password", () => {
-  it("--backup-password-file: the vault password does not open it; its own does", async () => {
-    await using h = await homeWith();
-    const pw = writeSecretFile(join(h.home, "bpw"), "backup-only\n");
-    const file = join(h.home, "b.otp");
-    const r = await otp(h, ["backup", "--backup-password-file", pw, file]);
-    expectOk(r);
-    expect(r.stderr).toContain("it opens with its own backup password");
+  it(
+    "--backup-password-file: the vault password does not open it; its own does",
+    async () => {
+      await using h = await homeWith();
+      const pw = writeSecretFile(join(h.home, "bpw"), "backup-only\n");
+      const file = join(h.home, "b.otp");
+      const r = await otp(h, ["backup", "--backup-password-file", pw, file]);
+      expectOk(r);
+      expect(r.stderr).toContain("it opens with its own backup password");
 
-    await using fresh = await homeWith(vaultData([]));
-    // the vault's password (OTP_PASSWORD "test") is tried first, and there is no terminal to ask on
-    expectFailure(await otp(fresh, ["restore", file]), 4, "does not open with the vault's password", SECRETS);
-    expectFailure(await otp(fresh, ["backup", "verify", file]), 4, "does not open", SECRETS);
-    expect(await listJson(fresh)).toEqual([]);
-    expect(expectOk(await otp(fresh, ["backup", "verify", file, "--backup-password-file", pw]))).toMatch(/verified, 3 entries, 8 recovery codes, made \d{4}-\d\d-\d\dT/);
-    expectOk(await otp(fresh, ["restore", file, "--backup-password-file", pw]));
-    expect((await listJson(fresh)).map((e) => e.name)).toEqual(["github", "bank", "steam"]);
-    // a wrong --backup-password-file: exit 4, nothing changed
-    const sum = sha256(fresh.vault);
-    writeFileSync(pw, "nope\n");
-    expectFailure(await otp(fresh, ["restore", file, "--backup-password-file", pw]), 4, "wrong password for the backup");
-    expect(sha256(fresh.vault)).toBe(sum);
-  }, SLOW);
+      await using fresh = await homeWith(vaultData([]));
+      // the vault's password (OTP_PASSWORD "test") is tried first, and there is no terminal to ask on
+      expectFailure(await otp(fresh, ["restore", file]), 4, "does not open with the vault's password", SECRETS);
+      expectFailure(await otp(fresh, ["backup", "verify", file]), 4, "does not open", SECRETS);
+      expect(await listJson(fresh)).toEqual([]);
+      expect(expectOk(await otp(fresh, ["backup", "verify", file, "--backup-password-file", pw]))).toMatch(
+        /verified, 3 entries, 8 recovery codes, made \d{4}-\d\d-\d\dT/,
+      );
+      expectOk(await otp(fresh, ["restore", file, "--backup-password-file", pw]));
+      expect((await listJson(fresh)).map((e) => e.name)).toEqual(["github", "bank", "steam"]);
+      // a wrong --backup-password-file: exit 4, nothing changed
+      const sum = sha256(fresh.vault);
+      writeFileSync(pw, "nope\n");
+      expectFailure(await otp(fresh, ["restore", file, "--backup-password-file", pw]), 4, "wrong password for the backup");
+      expect(sha256(fresh.vault)).toBe(sum);
+    },
+    SLOW,
+  );
 });
 
 describe("a bad backup changes nothing", () => {

@@ -44,13 +44,21 @@ describe("otp code", () => {
       totp("sha512", K512, { digits: 8, algorithm: "SHA512" }),
     ]);
     const table: [string, string, string][] = [
-      ["59", "sha1", "94287082"], ["59", "sha256", "46119246"], ["59", "sha512", "90693936"],
-      ["1111111109", "sha1", "07081804"], ["1111111109", "sha256", "68084774"], ["1111111109", "sha512", "25091201"],
-      ["1234567890", "sha1", "89005924"], ["2000000000", "sha256", "90698825"], ["20000000000", "sha512", "47863826"],
+      ["59", "sha1", "94287082"],
+      ["59", "sha256", "46119246"],
+      ["59", "sha512", "90693936"],
+      ["1111111109", "sha1", "07081804"],
+      ["1111111109", "sha256", "68084774"],
+      ["1111111109", "sha512", "25091201"],
+      ["1234567890", "sha1", "89005924"],
+      ["2000000000", "sha256", "90698825"],
+      ["20000000000", "sha512", "47863826"],
     ];
     for (const [t, name, want] of table) {
       expect(expectOk(await otp(h, ["code", name, "--at", t])), `${name} at ${t}`).toBe(want + "\n");
-      expect(totpRef(name === "sha1" ? K1 : name === "sha256" ? K256 : K512, Number(t) * 1000, { alg: name as "sha1", digits: 8 })).toBe(want);
+      expect(totpRef(name === "sha1" ? K1 : name === "sha256" ? K256 : K512, Number(t) * 1000, { alg: name as "sha1", digits: 8 })).toBe(
+        want,
+      );
     }
   });
 
@@ -59,7 +67,15 @@ describe("otp code", () => {
     await using h = await otpHome([totp("gh", s, { issuer: "GitHub", account: "octo@example.com", period: 30 })]);
     const at = 1767225600 + 7;
     const j = JSON.parse(expectOk(await otp(h, ["code", "gh", "--json", "--at", String(at)])));
-    expect(j).toEqual({ name: "gh", issuer: "GitHub", account: "octo@example.com", type: "totp", code: totpRef(s, at * 1000), period: 30, remaining: 23 });
+    expect(j).toEqual({
+      name: "gh",
+      issuer: "GitHub",
+      account: "octo@example.com",
+      type: "totp",
+      code: totpRef(s, at * 1000),
+      period: 30,
+      remaining: 23,
+    });
     const now = JSON.parse(expectOk(await otp(h, ["code", "gh", "--json"])));
     expect(now.remaining).toBeGreaterThanOrEqual(1);
     expect(now.remaining).toBeLessThanOrEqual(30);
@@ -91,7 +107,8 @@ describe("otp code", () => {
   it("bad --at values: exit 2", async () => {
     const s = newSecret();
     await using h = await otpHome([totp("gh", s)]);
-    for (const at of ["yesterday", "2026-02-30", "2026-01-01T24:00:00Z", "-5"]) expectFailure(await otp(h, ["code", "gh", "--at", at]), 2, "--at", [s]);
+    for (const at of ["yesterday", "2026-02-30", "2026-01-01T24:00:00Z", "-5"])
+      expectFailure(await otp(h, ["code", "gh", "--at", at]), 2, "--at", [s]);
   });
 
   it("query matching: exact name wins, then a unique issuer, a substring, a subsequence; case-insensitive", async () => {

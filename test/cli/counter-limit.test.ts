@@ -21,8 +21,18 @@ describe("HOTP counter limit", () => {
   it("add --counter 2^53 − 1 is refused (its code would move the counter past the limit); 2^53 − 2 is the last one add takes", async () => {
     await using h = await otpHome([]);
     const s = newSecret();
-    expectFailure(await otp(h, ["add", "bank", "--stdin", "--type", "hotp", "--counter", String(MAX)], { input: s }), 2, `the HOTP counter ${MAX} is at its maximum`, [s]);
-    expectFailure(await otp(h, ["add", "bank", "--stdin", "--type", "hotp", "--counter", String(MAX + 1)], { input: s }), 2, "counter must be a whole number from 0 to 2^53 − 1", [s]);
+    expectFailure(
+      await otp(h, ["add", "bank", "--stdin", "--type", "hotp", "--counter", String(MAX)], { input: s }),
+      2,
+      `the HOTP counter ${MAX} is at its maximum`,
+      [s],
+    );
+    expectFailure(
+      await otp(h, ["add", "bank", "--stdin", "--type", "hotp", "--counter", String(MAX + 1)], { input: s }),
+      2,
+      "counter must be a whole number from 0 to 2^53 − 1",
+      [s],
+    );
     expect((await otp(h, ["list"])).stdout).toBe("");
     const out = expectOk(await otp(h, ["add", "bank", "--stdin", "--type", "hotp", "--counter", String(MAX - 1)], { input: s }));
     expect(out).toBe(`bank: ${hotpRef(s, MAX - 1)}\n`);
@@ -61,7 +71,9 @@ describe("HOTP counter limit", () => {
     expectOk(await otp(h, ["edit", "bank", "--counter", String(MAX)]));
     expect(await counterOf(h, "bank")).toBe(MAX);
     const t = newSecret();
-    expectFailure(await otp(h, ["import", "-"], { input: `otpauth://hotp/x:y?secret=${t}&counter=${MAX + 1}\n` }), 2, "nothing to import", [t]);
+    expectFailure(await otp(h, ["import", "-"], { input: `otpauth://hotp/x:y?secret=${t}&counter=${MAX + 1}\n` }), 2, "nothing to import", [
+      t,
+    ]);
     await wholeVaultWorks(h);
   });
 });

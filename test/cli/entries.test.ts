@@ -3,7 +3,17 @@
 import { describe, expect, it } from "vitest";
 import type { VaultData } from "../../src/core/vault/model.js";
 import { hotp, otpHome, totp } from "../helpers/otp-home.js";
-import { expectFailure, expectNoSecret, expectOk, hotpRef, names, newSecret, sha256, totpRef, writeVaultData } from "../helpers/e2e-util.js";
+import {
+  expectFailure,
+  expectNoSecret,
+  expectOk,
+  hotpRef,
+  names,
+  newSecret,
+  sha256,
+  totpRef,
+  writeVaultData,
+} from "../helpers/e2e-util.js";
 import { otpIn as otp } from "../helpers/cli-run.js";
 
 const T0 = "2026-01-01T00:00:00.000Z";
@@ -15,9 +25,30 @@ function dataWithRecoveryCodes(sGithub: string, sBank: string): VaultData {
   const base = { issuer: "", account: "", algorithm: "SHA1" as const, digits: 6, tags: [], notes: "", createdAt: T0, updatedAt: T0 };
   return {
     entries: [
-      { ...base, id: "a".repeat(32), name: "github", issuer: "GitHub", account: "octo@example.com", type: "totp", secret: sGithub, period: 30, tags: ["dev"], notes: "personal",
-        recoveryCodes: [...RC_UNUSED.map((code) => ({ code, usedAt: null })), { code: RC_USED, usedAt: T0 }] },
-      { ...base, id: "b".repeat(32), name: "bank", issuer: "Bank", account: "me", type: "hotp", secret: sBank, counter: 4, recoveryCodes: [] },
+      {
+        ...base,
+        id: "a".repeat(32),
+        name: "github",
+        issuer: "GitHub",
+        account: "octo@example.com",
+        type: "totp",
+        secret: sGithub,
+        period: 30,
+        tags: ["dev"],
+        notes: "personal",
+        recoveryCodes: [...RC_UNUSED.map((code) => ({ code, usedAt: null })), { code: RC_USED, usedAt: T0 }],
+      },
+      {
+        ...base,
+        id: "b".repeat(32),
+        name: "bank",
+        issuer: "Bank",
+        account: "me",
+        type: "hotp",
+        secret: sBank,
+        counter: 4,
+        recoveryCodes: [],
+      },
     ],
     tombstones: [],
     meta: { createdAt: T0 },
@@ -46,7 +77,18 @@ describe("otp list", () => {
     const out = expectOk(await otp(h, ["list", "--json"]));
     const list = JSON.parse(out);
     expect(list).toHaveLength(2);
-    expect(list[0]).toMatchObject({ name: "github", issuer: "GitHub", account: "octo@example.com", type: "totp", algorithm: "SHA1", digits: 6, period: 30, tags: ["dev"], notes: "personal", recoveryCodes: { total: 3, unused: 2 } });
+    expect(list[0]).toMatchObject({
+      name: "github",
+      issuer: "GitHub",
+      account: "octo@example.com",
+      type: "totp",
+      algorithm: "SHA1",
+      digits: 6,
+      period: 30,
+      tags: ["dev"],
+      notes: "personal",
+      recoveryCodes: { total: 3, unused: 2 },
+    });
     expect(list[1]).toMatchObject({ name: "bank", type: "hotp", counter: 4 });
     expect(out).not.toMatch(/"secret"/);
     for (const s of [s1, s2]) expectNoSecret(out, s);
@@ -75,7 +117,9 @@ describe("otp show", () => {
 
   it("--reveal adds the secret and an otpauth URI that gives the same codes", async () => {
     const s = newSecret(32);
-    await using h = await otpHome([totp("work", s, { issuer: "Corp & Co", account: "me@corp.example", algorithm: "SHA256", digits: 8, period: 60 })]);
+    await using h = await otpHome([
+      totp("work", s, { issuer: "Corp & Co", account: "me@corp.example", algorithm: "SHA256", digits: 8, period: 60 }),
+    ]);
     const text = expectOk(await otp(h, ["show", "work", "--reveal"]));
     expect(text.replace(/ /g, "")).toContain(s);
     const uri = /^uri: +(otpauth:\S+)$/m.exec(text)?.[1];
@@ -92,7 +136,9 @@ describe("otp show", () => {
     expectOk(await otp(h2, ["add", "back", "--uri", uri!]));
     const at = ["--at", "1767225600"];
     expect(expectOk(await otp(h2, ["code", "back", ...at]))).toBe(expectOk(await otp(h, ["code", "work", ...at])));
-    expect(expectOk(await otp(h, ["code", "work", ...at]))).toBe(totpRef(s, 1767225600_000, { alg: "sha256", digits: 8, period: 60 }) + "\n");
+    expect(expectOk(await otp(h, ["code", "work", ...at]))).toBe(
+      totpRef(s, 1767225600_000, { alg: "sha256", digits: 8, period: 60 }) + "\n",
+    );
     expect(JSON.parse(expectOk(await otp(h, ["show", "work", "--reveal", "--json"])))).toMatchObject({ secret: s, uri });
   });
 });
@@ -101,11 +147,32 @@ describe("otp edit", () => {
   it("rename, issuer, account, tags, digits", async () => {
     const s = newSecret();
     await using h = await otpHome([totp("github", s), totp("other", newSecret())]);
-    const r = await otp(h, ["edit", "github", "--name", "gh", "--issuer", "Octo Inc", "--account", "me@x.example", "--tag", "a", "--tag", "b", "--digits", "8"]);
+    const r = await otp(h, [
+      "edit",
+      "github",
+      "--name",
+      "gh",
+      "--issuer",
+      "Octo Inc",
+      "--account",
+      "me@x.example",
+      "--tag",
+      "a",
+      "--tag",
+      "b",
+      "--digits",
+      "8",
+    ]);
     expect(expectOk(r)).toBe("");
     expect(r.stderr).toContain('updated "gh"');
     expect(names(expectOk(await otp(h, ["list"])))).toEqual(["gh", "other"]);
-    expect(JSON.parse(expectOk(await otp(h, ["show", "gh", "--json"])))).toMatchObject({ name: "gh", issuer: "Octo Inc", account: "me@x.example", tags: ["a", "b"], digits: 8 });
+    expect(JSON.parse(expectOk(await otp(h, ["show", "gh", "--json"])))).toMatchObject({
+      name: "gh",
+      issuer: "Octo Inc",
+      account: "me@x.example",
+      tags: ["a", "b"],
+      digits: 8,
+    });
     expect(expectOk(await otp(h, ["code", "gh", "--at", "59"]))).toBe(totpRef(s, 59_000, { digits: 8 }) + "\n");
     expectFailure(await otp(h, ["code", "github"]), 3, "no entry matches", [s]);
     expectOk(await otp(h, ["edit", "gh", "--no-tags"]));

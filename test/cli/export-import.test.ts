@@ -59,19 +59,22 @@ describe("otp import", () => {
     const [held, a, b, c] = [newSecret(), newSecret(), newSecret(), newSecret()];
     await using h = await otpHome([totp("held", held)]);
     const file = join(h.home, "list.txt");
-    writeFileSync(file, [
-      "# exported from somewhere", // 1
-      "", // 2
-      `otpauth://totp/Alpha:a%40x.example?secret=${a}&issuer=Alpha`, // 3
-      "this is not a uri", // 4
-      "   ", // 5
-      `otpauth://hotp/Beta:b?secret=${b}&issuer=Beta&counter=3&digits=8`, // 6
-      `otpauth://totp/Broken:x?issuer=Broken`, // 7: no secret
-      `otpauth://totp/Held:h?secret=${held}&issuer=Held`, // 8: already in the vault
-      `otpauth://totp/Gamma:c?secret=${c}&issuer=Gamma&period=60`, // 9
-      `otpauth://totp/Alpha2:a?secret=${a.toLowerCase()}&issuer=Alpha2`, // 10: duplicate of line 3
-      "",
-    ].join("\n"));
+    writeFileSync(
+      file,
+      [
+        "# exported from somewhere", // 1
+        "", // 2
+        `otpauth://totp/Alpha:a%40x.example?secret=${a}&issuer=Alpha`, // 3
+        "this is not a uri", // 4
+        "   ", // 5
+        `otpauth://hotp/Beta:b?secret=${b}&issuer=Beta&counter=3&digits=8`, // 6
+        `otpauth://totp/Broken:x?issuer=Broken`, // 7: no secret
+        `otpauth://totp/Held:h?secret=${held}&issuer=Held`, // 8: already in the vault
+        `otpauth://totp/Gamma:c?secret=${c}&issuer=Gamma&period=60`, // 9
+        `otpauth://totp/Alpha2:a?secret=${a.toLowerCase()}&issuer=Alpha2`, // 10: duplicate of line 3
+        "",
+      ].join("\n"),
+    );
     const r = await otp(h, ["import", file]);
     expect(expectOk(r)).toBe("added Alpha\nadded Beta\nadded Gamma\n");
     expect(r.stderr).toMatch(/line 4: not an otpauth/);
@@ -80,7 +83,12 @@ describe("otp import", () => {
     expect(r.stderr).toMatch(/added 3, skipped 2 already in the vault, refused 2/);
     for (const s of [held, a, b, c]) expect(r.stderr.toUpperCase()).not.toContain(s);
     expect(names(expectOk(await otp(h, ["list"])))).toEqual(["held", "Alpha", "Beta", "Gamma"]);
-    expect(JSON.parse(expectOk(await otp(h, ["show", "Beta", "--json"])))).toMatchObject({ type: "hotp", counter: 3, digits: 8, account: "b" });
+    expect(JSON.parse(expectOk(await otp(h, ["show", "Beta", "--json"])))).toMatchObject({
+      type: "hotp",
+      counter: 3,
+      digits: 8,
+      account: "b",
+    });
     expect(expectOk(await otp(h, ["code", "Gamma", "--at", "1767225600"]))).toBe(totpRef(c, 1767225600_000, { period: 60 }) + "\n");
     // Importing the same file again adds nothing.
     const again = await otp(h, ["import", file]);

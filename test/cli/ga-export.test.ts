@@ -24,51 +24,73 @@ const LEFT_OUT = [
   totp("minute", S("W"), { period: 60 }),
 ];
 
-const fields = (e: Record<string, unknown>) => ({ issuer: e.issuer, account: e.account, type: e.type, algorithm: e.algorithm, digits: e.digits, period: e.period, counter: e.counter });
+const fields = (e: Record<string, unknown>) => ({
+  issuer: e.issuer,
+  account: e.account,
+  type: e.type,
+  algorithm: e.algorithm,
+  digits: e.digits,
+  period: e.period,
+  counter: e.counter,
+});
 const byAccount = (a: { account: unknown }, b: { account: unknown }) => String(a.account).localeCompare(String(b.account));
 
 describe.skipIf(!needTool("zbarimg", "zbar-tools"))("round trip through Google Authenticator PNGs and zbarimg", () => {
-  it("the same entries and the same codes in a fresh vault; entries GA cannot hold are named and left out", { timeout: 120_000 }, async () => {
-    using h = await otpHome([...ENTRIES, ...LEFT_OUT]);
-    const dir = join(h.home, "to-phone");
-    const r = await otp(h, ["export", "--format", "ga", "--output", dir]);
-    expectOk(r);
-    expect(r.stdout).toBe("");
-    for (const [name, why] of [["steam", "Steam"], ["seven", "7-digit"], ["minute", "30-second"]])
-      expect(r.stderr).toMatch(new RegExp(`left out "${name}": .*${why}`));
-    expect(r.stderr).toMatch(/hold your secrets in the clear/);
-    for (const e of ENTRIES) expectNoSecret(r.stderr, e.secret);
-    const files = readdirSync(dir).sort();
-    expect(files.length).toBeGreaterThan(1);
-    expect(files).toEqual(files.map((_, i) => `ga-${i + 1}-of-${files.length}.png`).sort());
-    for (const f of files) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  it(
+    "the same entries and the same codes in a fresh vault; entries GA cannot hold are named and left out",
+    { timeout: 120_000 },
+    async () => {
+      using h = await otpHome([...ENTRIES, ...LEFT_OUT]);
+      const dir = join(h.home, "to-phone");
+      const r = await otp(h, ["export", "--format", "ga", "--output", dir]);
+      expectOk(r);
+      expect(r.stdout).toBe("");
+      for (const [name, why] of [
+        ["steam", "Steam"],
+        ["seven", "7-digit"],
+        ["minute", "30-second"],
+      ])
+        expect(r.stderr).toMatch(new RegExp(`left out "${name}": .*${why}`));
+      expect(r.stderr).toMatch(/hold your secrets in the clear/);
+      for (const e of ENTRIES) expectNoSecret(r.stderr, e.secret);
+      const files = readdirSync(dir).sort();
+      expect(files.length).toBeGreaterThan(1);
+      expect(files).toEqual(files.map((_, i) => `ga-${i + 1}-of-${files.length}.png`).sort());
+      for (const f of files) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
 
-    const uris = files.map((f) => execFileSync("zbarimg", ["-q", "--raw", join(dir, f)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
-    for (const u of uris) expect(u).toMatch(/^otpauth-migration:\/\/offline\?data=[A-Za-z0-9%]+$/);
-    using fresh = await otpHome([]);
-    const imported = await otp(fresh, ["import", "-"], { input: uris.join("\n") + "\n" });
-    expectOk(imported);
-    expect(imported.stderr).toContain(`added ${ENTRIES.length}, skipped 0`);
-    expect(imported.stderr).not.toMatch(/missing/);
+      const uris = files.map((f) =>
+        execFileSync("zbarimg", ["-q", "--raw", join(dir, f)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(),
+      );
+      for (const u of uris) expect(u).toMatch(/^otpauth-migration:\/\/offline\?data=[A-Za-z0-9%]+$/);
+      using fresh = await otpHome([]);
+      const imported = await otp(fresh, ["import", "-"], { input: uris.join("\n") + "\n" });
+      expectOk(imported);
+      expect(imported.stderr).toContain(`added ${ENTRIES.length}, skipped 0`);
+      expect(imported.stderr).not.toMatch(/missing/);
 
-    const want = JSON.parse(expectOk(await otp(h, ["list", "--json"]))).filter((e: { name: string }) => !["steam", "seven", "minute"].includes(e.name));
-    const got = JSON.parse(expectOk(await otp(fresh, ["list", "--json"])));
-    // GA keeps no names: a name becomes the issuer (or account) again, as for any import.
-    expect(got.map(fields).sort(byAccount)).toEqual(want.map(fields).sort(byAccount));
-    // The same secrets, and the codes of one entry of each kind match the reference (RFC 4226/6238).
-    const secretOf = (text: string) => new Map([...text.matchAll(/^otpauth:\/\/\w+\/([^?]*)\?secret=([A-Z2-7]+)/gm)].map((m) => [decodeURIComponent(m[1]!), m[2]!]));
-    const before = secretOf(expectOk(await otp(h, ["export", "--format", "uri", "--plain"])));
-    const after = secretOf(expectOk(await otp(fresh, ["export", "--format", "uri", "--plain"])));
-    for (const [label, secret] of after) expect(before.get(label), label).toBe(secret);
-    expect(after.size).toBe(ENTRIES.length);
-    const at = 1767268800;
-    const code = async (name: string, extra: string[] = ["--at", String(at)]) => expectOk(await otp(fresh, ["code", name, ...extra])).trim();
-    expect(await code("GitHub")).toBe(totpRef(S("A"), at * 1000));
-    expect(await code("Bänk 銀行")).toBe(totpRef(S("B"), at * 1000, { alg: "sha256", digits: 8 }));
-    expect(await code("only-account")).toBe(totpRef(S("C"), at * 1000, { alg: "sha512" }));
-    expect(await code("counter", [])).toBe(hotpRef(S("D"), 41));
-  });
+      const want = JSON.parse(expectOk(await otp(h, ["list", "--json"]))).filter(
+        (e: { name: string }) => !["steam", "seven", "minute"].includes(e.name),
+      );
+      const got = JSON.parse(expectOk(await otp(fresh, ["list", "--json"])));
+      // GA keeps no names: a name becomes the issuer (or account) again, as for any import.
+      expect(got.map(fields).sort(byAccount)).toEqual(want.map(fields).sort(byAccount));
+      // The same secrets, and the codes of one entry of each kind match the reference (RFC 4226/6238).
+      const secretOf = (text: string) =>
+        new Map([...text.matchAll(/^otpauth:\/\/\w+\/([^?]*)\?secret=([A-Z2-7]+)/gm)].map((m) => [decodeURIComponent(m[1]!), m[2]!]));
+      const before = secretOf(expectOk(await otp(h, ["export", "--format", "uri", "--plain"])));
+      const after = secretOf(expectOk(await otp(fresh, ["export", "--format", "uri", "--plain"])));
+      for (const [label, secret] of after) expect(before.get(label), label).toBe(secret);
+      expect(after.size).toBe(ENTRIES.length);
+      const at = 1767268800;
+      const code = async (name: string, extra: string[] = ["--at", String(at)]) =>
+        expectOk(await otp(fresh, ["code", name, ...extra])).trim();
+      expect(await code("GitHub")).toBe(totpRef(S("A"), at * 1000));
+      expect(await code("Bänk 銀行")).toBe(totpRef(S("B"), at * 1000, { alg: "sha256", digits: 8 }));
+      expect(await code("only-account")).toBe(totpRef(S("C"), at * 1000, { alg: "sha512" }));
+      expect(await code("counter", [])).toBe(hotpRef(S("D"), 41));
+    },
+  );
 });
 
 describe("otp export --format ga: checks", () => {
@@ -101,6 +123,8 @@ describe("otp export --format ga: checks", () => {
     writeFileSync(join(h.home, "file"), "x");
     expectFailure(await otp(h, ["export", "--format", "ga", "--output", join(h.home, "file")]), 2, "is a file");
     using steamOnly = await otpHome(LEFT_OUT);
-    expectFailure(await otp(steamOnly, ["export", "--format", "ga", "--plain"]), 2, "no entry that Google Authenticator can hold", [], { warningsFirst: true });
+    expectFailure(await otp(steamOnly, ["export", "--format", "ga", "--plain"]), 2, "no entry that Google Authenticator can hold", [], {
+      warningsFirst: true,
+    });
   });
 });

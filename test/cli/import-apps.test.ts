@@ -52,14 +52,28 @@ describe("otp import: other apps' files through the CLI", () => {
     expectOk(r);
     expect(r.stderr).toMatch(/added 7, skipped 0 already in the vault, refused 0/);
     const got = await exported(h);
-    expect(got.find((e) => e.issuer === "WWE")).toMatchObject({ type: "hotp", algorithm: "SHA512", digits: 8, counter: 10300, account: "Mason" });
+    expect(got.find((e) => e.issuer === "WWE")).toMatchObject({
+      type: "hotp",
+      algorithm: "SHA512",
+      digits: 8,
+      counter: 10300,
+      account: "Mason",
+    });
     expect(got.find((e) => e.issuer === "Boeing")).toMatchObject({ type: "steam", digits: 5, period: 30 });
     expect(got.find((e) => e.issuer === "SPDX")).toMatchObject({ algorithm: "SHA256", digits: 7, period: 20 });
   });
 
   it("several files at once, auto-detected (2FAS encrypted, FreeOTP, Google Authenticator's database, Steam): duplicates counted", async () => {
     await using h = await otpHome([]);
-    const r = await otp(h, ["import", "--import-password-file", passwordFile(h, "test"), join(CORPUS, "2fas_authenticator_encrypted_v4.2fas"), join(CORPUS, "freeotp.xml"), join(CORPUS, "google_authenticator.sqlite"), join(CORPUS, "steam.json")]);
+    const r = await otp(h, [
+      "import",
+      "--import-password-file",
+      passwordFile(h, "test"),
+      join(CORPUS, "2fas_authenticator_encrypted_v4.2fas"),
+      join(CORPUS, "freeotp.xml"),
+      join(CORPUS, "google_authenticator.sqlite"),
+      join(CORPUS, "steam.json"),
+    ]);
     expectOk(r);
     // 2FAS: Deno, Issuu, Air Canada, WWE, Boeing; FreeOTP adds Airbnb (3 duplicates); the GA
     // database adds SPDX (5 duplicates); Steam's Boeing is a duplicate.
@@ -102,7 +116,11 @@ describe("otp import: failures leave the vault as it was", () => {
     it(`a wrong password for ${app} is exit 4`, async () => {
       await using h = await otpHome([totp("held", newSecret())]);
       const before = sha256(h.vault);
-      expectFailure(await otp(h, ["import", ...extra, "--import-password-file", passwordFile(h, "not-the-password"), file]), 4, "wrong password");
+      expectFailure(
+        await otp(h, ["import", ...extra, "--import-password-file", passwordFile(h, "not-the-password"), file]),
+        4,
+        "wrong password",
+      );
       expect(sha256(h.vault)).toBe(before);
     });
 
@@ -135,16 +153,76 @@ describe("otp import: failures leave the vault as it was", () => {
     return Buffer.from(JSON.stringify(v));
   };
   const damages: [string, string, (b: Buffer) => Buffer, string[], RegExp][] = [
-    ["a truncated encrypted Aegis vault", join(VAULTS, "aegis_encrypted.json"), (b) => b.subarray(0, b.length / 2), [], /does not parse|damaged or truncated/],
-    ["an encrypted Aegis vault whose data was changed (the password is right)", join(VAULTS, "aegis_encrypted.json"), aegisDb, [], /damaged or truncated/],
-    ["a 2FAS backup whose services were changed (its reference still opens)", join(CORPUS, "2fas_authenticator_encrypted.2fas"), twofasServices, [], /damaged or truncated/],
-    ["a truncated FreeOTP 2 backup", join(CORPUS, "freeotp_v2_api34.xml"), (b) => b.subarray(0, 900), ["--format", "freeotp2"], /truncated|not a readable/],
-    ["a truncated legacy Stratum backup", join(CORPUS, "stratum_encrypted_legacy.bin"), (b) => b.subarray(0, b.length - 5), [], /cut short/],
-    ["a truncated TOTP Authenticator backup", join(CORPUS, "totp_authenticator.bin"), (b) => b.subarray(0, 801), ["--format", "totp-authenticator"], /cut short|base64/],
-    ["a truncated Authenticator Plus zip", join(CORPUS, "authenticator_plus.zip"), (b) => b.subarray(0, 300), ["--format", "authenticator-plus"], /ZIP|unpack/],
-    ["a truncated Google Authenticator database", join(CORPUS, "google_authenticator.sqlite"), (b) => b.subarray(0, 4096), ["--format", "ga-db"], /SQLite|table/],
-    ["an andOTP backup shorter than its header", join(CORPUS, "andotp_encrypted.bin"), (b) => b.subarray(0, 20), ["--format", "andotp"], /too short/],
-    ["a FreeOTP 2 backup with a changed token key", join(CORPUS, "freeotp_v2_null_algo.xml"), flip((b) => b.indexOf("mCipherText") + 20), [], /nothing to import|damaged|not DER|decrypt/],
+    [
+      "a truncated encrypted Aegis vault",
+      join(VAULTS, "aegis_encrypted.json"),
+      (b) => b.subarray(0, b.length / 2),
+      [],
+      /does not parse|damaged or truncated/,
+    ],
+    [
+      "an encrypted Aegis vault whose data was changed (the password is right)",
+      join(VAULTS, "aegis_encrypted.json"),
+      aegisDb,
+      [],
+      /damaged or truncated/,
+    ],
+    [
+      "a 2FAS backup whose services were changed (its reference still opens)",
+      join(CORPUS, "2fas_authenticator_encrypted.2fas"),
+      twofasServices,
+      [],
+      /damaged or truncated/,
+    ],
+    [
+      "a truncated FreeOTP 2 backup",
+      join(CORPUS, "freeotp_v2_api34.xml"),
+      (b) => b.subarray(0, 900),
+      ["--format", "freeotp2"],
+      /truncated|not a readable/,
+    ],
+    [
+      "a truncated legacy Stratum backup",
+      join(CORPUS, "stratum_encrypted_legacy.bin"),
+      (b) => b.subarray(0, b.length - 5),
+      [],
+      /cut short/,
+    ],
+    [
+      "a truncated TOTP Authenticator backup",
+      join(CORPUS, "totp_authenticator.bin"),
+      (b) => b.subarray(0, 801),
+      ["--format", "totp-authenticator"],
+      /cut short|base64/,
+    ],
+    [
+      "a truncated Authenticator Plus zip",
+      join(CORPUS, "authenticator_plus.zip"),
+      (b) => b.subarray(0, 300),
+      ["--format", "authenticator-plus"],
+      /ZIP|unpack/,
+    ],
+    [
+      "a truncated Google Authenticator database",
+      join(CORPUS, "google_authenticator.sqlite"),
+      (b) => b.subarray(0, 4096),
+      ["--format", "ga-db"],
+      /SQLite|table/,
+    ],
+    [
+      "an andOTP backup shorter than its header",
+      join(CORPUS, "andotp_encrypted.bin"),
+      (b) => b.subarray(0, 20),
+      ["--format", "andotp"],
+      /too short/,
+    ],
+    [
+      "a FreeOTP 2 backup with a changed token key",
+      join(CORPUS, "freeotp_v2_null_algo.xml"),
+      flip((b) => b.indexOf("mCipherText") + 20),
+      [],
+      /nothing to import|damaged|not DER|decrypt/,
+    ],
   ];
   for (const [what, file, edit, extra, phrase] of damages)
     it(`${what} is exit 2 with a clear line`, async () => {
@@ -170,7 +248,16 @@ async function richHome(): Promise<{ h: OtpHome; drafts: EntryDraft[] }> {
   return { h, drafts };
 }
 
-const core = (e: Exported) => ({ issuer: e.issuer, account: e.account, type: e.type, secret: e.secret, algorithm: e.algorithm, digits: e.digits, period: e.period, counter: e.counter });
+const core = (e: Exported) => ({
+  issuer: e.issuer,
+  account: e.account,
+  type: e.type,
+  secret: e.secret,
+  algorithm: e.algorithm,
+  digits: e.digits,
+  period: e.period,
+  counter: e.counter,
+});
 
 describe("round trips into a fresh vault keep every entry and code", () => {
   const at = "1767225600"; // 2026-01-01T00:00:00Z
@@ -204,18 +291,46 @@ describe("round trips into a fresh vault keep every entry and code", () => {
       }
       // the same codes: each TOTP entry of the fresh vault (by its own, possibly new, name)
       for (const e of after.filter((x) => x.type === "totp"))
-        expect(expectOk(await otp(fresh, ["code", e.name, "--at", at])).trim()).toBe(totpRef(e.secret, Number(at) * 1000, { alg: e.algorithm.toLowerCase() as "sha1", digits: e.digits, period: e.period }));
+        expect(expectOk(await otp(fresh, ["code", e.name, "--at", at])).trim()).toBe(
+          totpRef(e.secret, Number(at) * 1000, { alg: e.algorithm.toLowerCase() as "sha1", digits: e.digits, period: e.period }),
+        );
     });
 
   it("the json export keeps recovery codes and which were used", async () => {
     await using h = await otpHome([]);
     const file = join(h.home, "in.json");
     const s = newSecret();
-    writeFileSync(file, JSON.stringify({ format: "otpvault-export", version: 1, exportedAt: "2026-01-01T00:00:00Z", entries: [
-      { name: "gh", issuer: "GitHub", account: "me", type: "totp", secret: s, algorithm: "SHA1", digits: 6, period: 30, tags: [], notes: "", recoveryCodes: [{ code: "aaaa-bbbb", usedAt: null }, { code: "cccc-dddd", usedAt: "2026-01-02T00:00:00Z" }] },
-    ] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: "otpvault-export",
+        version: 1,
+        exportedAt: "2026-01-01T00:00:00Z",
+        entries: [
+          {
+            name: "gh",
+            issuer: "GitHub",
+            account: "me",
+            type: "totp",
+            secret: s,
+            algorithm: "SHA1",
+            digits: 6,
+            period: 30,
+            tags: [],
+            notes: "",
+            recoveryCodes: [
+              { code: "aaaa-bbbb", usedAt: null },
+              { code: "cccc-dddd", usedAt: "2026-01-02T00:00:00Z" },
+            ],
+          },
+        ],
+      }),
+    );
     expectOk(await otp(h, ["import", file]));
-    expect((await exported(h))[0]!.recoveryCodes).toEqual([{ code: "aaaa-bbbb", usedAt: null }, { code: "cccc-dddd", usedAt: "2026-01-02T00:00:00Z" }]);
+    expect((await exported(h))[0]!.recoveryCodes).toEqual([
+      { code: "aaaa-bbbb", usedAt: null },
+      { code: "cccc-dddd", usedAt: "2026-01-02T00:00:00Z" },
+    ]);
     // a second import under a taken name is renamed, not refused; the same secret is skipped
     const s2 = newSecret();
     writeFileSync(file, readFileSync(file, "utf8").replace(s, s2));
@@ -226,6 +341,19 @@ describe("round trips into a fresh vault keep every entry and code", () => {
   it("an encrypted aegis export off a terminal without --export-password-file is exit 4; --plain with it is exit 2", async () => {
     await using h = await otpHome([totp("gh", newSecret())]);
     expectFailure(await otp(h, ["export", "--format", "aegis", "--output", join(h.home, "a.json")]), 4, "--export-password-file");
-    expectFailure(await otp(h, ["export", "--format", "aegis", "--plain", "--export-password-file", passwordFile(h, "x"), "--output", join(h.home, "a.json")]), 2, "contradict");
+    expectFailure(
+      await otp(h, [
+        "export",
+        "--format",
+        "aegis",
+        "--plain",
+        "--export-password-file",
+        passwordFile(h, "x"),
+        "--output",
+        join(h.home, "a.json"),
+      ]),
+      2,
+      "contradict",
+    );
   });
 });

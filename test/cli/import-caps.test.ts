@@ -29,8 +29,11 @@ describe("containers", () => {
     const before = sha256(h.vault);
     const SQL = await initSqlJs();
     const db = new SQL.Database();
-    db.run("CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT, original_name TEXT AS (zeroblob(100 * 1048576)) VIRTUAL)");
-    for (let i = 0; i < 50; i++) db.run("INSERT INTO accounts (email, secret, counter, type, issuer) VALUES (?, 'JBSWY3DPEHPK3PXP', 0, 0, 'x')", [`a${i}`]);
+    db.run(
+      "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, counter INTEGER, type INTEGER, issuer TEXT, original_name TEXT AS (zeroblob(100 * 1048576)) VIRTUAL)",
+    );
+    for (let i = 0; i < 50; i++)
+      db.run("INSERT INTO accounts (email, secret, counter, type, issuer) VALUES (?, 'JBSWY3DPEHPK3PXP', 0, 0, 'x')", [`a${i}`]);
     const file = join(h.home, "databases");
     writeFileSync(file, db.export());
     expectFailure(await otp(h, ["import", file]), 2, "table computes its values");
@@ -55,13 +58,23 @@ describe("an import the vault cannot hold", () => {
   it("is refused before writing, naming how many fit; that many then import and the vault opens", async () => {
     await using h = await home();
     const before = sha256(h.vault);
-    const lines = Array.from({ length: 60_000 }, (_, i) => `otpauth://totp/Issuer${i}:user${i}%40example.com?secret=${b32encode(randomBytes(20))}&issuer=Issuer${i}`);
+    const lines = Array.from(
+      { length: 60_000 },
+      (_, i) => `otpauth://totp/Issuer${i}:user${i}%40example.com?secret=${b32encode(randomBytes(20))}&issuer=Issuer${i}`,
+    );
     const file = join(h.home, "all.txt");
     writeFileSync(file, lines.join("\n") + "\n");
     let fit = 0;
-    for (const args of [["import", file], ["import", "--dry-run", file]]) {
+    for (const args of [
+      ["import", file],
+      ["import", "--dry-run", file],
+    ]) {
       const r = await otp(h, args);
-      expectFailure(r, 2, /^otp: error: 60000 new entries would make the vault file [\d.]+ MiB, over its limit of 16 MiB: only \d+ of them fit$/m);
+      expectFailure(
+        r,
+        2,
+        /^otp: error: 60000 new entries would make the vault file [\d.]+ MiB, over its limit of 16 MiB: only \d+ of them fit$/m,
+      );
       expect(r.stderr).toMatch(/nothing was written/);
       expect(sha256(h.vault)).toBe(before);
       fit = Number(/only (\d+) of them fit/.exec(r.stderr)![1]);

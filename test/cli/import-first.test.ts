@@ -37,7 +37,12 @@ describe("otp import FILE…: every file is recognised before any password is as
   it("an image without a QR code is refused before the 2FAS password (plain files are decoded first)", async () => {
     using h = await home();
     const blank = join(h.home, "blank.png");
-    writeFileSync(blank, await sharp({ create: { width: 200, height: 200, channels: 3, background: "#ffffff" } }).png().toBuffer());
+    writeFileSync(
+      blank,
+      await sharp({ create: { width: 200, height: 200, channels: 3, background: "#ffffff" } })
+        .png()
+        .toBuffer(),
+    );
     const r = await otp(h, ["import", TWOFAS, blank]);
     expectFailure(r, 2, /no QR code found in .*blank\.png/);
     expect(r.stderr).not.toMatch(/password|encrypted/);

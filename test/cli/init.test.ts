@@ -61,6 +61,11 @@ describe("password sources (docs/cli-contract.md order: --password-file, OTP_PAS
     writeFileSync(file, "wrong\ntest\n");
     expectFailure(await otp(h, ["--password-file", file, "list"]), 4, "wrong password", [s, "test"]);
     // --stdin and --password-file - cannot share standard input.
-    expectFailure(await otp(h, ["--password-file", "-", "add", "x", "--stdin"], { password: false, input: "test\n" + newSecret() }), 2, "standard input", [s]);
+    expectFailure(
+      await otp(h, ["--password-file", "-", "add", "x", "--stdin"], { password: false, input: "test\n" + newSecret() }),
+      2,
+      "standard input",
+      [s],
+    );
   });
 });

@@ -21,7 +21,9 @@ describe("otp new", () => {
     const [, secret] = out.match(/^secret: ([A-Z2-7]{32})$/m) ?? [];
     expect(secret).toBeDefined();
     expect(b32decode(secret!)).toHaveLength(20);
-    expect(out).toContain(`uri: otpauth://totp/Example:alice%40example.com?secret=${secret}&issuer=Example&algorithm=SHA1&digits=6&period=30\n`);
+    expect(out).toContain(
+      `uri: otpauth://totp/Example:alice%40example.com?secret=${secret}&issuer=Example&algorithm=SHA1&digits=6&period=30\n`,
+    );
     const again = expectOk(await otp(h, ["new", "--issuer", "Example", "--account", "alice@example.com", "--json"], { password: false }));
     expect(JSON.parse(again).secret).not.toBe(secret);
   });
@@ -33,24 +35,47 @@ describe("otp new", () => {
     expectFailure(await otp(h, ["new", "--issuer", "E", "--account", "a", "--digits", "12"]), 2, "digits");
   });
 
-  it.skipIf(!needTool("zbarimg", "zbar-tools"))("--png FILE writes a QR (0600) that a scanner reads as the URI; never over a file without --force", async () => {
-    using h = await otpHome();
-    const png = join(h.home, "enrol.png");
-    const r = await otp(h, ["new", "--issuer", "Example", "--account", "bob", "--png", png, "--json"], { password: false });
-    const { uri } = JSON.parse(expectOk(r));
-    expect(statSync(png).mode & 0o777).toBe(0o600);
-    expect(execFileSync("zbarimg", ["-q", "--raw", png], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()).toBe(uri);
-    expectFailure(await otp(h, ["new", "--issuer", "Example", "--account", "bob", "--png", png]), 1, "already exists");
-    expectOk(await otp(h, ["new", "--issuer", "Example", "--account", "bob", "--png", png, "--force"]));
-  });
+  it.skipIf(!needTool("zbarimg", "zbar-tools"))(
+    "--png FILE writes a QR (0600) that a scanner reads as the URI; never over a file without --force",
+    async () => {
+      using h = await otpHome();
+      const png = join(h.home, "enrol.png");
+      const r = await otp(h, ["new", "--issuer", "Example", "--account", "bob", "--png", png, "--json"], { password: false });
+      const { uri } = JSON.parse(expectOk(r));
+      expect(statSync(png).mode & 0o777).toBe(0o600);
+      expect(execFileSync("zbarimg", ["-q", "--raw", png], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()).toBe(uri);
+      expectFailure(await otp(h, ["new", "--issuer", "Example", "--account", "bob", "--png", png]), 1, "already exists");
+      expectOk(await otp(h, ["new", "--issuer", "Example", "--account", "bob", "--png", png, "--force"]));
+    },
+  );
 
   it("--save adds it to the vault, and the codes are the secret's", async () => {
     using h = await otpHome([]);
-    const r = await otp(h, ["new", "--issuer", "Example", "--account", "carol", "--save", "--name", "site-carol", "--json", "--digits", "8", "--algorithm", "sha256"]);
+    const r = await otp(h, [
+      "new",
+      "--issuer",
+      "Example",
+      "--account",
+      "carol",
+      "--save",
+      "--name",
+      "site-carol",
+      "--json",
+      "--digits",
+      "8",
+      "--algorithm",
+      "sha256",
+    ]);
     const { secret, name } = JSON.parse(expectOk(r));
     expect(name).toBe("site-carol");
-    expect(expectOk(await otp(h, ["code", "site-carol", "--at", String(T)])).trim()).toBe(totpRef(secret, T * 1000, { alg: "sha256", digits: 8 }));
-    expectFailure(await otp(h, ["new", "--issuer", "Example", "--account", "carol", "--save", "--name", "site-carol"]), 2, "already exists");
+    expect(expectOk(await otp(h, ["code", "site-carol", "--at", String(T)])).trim()).toBe(
+      totpRef(secret, T * 1000, { alg: "sha256", digits: 8 }),
+    );
+    expectFailure(
+      await otp(h, ["new", "--issuer", "Example", "--account", "carol", "--save", "--name", "site-carol"]),
+      2,
+      "already exists",
+    );
   });
 });
 

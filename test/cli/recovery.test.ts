@@ -22,57 +22,72 @@ async function homeWith(data = vaultData([entry("github", S1, { issuer: "GitHub"
 }
 
 const slots = (h: OtpHome) => (JSON.parse(readFileSync(h.vault, "utf8")).slots as { kind: string }[]).map((s) => s.kind);
-const listJson = async (h: OtpHome, env: Record<string, string | undefined>) => JSON.parse(expectOk(await otp(h, ["list", "--json"], { password: false, env })));
+const listJson = async (h: OtpHome, env: Record<string, string | undefined>) =>
+  JSON.parse(expectOk(await otp(h, ["list", "--json"], { password: false, env })));
 
 describe("otp init and the recovery key", () => {
-  it("off a terminal: the key alone on standard output, the advice on standard error; the vault has the slot", async () => {
-    await using h = await otpHome();
-    const r = await otp(h, ["init"]);
-    const key = expectOk(r).trim();
-    expect(key).toMatch(KEY);
-    expect(r.stdout).toBe(`${key}\n`);
-    expect(r.stderr).not.toContain(key);
-    expect(r.stderr).toContain("the recovery key was printed on standard output, this once");
-    expect(slots(h)).toEqual(["password", "recovery-box"]);
-    expect(await listJson(h, { OTP_RECOVERY_KEY: key })).toEqual([]);
-  }, SLOW);
+  it(
+    "off a terminal: the key alone on standard output, the advice on standard error; the vault has the slot",
+    async () => {
+      await using h = await otpHome();
+      const r = await otp(h, ["init"]);
+      const key = expectOk(r).trim();
+      expect(key).toMatch(KEY);
+      expect(r.stdout).toBe(`${key}\n`);
+      expect(r.stderr).not.toContain(key);
+      expect(r.stderr).toContain("the recovery key was printed on standard output, this once");
+      expect(slots(h)).toEqual(["password", "recovery-box"]);
+      expect(await listJson(h, { OTP_RECOVERY_KEY: key })).toEqual([]);
+    },
+    SLOW,
+  );
 
-  it("--no-recovery-key: nothing on standard output, a warning, and audit will say so", async () => {
-    await using h = await otpHome();
-    const r = await otp(h, ["init", "--no-recovery-key"]);
-    expect(expectOk(r)).toBe("");
-    expect(r.stderr).toContain("warning: no recovery key");
-    expect(slots(h)).toEqual(["password"]);
-    expectFailure(await otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: "0000-0000" } }), 2, "not a valid recovery key");
-  }, SLOW);
+  it(
+    "--no-recovery-key: nothing on standard output, a warning, and audit will say so",
+    async () => {
+      await using h = await otpHome();
+      const r = await otp(h, ["init", "--no-recovery-key"]);
+      expect(expectOk(r)).toBe("");
+      expect(r.stderr).toContain("warning: no recovery key");
+      expect(slots(h)).toEqual(["password"]);
+      expectFailure(await otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: "0000-0000" } }), 2, "not a valid recovery key");
+    },
+    SLOW,
+  );
 });
 
 describe("a forgotten password", () => {
-  it("OTP_RECOVERY_KEY opens the vault; unlock --recovery-key, then passwd sets a new password; entries, key and ids unchanged", async () => {
-    await using h = await homeWith();
-    const before = await listJson(h, { OTP_PASSWORD: "test" });
-    // the password is forgotten: only the key
-    expect(await listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey })).toEqual(before);
-    expect(await listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey.toLowerCase().replace(/-/g, " ") })).toEqual(before);
-    const unlock = await otp(h, ["unlock", "--recovery-key"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } });
-    const session = expectOk(unlock).trim().replace(/^export OTP_SESSION=/, "");
-    expect(unlock.stderr).toContain("`otp passwd` in that shell sets a new one");
-    const pw = writeSecretFile(join(h.home, "new"), "brand new password\n");
-    const r = await otp(h, ["passwd", "--new-password-file", pw], { password: false, env: { OTP_SESSION: session } });
-    expectOk(r);
-    expect(r.stderr).toContain("password changed");
-    expect(r.stderr).toContain("ended 1 session");
-    expect(r.stderr).toContain("backups keep the password they were made with");
-    expectFailure(await otp(h, ["list"], { env: { OTP_PASSWORD: "test" } }), 4, "wrong password");
-    expect(await listJson(h, { OTP_PASSWORD: "brand new password" })).toEqual(before);
-    expect(await listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey })).toEqual(before);
-    // passwd ended the session it was run from
-    expectFailure(await otp(h, ["list"], { password: false, env: { OTP_SESSION: session } }), 4, "session");
-    // today's KDF settings (the test vault had the cheap ones)
-    const slot = JSON.parse(readFileSync(h.vault, "utf8")).slots.find((s: { kind: string }) => s.kind === "password");
-    expect(slot.kdf).toMatchObject({ ops: 3, mem: 64 * 1024 * 1024 });
-    expect(slots(h)).toEqual(["password", "recovery-box"]);
-  }, SLOW);
+  it(
+    "OTP_RECOVERY_KEY opens the vault; unlock --recovery-key, then passwd sets a new password; entries, key and ids unchanged",
+    async () => {
+      await using h = await homeWith();
+      const before = await listJson(h, { OTP_PASSWORD: "test" });
+      // the password is forgotten: only the key
+      expect(await listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey })).toEqual(before);
+      expect(await listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey.toLowerCase().replace(/-/g, " ") })).toEqual(before);
+      const unlock = await otp(h, ["unlock", "--recovery-key"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } });
+      const session = expectOk(unlock)
+        .trim()
+        .replace(/^export OTP_SESSION=/, "");
+      expect(unlock.stderr).toContain("`otp passwd` in that shell sets a new one");
+      const pw = writeSecretFile(join(h.home, "new"), "brand new password\n");
+      const r = await otp(h, ["passwd", "--new-password-file", pw], { password: false, env: { OTP_SESSION: session } });
+      expectOk(r);
+      expect(r.stderr).toContain("password changed");
+      expect(r.stderr).toContain("ended 1 session");
+      expect(r.stderr).toContain("backups keep the password they were made with");
+      expectFailure(await otp(h, ["list"], { env: { OTP_PASSWORD: "test" } }), 4, "wrong password");
+      expect(await listJson(h, { OTP_PASSWORD: "brand new password" })).toEqual(before);
+      expect(await listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey })).toEqual(before);
+      // passwd ended the session it was run from
+      expectFailure(await otp(h, ["list"], { password: false, env: { OTP_SESSION: session } }), 4, "session");
+      // today's KDF settings (the test vault had the cheap ones)
+      const slot = JSON.parse(readFileSync(h.vault, "utf8")).slots.find((s: { kind: string }) => s.kind === "password");
+      expect(slot.kdf).toMatchObject({ ops: 3, mem: 64 * 1024 * 1024 });
+      expect(slots(h)).toEqual(["password", "recovery-box"]);
+    },
+    SLOW,
+  );
 
   it("a mistyped group: exit 2 naming the group, never the key; a wrong key: exit 4; the vault untouched", async () => {
     await using h = await homeWith();
@@ -133,7 +148,9 @@ describe("recovery codes", () => {
     expectOk(add);
     expect(add.stderr).toContain('added 2 recovery codes to "github"');
     const file = writeSecretFile(join(h.home, "codes.txt"), "fghij-67890 klmno-13579\n");
-    expect((await otp(h, ["recovery", "add", "gh", "--file", file])).stderr).toContain("added 1 recovery code to \"github\", skipped 1 already kept; it has 3 now");
+    expect((await otp(h, ["recovery", "add", "gh", "--file", file])).stderr).toContain(
+      'added 1 recovery code to "github", skipped 1 already kept; it has 3 now',
+    );
     const masked = await otp(h, ["recovery", "list", "github"]);
     expect(expectOk(masked)).toBe("1.  *****-***45\n2.  *****-***90\n3.  *****-***79\n");
     for (const c of ["abcde-12345", "fghij-67890", "klmno-13579"]) expect(masked.stdout + masked.stderr).not.toContain(c);
@@ -154,7 +171,7 @@ describe("recovery codes", () => {
     expect((await otp(h, ["recovery", "use", "github"])).stderr).toContain("only 1 unused recovery code left");
     expect((await otp(h, ["recovery", "use", "github"])).stderr).toContain("that was the last unused recovery code");
     const none = await otp(h, ["recovery", "use", "github"]);
-    expectFailure(none, 1, "all 3 recovery codes of \"github\" are used", [S1]);
+    expectFailure(none, 1, 'all 3 recovery codes of "github" are used', [S1]);
     expect(none.stderr).not.toContain("gh-000");
     expect(none.stderr).toContain("otp recovery add github --replace");
   });
@@ -164,9 +181,11 @@ describe("recovery codes", () => {
     const sum = sha256(h.vault);
     expectFailure(await otp(h, ["recovery", "add", "github"], { input: "\n\n" }), 2, "no recovery codes given");
     expectFailure(await otp(h, ["recovery", "add", "github"], { input: `otpauth://totp/x?secret=${S1}` }), 2, "is an otpauth URI", [S1]);
-    expectFailure(await otp(h, ["--password-file", "-", "recovery", "add", "github"], { input: "test\n" }), 2, "cannot both come from standard input");
+    expectFailure(
+      await otp(h, ["--password-file", "-", "recovery", "add", "github"], { input: "test\n" }),
+      2,
+      "cannot both come from standard input",
+    );
     expect(sha256(h.vault)).toBe(sum);
   });
-
 });
-

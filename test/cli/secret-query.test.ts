@@ -8,7 +8,9 @@ import { expectFailure, newSecret, otpNullStdin } from "../helpers/e2e-util.js";
 import { otpIn as otp } from "../helpers/cli-run.js";
 
 const SEED = newSecret();
-const GROUPED = SEED.toLowerCase().slice(0, 16).replace(/(.{4})(?=.)/g, "$1 ");
+const GROUPED = SEED.toLowerCase()
+  .slice(0, 16)
+  .replace(/(.{4})(?=.)/g, "$1 ");
 const URI = `otpauth://totp/GitHub:me?secret=${SEED}&issuer=GitHub`;
 
 const COMMANDS: [string, string[], string[]][] = [
@@ -27,16 +29,20 @@ const COMMANDS: [string, string[], string[]][] = [
 ];
 
 describe("a secret given as QUERY", () => {
-  it.each(COMMANDS)("otp %s SECRET: exit 2 before the vault opens, the secret never echoed", async (_, cmd, rest) => {
-    using h = await otpHome([totp("github", newSecret(), { issuer: "GitHub" })]);
-    for (const query of [SEED, GROUPED, URI, `otpauth-migration://offline?data=${SEED}`]) {
-      const r = await otp(h, [...cmd, query, ...rest], { password: false });
-      expectFailure(r, 2, "QUERY looks like a secret or an otpauth URI", [SEED]);
-      expect(r.stderr).toContain("it is now in your shell history");
-      expect(r.stderr).not.toContain(query);
-      expect(r.stderr.toUpperCase()).not.toContain(SEED.slice(0, 16));
-    }
-  }, 60_000);
+  it.each(COMMANDS)(
+    "otp %s SECRET: exit 2 before the vault opens, the secret never echoed",
+    async (_, cmd, rest) => {
+      using h = await otpHome([totp("github", newSecret(), { issuer: "GitHub" })]);
+      for (const query of [SEED, GROUPED, URI, `otpauth-migration://offline?data=${SEED}`]) {
+        const r = await otp(h, [...cmd, query, ...rest], { password: false });
+        expectFailure(r, 2, "QUERY looks like a secret or an otpauth URI", [SEED]);
+        expect(r.stderr).toContain("it is now in your shell history");
+        expect(r.stderr).not.toContain(query);
+        expect(r.stderr.toUpperCase()).not.toContain(SEED.slice(0, 16));
+      }
+    },
+    60_000,
+  );
 
   it("otp edit --name SECRET is refused the same way", async () => {
     using h = await otpHome([totp("github", newSecret(), { issuer: "GitHub" })]);

@@ -53,7 +53,9 @@ describe.skipIf(!hasGit)("otp sync init", () => {
     expect(existsSync(join(a.dir, "vault.otp.lock")), "the lock file otp keeps").toBe(true);
     expect(a.git(["status", "--porcelain"])).toBe("");
     expect(tree(a)).toEqual([".gitattributes", ".gitignore", "vault.otp"]);
-    expect(a.git(["check-ignore", "snapshots", "export.txt", ".vault.otp.123456.tmp", "vault.otp.lock", "vault.otp.lock.d"]).trim().split("\n")).toHaveLength(5);
+    expect(
+      a.git(["check-ignore", "snapshots", "export.txt", ".vault.otp.123456.tmp", "vault.otp.lock", "vault.otp.lock.d"]).trim().split("\n"),
+    ).toHaveLength(5);
   });
 
   it("is safe to run again, and refuses a second remote", async () => {
@@ -79,12 +81,12 @@ describe.skipIf(!hasGit)("otp sync init", () => {
     expect(remote.head()).toBe(a.git(["rev-parse", "HEAD"]).trim());
   });
 
-  it("with no git identity configured, commits as a neutral \"otp <otp@localhost>\" and says so", async () => {
+  it('with no git identity configured, commits as a neutral "otp <otp@localhost>" and says so', async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())], { identity: false });
     const r = a.otp(["sync", "init", remote.path]);
     expectOk(r);
-    expect(r.stderr).toContain('commits in');
+    expect(r.stderr).toContain("commits in");
     expect(r.stderr).toContain("otp <otp@localhost>");
     expect(a.git(["log", "-1", "--format=%an <%ae>|%cn <%ce>"]).trim()).toBe("otp <otp@localhost>|otp <otp@localhost>");
   });
@@ -126,7 +128,11 @@ describe.skipIf(!hasGit)("a commit after every change", () => {
     expect(lastMessage(a)).toBe(`otp: use an HOTP code of entry ${id.slice(0, 8)}`);
     expectOk(a.otp(["edit", "bank", "--name", "savings"]));
     expect(lastMessage(a)).toBe(`otp: edit entry ${id.slice(0, 8)}`);
-    expectOk(a.otp(["import", "-"], { input: [1, 2, 3, 4].map((i) => `otpauth://totp/Site${i}:me?secret=${newSecret()}&issuer=Site${i}`).join("\n") + "\n" }));
+    expectOk(
+      a.otp(["import", "-"], {
+        input: [1, 2, 3, 4].map((i) => `otpauth://totp/Site${i}:me?secret=${newSecret()}&issuer=Site${i}`).join("\n") + "\n",
+      }),
+    );
     expect(lastMessage(a)).toBe("otp: add 4 entries");
     expectOk(a.otp(["rm", "savings", "--yes"]));
     expect(lastMessage(a)).toBe(`otp: remove entry ${id.slice(0, 8)}`);
@@ -177,7 +183,15 @@ describe.skipIf(!hasGit)("otp sync status", () => {
     expect(expectOk(a.otp(["sync", "status", "--offline"]))).toMatch(/^state       2 commits ahead \(run `otp sync`\)$/m);
     expectOk(a.otp(["sync"]));
     const s = JSON.parse(expectOk(b.otp(["sync", "status", "--json"])));
-    expect(s).toMatchObject({ branch: "main", ahead: 0, behind: 2, uncommitted: false, reachable: true, remote: remote.path, vault: "vault.otp" });
+    expect(s).toMatchObject({
+      branch: "main",
+      ahead: 0,
+      behind: 2,
+      uncommitted: false,
+      reachable: true,
+      remote: remote.path,
+      vault: "vault.otp",
+    });
     expect(Date.parse(s.lastSync)).toBeGreaterThan(0);
   });
 
@@ -214,7 +228,14 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     const a = await machine("A", [totp("github", newSecret()), hotp("bank", newSecret())]);
     expectOk(a.otp(["sync", "init", remote.path]));
     expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" })); // one commit to push
-    return { remote, a, [Symbol.asyncDispose]: async () => { await a[Symbol.dispose](); remote[Symbol.dispose](); } };
+    return {
+      remote,
+      a,
+      [Symbol.asyncDispose]: async () => {
+        await a[Symbol.dispose]();
+        remote[Symbol.dispose]();
+      },
+    };
   }
 
   /** Another machine pushes `write(file)` with plain git. */
@@ -230,7 +251,8 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
   it("a remote holding another vault (another vaultId): exit 1, nothing merged or pushed", async () => {
     await using s = await synced();
     await pushRaw(s.remote.path, (f) => writeVault(f, [totp("other", newSecret())]));
-    const before = sha256(s.a.vault), remoteHead = s.remote.head();
+    const before = sha256(s.a.vault),
+      remoteHead = s.remote.head();
     expectFailure(s.a.otp(["sync"]), 1, "the remote holds another vault");
     expect(sha256(s.a.vault)).toBe(before);
     expect(s.remote.head()).toBe(remoteHead);
@@ -250,7 +272,8 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
       b[200] = b[200]! ^ 1;
       writeFileSync(f, b);
     });
-    const before = sha256(s.a.vault), remoteHead = s.remote.head();
+    const before = sha256(s.a.vault),
+      remoteHead = s.remote.head();
     expectFailure(s.a.otp(["sync"]), 5, "the remote's copy of the vault is damaged");
     expect(sha256(s.a.vault)).toBe(before);
     expect(s.remote.head()).toBe(remoteHead);
@@ -263,7 +286,8 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
   it("an unreachable remote: exit 1 in one line, the vault untouched", async () => {
     await using s = await synced();
     s.a.git(["remote", "set-url", "origin", join(s.a.home, "no-such-remote.git")]);
-    const before = sha256(s.a.vault), mtime = statSync(s.a.vault).mtimeMs;
+    const before = sha256(s.a.vault),
+      mtime = statSync(s.a.vault).mtimeMs;
     const r = s.a.otp(["sync"]);
     expectFailure(r, 1, "cannot fetch from");
     expect(r.stderr.split("\n").filter((l) => l.startsWith("otp: error:"))).toHaveLength(1);
@@ -275,7 +299,8 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     await using s = await synced();
     const hook = join(s.remote.path, "hooks", "pre-receive");
     writeFileSync(hook, "#!/bin/sh\necho 'read-only mirror' >&2\nexit 1\n", { mode: 0o755 });
-    const before = sha256(s.a.vault), remoteHead = s.remote.head();
+    const before = sha256(s.a.vault),
+      remoteHead = s.remote.head();
     const r = s.a.otp(["sync"]);
     expectFailure(r, 1, "cannot push to");
     expect(r.stderr.split("\n").filter((l) => l.startsWith("otp: error:"))).toHaveLength(1);
@@ -290,7 +315,8 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
 
   it("the wrong password: exit 4 before git runs", async () => {
     await using s = await synced();
-    const before = sha256(s.a.vault), head = s.a.git(["rev-parse", "HEAD"]);
+    const before = sha256(s.a.vault),
+      head = s.a.git(["rev-parse", "HEAD"]);
     expectFailure(s.a.otp(["sync"], { env: { OTP_PASSWORD: "wrong" } }), 4, "wrong password");
     expect(sha256(s.a.vault)).toBe(before);
     expect(s.a.git(["rev-parse", "HEAD"])).toBe(head);
@@ -325,6 +351,8 @@ describe.skipIf(!hasGit)("an empty bare repository as the remote", () => {
 });
 
 function a_git(args: string[]) {
-  return spawnSync("git", args, { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", GIT_CONFIG_NOSYSTEM: "1", LANG: "C" } });
+  return spawnSync("git", args, {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", GIT_CONFIG_NOSYSTEM: "1", LANG: "C" },
+  });
 }
-

@@ -28,7 +28,13 @@ const CODES = [
 
 async function hostileHome(): Promise<OtpHome> {
   const h = await otpHome();
-  const e = entry(NAME, newSecret(), { issuer: ISSUER, account: ACCOUNT, tags: ["t\u001b[1m"], notes: "n\u001b[2J\u0085", recoveryCodes: CODES.map((c) => ({ ...c })) });
+  const e = entry(NAME, newSecret(), {
+    issuer: ISSUER,
+    account: ACCOUNT,
+    tags: ["t\u001b[1m"],
+    notes: "n\u001b[2J\u0085",
+    recoveryCodes: CODES.map((c) => ({ ...c })),
+  });
   const other = entry("other\u001b[5m\u202e", newSecret(), { issuer: "Other" });
   await writeSafeVault(h.vault, vaultData([e, other]));
   return h;
@@ -77,7 +83,9 @@ describe("no control or bidi character from a vault reaches the terminal", () =>
     expect(list[0].account).toBe(ACCOUNT);
     expect(JSON.parse(expectOk(await safeRun(h, ["show", "evil", "--json"]))).notes).toBe("n\u001b[2J\u0085");
     expect(JSON.parse(expectOk(await safeRun(h, ["code", "evil", "--json"]))).name).toBe(NAME);
-    expect(JSON.parse(expectOk(await safeRun(h, ["recovery", "list", "evil", "--json", "--reveal"]))).codes.map((c: { code: string }) => c.code)).toEqual(CODES.map((c) => c.code));
+    expect(
+      JSON.parse(expectOk(await safeRun(h, ["recovery", "list", "evil", "--json", "--reveal"]))).codes.map((c: { code: string }) => c.code),
+    ).toEqual(CODES.map((c) => c.code));
     expect(JSON.parse((await safeRun(h, ["audit", "--json"])).stdout).ok).toBe(false);
   }, 60_000);
 
@@ -99,13 +107,31 @@ describe("no control or bidi character from a vault reaches the terminal", () =>
     const dir = join(h.home, "in\u001b[2J\u202e");
     mkdirSync(dir);
     const file = join(dir, "export\u0007.json");
-    writeFileSync(file, JSON.stringify({
-      format: "otpvault-export", version: 1, exportedAt: "2026-01-01T00:00:00Z",
-      entries: [
-        { name: "imp\u001b[2J\u202e", issuer: "I\u009b", account: "a", type: "totp", secret: newSecret(), algorithm: "SHA1", digits: 6, period: 30, recoveryCodes: [{ code: "ok-code-1", usedAt: null }, { code: "bad\u001b[2J", usedAt: null }] },
-        { name: "broken\u001b[2J", type: "nope", secret: "x" },
-      ],
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: "otpvault-export",
+        version: 1,
+        exportedAt: "2026-01-01T00:00:00Z",
+        entries: [
+          {
+            name: "imp\u001b[2J\u202e",
+            issuer: "I\u009b",
+            account: "a",
+            type: "totp",
+            secret: newSecret(),
+            algorithm: "SHA1",
+            digits: 6,
+            period: 30,
+            recoveryCodes: [
+              { code: "ok-code-1", usedAt: null },
+              { code: "bad\u001b[2J", usedAt: null },
+            ],
+          },
+          { name: "broken\u001b[2J", type: "nope", secret: "x" },
+        ],
+      }),
+    );
     const dry = await safeRun(h, ["import", "--dry-run", file]);
     expect(expectOk(dry)).toContain("would add imp\\u{1b}[2J\\u{202e}");
     expect(dry.stderr).toContain("broken\\u{1b}[2J");
@@ -113,7 +139,9 @@ describe("no control or bidi character from a vault reaches the terminal", () =>
     const garbage = join(dir, "garbage\u001b]0;title\u0007.txt");
     writeFileSync(garbage, "not an export at all\n");
     expect((await safeRun(h, ["import", garbage])).code).toBe(2);
-    const session = expectOk(await safeRun(h, ["unlock"])).trim().replace(/^export OTP_SESSION=/, "");
+    const session = expectOk(await safeRun(h, ["unlock"]))
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     const names = expectOk(await safeRun(h, ["completion", "--entries"], { password: false, env: { OTP_SESSION: session } }));
     expect(names).not.toContain("evil");
   }, 60_000);

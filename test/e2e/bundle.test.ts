@@ -20,7 +20,11 @@ describe("the test hooks stay out of the product", () => {
   it("the product run with OTP_TEST_CRASH_AT set writes as usual", async () => {
     await using h = await otpHome([totp("a", newSecret())]);
     const before = sha256(h.vault);
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "otp.cjs"), "add", "b", "--stdin"], { env: h.env({ OTP_TEST_CRASH_AT: "after-snapshot" }), input: newSecret() + "\n", encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "otp.cjs"), "add", "b", "--stdin"], {
+      env: h.env({ OTP_TEST_CRASH_AT: "after-snapshot" }),
+      input: newSecret() + "\n",
+      encoding: "utf8",
+    });
     expectOk({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr });
     expect(sha256(h.vault)).not.toBe(before);
   });
@@ -47,7 +51,8 @@ describe("the V8 code cache (bin/otp.cjs) is an optimisation, never a dependency
         const id = Buffer.from(/\/\/otp-build:([0-9a-f]{32})\s*$/.exec(source)![1]!, "latin1");
         const cache = make(readFileSync(join(ROOT, "dist", "otp.cjs.cache")), id);
         if (cache) writeFileSync(join(root, "dist", "otp.cjs.cache"), cache);
-        const run = (bin: string) => spawnSync(process.execPath, [bin, "code", "a", "--at", "1767268800"], { env: h.env(), encoding: "utf8" });
+        const run = (bin: string) =>
+          spawnSync(process.execPath, [bin, "code", "a", "--at", "1767268800"], { env: h.env(), encoding: "utf8" });
         const copy = run(join(root, "bin", "otp.cjs"));
         expect(copy.status, copy.stderr).toBe(0);
         expect(copy.stdout).toBe("704044\n");

@@ -17,7 +17,9 @@ let display = "";
 beforeAll(async () => {
   if (!ready) return;
   // -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
-  xvfb = spawn("Xvfb", ["-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "640x480x24"], { stdio: ["ignore", "ignore", "ignore", "pipe"] });
+  xvfb = spawn("Xvfb", ["-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "640x480x24"], {
+    stdio: ["ignore", "ignore", "ignore", "pipe"],
+  });
   display = await new Promise<string>((resolve, reject) => {
     let got = "";
     xvfb!.stdio[3]!.on("data", (d) => {
@@ -38,7 +40,11 @@ const xEnv = () => ({ DISPLAY: display, PATH: process.env.PATH ?? "/usr/bin:/bin
 
 /** The CLIPBOARD selection, read with the real tool. */
 function clipboard(): string {
-  const r = spawnSync(hasTool("xsel") ? "xsel" : "xclip", hasTool("xsel") ? ["--clipboard", "--output"] : ["-selection", "clipboard", "-out"], { env: xEnv(), encoding: "utf8", timeout: 5000 });
+  const r = spawnSync(
+    hasTool("xsel") ? "xsel" : "xclip",
+    hasTool("xsel") ? ["--clipboard", "--output"] : ["-selection", "clipboard", "-out"],
+    { env: xEnv(), encoding: "utf8", timeout: 5000 },
+  );
   return r.stdout;
 }
 

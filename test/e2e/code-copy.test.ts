@@ -13,7 +13,9 @@ function fakeXsel(h: OtpHome): { PATH: string; board: string; log: string } {
   mkdirSync(bin, { recursive: true });
   const board = join(h.home, "clipboard");
   const log = join(h.home, "xsel.log");
-  writeFileSync(join(bin, "xsel"), `#!/bin/sh
+  writeFileSync(
+    join(bin, "xsel"),
+    `#!/bin/sh
 echo "argv: $*" >> '${log}'
 env | grep '^OTP_' >> '${log}'
 case "$*" in
@@ -21,7 +23,8 @@ case "$*" in
   *--output*) cat '${board}' 2>/dev/null ;;
   *--clear*) : > '${board}' ;;
 esac
-`);
+`,
+  );
   chmodSync(join(bin, "xsel"), 0o755);
   return { PATH: `${bin}:${process.env.PATH}`, board, log };
 }

@@ -38,9 +38,15 @@ describe("otp completion", () => {
 
   it("--entries lists names through a session only; with just a password, or none, it prints nothing and succeeds", async () => {
     await using h = await otpHome([totp("github", newSecret()), totp("bank\x1b[31m", newSecret())]);
-    const session = expectOk(otp(h, ["unlock"])).trim().replace(/^export OTP_SESSION=/, "");
+    const session = expectOk(otp(h, ["unlock"]))
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     expect(expectOk(otpNullStdin(h, ["completion", "--entries"], { password: false, env: { OTP_SESSION: session } }))).toBe("github\n"); // a name with control characters is left out
-    for (const env of [{}, { OTP_PASSWORD: "test" }, { OTP_SESSION: "0123456789abcdef-0123456789abcdef01234567.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }]) {
+    for (const env of [
+      {},
+      { OTP_PASSWORD: "test" },
+      { OTP_SESSION: "0123456789abcdef-0123456789abcdef01234567.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" },
+    ]) {
       const r = otpNullStdin(h, ["completion", "--entries"], { password: false, env });
       expect(r.code).toBe(0);
       expect(r.stdout + r.stderr).toBe("");

@@ -62,7 +62,6 @@ describe("SIGKILL at each point of the write protocol", () => {
     expectLockFree(h);
     expect(expectOk(otp(h, ["code", "token"]))).toBe(hotpRef(secret, 10) + "\n");
   });
-
 });
 
 describe("SIGKILL at random moments", () => {

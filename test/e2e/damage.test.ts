@@ -9,7 +9,20 @@ import { parseEnvelope, serializeEnvelope, FORMAT_MINOR } from "../../src/core/v
 import { openData, sealData, unlockWithPassword } from "../../src/core/vault/vault.js";
 import { OTP_BIN, TEST_PASSWORD, hotp, otpHome, totp, type OtpHome, type RunResult } from "../helpers/otp-home.js";
 import { needTool } from "../helpers/tools.js";
-import { expectFailure, expectOk, names, newSecret, otp, otpAsync, pool, prng, sha256, tmpFilesUnder, totpRef, waitForBuild } from "../helpers/e2e-util.js";
+import {
+  expectFailure,
+  expectOk,
+  names,
+  newSecret,
+  otp,
+  otpAsync,
+  pool,
+  prng,
+  sha256,
+  tmpFilesUnder,
+  totpRef,
+  waitForBuild,
+} from "../helpers/e2e-util.js";
 
 const S1 = newSecret();
 const S2 = newSecret();
@@ -78,13 +91,21 @@ describe("a damaged vault: exit 5, the file untouched", () => {
     });
     // `list` gets every position; `code` and `add` a third each.
     await sweep(h, cases, COMMANDS[1]!);
-    await sweep(h, cases.filter((_, i) => i % 3 === 0), COMMANDS[0]!);
-    await sweep(h, cases.filter((_, i) => i % 3 === 1), COMMANDS[2]!);
+    await sweep(
+      h,
+      cases.filter((_, i) => i % 3 === 0),
+      COMMANDS[0]!,
+    );
+    await sweep(
+      h,
+      cases.filter((_, i) => i % 3 === 1),
+      COMMANDS[2]!,
+    );
     // The original still opens: the damage was in the copies only.
     expect(names(expectOk(otp(h, ["list"])))).toEqual(["github", "bank"]);
   }, 60_000);
 
-  it("truncations of several lengths, an empty file, trailing bytes, `\"version\":99`", async () => {
+  it('truncations of several lengths, an empty file, trailing bytes, `"version":99`', async () => {
     await using h = await otpHome(entries());
     const good = readFileSync(h.vault);
     const text = good.toString("utf8");
@@ -144,7 +165,13 @@ describe("a damaged vault: exit 5, the file untouched", () => {
 function runTimed(h: OtpHome, args: string[], input?: string): RunResult & { ms: number } {
   waitForBuild();
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [OTP_BIN, ...args], { env: h.env(), input: input ?? "", encoding: "utf8", timeout: 10_000, killSignal: "SIGKILL" });
+  const r = spawnSync(process.execPath, [OTP_BIN, ...args], {
+    env: h.env(),
+    input: input ?? "",
+    encoding: "utf8",
+    timeout: 10_000,
+    killSignal: "SIGKILL",
+  });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
 }
 

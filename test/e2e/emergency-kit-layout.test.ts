@@ -25,16 +25,36 @@ const hex = (i: number, n: number) => ((i + 1) * 2654435761).toString(16).padSta
 const ACCOUNTS: { draft: EntryDraft; recovery: RecoveryCode[] }[] = [
   {
     draft: totp("github", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", { issuer: "GitHub", account: "alice.smith@example.com" }),
-    recovery: codes(Array.from({ length: 16 }, (_, i) => `${hex(i, 5)}-${hex(i + 40, 5)}`), { 0: "2026-12-04T09:15:00.000Z", 5: "2026-11-20T10:00:00.000Z", 9: "2027-01-02T23:59:00.000Z" }),
+    recovery: codes(
+      Array.from({ length: 16 }, (_, i) => `${hex(i, 5)}-${hex(i + 40, 5)}`),
+      { 0: "2026-12-04T09:15:00.000Z", 5: "2026-11-20T10:00:00.000Z", 9: "2027-01-02T23:59:00.000Z" },
+    ),
   },
   {
     draft: totp("google", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", { issuer: "Google", account: "alice.smith@gmail.com" }),
-    recovery: codes(Array.from({ length: 10 }, (_, i) => `${String(10000000 + i * 7919123).slice(0, 4)} ${String(20000000 + i * 104729).slice(-4)}`), { 2: "2026-12-04T12:00:00.000Z", 7: "2026-10-31T08:00:00.000Z" }),
+    recovery: codes(
+      Array.from({ length: 10 }, (_, i) => `${String(10000000 + i * 7919123).slice(0, 4)} ${String(20000000 + i * 104729).slice(-4)}`),
+      { 2: "2026-12-04T12:00:00.000Z", 7: "2026-10-31T08:00:00.000Z" },
+    ),
   },
-  { draft: totp("aws", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", { issuer: "Amazon Web Services", account: "root", algorithm: "SHA256", digits: 8 }), recovery: [] },
   {
-    draft: { ...totp("proton", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU", { issuer: "Proton", account: "alice@proton.me" }), notes: "Recovery phrase is in the safe deposit box.\nSecond line of notes." },
-    recovery: codes(Array.from({ length: 8 }, (_, i) => hex(i + 100, 8).toUpperCase()), { 3: "2026-09-09T09:09:09.000Z" }),
+    draft: totp("aws", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", {
+      issuer: "Amazon Web Services",
+      account: "root",
+      algorithm: "SHA256",
+      digits: 8,
+    }),
+    recovery: [],
+  },
+  {
+    draft: {
+      ...totp("proton", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU", { issuer: "Proton", account: "alice@proton.me" }),
+      notes: "Recovery phrase is in the safe deposit box.\nSecond line of notes.",
+    },
+    recovery: codes(
+      Array.from({ length: 8 }, (_, i) => hex(i + 100, 8).toUpperCase()),
+      { 3: "2026-09-09T09:09:09.000Z" },
+    ),
   },
 ];
 const USED_DATES = ACCOUNTS.flatMap((a) => a.recovery.flatMap((c) => (c.usedAt ? [c.usedAt.slice(0, 10)] : [])));
@@ -53,10 +73,14 @@ async function kitHome(): Promise<OtpHome> {
   return h;
 }
 
-const PAPERS = [["Letter", ""], ["A4", "@page { size: A4; }"]] as const;
+const PAPERS = [
+  ["Letter", ""],
+  ["A4", "@page { size: A4; }"],
+] as const;
 const paper = (html: string, css: string) => (css ? html.replace("<style>", `<style>${css}`) : html);
 
-const overlaps = (a: Word, b: Word, gap: number) => a.page === b.page && a.xMin < b.xMax + gap && b.xMin < a.xMax + gap && a.yMin < b.yMax + gap && b.yMin < a.yMax + gap;
+const overlaps = (a: Word, b: Word, gap: number) =>
+  a.page === b.page && a.xMin < b.xMax + gap && b.xMin < a.xMax + gap && a.yMin < b.yMax + gap && b.yMin < a.yMax + gap;
 const key = (w: Word) => `${w.page}:${w.text}:${Math.round(w.xMin)}:${Math.round(w.yMin)}`;
 
 describe.skipIf(!tools)("the emergency kit's layout, printed with the browser's header and footer", () => {
@@ -86,10 +110,17 @@ describe.skipIf(!tools)("the emergency kit's layout, printed with the browser's 
       const browser = framed.words.filter((w) => !kitKeys.has(key(w)));
       // the footer names the file and the page ("1/2"), on every page
       const pages = new Set(framed.words.map((w) => w.page));
-      for (const p of pages) expect(browser.some((w) => w.page === p && /framed\.html/.test(w.text)), `${name} page ${p} footer`).toBe(true);
+      for (const p of pages)
+        expect(
+          browser.some((w) => w.page === p && /framed\.html/.test(w.text)),
+          `${name} page ${p} footer`,
+        ).toBe(true);
       for (const b of browser) {
         const hit = plain.find((w) => overlaps(w, b, 2));
-        expect(hit, `${name}: the browser's "${b.text}" (page ${b.page}, y ${b.yMin.toFixed(0)}–${b.yMax.toFixed(0)}) over the kit's "${hit?.text}"`).toBeUndefined();
+        expect(
+          hit,
+          `${name}: the browser's "${b.text}" (page ${b.page}, y ${b.yMin.toFixed(0)}–${b.yMax.toFixed(0)}) over the kit's "${hit?.text}"`,
+        ).toBeUndefined();
         // and in the margins: above or below all of the kit's words on its page
         const kit = plain.filter((w) => w.page === b.page);
         const top = Math.min(...kit.map((w) => w.yMin));

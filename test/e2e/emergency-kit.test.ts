@@ -26,7 +26,18 @@ async function kitHome(drafts: EntryDraft[]): Promise<OtpHome> {
   let data = emptyData(T);
   for (const d of drafts) data = addEntry(data, d, newId(), T).data;
   const first = data.entries[0]!;
-  data = updateEntry(data, first.id, { recoveryCodes: [{ code: "rc-one-1111", usedAt: null }, { code: "rc-two-2222", usedAt: "2026-02-03T04:05:06.000Z" }, { code: "rc-three-3333", usedAt: null }] }, T);
+  data = updateEntry(
+    data,
+    first.id,
+    {
+      recoveryCodes: [
+        { code: "rc-one-1111", usedAt: null },
+        { code: "rc-two-2222", usedAt: "2026-02-03T04:05:06.000Z" },
+        { code: "rc-three-3333", usedAt: null },
+      ],
+    },
+    T,
+  );
   const { bytes } = await createVault("test", data, CHEAP_KDF);
   mkdirSync(dirname(h.vault), { recursive: true, mode: 0o700 });
   chmodSync(dirname(h.vault), 0o700);
@@ -49,7 +60,13 @@ describe.skipIf(!tools)("the emergency kit, printed", () => {
       totp("aws", newSecret(32), { issuer: "AWS", account: "root", algorithm: "SHA256", digits: 8, period: 60 }),
       hotp("bank", newSecret(), 42),
       { name: "steam", issuer: "Steam", account: "gamer", type: "steam", secret: newSecret(), algorithm: "SHA1", digits: 5, period: 30 },
-      totp("long", newSecret(64), { issuer: "Ünïcødé & <Co>", account: "someone.with.a.long.address@example.com", algorithm: "SHA512", digits: 7, period: 20 }),
+      totp("long", newSecret(64), {
+        issuer: "Ünïcødé & <Co>",
+        account: "someone.with.a.long.address@example.com",
+        algorithm: "SHA512",
+        digits: 7,
+        period: 20,
+      }),
       ...Array.from({ length: 5 }, (_, i) => totp(`extra${i}`, newSecret(), { issuer: `Service ${i}` })),
     ];
     await using h = await kitHome(drafts);
@@ -57,10 +74,15 @@ describe.skipIf(!tools)("the emergency kit, printed", () => {
     expectFailure(otp(h, ["export", "--format", "html", "--output", out]), 2, "--plain");
     expectOk(otp(h, ["export", "--format", "html", "--plain", "--output", out]));
     const html = readFileSync(out, "utf8");
-    const uris = JSON.parse(expectOk(otp(h, ["export", "--format", "json", "--plain"]))).entries.map((e: Parameters<typeof formatOtpauthUri>[0]) => formatOtpauthUri(e));
+    const uris = JSON.parse(expectOk(otp(h, ["export", "--format", "json", "--plain"]))).entries.map(
+      (e: Parameters<typeof formatOtpauthUri>[0]) => formatOtpauthUri(e),
+    );
     expect(uris).toHaveLength(drafts.length);
 
-    for (const [paper, page] of [["Letter", html], ["A4", html.replace("<style>", "<style>@page { size: A4; }")]] as const) {
+    for (const [paper, page] of [
+      ["Letter", html],
+      ["A4", html.replace("<style>", "<style>@page { size: A4; }")],
+    ] as const) {
       const dir = mkdtempSync(join(h.home, `print-${paper}-`));
       // printed as a browser prints by default: with its own header and footer
       const pages = pdfPages(printToPdf(page, dir), dir);

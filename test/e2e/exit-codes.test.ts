@@ -6,7 +6,19 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hotp, otpHome, totp } from "../helpers/otp-home.js";
-import { expectFailure, expectOk, newSecret, otp, otpNullStdin, sha256, sleep, spawnOtp, tmpFilesUnder, totpRef, totpWindow } from "../helpers/e2e-util.js";
+import {
+  expectFailure,
+  expectOk,
+  newSecret,
+  otp,
+  otpNullStdin,
+  sha256,
+  sleep,
+  spawnOtp,
+  tmpFilesUnder,
+  totpRef,
+  totpWindow,
+} from "../helpers/e2e-util.js";
 import { holdVaultLock, vaultLockHeld } from "../helpers/vault-lock.js";
 
 const S1 = newSecret();
@@ -137,7 +149,13 @@ describe("exit 2: usage or invalid input", () => {
     const sum = sha256(h.vault);
     const s = newSecret();
     // A wrong password proves the refusal comes before the vault is even opened.
-    for (const name of [s, `${s}====`, s.replace(/(.{4})(?=.)/g, "$1-"), `otpauth://totp/X:me?secret=${s}`, `OTPAUTH://hotp/X?secret=${s}`]) {
+    for (const name of [
+      s,
+      `${s}====`,
+      s.replace(/(.{4})(?=.)/g, "$1-"),
+      `otpauth://totp/X:me?secret=${s}`,
+      `OTPAUTH://hotp/X?secret=${s}`,
+    ]) {
       const r = otp(h, ["add", name, "--stdin"], { input: newSecret(), env: { OTP_PASSWORD: "wrong" } });
       expectFailure(r, 2, "looks like a secret", [...SECRETS, s]);
       expect(r.stderr).toMatch(/--stdin/);
@@ -200,7 +218,10 @@ describe("exit 4: cannot unlock", () => {
   it("wrong password; the vault untouched", async () => {
     await using h = await otpHome(entries());
     const sum = sha256(h.vault);
-    expectFailure(otp(h, ["code", "github"], { env: { OTP_PASSWORD: "not-the-password" } }), 4, "wrong password", [...SECRETS, "not-the-password"]);
+    expectFailure(otp(h, ["code", "github"], { env: { OTP_PASSWORD: "not-the-password" } }), 4, "wrong password", [
+      ...SECRETS,
+      "not-the-password",
+    ]);
     expectFailure(otp(h, ["add", "x", "--stdin"], { input: newSecret(), env: { OTP_PASSWORD: "nope" } }), 4, "wrong password", SECRETS);
     expectFailure(otp(h, ["code", "bank"], { env: { OTP_PASSWORD: "nope" } }), 4, "wrong password", SECRETS);
     expect(sha256(h.vault)).toBe(sum);
@@ -236,7 +257,10 @@ describe("exit 5: damaged vault", () => {
 });
 
 describe("exit 130: interrupted (and 143 for SIGTERM)", () => {
-  for (const [sig, exit] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [sig, exit] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     it(`${sig} while otp waits for a held lock: exit ${exit}, \`otp: interrupted\`, nothing written, the lock left to its holder`, async () => {
       await using h = await otpHome(entries());
       const release = await holdVaultLock(h.vault);

@@ -17,7 +17,8 @@ describe("formats in help and completions", () => {
   it("`otp import --help` lists every import format by name with its title; `otp export --help` every export format", async () => {
     await using h = await otpHome();
     const imp = expectOk(otp(h, ["import", "--help"]));
-    for (const f of importFormats()) expect(imp).toMatch(new RegExp(`^  ${f.name} +${f.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+    for (const f of importFormats())
+      expect(imp).toMatch(new RegExp(`^  ${f.name} +${f.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
     const exp = expectOk(otp(h, ["export", "--help"])).replace(/\s+/g, " ");
     for (const f of EXPORT_FORMATS) expect(exp).toContain(`${f.name} (${f.title})`);
   });
@@ -45,23 +46,48 @@ describe("formats in help and completions", () => {
     const dir = mkdtempSync(join(ROOT, "test", ".build", "probe-"));
     const external = JSON.parse(/external: (\[[^\]]*\])/.exec(readFileSync(join(ROOT, "scripts", "build.mjs"), "utf8"))![1]!) as string[];
     await build({
-      bundle: true, format: "cjs", platform: "node", target: "node20", entryPoints: [join(ROOT, "src", "cli", "main.ts")], outfile: join(dir, "otp.cjs"),
-      define: { OTP_VERSION: '"0"', OTP_TEST_HOOKS: "false" }, supported: { "dynamic-import": true }, logLevel: "error", external,
-      plugins: [{ name: "mark", setup(b) {
-        b.onLoad({ filter: /src\/(core\/codecs|cli\/export)\/[^/]*\.ts$/ }, (a) => ({ loader: "ts", contents: `${readFileSync(a.path, "utf8")}\n(globalThis.__loaded ||= []).push(${JSON.stringify(a.path.slice(a.path.indexOf("src/")))});\n` }));
-      } }],
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      entryPoints: [join(ROOT, "src", "cli", "main.ts")],
+      outfile: join(dir, "otp.cjs"),
+      define: { OTP_VERSION: '"0"', OTP_TEST_HOOKS: "false" },
+      supported: { "dynamic-import": true },
+      logLevel: "error",
+      external,
+      plugins: [
+        {
+          name: "mark",
+          setup(b) {
+            b.onLoad({ filter: /src\/(core\/codecs|cli\/export)\/[^/]*\.ts$/ }, (a) => ({
+              loader: "ts",
+              contents: `${readFileSync(a.path, "utf8")}\n(globalThis.__loaded ||= []).push(${JSON.stringify(a.path.slice(a.path.indexOf("src/")))});\n`,
+            }));
+          },
+        },
+      ],
     });
-    writeFileSync(join(dir, "pre.cjs"), 'process.on("exit", () => process.stderr.write("\\nLOADED " + JSON.stringify(globalThis.__loaded || []) + "\\n"));\n');
+    writeFileSync(
+      join(dir, "pre.cjs"),
+      'process.on("exit", () => process.stderr.write("\\nLOADED " + JSON.stringify(globalThis.__loaded || []) + "\\n"));\n',
+    );
     await using h = await otpHome([totp("github", "JBSWY3DPEHPK3PXP")]);
     const loaded = (args: string[], input?: string) => {
-      const r = spawnSync(process.execPath, ["-r", join(dir, "pre.cjs"), join(dir, "otp.cjs"), ...args], { env: h.env(), input, encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["-r", join(dir, "pre.cjs"), join(dir, "otp.cjs"), ...args], {
+        env: h.env(),
+        input,
+        encoding: "utf8",
+      });
       expect(r.status, r.stderr).toBe(0);
       return JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
     };
     const registries = ["src/cli/export/formats.ts", "src/core/codecs/formats.ts"];
     expect(loaded(["code", "github"]).sort()).toEqual(registries);
     expect(loaded(["list"]).sort()).toEqual(registries);
-    expect(loaded(["import", "--dry-run", "-"], "otpauth://totp/x?secret=JBSWY3DPEHPK3PXQ\n")).toEqual(expect.arrayContaining(["src/core/codecs/aegis.ts", "src/core/codecs/uri-list.ts"]));
+    expect(loaded(["import", "--dry-run", "-"], "otpauth://totp/x?secret=JBSWY3DPEHPK3PXQ\n")).toEqual(
+      expect.arrayContaining(["src/core/codecs/aegis.ts", "src/core/codecs/uri-list.ts"]),
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 });

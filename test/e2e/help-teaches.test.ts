@@ -66,7 +66,9 @@ describe("hints inside every command group", () => {
 
   it("nothing near: the group's own --help is named", async () => {
     await using h = await otpHome();
-    expect(otpIn(h, ["recovery", "zzzzzz"]).stderr).toBe("otp: error: unknown command 'zzzzzz'\notp: hint: `otp recovery --help` lists its commands\n");
+    expect(otpIn(h, ["recovery", "zzzzzz"]).stderr).toBe(
+      "otp: error: unknown command 'zzzzzz'\notp: hint: `otp recovery --help` lists its commands\n",
+    );
     const r = otpIn(h, ["sync", "zzzzzz"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("otp: error: unknown command 'zzzzzz' for `otp sync`\notp: hint: `otp sync --help` lists its commands\n");
@@ -76,7 +78,9 @@ describe("hints inside every command group", () => {
     await using h = await otpHome([totp("github", "JBSWY3DPEHPK3PXP")]);
     const r = otpIn(h, ["backup", "verfy"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^otp: error: unknown command 'verfy' for `otp backup`\notp: hint: did you mean `otp backup verify`\?\notp: hint: to write a backup named verfy, give it as \.\/verfy\n$/);
+    expect(r.stderr).toMatch(
+      /^otp: error: unknown command 'verfy' for `otp backup`\notp: hint: did you mean `otp backup verify`\?\notp: hint: to write a backup named verfy, give it as \.\/verfy\n$/,
+    );
     expect(existsSync(join(h.home, "verfy"))).toBe(false);
     expectOk(otpIn(h, ["backup", "./verfy"]));
     expect(existsSync(join(h.home, "verfy"))).toBe(true);
@@ -91,16 +95,27 @@ describe("hints inside every command group", () => {
     const r = otpIn(h, ["code"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("otp: error: missing required argument 'query'\notp: hint: usage: otp code [options] <query>\notp: hint: for example: otp code github\n");
-    expect(otpIn(h, ["recovery", "use"]).stderr).toBe("otp: error: missing required argument 'query'\notp: hint: usage: otp recovery use [options] <query>\notp: hint: for example: otp recovery use github\n");
-    expect(otpIn(h, ["verify", "example-test"]).stderr).toMatch(/^otp: error: missing required argument 'code'\notp: hint: usage: otp verify \[options\] <query> <code>\notp: hint: for example: otp verify example-test 123456 && echo ok\n$/);
-    expect(otpIn(h, ["backup", "verify"]).stderr).toMatch(/hint: usage: otp backup verify \[options\] <file>\notp: hint: for example: otp backup verify otp-backup-2026-05-01\.otp\n$/);
+    expect(r.stderr).toBe(
+      "otp: error: missing required argument 'query'\notp: hint: usage: otp code [options] <query>\notp: hint: for example: otp code github\n",
+    );
+    expect(otpIn(h, ["recovery", "use"]).stderr).toBe(
+      "otp: error: missing required argument 'query'\notp: hint: usage: otp recovery use [options] <query>\notp: hint: for example: otp recovery use github\n",
+    );
+    expect(otpIn(h, ["verify", "example-test"]).stderr).toMatch(
+      /^otp: error: missing required argument 'code'\notp: hint: usage: otp verify \[options\] <query> <code>\notp: hint: for example: otp verify example-test 123456 && echo ok\n$/,
+    );
+    expect(otpIn(h, ["backup", "verify"]).stderr).toMatch(
+      /hint: usage: otp backup verify \[options\] <file>\notp: hint: for example: otp backup verify otp-backup-2026-05-01\.otp\n$/,
+    );
   });
 
   it("the examples of `otp --help` are one to a line, each description apart in a column of its own", async () => {
     await using h = await otpHome();
     const out = expectOk(otp(h, ["--help"]));
-    const block = out.slice(out.indexOf("Examples:\n") + "Examples:\n".length).split("\n\n")[0]!.split("\n");
+    const block = out
+      .slice(out.indexOf("Examples:\n") + "Examples:\n".length)
+      .split("\n\n")[0]!
+      .split("\n");
     expect(block.length).toBeGreaterThanOrEqual(5);
     const columns = new Set<number>();
     for (const line of block) {

@@ -4,7 +4,30 @@ import { describe, expect, it } from "vitest";
 import { otpHome } from "../helpers/otp-home.js";
 import { VERSION, expectOk, otp, otpAsync } from "../helpers/e2e-util.js";
 
-const COMMANDS = ["init", "add", "code", "list", "show", "edit", "remove", "unlock", "lock", "export", "import", "backup", "restore", "passwd", "recovery", "recovery-key", "audit", "sync", "new", "verify", "watch", "completion"];
+const COMMANDS = [
+  "init",
+  "add",
+  "code",
+  "list",
+  "show",
+  "edit",
+  "remove",
+  "unlock",
+  "lock",
+  "export",
+  "import",
+  "backup",
+  "restore",
+  "passwd",
+  "recovery",
+  "recovery-key",
+  "audit",
+  "sync",
+  "new",
+  "verify",
+  "watch",
+  "completion",
+];
 
 describe("help and version", () => {
   it("`otp --help` and `otp -h`: usage, every command, examples, exit codes", async () => {

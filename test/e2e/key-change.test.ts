@@ -20,8 +20,12 @@ async function homeWith(o: { minor0?: boolean } = {}) {
   return Object.assign(h, { recoveryKey: recoveryKey! });
 }
 
-const header = (path: string) => JSON.parse(readFileSync(path, "utf8")) as { minor: number; ext: { generation?: number }; slots: { kind: string }[] };
-const snapshots = (h: OtpHome) => readdirSync(join(dirname(h.vault), "snapshots")).sort().map((n) => join(dirname(h.vault), "snapshots", n));
+const header = (path: string) =>
+  JSON.parse(readFileSync(path, "utf8")) as { minor: number; ext: { generation?: number }; slots: { kind: string }[] };
+const snapshots = (h: OtpHome) =>
+  readdirSync(join(dirname(h.vault), "snapshots"))
+    .sort()
+    .map((n) => join(dirname(h.vault), "snapshots", n));
 const sessionOf = (stdout: string) => stdout.trim().replace(/^export OTP_SESSION=/, "");
 const listNames = (h: OtpHome, env: Record<string, string | undefined>) => names(expectOk(otp(h, ["list"], { password: false, env })));
 
@@ -41,7 +45,6 @@ function unlockCopyInPlace(h: OtpHome, copy: string, env: Record<string, string 
 }
 
 describe("otp recovery-key new", () => {
-
   it("killed after the new keys are written but before the key is shown: the old key still works, and audit says to run it again", async () => {
     await using h = await homeWith();
     const r = otp(h, ["recovery-key", "new", "--yes"], { env: { OTP_TEST_CRASH_AT: "after-rename" } });
@@ -53,19 +56,23 @@ describe("otp recovery-key new", () => {
     expect(JSON.parse(audit.stdout).findings.map((f: { kind: string }) => f.kind)).toContain("recovery-key-unshown");
     const again = expectOk(otp(h, ["recovery-key", "new", "--yes"])).trim();
     expect(listNames(h, { OTP_RECOVERY_KEY: again })).toEqual(["github"]);
-    expect(JSON.parse(otp(h, ["audit", "--json"]).stdout).findings.map((f: { kind: string }) => f.kind)).not.toContain("recovery-key-unshown");
+    expect(JSON.parse(otp(h, ["audit", "--json"]).stdout).findings.map((f: { kind: string }) => f.kind)).not.toContain(
+      "recovery-key-unshown",
+    );
   });
 });
 
 describe("otp init", () => {
-  it("killed after the vault is written but before the key is shown: audit reports a recovery key never shown", async () => {
-    await using h = await otpHome();
-    const r = otp(h, ["init"], { env: { OTP_TEST_CRASH_AT: "after-rename" } });
-    expect(r.signal).toBe("SIGKILL");
-    expect(r.stdout).toBe("");
-    const audit = JSON.parse(otp(h, ["audit", "--json"]).stdout);
-    expect(audit.findings.map((f: { kind: string }) => f.kind)).toContain("recovery-key-unshown");
-  }, SLOW);
-
+  it(
+    "killed after the vault is written but before the key is shown: audit reports a recovery key never shown",
+    async () => {
+      await using h = await otpHome();
+      const r = otp(h, ["init"], { env: { OTP_TEST_CRASH_AT: "after-rename" } });
+      expect(r.signal).toBe("SIGKILL");
+      expect(r.stdout).toBe("");
+      const audit = JSON.parse(otp(h, ["audit", "--json"]).stdout);
+      expect(audit.findings.map((f: { kind: string }) => f.kind)).toContain("recovery-key-unshown");
+    },
+    SLOW,
+  );
 });
-

@@ -16,19 +16,29 @@ const hasFaketime = needTool("faketime");
 
 /** `otp ARGS` under libfaketime's clock offset (e.g. "+1h"), as a child to watch. */
 function otpWithClock(h: OtpHome, offset: string, args: string[], o: RunOpts = {}): { done: Promise<RunResult>; exited: () => boolean } {
-  const child = spawn("faketime", ["-f", offset, process.execPath, OTP_BIN, ...args], { env: h.env(o.env), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("faketime", ["-f", offset, process.execPath, OTP_BIN, ...args], {
+    env: h.env(o.env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   let exited = false;
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
-  const done = new Promise<RunResult>((resolve) => child.on("close", (code, signal) => ((exited = true), resolve({ code, signal, stdout, stderr }))));
+  const done = new Promise<RunResult>((resolve) =>
+    child.on("close", (code, signal) => ((exited = true), resolve({ code, signal, stdout, stderr }))),
+  );
   child.stdin.end(o.input ?? "");
   return { done, exited: () => exited };
 }
 
 /** While this test holds the lock for `holdMs`, the writer must not finish; after, it must succeed. */
-async function waitsForHolder(h: OtpHome, holdAt: string, start: () => { done: Promise<RunResult>; exited: () => boolean }, name: string): Promise<void> {
+async function waitsForHolder(
+  h: OtpHome,
+  holdAt: string,
+  start: () => { done: Promise<RunResult>; exited: () => boolean },
+  name: string,
+): Promise<void> {
   const release = await holdVaultLock(holdAt);
   const before = sha256(h.vault);
   const w = start();
@@ -56,12 +66,17 @@ describe("a live lock is never taken", () => {
     const link = join(h.home, "elsewhere", "my.otp");
     mkdirSync(dirname(link), { mode: 0o700 });
     symlinkSync(h.vault, link);
-    await waitsForHolder(h, h.vault, () => {
-      const s = spawnOtp(h, ["--vault", link, "add", "via-link", "--stdin"], { input: newSecret() });
-      let exited = false;
-      void s.done.then(() => (exited = true));
-      return { done: s.done, exited: () => exited };
-    }, "via-link");
+    await waitsForHolder(
+      h,
+      h.vault,
+      () => {
+        const s = spawnOtp(h, ["--vault", link, "add", "via-link", "--stdin"], { input: newSecret() });
+        let exited = false;
+        void s.done.then(() => (exited = true));
+        return { done: s.done, exited: () => exited };
+      },
+      "via-link",
+    );
   });
 });
 
@@ -104,7 +119,11 @@ describe("what sits at the lock's path by mistake", () => {
   const cases: [string, (lock: string, h: OtpHome) => void, string][] = [
     ["a dangling symlink", (lock, h) => symlinkSync(join(h.home, "nowhere"), lock), "symbolic link"],
     ["a symlink to a file", (lock, h) => (writeFileSync(join(h.home, "f"), ""), symlinkSync(join(h.home, "f"), lock)), "symbolic link"],
-    ["a folder with files (pushed by a rogue remote)", (lock) => (mkdirSync(lock), writeFileSync(join(lock, "keep"), "")), "folder with files"],
+    [
+      "a folder with files (pushed by a rogue remote)",
+      (lock) => (mkdirSync(lock), writeFileSync(join(lock, "keep"), "")),
+      "folder with files",
+    ],
   ];
   for (const [what, make, phrase] of cases)
     it(`${what}: one clear line and a hint, exit 1, the vault untouched`, async () => {
@@ -131,7 +150,9 @@ describe.skipIf(!hasFaketime)("many writers with mixed clocks and paths", () => 
     const link = join(h.home, "elsewhere", "my.otp");
     mkdirSync(dirname(link), { mode: 0o700 });
     symlinkSync(h.vault, link);
-    const session = expectOk(otp(h, ["unlock", "--for", "3h"])).trim().replace(/^export OTP_SESSION=/, "");
+    const session = expectOk(otp(h, ["unlock", "--for", "3h"]))
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     const runs = Array.from({ length: 30 }, (_, i) => {
       const args = [...(i % 3 === 0 ? ["--vault", link] : []), "add", `q${i}`, "--stdin"];
       const o = { input: newSecret(), env: { OTP_PASSWORD: undefined, OTP_SESSION: session } };

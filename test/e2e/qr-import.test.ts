@@ -25,13 +25,28 @@ interface Listed {
 }
 
 const list = (h: Awaited<ReturnType<typeof otpHome>>): Listed[] => JSON.parse(expectOk(otp(h, ["list", "--json"])));
-const shape = (e: { issuer: string; account: string; type: string; algorithm: string; digits: number; period?: number; counter?: number }) => ({
-  issuer: e.issuer, account: e.account, type: e.type, algorithm: e.algorithm, digits: e.digits, ...(e.type === "hotp" ? { counter: e.counter } : { period: e.period }),
+const shape = (e: {
+  issuer: string;
+  account: string;
+  type: string;
+  algorithm: string;
+  digits: number;
+  period?: number;
+  counter?: number;
+}) => ({
+  issuer: e.issuer,
+  account: e.account,
+  type: e.type,
+  algorithm: e.algorithm,
+  digits: e.digits,
+  ...(e.type === "hotp" ? { counter: e.counter } : { period: e.period }),
 });
 /** expected.json keeps Google's name verbatim; otp drops an "Issuer:" that repeats the issuer. */
-const asOtp = (e: Listed) => shape({ ...e, account: e.issuer && e.account.startsWith(`${e.issuer}:`) ? e.account.slice(e.issuer.length + 1) : e.account });
+const asOtp = (e: Listed) =>
+  shape({ ...e, account: e.issuer && e.account.startsWith(`${e.issuer}:`) ? e.account.slice(e.issuer.length + 1) : e.account });
 /** The first entry of each secret, as the vault keeps them (later ones are duplicates). */
-const firstBySecret = (entries: (Listed & { secret: string })[]) => entries.filter((e, i) => entries.findIndex((x) => x.secret === e.secret) === i);
+const firstBySecret = (entries: (Listed & { secret: string })[]) =>
+  entries.filter((e, i) => entries.findIndex((x) => x.secret === e.secret) === i);
 
 describe("otp import: Google Authenticator exports", () => {
   for (const file of ["example_export.txt", "test_plus_problem_export.txt", "example_export.png"]) {
@@ -51,7 +66,9 @@ describe("otp import: Google Authenticator exports", () => {
 
   it("the HOTP counter and the non-ASCII name survive (each URI alone, so no duplicate hides them)", async () => {
     using h = await otpHome([]);
-    const lines = readFileSync(join(GA, "example_export.txt"), "utf8").split("\n").filter((l) => l.startsWith("otpauth-migration:"));
+    const lines = readFileSync(join(GA, "example_export.txt"), "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("otpauth-migration:"));
     expectOk(otp(h, ["import", "-"], { input: lines[3] + "\n" }));
     expect(list(h)[0]).toMatchObject({ type: "hotp", account: "hotp demo", counter: 4 });
     using h2 = await otpHome([]);
@@ -86,7 +103,11 @@ describe("otp import: Google Authenticator exports", () => {
 
   it("an image on standard input", async () => {
     using h = await otpHome([]);
-    const r = spawnSync(process.execPath, [OTP_BIN, "import", "-"], { env: h.env(), input: readFileSync(join(GA, "example_export.png")), encoding: "utf8" });
+    const r = spawnSync(process.execPath, [OTP_BIN, "import", "-"], {
+      env: h.env(),
+      input: readFileSync(join(GA, "example_export.png")),
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(list(h).map((e) => e.issuer)).toEqual(["Test1", "Test2", "Test3"]);
   });
@@ -118,7 +139,12 @@ describe("otp import: refusals change nothing", () => {
     expectFailure(otp(h, ["import", cut], { password: false }), 2, "truncated or damaged");
     const blank = join(h.home, "blank.png");
     const sharp = (await import("sharp")).default;
-    writeFileSync(blank, await sharp({ create: { width: 200, height: 100, channels: 3, background: "#fff" } }).png().toBuffer());
+    writeFileSync(
+      blank,
+      await sharp({ create: { width: 200, height: 100, channels: 3, background: "#fff" } })
+        .png()
+        .toBuffer(),
+    );
     expectFailure(otp(h, ["import", blank], { password: false }), 2, "no QR code found");
     const heic = join(h.home, "IMG_0001.HEIC");
     writeFileSync(heic, Buffer.from([0, 0, 0, 24, ...Buffer.from("ftypheic"), 0, 0, 0, 0, ...Buffer.from("mif1heic"), 0, 0, 0, 0]));
@@ -128,34 +154,45 @@ describe("otp import: refusals change nothing", () => {
 });
 
 describe("batches over several files", () => {
-  it("export --format ga PNGs, imported together: every account; one file missing: the others land and the part is named", { timeout: 120_000 }, async () => {
-    const entries = Array.from({ length: 25 }, (_, i) =>
-      totp(`acct${i}`, `JBSWY3DPEHPK3PX${"ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i]}JBSWY3DPEHPK3PXP`, { issuer: `Issuer ${i}`, account: `user${i}@example.com` }),
-    );
-    using src = await otpHome(entries);
-    const dir = join(src.home, "codes");
-    const r = otp(src, ["export", "--format", "ga", "--output", dir]);
-    expectOk(r);
-    const files = [...r.stderr.matchAll(/(\S+ga-\d+-of-(\d+)\.png)/g)].map((m) => m[1]!);
-    expect(files.length).toBeGreaterThanOrEqual(3);
+  it(
+    "export --format ga PNGs, imported together: every account; one file missing: the others land and the part is named",
+    { timeout: 120_000 },
+    async () => {
+      const entries = Array.from({ length: 25 }, (_, i) =>
+        totp(`acct${i}`, `JBSWY3DPEHPK3PX${"ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i]}JBSWY3DPEHPK3PXP`, {
+          issuer: `Issuer ${i}`,
+          account: `user${i}@example.com`,
+        }),
+      );
+      using src = await otpHome(entries);
+      const dir = join(src.home, "codes");
+      const r = otp(src, ["export", "--format", "ga", "--output", dir]);
+      expectOk(r);
+      const files = [...r.stderr.matchAll(/(\S+ga-\d+-of-(\d+)\.png)/g)].map((m) => m[1]!);
+      expect(files.length).toBeGreaterThanOrEqual(3);
 
-    using all = await otpHome([]);
-    const ok = otp(all, ["import", ...files]);
-    expectOk(ok);
-    expect(ok.stderr).not.toMatch(/missing/);
-    expect(list(all).map((e) => e.account).sort()).toEqual(entries.map((e) => e.account).sort());
+      using all = await otpHome([]);
+      const ok = otp(all, ["import", ...files]);
+      expectOk(ok);
+      expect(ok.stderr).not.toMatch(/missing/);
+      expect(
+        list(all)
+          .map((e) => e.account)
+          .sort(),
+      ).toEqual(entries.map((e) => e.account).sort());
 
-    using some = await otpHome([]);
-    const partial = otp(some, ["import", files[0]!, ...files.slice(2)]);
-    expectOk(partial);
-    expect(partial.stderr).toMatch(new RegExp(`has ${files.length} QR codes and QR code 2 is missing`));
-    expect(list(some).length).toBeLessThan(25);
-    expect(list(some).length).toBeGreaterThan(0);
-    // the codes of an imported entry are right
-    const first = list(some)[0]!;
-    const secret = entries.find((e) => e.account === first.account)!.secret;
-    expect(expectOk(otp(some, ["code", first.name, "--at", "1767268800"])).trim()).toBe(totpRef(secret, 1767268800_000));
-  });
+      using some = await otpHome([]);
+      const partial = otp(some, ["import", files[0]!, ...files.slice(2)]);
+      expectOk(partial);
+      expect(partial.stderr).toMatch(new RegExp(`has ${files.length} QR codes and QR code 2 is missing`));
+      expect(list(some).length).toBeLessThan(25);
+      expect(list(some).length).toBeGreaterThan(0);
+      // the codes of an imported entry are right
+      const first = list(some)[0]!;
+      const secret = entries.find((e) => e.account === first.account)!.secret;
+      expect(expectOk(otp(some, ["code", first.name, "--at", "1767268800"])).trim()).toBe(totpRef(secret, 1767268800_000));
+    },
+  );
 });
 
 describe("otp add --qr", () => {
@@ -163,7 +200,9 @@ describe("otp add --qr", () => {
     using h = await otpHome([]);
     const r = otp(h, ["add", "--qr", join(FIX, "ga-migration-dim13/example.png")]);
     expect(expectOk(r)).toMatch(/^Example: \d{6}\n$/);
-    expect(list(h).map(shape)).toEqual([{ issuer: "Example", account: "alice@google.com", type: "totp", algorithm: "SHA1", digits: 6, period: 30 }]);
+    expect(list(h).map(shape)).toEqual([
+      { issuer: "Example", account: "alice@google.com", type: "totp", algorithm: "SHA1", digits: 6, period: 30 },
+    ]);
   });
 
   it("a migration code with several accounts is refused with the import hint; no QR or no URI is exit 2", async () => {

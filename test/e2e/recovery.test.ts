@@ -21,15 +21,17 @@ async function homeWith(data = vaultData([entry("github", S1, { issuer: "GitHub"
 }
 
 const slots = (h: OtpHome) => (JSON.parse(readFileSync(h.vault, "utf8")).slots as { kind: string }[]).map((s) => s.kind);
-const listJson = (h: OtpHome, env: Record<string, string | undefined>) => JSON.parse(expectOk(otp(h, ["list", "--json"], { password: false, env })));
+const listJson = (h: OtpHome, env: Record<string, string | undefined>) =>
+  JSON.parse(expectOk(otp(h, ["list", "--json"], { password: false, env })));
 
 describe("recovery codes", () => {
-
   it("`recovery use` run in parallel never hands out the same code twice", async () => {
     const n = 8;
     const all = codes(n, "par");
     await using h = await homeWith(vaultData([entry("github", S1, { recoveryCodes: all })]));
-    const runs = await Promise.all(Array.from({ length: n + 2 }, () => otpAsync(h, ["recovery", "use", "github"], { env: { OTP_NO_BACKUP_REMINDER: "1" } })));
+    const runs = await Promise.all(
+      Array.from({ length: n + 2 }, () => otpAsync(h, ["recovery", "use", "github"], { env: { OTP_NO_BACKUP_REMINDER: "1" } })),
+    );
     const ok = runs.filter((r) => r.code === 0);
     const failed = runs.filter((r) => r.code !== 0);
     const handed = ok.map((r) => r.stdout.trim());
@@ -44,16 +46,20 @@ describe("recovery codes", () => {
 
 describe("passwd and restore killed at each point of the write (docs/testplan.md B.16, D.24)", () => {
   for (const point of ["mid-write", "after-fsync", "after-snapshot", "after-rename"]) {
-    it(`${point}: the old or the new password works, never neither; the recovery key always does`, async () => {
-      await using h = await homeWith();
-      const pw = writeSecretFile(join(h.home, "new"), "fresh\n");
-      const r = otp(h, ["passwd", "--new-password-file", pw], { env: { OTP_TEST_CRASH_AT: point } });
-      expect(r.signal, r.stderr).toBe("SIGKILL");
-      const old = otp(h, ["list"], { env: { OTP_PASSWORD: "test" } });
-      const fresh = otp(h, ["list"], { env: { OTP_PASSWORD: "fresh" } });
-      expect([old.code, fresh.code]).toEqual(point === "after-rename" ? [4, 0] : [0, 4]);
-      expect(listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey }).map((e: { name: string }) => e.name)).toEqual(["github"]);
-    }, SLOW);
+    it(
+      `${point}: the old or the new password works, never neither; the recovery key always does`,
+      async () => {
+        await using h = await homeWith();
+        const pw = writeSecretFile(join(h.home, "new"), "fresh\n");
+        const r = otp(h, ["passwd", "--new-password-file", pw], { env: { OTP_TEST_CRASH_AT: point } });
+        expect(r.signal, r.stderr).toBe("SIGKILL");
+        const old = otp(h, ["list"], { env: { OTP_PASSWORD: "test" } });
+        const fresh = otp(h, ["list"], { env: { OTP_PASSWORD: "fresh" } });
+        expect([old.code, fresh.code]).toEqual(point === "after-rename" ? [4, 0] : [0, 4]);
+        expect(listJson(h, { OTP_RECOVERY_KEY: h.recoveryKey }).map((e: { name: string }) => e.name)).toEqual(["github"]);
+      },
+      SLOW,
+    );
   }
 
   it("restore killed before the rename: the vault as it was; after it: the restored one", async () => {

@@ -10,7 +10,20 @@ import { parseEnvelope } from "../../src/core/vault/format.js";
 import { unlockWithPassword } from "../../src/core/vault/vault.js";
 import { OTP_BIN, TEST_PASSWORD, hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
 import { needTool } from "../helpers/tools.js";
-import { expectFailure, expectNoSecret, expectOk, hotpRef, modeOf, names, newSecret, otp, otpNullStdin, sleep, totpRef, totpWindow } from "../helpers/e2e-util.js";
+import {
+  expectFailure,
+  expectNoSecret,
+  expectOk,
+  hotpRef,
+  modeOf,
+  names,
+  newSecret,
+  otp,
+  otpNullStdin,
+  sleep,
+  totpRef,
+  totpWindow,
+} from "../helpers/e2e-util.js";
 
 /** Runs `otp unlock ARGS`, checks its stdout is the one export line, returns the value. */
 function unlock(h: OtpHome, args: string[] = []): string {
@@ -86,7 +99,6 @@ describe("otp unlock", () => {
     for (const v of [v1, v2]) expectFailure(withSession(h, v, ["code", "github"]), 4, "session has ended", [s]);
   });
 
-
   it("a forged or mangled OTP_SESSION: exit 4 `not a valid session`", async () => {
     const s = newSecret();
     await using h = await otpHome([totp("github", s)]);
@@ -109,7 +121,11 @@ describe.skipIf(!needTool("faketime"))("a session's time is real time", () => {
     await using h = await otpHome([totp("a", newSecret())]);
     const value = unlock(h, ["--for", "1s"]);
     await sleep(1_300);
-    const r = spawnSync("faketime", ["-f", "-1h", process.execPath, OTP_BIN, "list"], { env: h.env({ OTP_SESSION: value }, { password: false }), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    const r = spawnSync("faketime", ["-f", "-1h", process.execPath, OTP_BIN, "list"], {
+      env: h.env({ OTP_SESSION: value }, { password: false }),
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
     expectFailure({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, 4, "the session has expired");
   });
 });
@@ -122,15 +138,26 @@ describe("a vault restored into another home", () => {
     mkdirSync(dirname(b.vault), { recursive: true, mode: 0o700 });
     copyFileSync(a.vault, b.vault);
     const runtime = join(a.home, "run");
-    const inB = (args: string[], extra: Record<string, string | undefined> = {}, password = true) => otpNullStdin(b, args, { password, env: { XDG_RUNTIME_DIR: runtime, ...extra } });
-    return { a, b, inB, [Symbol.asyncDispose]: async () => { a[Symbol.dispose](); b[Symbol.dispose](); } };
+    const inB = (args: string[], extra: Record<string, string | undefined> = {}, password = true) =>
+      otpNullStdin(b, args, { password, env: { XDG_RUNTIME_DIR: runtime, ...extra } });
+    return {
+      a,
+      b,
+      inB,
+      [Symbol.asyncDispose]: async () => {
+        a[Symbol.dispose]();
+        b[Symbol.dispose]();
+      },
+    };
   }
 
   it("`otp passwd` there ends only its own sessions; the original's go on working", async () => {
     await using t = await twoHomes();
     const mine = [unlock(t.a), unlock(t.a)];
     const out = t.inB(["unlock"]);
-    const theirs = expectOk(out).trim().replace(/^export OTP_SESSION=/, "");
+    const theirs = expectOk(out)
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     const pw = join(t.b.home, "new-password");
     writeFileSync(pw, "a new and long password for the copy\n");
     const r = t.inB(["passwd", "--new-password-file", pw]);

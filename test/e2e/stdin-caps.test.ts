@@ -14,7 +14,12 @@ function otpFromFile(h: OtpHome, args: string[], file: string): RunResult {
   waitForBuild();
   const fd = openSync(file, "r");
   try {
-    const r = spawnSync(process.execPath, [OTP_BIN, ...args], { env: h.env(), stdio: [fd, "pipe", "pipe"], encoding: "utf8", timeout: 20_000 });
+    const r = spawnSync(process.execPath, [OTP_BIN, ...args], {
+      env: h.env(),
+      stdio: [fd, "pipe", "pipe"],
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
   } finally {
     closeSync(fd);
@@ -63,7 +68,11 @@ describe("endless standard input ends with exit 2 at the cap, the vault untouche
   it("--password-file /dev/zero, and recovery add --file /dev/zero", async () => {
     await using h = await home();
     const before = sha256(h.vault);
-    expectFailure(otp(h, ["--password-file", "/dev/zero", "list"], { password: false }), 2, "the first line of the password file /dev/zero is longer than 64 KiB");
+    expectFailure(
+      otp(h, ["--password-file", "/dev/zero", "list"], { password: false }),
+      2,
+      "the first line of the password file /dev/zero is longer than 64 KiB",
+    );
     expectFailure(otp(h, ["recovery", "add", "github", "--file", "/dev/zero"]), 2, "/dev/zero is larger than 64 KiB");
     expect(sha256(h.vault)).toBe(before);
   });
@@ -111,7 +120,12 @@ describe("a secret or password read stops at the first line", () => {
     expectOk(otp(h, ["add", "blank-first", "--stdin"], { input: `\n \r\n${s}\r\n\n` }));
     const before = sha256(h.vault);
     const t = newSecret();
-    expectFailure(otp(h, ["add", "two", "--stdin"], { input: `${t.slice(0, 16)}\n${t.slice(16)}\n` }), 2, "standard input holds more than one line", [t]);
+    expectFailure(
+      otp(h, ["add", "two", "--stdin"], { input: `${t.slice(0, 16)}\n${t.slice(16)}\n` }),
+      2,
+      "standard input holds more than one line",
+      [t],
+    );
     expect(sha256(h.vault)).toBe(before);
   });
 });

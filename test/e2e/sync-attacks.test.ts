@@ -25,7 +25,13 @@ vi.setConfig({ testTimeout: 180_000 });
  * remote's main, either as a new commit on top ("replay") or as a history of its own that
  * replaces the branch ("rewrite", a force push). `extra` adds other files to the commit.
  */
-function attackerPush(remote: Remote, at: Machine, vault: Buffer | null, mode: "replay" | "rewrite" = "replay", extra?: (clone: string, git: (args: string[]) => string) => void): void {
+function attackerPush(
+  remote: Remote,
+  at: Machine,
+  vault: Buffer | null,
+  mode: "replay" | "rewrite" = "replay",
+  extra?: (clone: string, git: (args: string[]) => string) => void,
+): void {
   const clone = join(at.home, `attacker-${Math.random().toString(36).slice(2)}`);
   at.git(["clone", "-q", remote.path, clone]);
   const git = (args: string[]) => at.git(["-C", clone, ...args]);
@@ -145,7 +151,10 @@ describe.skipIf(!hasGit)("a password changed on another machine", () => {
     expectFailure(r, 4, "its password was changed on another machine");
     expect(sha256(a.vault)).toBe(sum);
     // The old password opens this machine's copy; the new one, given in a file, the remote's.
-    const synced = a.otp(["--password-file", writeSecretFile(join(a.home, "old"), "test\n"), "sync"], { password: false, env: { OTP_PASSWORD: "new one" } });
+    const synced = a.otp(["--password-file", writeSecretFile(join(a.home, "old"), "test\n"), "sync"], {
+      password: false,
+      env: { OTP_PASSWORD: "new one" },
+    });
     expectOk(synced);
     expect(synced.stderr).toContain("from now on it opens with that password here too");
     expect(generationOf(a.envelope())).toBe(2);
@@ -160,7 +169,9 @@ describe.skipIf(!hasGit)("a password changed on another machine", () => {
     await using a = await machine("A", [totp("gh", newSecret())]);
     await using b = await machine("B");
     await newPasswordOnB(remote, a, b);
-    const session = expectOk(a.otp(["unlock"])).trim().replace(/^export OTP_SESSION=/, "");
+    const session = expectOk(a.otp(["unlock"]))
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     const sum = sha256(a.vault);
     const without = a.tryGit(["pull", "-q"], { OTP_SESSION: session, XDG_RUNTIME_DIR: join(a.home, "run") });
     expect(without.code).not.toBe(0);
@@ -230,83 +241,97 @@ interface Seen {
 }
 
 describe.skipIf(!hasGit)("random histories with rollbacks, replays and key changes (fast-check)", () => {
-  it("on every machine after every step: no entry leaves but by a tombstone, no counter goes down, no used code comes back, the key generation never goes back", { timeout: 900_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 12 }), fc.integer({ min: 2, max: 3 }), async (ops, count) => {
-        using remote = bareRemote();
-        const ms: Machine[] = [await machine("A", [hotp("seed", newSecret())])];
-        for (let i = 1; i < count; i++) ms.push(await machine(String.fromCharCode(65 + i)));
-        try {
-          const pwFile = (m: Machine) => writeSecretFile(join(m.home, "pw"), pwOf(Math.max(1, generationOf(m.envelope()))) + "\n");
-          const run = (m: Machine, args: string[], o: { input?: string; remotePw?: string } = {}) =>
-            m.otp(["--password-file", pwFile(m), ...args], { password: false, input: o.input, env: { OTP_PASSWORD: o.remotePw } });
-          expectOk(ms[0]!.otp(["sync", "init", remote.path]));
-          // Generation 1 from here on, with the password the model expects.
-          expectOk(ms[0]!.otp(["passwd", "--new-password-file", writeSecretFile(join(ms[0]!.home, "p"), pwOf(2) + "\n")]));
-          expectOk(run(ms[0]!, ["sync"]));
-          for (const m of ms.slice(1)) expectOk(m.otp(["sync", "init", remote.path]));
-          const commits: string[] = [remote.head()];
-          const seen: Seen[] = [];
-          const state = async (m: Machine): Promise<Seen> => {
-            const d = await readData(m.vault, pwOf(generationOf(m.envelope())));
-            const all = [...d.entries, ...d.tombstones] as { id: string; counter?: number; recoveryCodes?: { code: string; usedAt: unknown }[] }[];
-            return {
-              gen: generationOf(m.envelope()),
-              ids: new Set(all.map((e) => e.id)),
-              counters: new Map(all.filter((e) => typeof e.counter === "number").map((e) => [e.id, e.counter!])),
-              used: new Set(all.flatMap((e) => (e.recoveryCodes ?? []).filter((c) => c.usedAt).map((c) => `${e.id}:${c.code}`))),
+  it(
+    "on every machine after every step: no entry leaves but by a tombstone, no counter goes down, no used code comes back, the key generation never goes back",
+    { timeout: 900_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 12 }), fc.integer({ min: 2, max: 3 }), async (ops, count) => {
+          using remote = bareRemote();
+          const ms: Machine[] = [await machine("A", [hotp("seed", newSecret())])];
+          for (let i = 1; i < count; i++) ms.push(await machine(String.fromCharCode(65 + i)));
+          try {
+            const pwFile = (m: Machine) => writeSecretFile(join(m.home, "pw"), pwOf(Math.max(1, generationOf(m.envelope()))) + "\n");
+            const run = (m: Machine, args: string[], o: { input?: string; remotePw?: string } = {}) =>
+              m.otp(["--password-file", pwFile(m), ...args], { password: false, input: o.input, env: { OTP_PASSWORD: o.remotePw } });
+            expectOk(ms[0]!.otp(["sync", "init", remote.path]));
+            // Generation 1 from here on, with the password the model expects.
+            expectOk(ms[0]!.otp(["passwd", "--new-password-file", writeSecretFile(join(ms[0]!.home, "p"), pwOf(2) + "\n")]));
+            expectOk(run(ms[0]!, ["sync"]));
+            for (const m of ms.slice(1)) expectOk(m.otp(["sync", "init", remote.path]));
+            const commits: string[] = [remote.head()];
+            const seen: Seen[] = [];
+            const state = async (m: Machine): Promise<Seen> => {
+              const d = await readData(m.vault, pwOf(generationOf(m.envelope())));
+              const all = [...d.entries, ...d.tombstones] as {
+                id: string;
+                counter?: number;
+                recoveryCodes?: { code: string; usedAt: unknown }[];
+              }[];
+              return {
+                gen: generationOf(m.envelope()),
+                ids: new Set(all.map((e) => e.id)),
+                counters: new Map(all.filter((e) => typeof e.counter === "number").map((e) => [e.id, e.counter!])),
+                used: new Set(all.flatMap((e) => (e.recoveryCodes ?? []).filter((c) => c.usedAt).map((c) => `${e.id}:${c.code}`))),
+              };
             };
-          };
-          for (const m of ms) seen.push(await state(m));
-          let n = 0;
-          for (const o of ops) {
-            const m = ms[o.m % ms.length]!;
-            const before = m.bytes();
-            const entries = (await readData(m.vault, pwOf(generationOf(m.envelope())))).entries;
-            const target = entries[o.pick % Math.max(1, entries.length)];
-            let r;
-            if (o.k === "add" || (!target && !["sync", "passwd", "replay", "rewrite"].includes(o.k)))
-              r = run(m, ["add", `e${n++}`, "--type", "hotp", "--stdin"], { input: newSecret() + "\n" });
-            else if (o.k === "rm") r = run(m, ["rm", target!.name, "--yes"]);
-            else if (o.k === "hotp") r = run(m, ["code", target!.name]);
-            else if (o.k === "use-code") {
-              r = run(m, ["recovery", "add", target!.name], { input: `c${n++}-a\nc${n++}-b\n` });
-              if (r.code === 0) r = run(m, ["recovery", "use", target!.name]);
-            } else if (o.k === "passwd") r = run(m, ["passwd", "--new-password-file", writeSecretFile(join(m.home, "np"), pwOf(generationOf(m.envelope()) + 1) + "\n")]);
-            else if (o.k === "sync") {
-              const head = remote.head();
-              const remoteGen = generationOf(parseEnvelope(new Uint8Array(blobAt(remote, head))).envelope);
-              r = run(m, ["sync"], { remotePw: pwOf(remoteGen) });
-              if (r.code === 5) {
-                expect(r.stderr, "only a rollback is refused").toContain("older vault than this one");
-                expect(m.bytes().equals(before), "refused: the vault untouched").toBe(true);
-              } else expect(r.code, r.stderr).toBe(0);
-              commits.push(remote.head());
-              r = null;
-            } else {
-              // The attacker replays a commit seen earlier: on top (replay) or as the whole history (rewrite).
-              const old = commits[o.pick % commits.length]!;
-              attackerPush(remote, ms[0]!, blobAt(remote, old), o.k === "rewrite" ? "rewrite" : "replay");
-              commits.push(remote.head());
-              r = null;
+            for (const m of ms) seen.push(await state(m));
+            let n = 0;
+            for (const o of ops) {
+              const m = ms[o.m % ms.length]!;
+              const before = m.bytes();
+              const entries = (await readData(m.vault, pwOf(generationOf(m.envelope())))).entries;
+              const target = entries[o.pick % Math.max(1, entries.length)];
+              let r;
+              if (o.k === "add" || (!target && !["sync", "passwd", "replay", "rewrite"].includes(o.k)))
+                r = run(m, ["add", `e${n++}`, "--type", "hotp", "--stdin"], { input: newSecret() + "\n" });
+              else if (o.k === "rm") r = run(m, ["rm", target!.name, "--yes"]);
+              else if (o.k === "hotp") r = run(m, ["code", target!.name]);
+              else if (o.k === "use-code") {
+                r = run(m, ["recovery", "add", target!.name], { input: `c${n++}-a\nc${n++}-b\n` });
+                if (r.code === 0) r = run(m, ["recovery", "use", target!.name]);
+              } else if (o.k === "passwd")
+                r = run(m, [
+                  "passwd",
+                  "--new-password-file",
+                  writeSecretFile(join(m.home, "np"), pwOf(generationOf(m.envelope()) + 1) + "\n"),
+                ]);
+              else if (o.k === "sync") {
+                const head = remote.head();
+                const remoteGen = generationOf(parseEnvelope(new Uint8Array(blobAt(remote, head))).envelope);
+                r = run(m, ["sync"], { remotePw: pwOf(remoteGen) });
+                if (r.code === 5) {
+                  expect(r.stderr, "only a rollback is refused").toContain("older vault than this one");
+                  expect(m.bytes().equals(before), "refused: the vault untouched").toBe(true);
+                } else expect(r.code, r.stderr).toBe(0);
+                commits.push(remote.head());
+                r = null;
+              } else {
+                // The attacker replays a commit seen earlier: on top (replay) or as the whole history (rewrite).
+                const old = commits[o.pick % commits.length]!;
+                attackerPush(remote, ms[0]!, blobAt(remote, old), o.k === "rewrite" ? "rewrite" : "replay");
+                commits.push(remote.head());
+                r = null;
+              }
+              if (r && r.code !== 0) expect([0, 1, 2, 3], `${o.k}: ${r.stderr}`).toContain(r.code);
+              // The invariants, on every machine.
+              for (let i = 0; i < ms.length; i++) {
+                const now = await state(ms[i]!);
+                const was = seen[i]!;
+                expect(now.gen, `${ms[i]!.name}: key generation`).toBeGreaterThanOrEqual(was.gen);
+                for (const id of was.ids) expect(now.ids.has(id), `${ms[i]!.name}: ${id} left without a tombstone`).toBe(true);
+                for (const [id, c] of was.counters)
+                  expect(now.counters.get(id) ?? -1, `${ms[i]!.name}: counter of ${id}`).toBeGreaterThanOrEqual(c);
+                for (const u of was.used) expect(now.used.has(u), `${ms[i]!.name}: ${u} came back unused`).toBe(true);
+                seen[i] = now;
+              }
             }
-            if (r && r.code !== 0) expect([0, 1, 2, 3], `${o.k}: ${r.stderr}`).toContain(r.code);
-            // The invariants, on every machine.
-            for (let i = 0; i < ms.length; i++) {
-              const now = await state(ms[i]!);
-              const was = seen[i]!;
-              expect(now.gen, `${ms[i]!.name}: key generation`).toBeGreaterThanOrEqual(was.gen);
-              for (const id of was.ids) expect(now.ids.has(id), `${ms[i]!.name}: ${id} left without a tombstone`).toBe(true);
-              for (const [id, c] of was.counters) expect(now.counters.get(id) ?? -1, `${ms[i]!.name}: counter of ${id}`).toBeGreaterThanOrEqual(c);
-              for (const u of was.used) expect(now.used.has(u), `${ms[i]!.name}: ${u} came back unused`).toBe(true);
-              seen[i] = now;
-            }
+          } finally {
+            for (const m of ms) m[Symbol.dispose]();
           }
-        } finally {
-          for (const m of ms) m[Symbol.dispose]();
-        }
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    );
-  });
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+    },
+  );
 });

@@ -81,74 +81,87 @@ describe.skipIf(!hasGit)("three machines converge", () => {
 });
 
 type Step = { m: number; op: "add" | "edit" | "remove" | "hotp" | "sync"; pick: number };
-const step: fc.Arbitrary<Step> = fc.record({ m: fc.nat(2), op: fc.constantFrom("add", "edit", "remove", "hotp", "hotp", "sync", "sync"), pick: fc.nat(20) });
+const step: fc.Arbitrary<Step> = fc.record({
+  m: fc.nat(2),
+  op: fc.constantFrom("add", "edit", "remove", "hotp", "hotp", "sync", "sync"),
+  pick: fc.nat(20),
+});
 const RUNS = Number(process.env.OTP_SYNC_PROPERTY_RUNS ?? 5);
 
 describe.skipIf(!hasGit)("random operations and syncs (fast-check)", () => {
-  it("end with the same entries on every machine, none lost, and no HOTP counter reused after it was heard of", { timeout: 600_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
-        using remote = bareRemote();
-        await using a = await machine("A", [hotp("seed", newSecret())]);
-        await using b = await machine("B");
-        await using c = await machine("C");
-        const ms = [a, b, c];
-        expectOk(a.otp(["sync", "init", remote.path]));
-        expectOk(b.otp(["sync", "init", remote.path]));
-        expectOk(c.otp(["sync", "init", remote.path]));
-        const seedId = (await a.data()).entries[0]!.id;
-        // The model: the last thing done to each id (real time orders all machines), and which
-        // HOTP uses each machine (and the remote) has heard of.
-        const last = new Map<string, "alive" | "removed">([[seedId, "alive"]]);
-        const heard: Set<string>[] = [new Set(), new Set(), new Set()];
-        let remoteHeard = new Set<string>();
-        const uses: { id: string; counter: number }[] = [];
-        let n = 0;
-        for (const s of steps) {
-          const m = ms[s.m]!;
-          if (s.op === "sync") {
-            expectOk(m.otp(["sync"]));
-            // Two sets, not one shared: what this machine hears later has not reached the remote.
-            heard[s.m] = new Set([...heard[s.m]!, ...remoteHeard]);
-            remoteHeard = new Set(heard[s.m]);
-            continue;
+  it(
+    "end with the same entries on every machine, none lost, and no HOTP counter reused after it was heard of",
+    { timeout: 600_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
+          using remote = bareRemote();
+          await using a = await machine("A", [hotp("seed", newSecret())]);
+          await using b = await machine("B");
+          await using c = await machine("C");
+          const ms = [a, b, c];
+          expectOk(a.otp(["sync", "init", remote.path]));
+          expectOk(b.otp(["sync", "init", remote.path]));
+          expectOk(c.otp(["sync", "init", remote.path]));
+          const seedId = (await a.data()).entries[0]!.id;
+          // The model: the last thing done to each id (real time orders all machines), and which
+          // HOTP uses each machine (and the remote) has heard of.
+          const last = new Map<string, "alive" | "removed">([[seedId, "alive"]]);
+          const heard: Set<string>[] = [new Set(), new Set(), new Set()];
+          let remoteHeard = new Set<string>();
+          const uses: { id: string; counter: number }[] = [];
+          let n = 0;
+          for (const s of steps) {
+            const m = ms[s.m]!;
+            if (s.op === "sync") {
+              expectOk(m.otp(["sync"]));
+              // Two sets, not one shared: what this machine hears later has not reached the remote.
+              heard[s.m] = new Set([...heard[s.m]!, ...remoteHeard]);
+              remoteHeard = new Set(heard[s.m]);
+              continue;
+            }
+            const entries = (await m.data()).entries;
+            const target = entries[s.pick % Math.max(1, entries.length)];
+            if (s.op === "add" || !target) {
+              expectOk(m.otp(["add", `e${n++}${m.name}`, "--stdin", "--type", "hotp"], { input: newSecret() + "\n" }));
+              const added = (await m.data()).entries.at(-1)!;
+              last.set(added.id, "alive");
+              // `otp add` shows the code of counter 0 for the user to check: a use like any other.
+              uses.push({ id: added.id, counter: 0 });
+              heard[s.m]!.add(`${added.id}:0`);
+            } else if (s.op === "edit") {
+              expectOk(m.otp(["edit", target.name, "--notes", `n${n++}`]));
+              last.set(target.id, "alive");
+            } else if (s.op === "remove") {
+              expectOk(m.otp(["rm", target.name, "--yes"]));
+              last.set(target.id, "removed");
+            } else {
+              const { counter } = useHotp(m, target.name);
+              for (const u of uses)
+                if (u.id === target.id && heard[s.m]!.has(`${u.id}:${u.counter}`))
+                  expect(counter, "a counter this machine had heard of").toBeGreaterThan(u.counter);
+              uses.push({ id: target.id, counter });
+              heard[s.m]!.add(`${target.id}:${counter}`);
+              last.set(target.id, "alive");
+            }
           }
-          const entries = (await m.data()).entries;
-          const target = entries[s.pick % Math.max(1, entries.length)];
-          if (s.op === "add" || !target) {
-            expectOk(m.otp(["add", `e${n++}${m.name}`, "--stdin", "--type", "hotp"], { input: newSecret() + "\n" }));
-            const added = (await m.data()).entries.at(-1)!;
-            last.set(added.id, "alive");
-            // `otp add` shows the code of counter 0 for the user to check: a use like any other.
-            uses.push({ id: added.id, counter: 0 });
-            heard[s.m]!.add(`${added.id}:0`);
-          } else if (s.op === "edit") {
-            expectOk(m.otp(["edit", target.name, "--notes", `n${n++}`]));
-            last.set(target.id, "alive");
-          } else if (s.op === "remove") {
-            expectOk(m.otp(["rm", target.name, "--yes"]));
-            last.set(target.id, "removed");
-          } else {
-            const { counter } = useHotp(m, target.name);
-            for (const u of uses) if (u.id === target.id && heard[s.m]!.has(`${u.id}:${u.counter}`)) expect(counter, "a counter this machine had heard of").toBeGreaterThan(u.counter);
-            uses.push({ id: target.id, counter });
-            heard[s.m]!.add(`${target.id}:${counter}`);
-            last.set(target.id, "alive");
+          for (const m of [a, b, c, a, b]) expectOk(m.otp(["sync"]));
+          const all = await Promise.all(ms.map((m) => m.data()));
+          expect(entriesOf(all[1]!)).toBe(entriesOf(all[0]!));
+          expect(entriesOf(all[2]!)).toBe(entriesOf(all[0]!));
+          const alive = [...last]
+            .filter(([, s]) => s === "alive")
+            .map(([id]) => id)
+            .sort();
+          expect(all[0]!.entries.map((e) => e.id).sort()).toEqual(alive);
+          for (const u of uses) {
+            const now = all[0]!.entries.find((e) => e.id === u.id) ?? all[0]!.tombstones.find((t) => t.id === u.id);
+            expect(now!.counter, "past every code shown").toBeGreaterThan(u.counter);
           }
-        }
-        for (const m of [a, b, c, a, b]) expectOk(m.otp(["sync"]));
-        const all = await Promise.all(ms.map((m) => m.data()));
-        expect(entriesOf(all[1]!)).toBe(entriesOf(all[0]!));
-        expect(entriesOf(all[2]!)).toBe(entriesOf(all[0]!));
-        const alive = [...last].filter(([, s]) => s === "alive").map(([id]) => id).sort();
-        expect(all[0]!.entries.map((e) => e.id).sort()).toEqual(alive);
-        for (const u of uses) {
-          const now = all[0]!.entries.find((e) => e.id === u.id) ?? all[0]!.tombstones.find((t) => t.id === u.id);
-          expect(now!.counter, "past every code shown").toBeGreaterThan(u.counter);
-        }
-        expect(a.git(["rev-parse", "HEAD"])).toBe(b.git(["rev-parse", "HEAD"]));
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    );
-  });
+          expect(a.git(["rev-parse", "HEAD"])).toBe(b.git(["rev-parse", "HEAD"]));
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+    },
+  );
 });

@@ -28,7 +28,16 @@ async function diverged() {
   expectOk(b.otp(["add", "cloud", "--stdin"], { input: newSecret() + "\n" }));
   expectOk(b.otp(["rm", "old", "--yes"]));
   expectOk(b.otp(["code", "bank"]));
-  return { remote, a, b, async [Symbol.asyncDispose]() { await a[Symbol.dispose](); await b[Symbol.dispose](); remote[Symbol.dispose](); } };
+  return {
+    remote,
+    a,
+    b,
+    async [Symbol.asyncDispose]() {
+      await a[Symbol.dispose]();
+      await b[Symbol.dispose]();
+      remote[Symbol.dispose]();
+    },
+  };
 }
 
 const pull = (m: Machine, env: Record<string, string> = {}) => m.tryGit(["pull", "-q"], env);
@@ -58,7 +67,9 @@ describe.skipIf(!hasGit)("git pull with otp's merge driver", () => {
   it("takes the key from a session, or from the password file `otp sync init --password-file` recorded", async () => {
     await using s = await diverged();
     await using viaSession = await copyOf(s.b, "B2");
-    const session = expectOk(viaSession.otp(["unlock"])).trim().replace(/^export OTP_SESSION=/, "");
+    const session = expectOk(viaSession.otp(["unlock"]))
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     const r = pull(viaSession, { OTP_SESSION: session });
     expect(r.code, r.stderr).toBe(0);
     expect((await viaSession.data()).entries).toHaveLength(4);

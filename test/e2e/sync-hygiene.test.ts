@@ -37,7 +37,10 @@ describe.skipIf(!hasGit)("nothing in clear goes through git", () => {
     const shims = join(a.home, "shims");
     const log = join(a.home, "git.log");
     mkdirSync(shims);
-    writeFileSync(join(shims, "git"), `#!/bin/sh\n{ printf 'ARGV'; for x in "$@"; do printf ' [%s]' "$x"; done; printf '\\n'; env | sed 's/^/ENV /'; } >> '${log}'\nexec '${real}' "$@"\n`);
+    writeFileSync(
+      join(shims, "git"),
+      `#!/bin/sh\n{ printf 'ARGV'; for x in "$@"; do printf ' [%s]' "$x"; done; printf '\\n'; env | sed 's/^/ENV /'; } >> '${log}'\nexec '${real}' "$@"\n`,
+    );
     chmodSync(join(shims, "git"), 0o755);
     const env = { PATH: `${shims}:${process.env.PATH}`, OTP_PASSWORD: PASSWORD };
     const run = (m: Machine, args: string[], input?: string) => expectOk(m.otp(args, { env, input }));
@@ -48,7 +51,11 @@ describe.skipIf(!hasGit)("nothing in clear goes through git", () => {
     run(a, ["sync", "init", remote.path]);
     run(b, ["sync", "init", remote.path]);
     run(b, ["add", "quokka", "--stdin", "--type", "hotp", "--issuer", ISSUERS[1]!, "--account", ACCOUNTS[1]!], secrets[1] + "\n");
-    run(a, ["import", "-"], `otpauth://totp/${encodeURIComponent(ISSUERS[0]!)}:${ACCOUNTS[1]}?secret=${secrets[2]}&issuer=${encodeURIComponent(ISSUERS[0]!)}\n`);
+    run(
+      a,
+      ["import", "-"],
+      `otpauth://totp/${encodeURIComponent(ISSUERS[0]!)}:${ACCOUNTS[1]}?secret=${secrets[2]}&issuer=${encodeURIComponent(ISSUERS[0]!)}\n`,
+    );
     run(a, ["edit", "zebra", "--account", `${ACCOUNTS[0]}.old`]);
     run(b, ["code", "quokka"]);
     run(a, ["sync"]);
@@ -64,11 +71,22 @@ describe.skipIf(!hasGit)("nothing in clear goes through git", () => {
       for (const s of secrets) expectNoSecret(text, s);
       for (const f of forbidden) expect(text.toLowerCase().includes(f.toLowerCase()), `${what} holds "${f}"`).toBe(false);
     };
-    for (const [name, repo] of [["remote", remote.path], ["A", a.dir], ["B", b.dir]] as const) {
+    for (const [name, repo] of [
+      ["remote", remote.path],
+      ["A", a.dir],
+      ["B", b.dir],
+    ] as const) {
       check(`${name}'s objects`, allObjects(repo));
       const messages = a.git(["-C", repo, "log", "--all", "--format=%B"]);
       check(`${name}'s commit messages`, messages);
-      expect(messages.trim().split("\n").filter(Boolean).every((l) => l.startsWith("otp: ")), messages).toBe(true);
+      expect(
+        messages
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .every((l) => l.startsWith("otp: ")),
+        messages,
+      ).toBe(true);
       const names = new Set(a.git(["-C", repo, "log", "--all", "--name-only", "--format="]).split("\n").filter(Boolean));
       expect([...names].sort()).toEqual([".gitattributes", ".gitignore", "vault.otp"]);
     }
@@ -89,6 +107,10 @@ describe.skipIf(!hasGit)("nothing in clear goes through git", () => {
     expectOk(a.otp(["sync", "init", remote.path]));
     const checkout = join(a.home, "plain-clone");
     a.git(["clone", "-q", remote.path, checkout]);
-    expect(readdirSync(checkout).filter((n) => n !== ".git").sort()).toEqual([".gitattributes", ".gitignore", "vault.otp"]);
+    expect(
+      readdirSync(checkout)
+        .filter((n) => n !== ".git")
+        .sort(),
+    ).toEqual([".gitattributes", ".gitignore", "vault.otp"]);
   });
 });

@@ -7,7 +7,19 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OTP_BIN, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
-import { b32decode, expectFailure, expectOk, filesUnder, modeOf, names, newSecret, otp, sha256, tmpFilesUnder, waitForBuild } from "../helpers/e2e-util.js";
+import {
+  b32decode,
+  expectFailure,
+  expectOk,
+  filesUnder,
+  modeOf,
+  names,
+  newSecret,
+  otp,
+  sha256,
+  tmpFilesUnder,
+  waitForBuild,
+} from "../helpers/e2e-util.js";
 import { vaultLockHeld } from "../helpers/vault-lock.js";
 
 /** Every way the secret or a label could sit in the file unencrypted. */
@@ -40,10 +52,16 @@ const vaultFiles = (h: OtpHome) => filesUnder(dirname(h.vault)).filter((f) => f.
 describe("nothing in the clear", () => {
   it("the vault and every snapshot hold no secret, name, issuer or account", async () => {
     const secrets = [newSecret(), newSecret(32), newSecret(16)];
-    const labels = ["Quetzalbank", "Zyxwarehouse", "marguerite.pivot@example.org", "xylophone-ops", "Vandalorium", "ruben.okoro@example.net", "kumquat-admin"];
-    await using h = await otpHome([
-      totp("Quetzalbank", secrets[0]!, { issuer: "Zyxwarehouse", account: "marguerite.pivot@example.org" }),
-    ]);
+    const labels = [
+      "Quetzalbank",
+      "Zyxwarehouse",
+      "marguerite.pivot@example.org",
+      "xylophone-ops",
+      "Vandalorium",
+      "ruben.okoro@example.net",
+      "kumquat-admin",
+    ];
+    await using h = await otpHome([totp("Quetzalbank", secrets[0]!, { issuer: "Zyxwarehouse", account: "marguerite.pivot@example.org" })]);
     // More written by the CLI itself: --uri, --stdin, an edit, a removal (snapshots accrue).
     expectOk(otp(h, ["add", "--uri", `otpauth://totp/Vandalorium:ruben.okoro%40example.net?secret=${secrets[1]}&issuer=Vandalorium`]));
     expectOk(otp(h, ["add", "xylophone-ops", "--stdin", "--issuer", "kumquat-admin", "--account", "ops"], { input: secrets[2]! }));
@@ -72,7 +90,9 @@ describe("what the file system refuses, in one line", () => {
     await using h = await otpHome();
     const file = join(h.home, "not-a-folder");
     writeFileSync(file, "");
-    const r = otp(h, ["--vault", join(file, "sub", "vault.otp"), "init", "--no-recovery-key"], { env: { OTP_PASSWORD: "quokka zebra lantern 4711" } });
+    const r = otp(h, ["--vault", join(file, "sub", "vault.otp"), "init", "--no-recovery-key"], {
+      env: { OTP_PASSWORD: "quokka zebra lantern 4711" },
+    });
     expectFailure(r, 1, `${file} is a file, not a folder`, [], { warningsFirst: true });
     expect(r.stderr).not.toContain("internal error");
   });
@@ -82,7 +102,12 @@ describe("what the file system refuses, in one line", () => {
     const sum = sha256(h.vault);
     waitForBuild();
     const notes = "x".repeat(4000);
-    const r = spawnSync("sh", ["-c", 'ulimit -f 4; exec "$0" "$@"', process.execPath, OTP_BIN, "add", "big", "--notes", notes, "--stdin"], { env: h.env(), input: newSecret() + "\n", encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync("sh", ["-c", 'ulimit -f 4; exec "$0" "$@"', process.execPath, OTP_BIN, "add", "big", "--notes", notes, "--stdin"], {
+      env: h.env(),
+      input: newSecret() + "\n",
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expectFailure({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, 1, "file-size limit");
     expect(sha256(h.vault)).toBe(sum);
     expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
@@ -112,7 +137,11 @@ describe("file modes", () => {
     expectFailure(otp(h, ["add", "b", "--stdin"], { input: s }), 2, "already holds this secret", [s]);
     const dir = dirname(h.vault);
     expect(tmpFilesUnder(dir)).toEqual([]);
-    expect(readdirSync(dir).filter((n) => n !== "snapshots").sort()).toEqual(["vault.otp", "vault.otp.lock"]);
+    expect(
+      readdirSync(dir)
+        .filter((n) => n !== "snapshots")
+        .sort(),
+    ).toEqual(["vault.otp", "vault.otp.lock"]);
     expect(vaultLockHeld(h.vault)).toBe(false);
   });
 
@@ -120,7 +149,12 @@ describe("file modes", () => {
     await using h = await otpHome();
     waitForBuild();
     const underUmask000 = (args: string[], input = "") =>
-      spawnSync("sh", ["-c", 'umask 000; exec "$0" "$@"', process.execPath, OTP_BIN, ...args], { env: h.env(), input, encoding: "utf8", timeout: 30_000 });
+      spawnSync("sh", ["-c", 'umask 000; exec "$0" "$@"', process.execPath, OTP_BIN, ...args], {
+        env: h.env(),
+        input,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
     const init = underUmask000(["init"]);
     expect(init.status, init.stderr).toBe(0);
     const dir = dirname(h.vault);

@@ -61,7 +61,11 @@ export function otpNullStdin(h: OtpHome, args: string[], o: RunOpts = {}): RunRe
 }
 
 /** Starts `otp ARGS` as a child the test can signal; `done` resolves when it has exited. */
-export function spawnOtp(h: OtpHome, args: string[], o: RunOpts = {}): { child: ChildProcess; done: Promise<RunResult>; stderrSoFar: () => string } {
+export function spawnOtp(
+  h: OtpHome,
+  args: string[],
+  o: RunOpts = {},
+): { child: ChildProcess; done: Promise<RunResult>; stderrSoFar: () => string } {
   waitForBuild();
   const env = h.env(o.env, { password: o.password });
   const child = spawn(process.execPath, [binFor(env), ...args], { env, stdio: ["pipe", "pipe", "pipe"], ...NO_TTY });
@@ -88,7 +92,13 @@ export function expectOk(r: RunResult): string {
  * `otp: error: …` (or `otp: interrupted`), `phrase` in stderr, no stack trace, and none of
  * `secrets` anywhere in the output.
  */
-export function expectFailure(r: RunResult, exit: number, phrase: string | RegExp, secrets: string[] = [], o: { warningsFirst?: boolean } = {}): void {
+export function expectFailure(
+  r: RunResult,
+  exit: number,
+  phrase: string | RegExp,
+  secrets: string[] = [],
+  o: { warningsFirst?: boolean } = {},
+): void {
   expect(r.code, show(r)).toBe(exit);
   expect(r.stdout, "stdout must be empty on failure").toBe("");
   const lines = r.stderr.split("\n");

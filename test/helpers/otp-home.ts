@@ -44,13 +44,21 @@ export async function otpHome(entries?: EntryDraft[]): Promise<OtpHome> {
     home,
     vault,
     env(extra = {}, opts = {}) {
-      const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_RUNTIME_DIR: runtime, NO_COLOR: "1", TZ: "UTC", LANG: "C" };
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: home,
+        XDG_RUNTIME_DIR: runtime,
+        NO_COLOR: "1",
+        TZ: "UTC",
+        LANG: "C",
+      };
       // Test vaults are dated 2026-01-01, so the backup reminder would depend on today's date;
       // the tests of the reminder remove this (OTP_NO_BACKUP_REMINDER: undefined).
       env.OTP_NO_BACKUP_REMINDER = "1";
       if (opts.password !== false) env.OTP_PASSWORD = TEST_PASSWORD;
-      for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
-      else env[k] = v;
+      for (const [k, v] of Object.entries(extra))
+        if (v === undefined) delete env[k];
+        else env[k] = v;
       return env;
     },
     [Symbol.dispose]() {
@@ -70,7 +78,17 @@ export async function writeVault(path: string, entries: EntryDraft[], password =
 }
 
 export function totp(name: string, secret: string, more: Partial<EntryDraft> = {}): EntryDraft {
-  return { name, issuer: more.issuer ?? name, account: more.account ?? `${name}@example.com`, type: "totp", secret, algorithm: "SHA1", digits: 6, period: 30, ...more };
+  return {
+    name,
+    issuer: more.issuer ?? name,
+    account: more.account ?? `${name}@example.com`,
+    type: "totp",
+    secret,
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    ...more,
+  };
 }
 
 export function hotp(name: string, secret: string, counter = 0): EntryDraft {

@@ -16,11 +16,24 @@ export function printToPdf(html: string, dir: string, o: { name?: string; header
   const profile = mkdtempSync(join(tmpdir(), "otp-chromium-"));
   try {
     const pdf = join(dir, `${name}.pdf`);
-    const r = spawnSync("chromium", [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`,
-      ...(o.headerFooter === false ? ["--no-pdf-header-footer"] : []), `--print-to-pdf=${pdf}`, `file://${page}`,
-    ], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(
+      "chromium",
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--user-data-dir=${profile}`,
+        ...(o.headerFooter === false ? ["--no-pdf-header-footer"] : []),
+        `--print-to-pdf=${pdf}`,
+        `file://${page}`,
+      ],
+      { encoding: "utf8", timeout: 120_000 },
+    );
     if (r.status !== 0) throw new Error(`chromium failed (${r.status}): ${r.stderr}`);
     return pdf;
   } finally {
@@ -31,7 +44,10 @@ export function printToPdf(html: string, dir: string, o: { name?: string; header
 /** The PDF's pages as PNG files (150 dpi), in order. */
 export function pdfPages(pdf: string, dir: string): string[] {
   execFileSync("pdftoppm", ["-r", "150", "-png", pdf, join(dir, "page")]);
-  return readdirSync(dir).filter((f) => /^page-\d+\.png$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /^page-\d+\.png$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 export function pdfPageCount(pdf: string): number {
@@ -60,7 +76,9 @@ export function pdfWords(pdf: string): { words: Word[]; pageHeight: number } {
   const words: Word[] = [];
   let page = 0;
   let pageHeight = 0;
-  for (const m of xml.matchAll(/<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+  for (const m of xml.matchAll(
+    /<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+  )) {
     if (m[2] !== undefined) {
       page++;
       pageHeight = Number(m[2]);

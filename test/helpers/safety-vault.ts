@@ -24,7 +24,11 @@ export interface SafeVaultOptions {
 }
 
 /** Writes `data` as a vault at path (0600 in a 0700 folder); returns the recovery key's printed form. */
-export async function writeSafeVault(path: string, data: VaultData, o: SafeVaultOptions = {}): Promise<{ recoveryKey: string | null; masterKey: Uint8Array }> {
+export async function writeSafeVault(
+  path: string,
+  data: VaultData,
+  o: SafeVaultOptions = {},
+): Promise<{ recoveryKey: string | null; masterKey: Uint8Array }> {
   const made = await createVault(o.password ?? TEST_PASSWORD, data, o.params ?? CHEAP_KDF);
   const { masterKey } = made;
   const envelope = o.minor0 ? { ...made.envelope, minor: 0, ext: {} } : made.envelope;
@@ -32,7 +36,9 @@ export async function writeSafeVault(path: string, data: VaultData, o: SafeVault
   let recoveryKey: string | null = null;
   if (o.recoveryKey !== false) {
     const k = generateRecoveryKey();
-    const slot = o.minor0 ? makeLegacyRecoverySlot(envelope.vaultId, masterKey, k.bytes) : await makeRecoverySlot(envelope.vaultId, masterKey, k.bytes, 1);
+    const slot = o.minor0
+      ? makeLegacyRecoverySlot(envelope.vaultId, masterKey, k.bytes)
+      : await makeRecoverySlot(envelope.vaultId, masterKey, k.bytes, 1);
     bytes = sealAndVerify({ ...envelope, slots: [...envelope.slots, slot] }, masterKey, data);
     recoveryKey = k.text;
   }
@@ -47,8 +53,21 @@ const T0 = "2026-01-01T00:00:00.000Z";
 /** A stored entry (id and times filled in). */
 export function entry(name: string, secret: string, more: Partial<Entry> = {}): Entry {
   return {
-    id: newId(), name, issuer: more.issuer ?? name, account: `${name}@example.com`, type: "totp", secret, algorithm: "SHA1", digits: 6, period: 30,
-    tags: [], notes: "", recoveryCodes: [], createdAt: T0, updatedAt: T0, ...more,
+    id: newId(),
+    name,
+    issuer: more.issuer ?? name,
+    account: `${name}@example.com`,
+    type: "totp",
+    secret,
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    tags: [],
+    notes: "",
+    recoveryCodes: [],
+    createdAt: T0,
+    updatedAt: T0,
+    ...more,
   };
 }
 
@@ -59,7 +78,10 @@ export function hotpEntry(name: string, secret: string, counter: number, more: P
 }
 
 export function codes(n: number, prefix = "code", used = 0): Entry["recoveryCodes"] {
-  return Array.from({ length: n }, (_, i) => ({ code: `${prefix}-${String(i).padStart(4, "0")}`, usedAt: i < used ? "2026-01-02T00:00:00.000Z" : null }));
+  return Array.from({ length: n }, (_, i) => ({
+    code: `${prefix}-${String(i).padStart(4, "0")}`,
+    usedAt: i < used ? "2026-01-02T00:00:00.000Z" : null,
+  }));
 }
 
 export function vaultData(entries: Entry[], meta: Record<string, unknown> = { createdAt: T0 }): VaultData {
@@ -67,10 +89,22 @@ export function vaultData(entries: Entry[], meta: Record<string, unknown> = { cr
 }
 
 /** Runs `otp ARGS` in h's HOME with the working folder cwd. */
-export function otpIn(h: OtpHome, cwd: string, args: string[], o: { env?: Record<string, string | undefined>; password?: boolean; input?: string } = {}): RunResult {
+export function otpIn(
+  h: OtpHome,
+  cwd: string,
+  args: string[],
+  o: { env?: Record<string, string | undefined>; password?: boolean; input?: string } = {},
+): RunResult {
   waitForBuild();
   const env = h.env(o.env, { password: o.password });
-  const r = spawnSync(process.execPath, [binFor(env), ...args], { cwd, env, input: o.input ?? "", encoding: "utf8", timeout: 30_000, ...NO_TTY });
+  const r = spawnSync(process.execPath, [binFor(env), ...args], {
+    cwd,
+    env,
+    input: o.input ?? "",
+    encoding: "utf8",
+    timeout: 30_000,
+    ...NO_TTY,
+  });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 

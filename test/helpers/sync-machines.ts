@@ -47,7 +47,8 @@ export interface Machine extends OtpHome {
 /** A machine with its own HOME and git identity; with `entries`, a vault holding them. */
 export async function machine(name: string, entries?: EntryDraft[], o: { identity?: boolean } = {}): Promise<Machine> {
   const h = await otpHome(entries);
-  if (o.identity !== false) writeFileSync(join(h.home, ".gitconfig"), `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n`);
+  if (o.identity !== false)
+    writeFileSync(join(h.home, ".gitconfig"), `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n`);
   return wrap(name, h);
 }
 
@@ -62,7 +63,12 @@ export async function copyOf(m: Machine, name: string): Promise<Machine> {
 function wrap(name: string, h: OtpHome): Machine {
   const dir = dirname(h.vault);
   const gitRun = (args: string[], extraEnv: Record<string, string> = {}): RunResult => {
-    const r = spawnSync("git", args, { cwd: existsSync(dir) ? dir : h.home, env: { ...h.env({}, { password: false }), ...extraEnv }, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("git", args, {
+      cwd: existsSync(dir) ? dir : h.home,
+      env: { ...h.env({}, { password: false }), ...extraEnv },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
   };
   return Object.assign(h, {

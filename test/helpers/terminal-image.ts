@@ -29,7 +29,16 @@ function palette(n: number): Rgb {
     const step = (k: number) => (k === 0 ? 0 : 55 + k * 40);
     return [step(Math.floor(i / 36)), step(Math.floor(i / 6) % 6), step(i % 6)];
   }
-  const basic: Rgb[] = [[0, 0, 0], [205, 0, 0], [0, 205, 0], [205, 205, 0], [0, 0, 238], [205, 0, 205], [0, 205, 205], [229, 229, 229]];
+  const basic: Rgb[] = [
+    [0, 0, 0],
+    [205, 0, 0],
+    [0, 205, 0],
+    [205, 205, 0],
+    [0, 0, 238],
+    [205, 0, 205],
+    [0, 205, 205],
+    [229, 229, 229],
+  ];
   return n < 8 ? basic[n]! : [255, 255, 255];
 }
 
@@ -37,31 +46,34 @@ function palette(n: number): Rgb {
 export function parseCells(text: string, theme: Theme): Cell[][] {
   let fg = theme.fg;
   let bg = theme.bg;
-  return text.replace(/\r/g, "").split("\n").map((line) => {
-    const cells: Cell[] = [];
-    const re = /\x1b\[([\d;]*)m|([^\x1b])/gu;
-    for (let m = re.exec(line); m; m = re.exec(line)) {
-      if (m[2] !== undefined) {
-        cells.push({ ch: m[2], fg, bg });
-        continue;
-      }
-      const p = (m[1] || "0").split(";").map(Number);
-      for (let i = 0; i < p.length; i++) {
-        const c = p[i]!;
-        if (c === 0) [fg, bg] = [theme.fg, theme.bg];
-        else if (c === 39) fg = theme.fg;
-        else if (c === 49) bg = theme.bg;
-        else if (c >= 30 && c <= 37) fg = palette(c - 30);
-        else if (c >= 40 && c <= 47) bg = palette(c - 40);
-        else if ((c === 38 || c === 48) && p[i + 1] === 5) {
-          if (c === 38) fg = palette(p[i + 2]!);
-          else bg = palette(p[i + 2]!);
-          i += 2;
+  return text
+    .replace(/\r/g, "")
+    .split("\n")
+    .map((line) => {
+      const cells: Cell[] = [];
+      const re = /\x1b\[([\d;]*)m|([^\x1b])/gu;
+      for (let m = re.exec(line); m; m = re.exec(line)) {
+        if (m[2] !== undefined) {
+          cells.push({ ch: m[2], fg, bg });
+          continue;
+        }
+        const p = (m[1] || "0").split(";").map(Number);
+        for (let i = 0; i < p.length; i++) {
+          const c = p[i]!;
+          if (c === 0) [fg, bg] = [theme.fg, theme.bg];
+          else if (c === 39) fg = theme.fg;
+          else if (c === 49) bg = theme.bg;
+          else if (c >= 30 && c <= 37) fg = palette(c - 30);
+          else if (c >= 40 && c <= 47) bg = palette(c - 40);
+          else if ((c === 38 || c === 48) && p[i + 1] === 5) {
+            if (c === 38) fg = palette(p[i + 2]!);
+            else bg = palette(p[i + 2]!);
+            i += 2;
+          }
         }
       }
-    }
-    return cells;
-  });
+      return cells;
+    });
 }
 
 /** A PNG of the lines as the theme shows them, `px` pixels a module, with 4 cells of the theme's background around. */
@@ -86,7 +98,9 @@ export async function renderTerminal(lines: Cell[][], theme: Theme, px = 6): Pro
           }
     }),
   );
-  return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** The block of lines that holds the drawing: from the first to the last line with a block character. */

@@ -76,19 +76,25 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   const f = (name: string) => join(dir, name);
   const command = opts.shell ?? `otp ${(opts.args ?? []).map(quote).join(" ")}`;
 
-  writeFileSync(f("tmux.conf"), ["set -g remain-on-exit on", "set -g status off", "set -g history-limit 5000", "set -sg escape-time 0", ""].join("\n"));
-  writeFileSync(f("run.sh"), [
-    // a Ctrl-C that reaches the shell (otp not in raw mode) must not end the wrapper early
-    "trap : INT",
-    `stty -a > ${quote(f("stty.before"))} 2>&1`,
-    `otp() { ${quote(process.execPath)} ${quote(OTP_BIN)} "$@"; }`,
-    command,
-    "s=$?",
-    `stty -a > ${quote(f("stty.after"))} 2>&1`,
-    `printf '[exit %s]\\n' "$s"`,
-    `echo "$s" > ${quote(f("status.tmp"))} && mv ${quote(f("status.tmp"))} ${quote(f("status"))}`,
-    "",
-  ].join("\n"));
+  writeFileSync(
+    f("tmux.conf"),
+    ["set -g remain-on-exit on", "set -g status off", "set -g history-limit 5000", "set -sg escape-time 0", ""].join("\n"),
+  );
+  writeFileSync(
+    f("run.sh"),
+    [
+      // a Ctrl-C that reaches the shell (otp not in raw mode) must not end the wrapper early
+      "trap : INT",
+      `stty -a > ${quote(f("stty.before"))} 2>&1`,
+      `otp() { ${quote(process.execPath)} ${quote(OTP_BIN)} "$@"; }`,
+      command,
+      "s=$?",
+      `stty -a > ${quote(f("stty.after"))} 2>&1`,
+      `printf '[exit %s]\\n' "$s"`,
+      `echo "$s" > ${quote(f("status.tmp"))} && mv ${quote(f("status.tmp"))} ${quote(f("status"))}`,
+      "",
+    ].join("\n"),
+  );
 
   const env: Record<string, string> = {
     HOME: opts.home,
@@ -98,18 +104,24 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
   };
   if (opts.noColor !== false) env.NO_COLOR = "1";
   env.OTP_NO_BACKUP_REMINDER = "1"; // as in otp-home.ts: test vaults are dated 2026-01-01
-  for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];
-  else env[k] = v;
+  for (const [k, v] of Object.entries(opts.env ?? {}))
+    if (v === undefined) delete env[k];
+    else env[k] = v;
   const pane = ["/usr/bin/env", "-i", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), "/bin/sh", f("run.sh")];
 
   // The tmux client and server get a minimal environment too (no TMUX: never nest in the
   // developer's own tmux); -u: UTF-8 whatever the locale, so capture-pane keeps é and █.
   const tmuxEnv = { PATH: env.PATH!, HOME: opts.home, LANG: "C.UTF-8" };
-  const tmux = (...args: string[]) => run("tmux", ["-u", "-S", f("tmux.sock"), "-f", f("tmux.conf"), ...args], { env: tmuxEnv, encoding: "utf8" });
+  const tmux = (...args: string[]) =>
+    run("tmux", ["-u", "-S", f("tmux.sock"), "-f", f("tmux.conf"), ...args], { env: tmuxEnv, encoding: "utf8" });
 
   const capture = async () => {
     const { stdout } = await tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "t");
-    return stdout.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
+    return stdout
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .join("\n")
+      .trimEnd();
   };
   const poll = async (what: string, read: () => Promise<string>, re: RegExp, timeoutMs: number) => {
     const end = Date.now() + timeoutMs;
@@ -124,7 +136,24 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
 
   // One client command: the log starts before the event loop reads the pane's first output.
   const size = opts.size ?? { columns: 100, rows: 30 };
-  await tmux("new-session", "-d", "-s", "t", "-x", String(size.columns), "-y", String(size.rows), "--", ...pane, ";", "pipe-pane", "-O", "-t", "t", `cat >> ${quote(f("output.log"))}`);
+  await tmux(
+    "new-session",
+    "-d",
+    "-s",
+    "t",
+    "-x",
+    String(size.columns),
+    "-y",
+    String(size.rows),
+    "--",
+    ...pane,
+    ";",
+    "pipe-pane",
+    "-O",
+    "-t",
+    "t",
+    `cat >> ${quote(f("output.log"))}`,
+  );
 
   let killed = false;
   const session: TmuxSession = {

@@ -20,24 +20,43 @@ async function setup(): Promise<{ h: OtpHome; env: Record<string, string>; sessi
   mkdirSync(bin);
   writeFileSync(join(bin, "otp"), `#!/bin/sh\nexec '${process.execPath}' '${OTP_BIN}' "$@"\n`);
   chmodSync(join(bin, "otp"), 0o755);
-  const session = expectOk(otp(h, ["unlock"])).trim().replace(/^export OTP_SESSION=/, "");
+  const session = expectOk(otp(h, ["unlock"]))
+    .trim()
+    .replace(/^export OTP_SESSION=/, "");
   const env = h.env({ PATH: `${bin}:${process.env.PATH}` }, { password: false });
   return { h, env, session };
 }
 
 /** bash: what _otp offers for `line` (the cursor at its end). */
 function bash(line: string, env: Record<string, string>): string[] {
-  const out = execFileSync("bash", ["--norc", "--noprofile", "-c", `source '${script("bash")}'
+  const out = execFileSync(
+    "bash",
+    [
+      "--norc",
+      "--noprofile",
+      "-c",
+      `source '${script("bash")}'
 line=$1; read -ra COMP_WORDS <<< "$line"; [[ $line == *" " ]] && COMP_WORDS+=("")
 COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMP_LINE=$line; COMP_POINT=\${#line}
-_otp; printf '%s\\n' "\${COMPREPLY[@]}"`, "_", line], { env, encoding: "utf8" });
+_otp; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      "_",
+      line,
+    ],
+    { env, encoding: "utf8" },
+  );
   return out.split("\n").filter(Boolean);
 }
 
 /** fish: `complete -C` for `line`, candidates without their descriptions. */
 function fish(line: string, env: Record<string, string>): string[] {
-  const out = execFileSync("fish", ["--no-config", "-c", `source '${script("fish")}'; complete -C$argv[1]`, line], { env, encoding: "utf8" });
-  return out.split("\n").filter(Boolean).map((l) => l.split("\t")[0]!);
+  const out = execFileSync("fish", ["--no-config", "-c", `source '${script("fish")}'; complete -C$argv[1]`, line], {
+    env,
+    encoding: "utf8",
+  });
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split("\t")[0]!);
 }
 
 describe.skipIf(!needTool("bash"))("bash completion", () => {
@@ -57,7 +76,9 @@ describe.skipIf(!needTool("bash"))("bash completion", () => {
     // --vault on the line: the names of that vault, through its own session
     const other = join(h.home, "other.otp");
     await writeVault(other, [totp("othersite", newSecret())]);
-    const otherSession = expectOk(otp(h, ["--vault", other, "unlock"])).trim().replace(/^export OTP_SESSION=/, "");
+    const otherSession = expectOk(otp(h, ["--vault", other, "unlock"]))
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     expect(bash(`otp --vault ${other} code o`, { ...env, OTP_SESSION: otherSession })).toEqual(["othersite"]);
   });
 });
@@ -84,7 +105,10 @@ describe.skipIf(!needTool("zsh") || !needTool("tmux"))("zsh completion (tmux)", 
     const fn = join(zdot, "functions");
     mkdirSync(fn, { recursive: true });
     execFileSync("cp", [script("zsh"), join(fn, "_otp")]);
-    writeFileSync(join(zdot, ".zshrc"), `fpath=('${fn}' $fpath)\nautoload -U compinit && compinit -u -d '${zdot}/.zcompdump'\nPROMPT='zsh%% '\n`);
+    writeFileSync(
+      join(zdot, ".zshrc"),
+      `fpath=('${fn}' $fpath)\nautoload -U compinit && compinit -u -d '${zdot}/.zcompdump'\nPROMPT='zsh%% '\n`,
+    );
     const t = await startTmux({ home, shell: "exec zsh -i", env: { ...env, ZDOTDIR: zdot } });
     await t.waitFor(/zsh%$/m, 10_000);
     return t;

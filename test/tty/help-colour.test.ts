@@ -20,7 +20,11 @@ describe.skipIf(!needTool("tmux"))("help colour (tmux)", () => {
   for (const how of ["NO_COLOR=1", "--no-color"])
     it(`has no colour with ${how}`, async () => {
       using h = await otpHome();
-      const t = await startTmux({ home: h.home, args: how === "--no-color" ? ["--no-color", "code", "--help"] : ["code", "--help"], noColor: how !== "--no-color" });
+      const t = await startTmux({
+        home: h.home,
+        args: how === "--no-color" ? ["--no-color", "code", "--help"] : ["code", "--help"],
+        noColor: how !== "--no-color",
+      });
       expect(await t.exitCode()).toBe(0);
       const log = await t.waitForOutput(/\[exit 0\]/);
       expect(log).toContain("Examples:");

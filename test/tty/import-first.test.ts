@@ -18,7 +18,11 @@ describe.skipIf(!needTool("tmux"))("a multi-file import on a terminal (tmux)", (
 
   it("a file otp cannot recognise is refused before the 2FAS password is asked", async () => {
     using h = await otpHome([totp("held", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")]);
-    const t = await startTmux({ home: h.home, args: ["import", TWOFAS, PNG, join(APPS, "totp_authenticator.bin")], env: { OTP_PASSWORD: "test" } });
+    const t = await startTmux({
+      home: h.home,
+      args: ["import", TWOFAS, PNG, join(APPS, "totp_authenticator.bin")],
+      env: { OTP_PASSWORD: "test" },
+    });
     expect(await t.exitCode(20_000)).toBe(2);
     const screen = await t.screen();
     expect(screen).toMatch(/otp: error: .*totp_authenticator\.bin: this is bare base64/);

@@ -20,7 +20,11 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 /** A temp HOME whose vault (password PASSWORD) holds `github` and `gitlab`. */
 async function homeWithVault(): Promise<OtpHome> {
   const h = await otpHome();
-  await writeVault(h.vault, [totp("github", SEED, { issuer: "GitHub" }), totp("gitlab", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", { issuer: "GitLab" })], PASSWORD);
+  await writeVault(
+    h.vault,
+    [totp("github", SEED, { issuer: "GitHub" }), totp("gitlab", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", { issuer: "GitLab" })],
+    PASSWORD,
+  );
   return h;
 }
 

@@ -22,7 +22,11 @@ interface Size {
   columns: number;
   rows: number;
 }
-const SIZES: Size[] = [{ columns: 80, rows: 24 }, { columns: 100, rows: 30 }, { columns: 120, rows: 40 }];
+const SIZES: Size[] = [
+  { columns: 80, rows: 24 },
+  { columns: 100, rows: 30 },
+  { columns: 120, rows: 40 },
+];
 const at = (s: Size) => `${s.columns}×${s.rows}`;
 
 /** What the window shows now (not the scrollback), colours kept, as text zbarimg reads or null. */
@@ -61,7 +65,13 @@ function neededSize(screen: string, win: Size): Size {
 /** A one-shot drawing: the shell waits for Enter after otp, so no "[exit]" line scrolls the screen. */
 async function drawOnce(h: OtpHome, args: string, size: Size, noColor = false): Promise<{ t: TmuxSession; code: number | null }> {
   const marker = join(h.home, `done-${Math.random().toString(36).slice(2)}`);
-  const t = await startTmux({ home: h.home, shell: `otp ${args}; s=$?; echo "$s" > '${marker}'; read _; (exit $s)`, env: { OTP_PASSWORD: "test" }, noColor, size });
+  const t = await startTmux({
+    home: h.home,
+    shell: `otp ${args}; s=$?; echo "$s" > '${marker}'; read _; (exit $s)`,
+    env: { OTP_PASSWORD: "test" },
+    noColor,
+    size,
+  });
   const end = Date.now() + 15_000;
   while (!existsSync(marker) || readFileSync(marker, "utf8").trim() === "") {
     if (Date.now() > end) throw new Error(`otp ${args} did not end:\n${await t.screen()}`);
@@ -71,7 +81,24 @@ async function drawOnce(h: OtpHome, args: string, size: Size, noColor = false): 
 }
 
 // 16 accounts with names of everyday length: the issue's case.
-const SITES = ["GitHub", "Google", "Microsoft", "Amazon", "Dropbox", "Slack", "GitLab", "Cloudflare", "Proton", "Twitter", "Facebook", "Reddit", "Discord", "Bitwarden", "Fastmail", "Namecheap"];
+const SITES = [
+  "GitHub",
+  "Google",
+  "Microsoft",
+  "Amazon",
+  "Dropbox",
+  "Slack",
+  "GitLab",
+  "Cloudflare",
+  "Proton",
+  "Twitter",
+  "Facebook",
+  "Reddit",
+  "Discord",
+  "Bitwarden",
+  "Fastmail",
+  "Namecheap",
+];
 const accounts: EntryDraft[] = SITES.map((s, i) =>
   totp(s.toLowerCase(), `JBSWY3DPEHPK3PXP${"ABCDEFGHIJKLMNOP"[i]}BSWY3DPEHPK3PXP`, { issuer: s, account: `alice.smith${i}@example.com` }),
 );
@@ -80,62 +107,84 @@ describe.skipIf(!tools)("a QR code on a terminal fits the window or is not drawn
   afterEach(killTmuxSessions);
 
   for (const size of SIZES)
-    it(`export --format ga, 16 accounts, ${at(size)}: every page reads off the screen, or a refusal names the window needed`, { timeout: 120_000 }, async () => {
-      using h = await otpHome(accounts);
-      const run = async (win: Size) => {
-        const t = await startTmux({ home: h.home, args: ["export", "--format", "ga"], env: { OTP_PASSWORD: "test" }, noColor: false, size: win });
-        const first = await t.waitFor(/Press Enter|\[exit \d+\]/, 15_000);
-        if (/\[exit/.test(first)) return { t, uris: null };
-        const uris: string[] = [];
-        for (let i = 1; ; i++) {
-          const screen = await t.waitFor(new RegExp(`Scanned QR code ${i} of \\d+\\? Press Enter`), 10_000);
-          uris.push(await scanBoth(t, `${at(win)}, page ${i}`));
-          const last = /to clear the screen/.test(screen.slice(screen.lastIndexOf("Scanned QR code")));
-          await t.sendKeys("Enter");
-          if (last) break;
+    it(
+      `export --format ga, 16 accounts, ${at(size)}: every page reads off the screen, or a refusal names the window needed`,
+      { timeout: 120_000 },
+      async () => {
+        using h = await otpHome(accounts);
+        const run = async (win: Size) => {
+          const t = await startTmux({
+            home: h.home,
+            args: ["export", "--format", "ga"],
+            env: { OTP_PASSWORD: "test" },
+            noColor: false,
+            size: win,
+          });
+          const first = await t.waitFor(/Press Enter|\[exit \d+\]/, 15_000);
+          if (/\[exit/.test(first)) return { t, uris: null };
+          const uris: string[] = [];
+          for (let i = 1; ; i++) {
+            const screen = await t.waitFor(new RegExp(`Scanned QR code ${i} of \\d+\\? Press Enter`), 10_000);
+            uris.push(await scanBoth(t, `${at(win)}, page ${i}`));
+            const last = /to clear the screen/.test(screen.slice(screen.lastIndexOf("Scanned QR code")));
+            await t.sendKeys("Enter");
+            if (last) break;
+          }
+          expect(await t.exitCode()).toBe(0);
+          return { t, uris };
+        };
+        let { t, uris } = await run(size);
+        if (!uris) {
+          expect(await t.exitCode()).toBe(1);
+          const screen = await t.screen();
+          expect(screen).toMatch(/--output DIR/);
+          expect(screen).not.toMatch(/[█▀▄]/);
+          // The window it names is enough.
+          const need = neededSize(screen, size);
+          await t.kill();
+          ({ uris } = await run(need));
+          expect(uris, `in the ${at(need)} window it asked for`).not.toBeNull();
         }
-        expect(await t.exitCode()).toBe(0);
-        return { t, uris };
-      };
-      let { t, uris } = await run(size);
-      if (!uris) {
-        expect(await t.exitCode()).toBe(1);
-        const screen = await t.screen();
-        expect(screen).toMatch(/--output DIR/);
-        expect(screen).not.toMatch(/[█▀▄]/);
-        // The window it names is enough.
-        const need = neededSize(screen, size);
-        await t.kill();
-        ({ uris } = await run(need));
-        expect(uris, `in the ${at(need)} window it asked for`).not.toBeNull();
-      }
-      using fresh = await otpHome([]);
-      const r = otp(fresh, ["import", "-"], { input: uris!.join("\n") + "\n" });
-      expect(expectOk(r).trim().split("\n")).toHaveLength(16);
-      expect(r.stderr).not.toMatch(/missing/);
-    });
+        using fresh = await otpHome([]);
+        const r = otp(fresh, ["import", "-"], { input: uris!.join("\n") + "\n" });
+        expect(expectOk(r).trim().split("\n")).toHaveLength(16);
+        expect(r.stderr).not.toMatch(/missing/);
+      },
+    );
 
-  it("export --format ga: 80×24 cannot hold one account's code; 100×30 and 120×40 draw them, the bigger window in fewer pages", { timeout: 60_000 }, async () => {
-    using h = await otpHome(accounts);
-    const pages: number[] = [];
-    for (const size of SIZES) {
-      const t = await startTmux({ home: h.home, args: ["export", "--format", "ga"], env: { OTP_PASSWORD: "test" }, noColor: false, size });
-      const s = await t.waitFor(/Press Enter|\[exit \d+\]/, 15_000);
-      pages.push(/\[exit 1\]/.test(s) ? 0 : Number(s.match(/Scanned QR code 1 of (\d+)/)?.[1]));
-      await t.kill();
-    }
-    expect(pages[0]).toBe(0);
-    expect(pages[1]).toBeLessThanOrEqual(16);
-    expect(pages[2]).toBeLessThan(pages[1]!);
-    expect(pages[2]).toBeGreaterThan(1);
-  });
+  it(
+    "export --format ga: 80×24 cannot hold one account's code; 100×30 and 120×40 draw them, the bigger window in fewer pages",
+    { timeout: 60_000 },
+    async () => {
+      using h = await otpHome(accounts);
+      const pages: number[] = [];
+      for (const size of SIZES) {
+        const t = await startTmux({
+          home: h.home,
+          args: ["export", "--format", "ga"],
+          env: { OTP_PASSWORD: "test" },
+          noColor: false,
+          size,
+        });
+        const s = await t.waitFor(/Press Enter|\[exit \d+\]/, 15_000);
+        pages.push(/\[exit 1\]/.test(s) ? 0 : Number(s.match(/Scanned QR code 1 of (\d+)/)?.[1]));
+        await t.kill();
+      }
+      expect(pages[0]).toBe(0);
+      expect(pages[1]).toBeLessThanOrEqual(16);
+      expect(pages[2]).toBeLessThan(pages[1]!);
+      expect(pages[2]).toBeGreaterThan(1);
+    },
+  );
 
   for (const size of SIZES)
     it(`show --qr and new, ${at(size)}: the code reads off the screen on both themes`, { timeout: 60_000 }, async () => {
       using h = await otpHome([totp("github", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", { issuer: "GitHub", account: "alice@example.com" })]);
       const show = await drawOnce(h, "show github --qr", size);
       expect(show.code).toBe(0);
-      expect(await scanBoth(show.t, `show --qr ${at(size)}`)).toBe("otpauth://totp/GitHub:alice%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=GitHub&algorithm=SHA1&digits=6&period=30");
+      expect(await scanBoth(show.t, `show --qr ${at(size)}`)).toBe(
+        "otpauth://totp/GitHub:alice%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=GitHub&algorithm=SHA1&digits=6&period=30",
+      );
       await show.t.kill();
 
       const made = await drawOnce(h, "new --issuer Example --account alice@example.com", size);
@@ -147,7 +196,10 @@ describe.skipIf(!tools)("a QR code on a terminal fits the window or is not drawn
     });
 
   it("show --qr of a long entry at 80×24: refused, naming the window needed, where it then reads", { timeout: 60_000 }, async () => {
-    const long = totp("long", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", { issuer: "Example Corporation", account: "someone.with.a.long.address@example.com" });
+    const long = totp("long", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", {
+      issuer: "Example Corporation",
+      account: "someone.with.a.long.address@example.com",
+    });
     using h = await otpHome([long]);
     const size = { columns: 80, rows: 24 };
     const refused = await drawOnce(h, "show long --qr", size);

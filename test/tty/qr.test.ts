@@ -43,37 +43,43 @@ describe.skipIf(!tools)("QR codes on a terminal (tmux)", () => {
     expect(await t.screen()).toMatch(/clear the screen afterwards/);
   });
 
-  it("`otp export --format ga` shows one code at a time, clears the screen, and the codes import elsewhere", { timeout: 90_000 }, async () => {
-    // 12 accounts: more than one code however big the window.
-    const entries = Array.from({ length: 12 }, (_, i) => totp(`site${i}`, SEED.slice(0, 26) + String.fromCharCode(65 + i) + "AAAAA", { account: `user${i}@example.com` }));
-    using h = await otpHome(entries);
-    const t = await startTmux({ home: h.home, args: ["export", "--format", "ga"], env: { OTP_PASSWORD: "test" }, noColor: false });
-    const uris: string[] = [];
-    for (let i = 1; ; i++) {
-      // This page's prompt names it.
-      await t.waitForOutput(new RegExp(`Scanned QR code ${i} of \\d+\\? Press Enter`), 10_000);
-      const screen = await t.waitFor(new RegExp(`Scanned QR code ${i} of \\d+\\? Press Enter (for the next one|to clear)`), 10_000);
-      const log = readFileSync(join(t.dir, "output.log"), "utf8");
-      // This page's drawing: after the last clear-screen.
-      const page = log.slice(log.lastIndexOf("\x1b[2J") + 1);
-      const dark = await scan(page, DARK);
-      expect(dark).toMatch(/^otpauth-migration:\/\/offline\?data=/);
-      expect(await scan(page, LIGHT)).toBe(dark);
-      uris.push(dark!);
-      const last = /to clear/.test(screen);
-      await t.sendKeys("Enter");
-      if (last) break;
-    }
-    expect(await t.exitCode()).toBe(0);
-    expect(uris.length).toBeGreaterThan(1);
-    // The screen is cleared at the end: no code left on it.
-    expect(await t.screen()).not.toMatch(/[█▀▄]/);
+  it(
+    "`otp export --format ga` shows one code at a time, clears the screen, and the codes import elsewhere",
+    { timeout: 90_000 },
+    async () => {
+      // 12 accounts: more than one code however big the window.
+      const entries = Array.from({ length: 12 }, (_, i) =>
+        totp(`site${i}`, SEED.slice(0, 26) + String.fromCharCode(65 + i) + "AAAAA", { account: `user${i}@example.com` }),
+      );
+      using h = await otpHome(entries);
+      const t = await startTmux({ home: h.home, args: ["export", "--format", "ga"], env: { OTP_PASSWORD: "test" }, noColor: false });
+      const uris: string[] = [];
+      for (let i = 1; ; i++) {
+        // This page's prompt names it.
+        await t.waitForOutput(new RegExp(`Scanned QR code ${i} of \\d+\\? Press Enter`), 10_000);
+        const screen = await t.waitFor(new RegExp(`Scanned QR code ${i} of \\d+\\? Press Enter (for the next one|to clear)`), 10_000);
+        const log = readFileSync(join(t.dir, "output.log"), "utf8");
+        // This page's drawing: after the last clear-screen.
+        const page = log.slice(log.lastIndexOf("\x1b[2J") + 1);
+        const dark = await scan(page, DARK);
+        expect(dark).toMatch(/^otpauth-migration:\/\/offline\?data=/);
+        expect(await scan(page, LIGHT)).toBe(dark);
+        uris.push(dark!);
+        const last = /to clear/.test(screen);
+        await t.sendKeys("Enter");
+        if (last) break;
+      }
+      expect(await t.exitCode()).toBe(0);
+      expect(uris.length).toBeGreaterThan(1);
+      // The screen is cleared at the end: no code left on it.
+      expect(await t.screen()).not.toMatch(/[█▀▄]/);
 
-    using fresh = await otpHome([]);
-    const r = otp(fresh, ["import", "-"], { input: uris.join("\n") + "\n" });
-    expect(expectOk(r).trim().split("\n")).toHaveLength(12);
-    expect(r.stderr).not.toMatch(/missing/);
-  });
+      using fresh = await otpHome([]);
+      const r = otp(fresh, ["import", "-"], { input: uris.join("\n") + "\n" });
+      expect(expectOk(r).trim().split("\n")).toHaveLength(12);
+      expect(r.stderr).not.toMatch(/missing/);
+    },
+  );
 
   it("Ctrl-C at the prompt: exit 130 and the code is cleared from the screen", async () => {
     using h = await otpHome(Array.from({ length: 3 }, (_, i) => totp(`s${i}`, SEED.slice(0, 26) + "ABC"[i] + "AAAAA")));

@@ -40,7 +40,11 @@ describe.skipIf(!needTool("tmux"))("backup, restore and recovery prompts on a te
   it("unlock --recovery-key: hidden, a mistyped group is named and asked again, then the session is printed", async () => {
     using h = await homeWithKey();
     const groups = h.key.split("-");
-    const typo = [...groups.slice(0, 4), groups[4]![0] + (groups[4]![1] === "A" ? "B" : "A") + groups[4]!.slice(2), ...groups.slice(5)].join("-");
+    const typo = [
+      ...groups.slice(0, 4),
+      groups[4]![0] + (groups[4]![1] === "A" ? "B" : "A") + groups[4]!.slice(2),
+      ...groups.slice(5),
+    ].join("-");
     const out = join(h.home, "session.txt");
     const t = await startTmux({ home: h.home, shell: `otp unlock --recovery-key > '${out}'` });
     await t.waitFor(/Recovery key \(hidden\):/, 30_000);
@@ -52,7 +56,9 @@ describe.skipIf(!needTool("tmux"))("backup, restore and recovery prompts on a te
     expect(await t.exitCode(60_000)).toBe(0);
     const log = await t.waitForOutput(/unlocked until/);
     for (const g of groups) expect(log).not.toContain(g);
-    const session = readFileSync(out, "utf8").trim().replace(/^export OTP_SESSION=/, "");
+    const session = readFileSync(out, "utf8")
+      .trim()
+      .replace(/^export OTP_SESSION=/, "");
     expect(await names(h, { OTP_SESSION: session })).toEqual(["github"]);
   });
 

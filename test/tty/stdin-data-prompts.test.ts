@@ -45,7 +45,7 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 describe.skipIf(!needTool("tmux"))("data on standard input, the password from the terminal (tmux)", () => {
   afterEach(killTmuxSessions);
 
-  it("`echo SECRET | otp add bank --stdin` asks \"Vault password:\" on the terminal and adds the entry", async () => {
+  it('`echo SECRET | otp add bank --stdin` asks "Vault password:" on the terminal and adds the entry', async () => {
     using h = await homeWithVault();
     const t = await startTmux({ home: h.home, shell: `echo ${NEW_SEED} | otp add bank --stdin` });
     await typePassword(t, /Vault password:/, PASSWORD, /added "bank"/);
@@ -130,7 +130,10 @@ describe.skipIf(!needTool("tmux"))("data on standard input, the password from th
     using h = await homeWithVault();
     const backup = join(h.home, "b.otp");
     const strong = "Tangerine-Harbour-Kettle-93";
-    const t = await startTmux({ home: h.home, shell: `echo ${q(PASSWORD)} | otp --password-file - backup ${q(backup)} --new-backup-password` });
+    const t = await startTmux({
+      home: h.home,
+      shell: `echo ${q(PASSWORD)} | otp --password-file - backup ${q(backup)} --new-backup-password`,
+    });
     await typePassword(t, /New backup password:/, strong, /Repeat the password:/);
     await typePassword(t, /Repeat the password:/, strong, /\[exit 0\]/);
     const pw = join(h.home, "pw");
@@ -141,7 +144,10 @@ describe.skipIf(!needTool("tmux"))("data on standard input, the password from th
 
   it.skipIf(!hasTool("setsid"))("no controlling terminal at all (`setsid`): exit 4 as before, nothing added", async () => {
     using h = await homeWithVault();
-    const t = await startTmux({ home: h.home, shell: `echo ${NEW_SEED} | setsid -w ${q(process.execPath)} ${q(OTP_BIN)} add bank --stdin` });
+    const t = await startTmux({
+      home: h.home,
+      shell: `echo ${NEW_SEED} | setsid -w ${q(process.execPath)} ${q(OTP_BIN)} add bank --stdin`,
+    });
     expect(await t.exitCode()).toBe(4);
     expect(await t.screen()).toMatch(/otp: error: no password given and no terminal to ask on/);
     expect(await t.screen()).not.toMatch(/Vault password:/);

@@ -16,14 +16,18 @@ const GITHUB = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const GITLAB = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const BANK = "KRUGS4ZANFZSAYJAONSWG4TFOQQGM33S";
 
-const home = () => otpHome([totp("github", GITHUB, { issuer: "GitHub" }), totp("gitlab", GITLAB, { issuer: "GitLab" }), hotpDraft("bank", BANK, 4)]);
+const home = () =>
+  otpHome([totp("github", GITHUB, { issuer: "GitHub" }), totp("gitlab", GITLAB, { issuer: "GitLab" }), hotpDraft("bank", BANK, 4)]);
 
 /** A fake xsel on PATH that keeps the clipboard in HOME/clipboard. */
 function fakeClipboard(h: OtpHome): { env: Record<string, string>; board: string } {
   const bin = join(h.home, "fakebin");
   mkdirSync(bin, { recursive: true });
   const board = join(h.home, "clipboard");
-  writeFileSync(join(bin, "xsel"), `#!/bin/sh\ncase "$*" in *--input*) cat > '${board}' ;; *--output*) cat '${board}' 2>/dev/null ;; *--clear*) : > '${board}' ;; esac\n`);
+  writeFileSync(
+    join(bin, "xsel"),
+    `#!/bin/sh\ncase "$*" in *--input*) cat > '${board}' ;; *--output*) cat '${board}' 2>/dev/null ;; *--clear*) : > '${board}' ;; esac\n`,
+  );
   chmodSync(join(bin, "xsel"), 0o755);
   return { env: { PATH: `${bin}:${process.env.PATH}`, DISPLAY: ":99" }, board };
 }
@@ -75,7 +79,10 @@ async function expectRestored(t: TmuxSession): Promise<void> {
 async function otpPid(t: TmuxSession): Promise<number> {
   const shell = (await t.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")).trim();
   const children = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", shell], { encoding: "utf8" });
-  const node = children.split("\n").map((l) => l.trim().split(/\s+/)).find(([, comm]) => comm === "node");
+  const node = children
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .find(([, comm]) => comm === "node");
   if (!node) throw new Error(`no otp process under ${shell}: ${children}`);
   return Number(node[0]);
 }
@@ -266,7 +273,11 @@ describe.skipIf(!needTool("tmux"))("picking and copying on a terminal (tmux)", (
 
   it("--copy over SSH with no display sends the code by OSC 52, and only there", async () => {
     using h = await home();
-    const t = await startTmux({ home: h.home, args: ["code", "github", "--copy"], env: { OTP_PASSWORD: "test", SSH_TTY: "/dev/pts/0", SSH_CONNECTION: "192.0.2.1 5000 192.0.2.2 22" } });
+    const t = await startTmux({
+      home: h.home,
+      args: ["code", "github", "--copy"],
+      env: { OTP_PASSWORD: "test", SSH_TTY: "/dev/pts/0", SSH_CONNECTION: "192.0.2.1 5000 192.0.2.2 22" },
+    });
     const from = Date.now();
     expect(await t.exitCode()).toBe(0);
     const log = await t.waitForOutput(/\[exit 0\]/);

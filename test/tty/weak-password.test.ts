@@ -13,7 +13,13 @@ const SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /** The vault opens with `password` (a separate otp process). */
 async function opensWith(vault: string, home: string, password: string): Promise<boolean> {
-  const r = await runOtpAsync(["list", "--vault", vault], { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_RUNTIME_DIR: join(home, "run"), OTP_PASSWORD: password, NO_COLOR: "1" });
+  const r = await runOtpAsync(["list", "--vault", vault], {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    XDG_RUNTIME_DIR: join(home, "run"),
+    OTP_PASSWORD: password,
+    NO_COLOR: "1",
+  });
   return r.code === 0;
 }
 

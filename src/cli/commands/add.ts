@@ -38,11 +38,13 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
   refuseSecretInArgv(name, "NAME");
   const sources = [opts.uri !== undefined, opts.secret !== undefined, !!opts.stdin, opts.qr !== undefined].filter(Boolean).length;
   if (sources > 1) throw new UsageError("usage", "give the secret one way: --uri, --secret, --stdin or --qr");
-  if ((opts.stdin || opts.qr === "-") && ctx.passwordFile === "-") throw new UsageError("usage", `${opts.stdin ? "--stdin" : "--qr -"} and --password-file - both want standard input`);
+  if ((opts.stdin || opts.qr === "-") && ctx.passwordFile === "-")
+    throw new UsageError("usage", `${opts.stdin ? "--stdin" : "--qr -"} and --password-file - both want standard input`);
   // Numbers from flags are judged before anything is read or asked: a bad --digits must not
   // cost the user a typed secret.
   checkFlags(opts);
-  if (opts.secret !== undefined) ctx.warn("--secret is visible to other processes (ps) and stays in your shell history; prefer --stdin or the prompt");
+  if (opts.secret !== undefined)
+    ctx.warn("--secret is visible to other processes (ps) and stays in your shell history; prefer --stdin or the prompt");
   // An image is read and checked first, but decoded only after the password prompt: a password
   // typed ahead during the decode would be echoed in clear. --stdin typed at a terminal: unlock
   // first, so the prompts come before the paste. Elsewhere check the input first, before any KDF.
@@ -59,7 +61,9 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
   const entry = await updateVault(ctx, vault, (data) => {
     const holder = findBySecret(data, checked.secret);
     if (holder && !opts.force)
-      throw new InputError("duplicate-secret", `the vault already holds this secret, in "${holder.name}"`, ["use --force to add it again anyway"]);
+      throw new InputError("duplicate-secret", `the vault already holds this secret, in "${holder.name}"`, [
+        "use --force to add it again anyway",
+      ]);
     const now = new Date(ctx.now()).toISOString();
     const added = addEntry(data, checked, newId(), now);
     if (added.entry.type !== "hotp") return { data: added.data, result: added.entry };
@@ -90,7 +94,8 @@ function checkFlags(o: AddOptions): void {
   const base = { issuer: "", account: "", secret: "", algorithm: "SHA1" as Algorithm, digits: o.digits ?? 6 };
   if (o.type !== "steam" && o.digits !== undefined) checkDraft({ ...base, type: "totp" });
   if ((o.type ?? "totp") === "totp" && o.period !== undefined) checkDraft({ ...base, type: "totp", period: o.period });
-  if ((o.type ?? "hotp") === "hotp" && o.counter !== undefined) counterAfter(checkDraft({ ...base, type: "hotp", counter: o.counter }).counter ?? 0);
+  if ((o.type ?? "hotp") === "hotp" && o.counter !== undefined)
+    counterAfter(checkDraft({ ...base, type: "hotp", counter: o.counter }).counter ?? 0);
 }
 
 /** Builds the draft from the one source given (not an image); the caller applies the flags. */
@@ -101,12 +106,15 @@ async function readDraft(ctx: Ctx, opts: AddOptions, name: string | undefined): 
     // The first line with something on it: no waiting for the end of input, and a runaway
     // input stops at the line cap (64 KiB) with exit 2.
     const what = "`otp add --stdin` reads one secret or otpauth:// URI, on one line";
-    const text = (await ctx.readStdinLine({ skipBlank: true, hint: what, oneLine: `${what}; \`otp import -\` reads a list of URIs` })).trim();
+    const text = (
+      await ctx.readStdinLine({ skipBlank: true, hint: what, oneLine: `${what}; \`otp import -\` reads a list of URIs` })
+    ).trim();
     if (text === "") throw new InputError("invalid-secret", "standard input was empty; expected a secret or an otpauth:// URI");
     return /^otpauth:/i.test(text) ? fromUri(ctx, text) : secretDraft(text);
   }
   // No source given: hidden prompts on a terminal.
-  if (!ctx.stdinIsTTY) throw new UsageError("usage", "no secret given", ["pass it on standard input with --stdin, or use --uri; see `otp add --help`"]);
+  if (!ctx.stdinIsTTY)
+    throw new UsageError("usage", "no secret given", ["pass it on standard input with --stdin, or use --uri; see `otp add --help`"]);
   return askDraft(ctx, opts, name);
 }
 
@@ -152,9 +160,15 @@ async function fromQrImage(ctx: Ctx, image: QrImage): Promise<EntryDraft> {
   const { decodeQrImage } = await import("../qr-add.js");
   const { entries, problems } = await decodeQrImage(ctx, image);
   if (entries.length === 0)
-    throw new InputError("invalid-uri", `the QR code in ${image.name} holds no otpauth:// URI`, problems.map((p) => `${p.where}: ${p.reason}`));
+    throw new InputError(
+      "invalid-uri",
+      `the QR code in ${image.name} holds no otpauth:// URI`,
+      problems.map((p) => `${p.where}: ${p.reason}`),
+    );
   if (entries.length > 1)
-    throw new InputError("several-entries", `${image.name} holds ${entries.length} accounts; otp add takes one`, [`\`otp import ${image.name}\` adds them all`]);
+    throw new InputError("several-entries", `${image.name} holds ${entries.length} accounts; otp add takes one`, [
+      `\`otp import ${image.name}\` adds them all`,
+    ]);
   for (const w of entries[0]!.warnings) ctx.warn(w);
   return entries[0]!.draft;
 }

@@ -16,9 +16,13 @@ export async function run(ctx: Ctx, opts: { json?: boolean }): Promise<void> {
   }
   if (opts.json) ctx.data(safeJson({ vault: ctx.vaultPath, ok: findings.length === 0, findings }, 2));
   else for (const f of findings) for (const line of render(f)) ctx.data(line);
-  if (findings.length === 0) return ctx.info("nothing found: every entry has recovery codes, the vault is backed up, has a recovery key and safe files");
+  if (findings.length === 0)
+    return ctx.info("nothing found: every entry has recovery codes, the vault is backed up, has a recovery key and safe files");
   if (files.blocking) ctx.info("the rest of the audit needs the vault to open: fix its permissions, then run `otp audit` again");
-  throw new OtpError("audit-findings", `${findings.length} finding${findings.length === 1 ? "" : "s"} could cost you an account; each says what to do`);
+  throw new OtpError(
+    "audit-findings",
+    `${findings.length} finding${findings.length === 1 ? "" : "s"} could cost you an account; each says what to do`,
+  );
 }
 
 function render(f: Finding): string[] {

@@ -18,10 +18,24 @@ export async function run(ctx: Ctx, file: string, opts: { backupPasswordFile?: s
   const generation = generationOf(opened.envelope);
   if (opts.json) {
     const recoveryKey = slots.includes("recovery") || slots.includes("recovery-box");
-    ctx.data(safeJson({ file, ok: true, entries: check.entries, recoveryCodes: check.recoveryCodes, madeAt, madeBy: check.madeAt ? "otp backup" : "file time", generation, recoveryKey, readOnly: opened.readOnly }));
+    ctx.data(
+      safeJson({
+        file,
+        ok: true,
+        entries: check.entries,
+        recoveryCodes: check.recoveryCodes,
+        madeAt,
+        madeBy: check.madeAt ? "otp backup" : "file time",
+        generation,
+        recoveryKey,
+        readOnly: opened.readOnly,
+      }),
+    );
     return;
   }
-  ctx.data(`${escapeForTerminal(file)}: verified, ${check.entries} entr${check.entries === 1 ? "y" : "ies"}, ${check.recoveryCodes} recovery code${check.recoveryCodes === 1 ? "" : "s"}, made ${madeAt.replace(/\.\d+Z$/, "Z")}, key generation ${generation}`);
+  ctx.data(
+    `${escapeForTerminal(file)}: verified, ${check.entries} entr${check.entries === 1 ? "y" : "ies"}, ${check.recoveryCodes} recovery code${check.recoveryCodes === 1 ? "" : "s"}, made ${madeAt.replace(/\.\d+Z$/, "Z")}, key generation ${generation}`,
+  );
   if (!check.madeAt) ctx.info("it was not made by `otp backup`, so its time is the file's");
   if (opened.readOnly) ctx.warn("it was written by a newer otp: this one can read it but not restore it");
 }

@@ -14,7 +14,6 @@ import type { Ctx } from "../context.js";
 import { newPassword } from "../new-password.js";
 import { openVault, updateVault } from "../vault.js";
 
-
 export interface BackupOptions {
   backupPasswordFile?: string;
   newBackupPassword?: boolean;
@@ -22,38 +21,64 @@ export interface BackupOptions {
 }
 
 export async function run(ctx: Ctx, file: string | undefined, opts: BackupOptions): Promise<void> {
-  if (opts.backupPasswordFile && opts.newBackupPassword) throw new UsageError("usage", "give --backup-password-file or --new-backup-password, not both");
-  if (opts.backupPasswordFile === "-" && ctx.passwordFile === "-") throw new UsageError("usage", "--password-file - and --backup-password-file - cannot both read standard input");
+  if (opts.backupPasswordFile && opts.newBackupPassword)
+    throw new UsageError("usage", "give --backup-password-file or --new-backup-password, not both");
+  if (opts.backupPasswordFile === "-" && ctx.passwordFile === "-")
+    throw new UsageError("usage", "--password-file - and --backup-password-file - cannot both read standard input");
   const vault = await openVault(ctx);
   const own = opts.backupPasswordFile !== undefined || opts.newBackupPassword === true;
-  const password = own ? await newPassword(ctx, { file: opts.backupPasswordFile, what: "backup", flag: "--backup-password-file", nothingDone: "no backup was written" }) : null;
+  const password = own
+    ? await newPassword(ctx, {
+        file: opts.backupPasswordFile,
+        what: "backup",
+        flag: "--backup-password-file",
+        nothingDone: "no backup was written",
+      })
+    : null;
   const now = ctx.now();
   const target = file !== undefined ? resolve(file) : await defaultFile(ctx, now);
   const record: BackupRecord = { at: new Date(now).toISOString(), state: entriesState(vault.data.entries), file: target };
   const full = withLastBackup(vault.data, record);
   // A backup with a password of its own has keys of its own: the vault's prior keys stay out.
   const data = password ? withoutPriorKeys(full) : full;
-  const made = password ? await ctx.process.spinner(ctx.stderrIsTTY, "deriving the backup's key…", () => backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope))) : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
+  const made = password
+    ? await ctx.process.spinner(ctx.stderrIsTTY, "deriving the backup's key…", () =>
+        backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope)),
+      )
+    : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
   await ctx.files.writeOutput(target, made.bytes, { force: opts.force === true, vault: ctx.vaultPath });
   const check = await verifyWritten(ctx, target, password, made.masterKey, data, now);
   if (vault.readOnly) ctx.warn("the vault opens read-only (written by a newer otp), so it cannot note this backup");
   else await updateVault(ctx, vault, (current) => ({ data: withLastBackup(current, record), result: null }));
   ctx.data(escapeForTerminal(target));
   const codes = check.recoveryCodes ? ` and ${check.recoveryCodes} recovery code${check.recoveryCodes === 1 ? "" : "s"}` : "";
-  ctx.info(`backup written and verified: ${check.entries} entr${check.entries === 1 ? "y" : "ies"}${codes}; it opens with ${password ? "its own backup password" : "the vault's password (and its recovery key)"}`);
+  ctx.info(
+    `backup written and verified: ${check.entries} entr${check.entries === 1 ? "y" : "ies"}${codes}; it opens with ${password ? "its own backup password" : "the vault's password (and its recovery key)"}`,
+  );
   await hintIfSameDisk(ctx, target);
 }
 
 /** Reads the backup back from disk and checks it; on any failure removes it and throws. */
-async function verifyWritten(ctx: Ctx, target: string, password: string | null, masterKey: Uint8Array, data: Parameters<typeof checkBackup>[2], now: number) {
+async function verifyWritten(
+  ctx: Ctx,
+  target: string,
+  password: string | null,
+  masterKey: Uint8Array,
+  data: Parameters<typeof checkBackup>[2],
+  now: number,
+) {
   try {
     const bytes = await ctx.files.readBytes(target);
-    const opened = await ctx.process.spinner(ctx.stderrIsTTY, "checking the backup…", () => openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] }));
+    const opened = await ctx.process.spinner(ctx.stderrIsTTY, "checking the backup…", () =>
+      openBackup(readBackup(bytes), password ? { passwords: [password] } : { masterKeys: [masterKey] }),
+    );
     return checkBackup(opened.data, now, data);
   } catch (err) {
     await ctx.files.remove(target).catch(() => undefined);
     const why = err instanceof Error ? err.message.replace(/^backup verification failed: /, "") : String(err);
-    throw new OtpError("backup-verify-failed", `backup verification failed (${why}); the file was removed`, ["the vault itself is fine; try again, or write the backup to another disk"]);
+    throw new OtpError("backup-verify-failed", `backup verification failed (${why}); the file was removed`, [
+      "the vault itself is fine; try again, or write the backup to another disk",
+    ]);
   }
 }
 
@@ -71,5 +96,7 @@ async function defaultFile(ctx: Ctx, now: number): Promise<string> {
 async function hintIfSameDisk(ctx: Ctx, target: string): Promise<void> {
   const [a, b] = await Promise.all([ctx.files.stat(target), ctx.files.stat(ctx.vaultPath)]);
   if (a && b && a.dev === b.dev)
-    ctx.hint(`${escapeForTerminal(target)} is on the same disk as the vault: copy it to another one (a USB stick, another computer), so that it outlives this one`);
+    ctx.hint(
+      `${escapeForTerminal(target)} is on the same disk as the vault: copy it to another one (a USB stick, another computer), so that it outlives this one`,
+    );
 }

@@ -12,7 +12,8 @@ import { readEnvelope } from "../vault.js";
 
 export async function run(ctx: Ctx, shell: string | undefined, opts: { entries?: boolean }, program: Command): Promise<void> {
   if (opts.entries) return printEntries(ctx);
-  if (shell === undefined) throw new UsageError("usage", "name a shell: bash, zsh or fish", ["`otp completion --help` says how to install each"]);
+  if (shell === undefined)
+    throw new UsageError("usage", "name a shell: bash, zsh or fish", ["`otp completion --help` says how to install each"]);
   if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError("usage", `no completion for ${shell}: bash, zsh or fish`);
   ctx.write(completionScript(program, shell as Shell));
 }
@@ -27,7 +28,12 @@ async function printEntries(ctx: Ctx): Promise<void> {
     const { entries } = openData(envelope, key);
     key.fill(0);
     // A name that would need escaping could not be typed back as it is: leave it out.
-    ctx.write(entries.filter((e) => escapeForTerminal(e.name) === e.name && !/\s$|^\s/.test(e.name)).map((e) => e.name + "\n").join(""));
+    ctx.write(
+      entries
+        .filter((e) => escapeForTerminal(e.name) === e.name && !/\s$|^\s/.test(e.name))
+        .map((e) => e.name + "\n")
+        .join(""),
+    );
   } catch {
     // no vault, an expired or foreign session, damage: complete nothing
   }

@@ -24,7 +24,8 @@ export async function run(ctx: Ctx, query: string, opts: EditOptions): Promise<v
   refuseSecretQuery(query);
   refuseSecretInArgv(opts.name, "--name");
   const patch: Partial<Entry> = {};
-  for (const k of ["name", "issuer", "account", "digits", "period", "counter", "notes"] as const) if (opts[k] !== undefined) (patch as Record<string, unknown>)[k] = opts[k];
+  for (const k of ["name", "issuer", "account", "digits", "period", "counter", "notes"] as const)
+    if (opts[k] !== undefined) (patch as Record<string, unknown>)[k] = opts[k];
   if (opts.tag !== undefined) patch.tags = opts.tag;
   else if (opts.tags === false) patch.tags = [];
   if (Object.keys(patch).length === 0) throw new UsageError("usage", "nothing to change", ["see `otp edit --help` for what can change"]);

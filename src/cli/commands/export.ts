@@ -12,7 +12,8 @@ export type { ExportOptions };
 
 export async function run(ctx: Ctx, opts: ExportOptions): Promise<void> {
   const entry = EXPORT_FORMATS.find((f) => f.name === opts.format);
-  if (!entry) throw new UsageError("usage", `unknown export format "${opts.format}"`, [`one of: ${EXPORT_FORMATS.map((f) => f.name).join(", ")}`]);
+  if (!entry)
+    throw new UsageError("usage", `unknown export format "${opts.format}"`, [`one of: ${EXPORT_FORMATS.map((f) => f.name).join(", ")}`]);
   const format = await entry.load();
   format.check(ctx, opts);
   const { data } = await openVault(ctx);

@@ -37,7 +37,9 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   const results = await decodeAll(ctx, inputs, passwordHelpers(ctx, opts, progress), progress, (d, where) => {
     count += d.entries.length + d.problems.length;
     if (count > MAX_ENTRIES)
-      throw new InputError("too-large", `${where}: more than ${MAX_ENTRIES} entries to import; an export holds far fewer`, ["split the input into smaller files"]);
+      throw new InputError("too-large", `${where}: more than ${MAX_ENTRIES} entries to import; an export holds far fewer`, [
+        "split the input into smaller files",
+      ]);
   });
   progress.clear();
   for (const [i, decoded] of results.entries()) {
@@ -47,7 +49,8 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
     // Codecs name entries by what the file calls them: escaped, so a label cannot steer the terminal.
     for (const n of decoded.notes) reports.push(`${where}: ${escapeForTerminal(n)}`);
     for (const p of decoded.problems) reports.push(`${where}, ${escapeForTerminal(p.where)}: ${escapeForTerminal(p.reason)}`);
-    for (const e of decoded.entries) for (const w of e.warnings) reports.push(`${where}, ${escapeForTerminal(e.where)}: ${escapeForTerminal(w)}`);
+    for (const e of decoded.entries)
+      for (const w of e.warnings) reports.push(`${where}, ${escapeForTerminal(e.where)}: ${escapeForTerminal(w)}`);
     bad += decoded.problems.length;
     for (const e of decoded.entries) found.push(e);
   }
@@ -56,7 +59,10 @@ export async function run(ctx: Ctx, files: string[], opts: ImportOptions): Promi
   const shown = firstReports(reports);
   // The error line comes first on stderr; the reports follow it as hints.
   if (found.length === 0)
-    throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [...shown, "`otp import --help` lists the formats otp reads"]);
+    throw new InputError("nothing-to-import", `nothing to import${bad ? `: ${bad} bad ${bad === 1 ? "entry" : "entries"}` : ""}`, [
+      ...shown,
+      "`otp import --help` lists the formats otp reads",
+    ]);
   for (const r of shown) ctx.warn(r);
 
   const vault = await openVault(ctx);
@@ -110,7 +116,13 @@ class NeedsPassword extends Error {}
  * prompt), then the encrypted ones. `each` sees each result as it comes (to stop a runaway
  * import early); the results are in the order of the inputs.
  */
-async function decodeAll(ctx: Ctx, inputs: Input[], helpers: CodecHelpers, progress: Progress, each: (d: Decoded, where: string) => void): Promise<Decoded[]> {
+async function decodeAll(
+  ctx: Ctx,
+  inputs: Input[],
+  helpers: CodecHelpers,
+  progress: Progress,
+  each: (d: Decoded, where: string) => void,
+): Promise<Decoded[]> {
   const results: Decoded[] = [];
   const later: number[] = [];
   let done = 0;
@@ -164,7 +176,9 @@ function passwordHelpers(ctx: Ctx, opts: ImportOptions, progress: Progress): Cod
         return readPasswordFile(ctx, opts.importPasswordFile);
       }
       if (!ctx.canPrompt())
-        throw new AuthError("no-password-source", `${what} is encrypted and there is no terminal to ask for its password`, ["pass --import-password-file FILE"]);
+        throw new AuthError("no-password-source", `${what} is encrypted and there is no terminal to ask for its password`, [
+          "pass --import-password-file FILE",
+        ]);
       progress.clear();
       if (retry) ctx.warn("wrong password, try again");
       return ctx.prompts.secret(`Password of ${what}:`);

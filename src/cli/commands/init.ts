@@ -16,11 +16,17 @@ import { newPassword, warnIfWeak } from "../new-password.js";
 export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promise<void> {
   const path = ctx.vaultPath;
   if (await ctx.files.stat(path))
-    throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, ["use it, or pick another place with --vault"]);
+    throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, [
+      "use it, or pick another place with --vault",
+    ]);
   const password = await vaultPassword(ctx);
   await makeFolder(ctx, dirname(path));
   let data = emptyData(new Date(ctx.now()).toISOString());
-  let { bytes, envelope, masterKey } = await ctx.process.spinner(ctx.stderrIsTTY, "creating the vault (deriving the key takes a moment)…", () => createVault(password, data));
+  let { bytes, envelope, masterKey } = await ctx.process.spinner(
+    ctx.stderrIsTTY,
+    "creating the vault (deriving the key takes a moment)…",
+    () => createVault(password, data),
+  );
   const recovery = opts.recoveryKey === false ? null : generateRecoveryKey();
   if (recovery) {
     // Written as not yet shown: if otp dies before the key is on the screen, `otp audit` says so.
@@ -34,7 +40,10 @@ export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promi
   if (recovery) {
     printRecoveryKey(ctx, recovery.text);
     const opened = { envelope: parseEnvelope(bytes).envelope, masterKey, data, readOnly: false };
-    await updateVault(ctx, opened, (current) => ({ data: { ...current, meta: withoutKey(current.meta, UNSHOWN_RECOVERY_KEY) }, result: null }));
+    await updateVault(ctx, opened, (current) => ({
+      data: { ...current, meta: withoutKey(current.meta, UNSHOWN_RECOVERY_KEY) },
+      result: null,
+    }));
   } else ctx.warn("no recovery key: a forgotten password loses every entry (`otp recovery-key new` makes one)");
   masterKey.fill(0);
   ctx.hint("add an entry with `otp add NAME --stdin`, or `otp add` to be asked");
@@ -47,9 +56,14 @@ async function makeFolder(ctx: Ctx, dir: string): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     let blocker = dir;
-    while (blocker !== dirname(blocker) && !(await ctx.files.stat(blocker).then((s) => s !== null && !s.isDirectory))) blocker = dirname(blocker);
+    while (blocker !== dirname(blocker) && !(await ctx.files.stat(blocker).then((s) => s !== null && !s.isDirectory)))
+      blocker = dirname(blocker);
     if (code === "EEXIST" || code === "ENOTDIR")
-      throw new OtpError("io", `cannot create the vault's folder ${dir}: ${blocker === dirname(blocker) ? "a part of that path" : blocker} is a file, not a folder`, ["move that file away, or pick another place with --vault"]);
+      throw new OtpError(
+        "io",
+        `cannot create the vault's folder ${dir}: ${blocker === dirname(blocker) ? "a part of that path" : blocker} is a file, not a folder`,
+        ["move that file away, or pick another place with --vault"],
+      );
     throw new OtpError("io", `cannot create the vault's folder ${dir}: ${code ?? "failed"}`);
   }
 }
@@ -70,7 +84,8 @@ async function vaultPassword(ctx: Ctx): Promise<string> {
   try {
     return await newPassword(ctx, { file: ctx.passwordFile, what: "vault", flag: "--password-file", nothingDone: "no vault was created" });
   } catch (err) {
-    if (err instanceof AuthError) throw new AuthError(err.kind, "no password given and no terminal to ask on", ["set OTP_PASSWORD or pass --password-file FILE"]);
+    if (err instanceof AuthError)
+      throw new AuthError(err.kind, "no password given and no terminal to ask on", ["set OTP_PASSWORD or pass --password-file FILE"]);
     throw err;
   }
 }

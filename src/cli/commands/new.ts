@@ -50,11 +50,18 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
   const uri = formatOtpauthUri(draft);
   // Refused before anything is saved, so a taken --png never leaves a saved entry behind it.
   if (opts.png && !opts.force && ctx.files.exists(opts.png))
-    throw new OtpError("output-exists", `${escapeForTerminal(opts.png)} already exists; nothing saved or written`, ["use --force to replace it"]);
+    throw new OtpError("output-exists", `${escapeForTerminal(opts.png)} already exists; nothing saved or written`, [
+      "use --force to replace it",
+    ]);
   // Likewise a QR code the window cannot show whole: refused (exit 1) before anything is saved.
-  const qr = !opts.png && ctx.stdoutIsTTY && !opts.json
-    ? await (await import("../qr-window.js")).codeThatFits(ctx, uri, true, "the QR code", ["or write it to a PNG file with --png FILE (or pipe the output: then only the secret and the URI are printed)"])
-    : undefined;
+  const qr =
+    !opts.png && ctx.stdoutIsTTY && !opts.json
+      ? await (
+          await import("../qr-window.js")
+        ).codeThatFits(ctx, uri, true, "the QR code", [
+          "or write it to a PNG file with --png FILE (or pipe the output: then only the secret and the URI are printed)",
+        ])
+      : undefined;
 
   let saved: string | undefined;
   if (opts.save) {
@@ -70,7 +77,8 @@ export async function run(ctx: Ctx, opts: NewOptions): Promise<void> {
     await ctx.files.writeOutput(opts.png, await ctx.qr.png(uri), { force: !!opts.force, vault: ctx.vaultPath });
   }
 
-  if (opts.json) ctx.data(safeJson({ issuer: draft.issuer, account: draft.account, secret: draft.secret, uri, ...(saved ? { name: saved } : {}) }, 2));
+  if (opts.json)
+    ctx.data(safeJson({ issuer: draft.issuer, account: draft.account, secret: draft.secret, uri, ...(saved ? { name: saved } : {}) }, 2));
   else {
     ctx.data(`secret: ${draft.secret}`);
     ctx.data(`uri: ${uri}`);

@@ -17,8 +17,15 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
     throw new UsageError("usage", "--password-file - and --new-password-file - cannot both read standard input");
   const vault = await openVault(ctx);
   if (vault.readOnly) throw readOnlyError();
-  const password = await newPassword(ctx, { file: opts.newPasswordFile, what: "vault", flag: "--new-password-file", nothingDone: "the password was not changed" });
-  const stretched = await ctx.process.spinner(ctx.stderrIsTTY, "deriving the new key…", () => stretchPassword(password, strongestParams(vault.envelope)));
+  const password = await newPassword(ctx, {
+    file: opts.newPasswordFile,
+    what: "vault",
+    flag: "--new-password-file",
+    nothingDone: "the password was not changed",
+  });
+  const stretched = await ctx.process.spinner(ctx.stderrIsTTY, "deriving the new key…", () =>
+    stretchPassword(password, strongestParams(vault.envelope)),
+  );
   const rotation = await updateVault<Rotation>(ctx, vault, async (data, envelope, key) => {
     const r = await rotateKeys(envelope, key, data, stretched, { keep: "all", keyBytes: vault.recoveryKeyBytes });
     return { data: r.data, envelope: r.envelope, masterKey: r.masterKey, result: r };
@@ -26,7 +33,9 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
   stretched.kek.fill(0);
   const ended = await ctx.sessions.remove(vault.envelope.vaultId, ctx.vaultPath);
   vault.masterKey.fill(0);
-  ctx.info("password changed, and the vault's keys with it: copies made before (snapshots, the sync history, backups) open nothing written from now on");
+  ctx.info(
+    "password changed, and the vault's keys with it: copies made before (snapshots, the sync history, backups) open nothing written from now on",
+  );
   reportSlots(ctx, rotation, hasRecoverySlot(rotation.envelope));
   if (ended > 0) ctx.info(`ended ${ended} session${ended === 1 ? "" : "s"}: run \`otp unlock\` again where you need one`);
   ctx.hint("backups keep the password they were made with; `otp backup` makes one with the new password");

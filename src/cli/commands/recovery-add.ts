@@ -14,7 +14,10 @@ import { openVault, updateVault } from "../vault.js";
 export async function run(ctx: Ctx, query: string, opts: { file?: string; replace?: boolean }): Promise<void> {
   refuseSecretQuery(query);
   const fromStdin = opts.file === "-" || (opts.file === undefined && !ctx.stdinIsTTY);
-  if (fromStdin && ctx.passwordFile === "-") throw new UsageError("usage", "--password-file - and the codes cannot both come from standard input", ["give the codes with --file FILE"]);
+  if (fromStdin && ctx.passwordFile === "-")
+    throw new UsageError("usage", "--password-file - and the codes cannot both come from standard input", [
+      "give the codes with --file FILE",
+    ]);
   const vault = await openVault(ctx);
   const entry = await pickEntry(ctx, vault.data.entries, query);
   const name = escapeForTerminal(entry.name);
@@ -23,7 +26,10 @@ export async function run(ctx: Ctx, query: string, opts: { file?: string; replac
     const current = data.entries.find((e) => e.id === entry.id);
     if (!current) throw new UsageError("usage", `"${name}" was removed meanwhile`);
     const r = addRecoveryCodes(current.recoveryCodes ?? [], codes, opts.replace === true);
-    return { data: updateEntry(data, entry.id, { recoveryCodes: r.codes }, new Date(ctx.now()).toISOString()), result: { ...r, total: r.codes.length } };
+    return {
+      data: updateEntry(data, entry.id, { recoveryCodes: r.codes }, new Date(ctx.now()).toISOString()),
+      result: { ...r, total: r.codes.length },
+    };
   });
   const dup = skipped ? `, skipped ${skipped} already kept` : "";
   const plural = (n: number) => `${n} recovery code${n === 1 ? "" : "s"}`;

@@ -20,7 +20,10 @@ export async function run(ctx: Ctx, opts: { yes?: boolean }): Promise<void> {
   if (vault.readOnly) throw readOnlyError();
   const replacing = hasRecoverySlot(vault.envelope);
   if (replacing && !opts.yes) {
-    if (!ctx.stdinIsTTY) throw new UsageError("usage", "not replacing the vault's recovery key without confirmation", ["pass --yes; the old key then stops opening the vault"]);
+    if (!ctx.stdinIsTTY)
+      throw new UsageError("usage", "not replacing the vault's recovery key without confirmation", [
+        "pass --yes; the old key then stops opening the vault",
+      ]);
     if (!(await ctx.prompts.confirm("Replace the recovery key? The one you wrote down stops working."))) {
       ctx.info("the recovery key was left as it was");
       return;
@@ -29,8 +32,17 @@ export async function run(ctx: Ctx, opts: { yes?: boolean }): Promise<void> {
   const stretched = await currentPassword(ctx, vault, "a new recovery key changes the vault's keys, which");
   const key = generateRecoveryKey();
   const first = await updateVault<Rotation>(ctx, vault, async (data, envelope, masterKey) => {
-    const r = await rotateKeys(envelope, masterKey, data, stretched, { keep: "all", keyBytes: vault.recoveryKeyBytes, addKeyBytes: key.bytes });
-    return { data: { ...r.data, meta: { ...r.data.meta, [UNSHOWN_RECOVERY_KEY]: r.newRecoverySlot } }, envelope: r.envelope, masterKey: r.masterKey, result: r };
+    const r = await rotateKeys(envelope, masterKey, data, stretched, {
+      keep: "all",
+      keyBytes: vault.recoveryKeyBytes,
+      addKeyBytes: key.bytes,
+    });
+    return {
+      data: { ...r.data, meta: { ...r.data.meta, [UNSHOWN_RECOVERY_KEY]: r.newRecoverySlot } },
+      envelope: r.envelope,
+      masterKey: r.masterKey,
+      result: r,
+    };
   });
   key.bytes.fill(0);
   // Printed only now, once it is on disk: a key shown for a write that failed would open nothing.
@@ -44,8 +56,12 @@ export async function run(ctx: Ctx, opts: { yes?: boolean }): Promise<void> {
   stretched.kek.fill(0);
   vault.masterKey.fill(0);
   const ended = await ctx.sessions.remove(vault.envelope.vaultId, ctx.vaultPath);
-  if (ended > 0) ctx.info(`the vault's keys changed, so its ${ended} session${ended === 1 ? "" : "s"} ended: run \`otp unlock\` again where you need one`);
+  if (ended > 0)
+    ctx.info(
+      `the vault's keys changed, so its ${ended} session${ended === 1 ? "" : "s"} ended: run \`otp unlock\` again where you need one`,
+    );
   if (first.dropped.recovery || first.dropped.unknown) reportSlots(ctx, first, true);
   else if (second.dropped.unknown) reportSlots(ctx, second, true);
-  if (replacing) ctx.info("the old recovery key no longer opens the vault, nor anything written from now on (backups made before still open with it)");
+  if (replacing)
+    ctx.info("the old recovery key no longer opens the vault, nor anything written from now on (backups made before still open with it)");
 }

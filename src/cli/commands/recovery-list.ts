@@ -14,7 +14,21 @@ export async function run(ctx: Ctx, query: string, opts: { reveal?: boolean; jso
   const codes = entry.recoveryCodes ?? [];
   const shown = (c: string) => escapeForTerminal(opts.reveal ? c : maskCode(c));
   if (opts.json) {
-    ctx.data(safeJson({ name: entry.name, total: codes.length, unused: unusedCount(codes), codes: codes.map((c) => ({ code: opts.reveal ? c.code : maskCode(c.code), used: c.usedAt !== null && c.usedAt !== undefined, usedAt: c.usedAt ?? null })) }, 2));
+    ctx.data(
+      safeJson(
+        {
+          name: entry.name,
+          total: codes.length,
+          unused: unusedCount(codes),
+          codes: codes.map((c) => ({
+            code: opts.reveal ? c.code : maskCode(c.code),
+            used: c.usedAt !== null && c.usedAt !== undefined,
+            usedAt: c.usedAt ?? null,
+          })),
+        },
+        2,
+      ),
+    );
     return;
   }
   const name = escapeForTerminal(entry.name);
@@ -23,6 +37,9 @@ export async function run(ctx: Ctx, query: string, opts: { reveal?: boolean; jso
     ctx.hint(`get them from the site's 2FA settings, then \`otp recovery add ${name}\``);
     return;
   }
-  for (const line of table(codes.map((c, i) => [`${i + 1}.`, shown(c.code), c.usedAt ? escapeForTerminal(`used ${c.usedAt.replace(/\.\d+Z$/, "Z")}`) : ""]))) ctx.data(line);
+  for (const line of table(
+    codes.map((c, i) => [`${i + 1}.`, shown(c.code), c.usedAt ? escapeForTerminal(`used ${c.usedAt.replace(/\.\d+Z$/, "Z")}`) : ""]),
+  ))
+    ctx.data(line);
   ctx.info(`${unusedCount(codes)} of ${codes.length} unused${opts.reveal ? "" : "; --reveal shows the codes"}`);
 }

@@ -18,14 +18,21 @@ export async function run(ctx: Ctx, query: string, opts: { used?: boolean; yes?:
   if (doomed.length === 0) return ctx.info(`"${name}" has no ${opts.used ? "used " : ""}recovery codes; nothing removed`);
   const unused = unusedCount(codes);
   if (!opts.used && !opts.yes) {
-    if (!ctx.stdinIsTTY) throw new UsageError("usage", `not removing the recovery codes of "${name}" without confirmation`, ["pass --yes, or --used to drop only the used ones"]);
-    if (!(await ctx.prompts.confirm(`Remove all ${codes.length} recovery codes of "${name}"${unused ? ` (${unused} unused)` : ""}?`))) return ctx.info("nothing removed");
+    if (!ctx.stdinIsTTY)
+      throw new UsageError("usage", `not removing the recovery codes of "${name}" without confirmation`, [
+        "pass --yes, or --used to drop only the used ones",
+      ]);
+    if (!(await ctx.prompts.confirm(`Remove all ${codes.length} recovery codes of "${name}"${unused ? ` (${unused} unused)` : ""}?`)))
+      return ctx.info("nothing removed");
   }
   const removed = await updateVault(ctx, vault, (data) => {
     const current = data.entries.find((e) => e.id === entry.id);
     if (!current) throw new UsageError("usage", `"${name}" was removed meanwhile`);
     const keep = opts.used ? (current.recoveryCodes ?? []).filter((c) => !c.usedAt) : [];
-    return { data: updateEntry(data, entry.id, { recoveryCodes: keep }, new Date(ctx.now()).toISOString()), result: (current.recoveryCodes ?? []).length - keep.length };
+    return {
+      data: updateEntry(data, entry.id, { recoveryCodes: keep }, new Date(ctx.now()).toISOString()),
+      result: (current.recoveryCodes ?? []).length - keep.length,
+    };
   });
   ctx.info(`removed ${removed} ${opts.used ? "used " : ""}recovery code${removed === 1 ? "" : "s"} of "${name}"`);
 }

@@ -11,9 +11,14 @@ export async function run(ctx: Ctx, query: string, opts: { yes?: boolean }): Pro
   refuseSecretQuery(query);
   const vault = await openVault(ctx);
   const entry = await pickEntry(ctx, vault.data.entries, query);
-  const label = escapeForTerminal(entry.issuer || entry.account ? `${entry.name} (${[entry.issuer, entry.account].filter(Boolean).join(", ")})` : entry.name);
+  const label = escapeForTerminal(
+    entry.issuer || entry.account ? `${entry.name} (${[entry.issuer, entry.account].filter(Boolean).join(", ")})` : entry.name,
+  );
   if (!opts.yes) {
-    if (!ctx.stdinIsTTY) throw new UsageError("usage", `not removing "${escapeForTerminal(entry.name)}" without confirmation`, ["pass --yes to remove without a prompt"]);
+    if (!ctx.stdinIsTTY)
+      throw new UsageError("usage", `not removing "${escapeForTerminal(entry.name)}" without confirmation`, [
+        "pass --yes to remove without a prompt",
+      ]);
     if (!(await ctx.prompts.confirm(`Remove ${label}? You lose its codes unless the site has another second factor.`))) {
       ctx.info("nothing removed");
       return;

@@ -20,12 +20,21 @@ export async function run(ctx: Ctx, query: string, opts: ShowOptions): Promise<v
   const uri = formatOtpauthUri(entry);
   // Sized before anything is printed: a code that does not fit the window is not drawn at all.
   const qr = opts.qr
-    ? await (await import("../qr-window.js")).codeThatFits(ctx, uri, ctx.stdoutIsTTY, `the QR code of "${escapeForTerminal(entry.name)}"`, ["or use --reveal and type the secret into the phone instead"])
+    ? await (
+        await import("../qr-window.js")
+      ).codeThatFits(ctx, uri, ctx.stdoutIsTTY, `the QR code of "${escapeForTerminal(entry.name)}"`, [
+        "or use --reveal and type the secret into the phone instead",
+      ])
     : undefined;
   if (opts.json) {
     ctx.data(safeJson({ ...publicEntry(entry), ...(opts.reveal ? { secret: entry.secret, uri } : {}) }, 2));
   } else {
-    const extra: [string, string][] = opts.reveal ? [["secret", entry.secret.replace(/(.{4})(?=.)/g, "$1 ")], ["uri", uri]] : [];
+    const extra: [string, string][] = opts.reveal
+      ? [
+          ["secret", entry.secret.replace(/(.{4})(?=.)/g, "$1 ")],
+          ["uri", uri],
+        ]
+      : [];
     for (const line of detailLines(entry, extra)) ctx.data(line);
   }
   if (qr) {

@@ -23,7 +23,11 @@ export async function run(ctx: Ctx): Promise<void> {
     return { pulled, back: true };
   });
   if (put.pulled >= seen) return setSeenGeneration(g, put.pulled);
-  throw new VaultDamagedError("remote-rolled-back", `this pull brought an older vault than this machine has seen on the remote (key generation ${put.pulled}, seen ${seen})${put.back ? "; the vault here was put back as it was before the pull" : ""}`, [
-    `someone pushed an old copy: \`otp sync\` refuses it too; check the remote's history (\`git -C ${repo.dir} log --stat\`), then put this machine's vault back there with \`git -C ${repo.dir} push --force\``,
-  ]);
+  throw new VaultDamagedError(
+    "remote-rolled-back",
+    `this pull brought an older vault than this machine has seen on the remote (key generation ${put.pulled}, seen ${seen})${put.back ? "; the vault here was put back as it was before the pull" : ""}`,
+    [
+      `someone pushed an old copy: \`otp sync\` refuses it too; check the remote's history (\`git -C ${repo.dir} log --stat\`), then put this machine's vault back there with \`git -C ${repo.dir} push --force\``,
+    ],
+  );
 }

@@ -11,7 +11,19 @@ import { escapeForTerminal } from "../../core/text.js";
 import { GitError, gitReason, redactUrl, text } from "../../core/git-output.js";
 import type { Ctx } from "../context.js";
 import { syncWithRemote } from "../sync/exchange.js";
-import { FALLBACK_IDENTITY, REMOTE, checkVaultName, commitVaultFile, configureRepo, gitIn, remoteUrl, revParse, setSeenGeneration, vaultAt, type Git } from "../sync/repo.js";
+import {
+  FALLBACK_IDENTITY,
+  REMOTE,
+  checkVaultName,
+  commitVaultFile,
+  configureRepo,
+  gitIn,
+  remoteUrl,
+  revParse,
+  setSeenGeneration,
+  vaultAt,
+  type Git,
+} from "../sync/repo.js";
 import { recordSync, reportSync } from "../sync/report.js";
 import { vaultPlace, type SyncRepo } from "../sync/where.js";
 import { openVault, readEnvelope, underVaultLock } from "../vault.js";
@@ -23,7 +35,9 @@ export async function run(ctx: Ctx, remoteArg: string | undefined): Promise<void
   const remote = remoteArg === undefined ? undefined : normalizeRemote(remoteArg);
   if (!ctx.files.exists(ctx.vaultPath)) {
     if (remote === undefined)
-      throw new OtpError("no-vault", `no vault at ${ctx.vaultPath}`, ["create one with `otp init` first, or clone a synced vault with `otp sync init REMOTE`"]);
+      throw new OtpError("no-vault", `no vault at ${ctx.vaultPath}`, [
+        "create one with `otp init` first, or clone a synced vault with `otp sync init REMOTE`",
+      ]);
     return cloneIntoPlace(ctx, place, remote);
   }
   await readEnvelope(ctx); // a damaged vault (exit 5) never gets a repository
@@ -38,7 +52,9 @@ export async function run(ctx: Ctx, remoteArg: string | undefined): Promise<void
   const current = await remoteUrl(g);
   if (remote !== undefined && current === null) await g(["remote", "add", REMOTE, remote]);
   else if (remote !== undefined && current !== remote)
-    throw new OtpError("other-remote", `${place.dir} already syncs with ${redactUrl(current!)}`, [`to change it: \`git -C ${place.dir} remote set-url ${REMOTE} URL\`, then \`otp sync\``]);
+    throw new OtpError("other-remote", `${place.dir} already syncs with ${redactUrl(current!)}`, [
+      `to change it: \`git -C ${place.dir} remote set-url ${REMOTE} URL\`, then \`otp sync\``,
+    ]);
   if (remote === undefined) {
     if (current === null) {
       ctx.info(`${place.dir} is a sync repository now; only ${place.name} goes into it`);
@@ -81,7 +97,9 @@ async function pointHeadAt(g: Git, remote: string, branch: string): Promise<void
 async function setUp(ctx: Ctx, repo: SyncRepo, message: string): Promise<void> {
   const conf = await configureRepo(ctx, repo);
   if (conf.identitySet)
-    ctx.info(`git has no user.name or user.email here, so commits in ${repo.dir} are by "${FALLBACK_IDENTITY.name} <${FALLBACK_IDENTITY.email}>" (\`git -C ${repo.dir} config user.name …\` changes it)`);
+    ctx.info(
+      `git has no user.name or user.email here, so commits in ${repo.dir} are by "${FALLBACK_IDENTITY.name} <${FALLBACK_IDENTITY.email}>" (\`git -C ${repo.dir} config user.name …\` changes it)`,
+    );
   await underVaultLock(ctx, () => commitVaultFile(ctx, repo, message, conf.changed));
 }
 
@@ -89,12 +107,15 @@ async function setUp(ctx: Ctx, repo: SyncRepo, message: string): Promise<void> {
 function refuseWideFolder(ctx: Ctx, dir: string): void {
   const home = ctx.env.HOME ? resolve(ctx.env.HOME) : null;
   if (dir === "/" || dir === home)
-    throw new OtpError("vault-folder-too-wide", `the vault is directly in ${dir}, which otp would have to make a git repository`, ["move the vault into a folder of its own (the default is ~/.local/share/otp/vault.otp) and point --vault or OTP_VAULT at it"]);
+    throw new OtpError("vault-folder-too-wide", `the vault is directly in ${dir}, which otp would have to make a git repository`, [
+      "move the vault into a folder of its own (the default is ~/.local/share/otp/vault.otp) and point --vault or OTP_VAULT at it",
+    ]);
 }
 
 /** A local path becomes absolute (git would read it relative to the vault's folder); URLs stay. */
 function normalizeRemote(r: string): string {
-  if (r === "" || r.startsWith("-")) throw new UsageError("usage", `"${r}" is not a remote`, ["give a path to a bare repository, or an ssh or https URL"]);
+  if (r === "" || r.startsWith("-"))
+    throw new UsageError("usage", `"${r}" is not a remote`, ["give a path to a bare repository, or an ssh or https URL"]);
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(r) || /^[^/]*:/.test(r);
   return url ? r : resolve(r);
 }
@@ -103,7 +124,9 @@ function normalizeRemote(r: string): string {
 async function defaultBranch(g: Git, remote: string): Promise<string | null> {
   const r = await g(["ls-remote", "--symref", remote], { network: true, allowFail: true });
   if (r.code !== 0) {
-    throw new GitError("git", `cannot reach the remote ${redactUrl(remote)}: ${gitReason(r.stderr) || "git failed"}`, ["check the address and the network; nothing was changed"]);
+    throw new GitError("git", `cannot reach the remote ${redactUrl(remote)}: ${gitReason(r.stderr) || "git failed"}`, [
+      "check the address and the network; nothing was changed",
+    ]);
   }
   const out = text(r);
   const head = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out)?.[1];
@@ -115,10 +138,14 @@ async function defaultBranch(g: Git, remote: string): Promise<string | null> {
 /** No vault here: fetch the remote's, check it, and put it in place with the atomic write. */
 async function cloneIntoPlace(ctx: Ctx, place: SyncRepo, remote: string): Promise<void> {
   if (ctx.files.exists(join(place.dir, ".git")))
-    throw new OtpError("repo-without-vault", `${place.dir} is a git repository but holds no vault at ${ctx.vaultPath}`, [`check out the vault there with git, or move ${place.dir}/.git away and run \`otp sync init REMOTE\` again`]);
+    throw new OtpError("repo-without-vault", `${place.dir} is a git repository but holds no vault at ${ctx.vaultPath}`, [
+      `check out the vault there with git, or move ${place.dir}/.git away and run \`otp sync init REMOTE\` again`,
+    ]);
   const branch = await defaultBranch(gitIn(ctx, ctx.files.exists(place.dir) ? place.dir : ctx.files.tempDir()), remote);
   if (branch === null)
-    throw new OtpError("remote-empty", `there is no vault here, and the remote ${redactUrl(remote)} holds none yet`, ["create one with `otp init`, then `otp sync init REMOTE` pushes it"]);
+    throw new OtpError("remote-empty", `there is no vault here, and the remote ${redactUrl(remote)} holds none yet`, [
+      "create one with `otp init`, then `otp sync init REMOTE` pushes it",
+    ]);
   await ctx.files.mkdir(place.dir, { recursive: true, mode: 0o700 });
   const g = gitIn(ctx, place.dir);
   let bytes: Uint8Array;
@@ -129,11 +156,19 @@ async function cloneIntoPlace(ctx: Ctx, place: SyncRepo, remote: string): Promis
     await g(["fetch", "-q", "--no-tags", REMOTE, `+refs/heads/${branch}:refs/remotes/${REMOTE}/${branch}`], { network: true });
     theirs = (await revParse(g, `refs/remotes/${REMOTE}/${branch}`))!;
     const got = await vaultAt(g, place, theirs);
-    if (!got) throw new OtpError("remote-no-vault", `the remote's ${branch} holds no ${place.name}`, ["check the address, and the vault's file name (--vault) on the machine that pushed it"]);
+    if (!got)
+      throw new OtpError("remote-no-vault", `the remote's ${branch} holds no ${place.name}`, [
+        "check the address, and the vault's file name (--vault) on the machine that pushed it",
+      ]);
     try {
       parseEnvelope(got);
     } catch (err) {
-      if (err instanceof VaultDamagedError) throw new VaultDamagedError("remote-damaged", `the remote's copy of the vault is damaged (${err.message}); nothing was copied`, err.hints);
+      if (err instanceof VaultDamagedError)
+        throw new VaultDamagedError(
+          "remote-damaged",
+          `the remote's copy of the vault is damaged (${err.message}); nothing was copied`,
+          err.hints,
+        );
       throw err;
     }
     bytes = got;
@@ -146,8 +181,13 @@ async function cloneIntoPlace(ctx: Ctx, place: SyncRepo, remote: string): Promis
   await g(["read-tree", "HEAD"]);
   // Only the vault is taken from the remote; otp writes its own .gitignore and .gitattributes,
   // and nothing else in the remote's commit is ever written here.
-  const others = text(await g(["ls-tree", "-r", "--name-only", "HEAD"])).split("\n").filter((n) => n && n !== place.name && n !== ".gitignore" && n !== ".gitattributes");
-  if (others.length) ctx.warn(`the remote's commit holds files otp does not sync (${others.slice(0, 5).map(escapeForTerminal).join(", ")}${others.length > 5 ? ", …" : ""}); they were ignored`);
+  const others = text(await g(["ls-tree", "-r", "--name-only", "HEAD"]))
+    .split("\n")
+    .filter((n) => n && n !== place.name && n !== ".gitignore" && n !== ".gitattributes");
+  if (others.length)
+    ctx.warn(
+      `the remote's commit holds files otp does not sync (${others.slice(0, 5).map(escapeForTerminal).join(", ")}${others.length > 5 ? ", …" : ""}); they were ignored`,
+    );
   await setUp(ctx, place, "otp: sync settings");
   await setSeenGeneration(g, generationOf(parseEnvelope(bytes).envelope));
   await g(["branch", "-q", `--set-upstream-to=${REMOTE}/${branch}`]);

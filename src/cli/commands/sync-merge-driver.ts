@@ -27,7 +27,8 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
     try {
       return parseEnvelope(await ctx.files.readBytes(p)).envelope;
     } catch (err) {
-      if (err instanceof VaultDamagedError) throw new VaultDamagedError(err.kind, `${side} copy of the vault: ${err.message}; nothing merged`, [AFTER]);
+      if (err instanceof VaultDamagedError)
+        throw new VaultDamagedError(err.kind, `${side} copy of the vault: ${err.message}; nothing merged`, [AFTER]);
       throw err;
     }
   };
@@ -40,11 +41,19 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
     base = null; // no common ancestor (git passes an empty file), or a damaged one
   }
   if (ours.vaultId !== theirs.vaultId)
-    throw new OtpError("different-vault", `the two copies are different vaults (ids ${ours.vaultId.slice(0, 8)}… and ${theirs.vaultId.slice(0, 8)}…); nothing merged`, [AFTER]);
+    throw new OtpError(
+      "different-vault",
+      `the two copies are different vaults (ids ${ours.vaultId.slice(0, 8)}… and ${theirs.vaultId.slice(0, 8)}…); nothing merged`,
+      [AFTER],
+    );
   // git runs the driver at the top of the work tree: the vault's folder, whose config no remote writes.
   const seen = await seenGeneration(gitIn(ctx, process.cwd()));
   if (generationOf(theirs) < seen)
-    throw new VaultDamagedError("remote-rolled-back", `the incoming copy is older than the vault this machine has seen on the remote (key generation ${generationOf(theirs)}, seen ${seen}); nothing merged`, [AFTER]);
+    throw new VaultDamagedError(
+      "remote-rolled-back",
+      `the incoming copy is older than the vault this machine has seen on the remote (key generation ${generationOf(theirs)}, seen ${seen}); nothing merged`,
+      [AFTER],
+    );
   const quiet = { ...ctx, stdinIsTTY: false, canPrompt: () => false };
   const key = await keyForOurs(quiet, ours);
   const oursCopy = { envelope: ours, key, data: openData(ours, key) };
@@ -66,7 +75,9 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
   }
   await ctx.files.writeBytes(oursPath, sealAndVerify(merged.envelope, merged.key, merged.data));
   const here = changeSummary(entryChanges(oursCopy.data, merged.data));
-  ctx.info(`merged the vault entry by entry${here ? ` (${here} here)` : ""}${merged.keysFrom === "theirs" && generationOf(merged.envelope) !== generationOf(ours) ? "; it now opens with the password set on the other machine" : ""}`);
+  ctx.info(
+    `merged the vault entry by entry${here ? ` (${here} here)` : ""}${merged.keysFrom === "theirs" && generationOf(merged.envelope) !== generationOf(ours) ? "; it now opens with the password set on the other machine" : ""}`,
+  );
 }
 
 /**
@@ -91,5 +102,8 @@ async function keyForOurs(ctx: Ctx, ours: Envelope): Promise<Uint8Array> {
     }
   }
   const why = first instanceof AuthError ? first.message : "no password given and no terminal to ask on";
-  throw new AuthError(first instanceof AuthError ? first.kind : "no-password-source", `merging the vault needs its key: ${why}`, ["set OTP_PASSWORD or run `eval \"$(otp unlock)\"` before `git pull`", AFTER]);
+  throw new AuthError(first instanceof AuthError ? first.kind : "no-password-source", `merging the vault needs its key: ${why}`, [
+    'set OTP_PASSWORD or run `eval "$(otp unlock)"` before `git pull`',
+    AFTER,
+  ]);
 }

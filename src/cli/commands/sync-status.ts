@@ -20,16 +20,22 @@ export async function run(ctx: Ctx, opts: StatusOptions): Promise<void> {
   const url = await remoteUrl(g);
   let reachable: boolean | null = null;
   if (url !== null && !opts.offline) {
-    const r = await g(["fetch", "-q", "--no-tags", REMOTE, `+refs/heads/${branch}:refs/remotes/${REMOTE}/${branch}`], { network: true, allowFail: true });
+    const r = await g(["fetch", "-q", "--no-tags", REMOTE, `+refs/heads/${branch}:refs/remotes/${REMOTE}/${branch}`], {
+      network: true,
+      allowFail: true,
+    });
     reachable = r.code === 0 || /couldn't find remote ref/i.test(r.stderr);
     if (!reachable) {
       ctx.warn(`cannot reach ${redactUrl(url)} (${gitReason(r.stderr)}); ahead and behind are as of the last sync`);
     }
   }
   const tracking = url === null ? null : await revParse(g, `refs/remotes/${REMOTE}/${branch}`);
-  let ahead: number | null = null, behind: number | null = null;
+  let ahead: number | null = null,
+    behind: number | null = null;
   if (tracking) {
-    const [a, b] = text(await g(["rev-list", "--left-right", "--count", `HEAD...${tracking}`])).split(/\s+/).map(Number);
+    const [a, b] = text(await g(["rev-list", "--left-right", "--count", `HEAD...${tracking}`]))
+      .split(/\s+/)
+      .map(Number);
     ahead = a ?? 0;
     behind = b ?? 0;
   } else if (url !== null) {
@@ -38,7 +44,17 @@ export async function run(ctx: Ctx, opts: StatusOptions): Promise<void> {
   }
   const uncommitted = text(await g(["status", "--porcelain", "--untracked-files=no", "--", repo.name])) !== "";
   const lastSync = await configGet(g, "otp.lastSync");
-  const status = { repository: repo.dir, vault: repo.name, remote: url === null ? null : redactUrl(url), branch, ahead, behind, uncommitted, lastSync, reachable };
+  const status = {
+    repository: repo.dir,
+    vault: repo.name,
+    remote: url === null ? null : redactUrl(url),
+    branch,
+    ahead,
+    behind,
+    uncommitted,
+    lastSync,
+    reachable,
+  };
   if (opts.json) return ctx.data(safeJson(status, 2));
   ctx.data(`repository  ${escapeForTerminal(repo.dir)} (${escapeForTerminal(repo.name)} on ${escapeForTerminal(branch)})`);
   ctx.data(`remote      ${status.remote === null ? "none (add one with `otp sync init REMOTE`)" : escapeForTerminal(status.remote)}`);
@@ -49,11 +65,19 @@ export async function run(ctx: Ctx, opts: StatusOptions): Promise<void> {
 
 function describe(ahead: number, behind: number): string {
   if (ahead === 0 && behind === 0) return "in sync with the remote";
-  const parts = [ahead ? `${ahead} commit${ahead === 1 ? "" : "s"} ahead` : "", behind ? `${behind} commit${behind === 1 ? "" : "s"} behind` : ""].filter(Boolean);
+  const parts = [
+    ahead ? `${ahead} commit${ahead === 1 ? "" : "s"} ahead` : "",
+    behind ? `${behind} commit${behind === 1 ? "" : "s"} behind` : "",
+  ].filter(Boolean);
   return `${parts.join(", ")} (run \`otp sync\`)`;
 }
 
-const UNITS: [number, string][] = [[86400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]];
+const UNITS: [number, string][] = [
+  [86400, "day"],
+  [3600, "hour"],
+  [60, "minute"],
+  [1, "second"],
+];
 
 /** An age in words, to the two largest units: "1 minute 30 seconds ago", "3 days 4 hours ago". */
 export function ago(ms: number): string {

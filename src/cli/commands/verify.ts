@@ -40,7 +40,11 @@ export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOpt
       // The look-ahead stops where a match could not move the counter past it (MAX_COUNTER).
       for (let k = 0; k <= window && start + k < MAX_COUNTER; k++) {
         const { code: expected, counter } = generateCode(current, 0, k);
-        if (same(expected, typed)) return { data: updateEntry(data, entry.id, { counter: counterAfter(counter!) }, new Date(ctx.now()).toISOString()), result: counter! };
+        if (same(expected, typed))
+          return {
+            data: updateEntry(data, entry.id, { counter: counterAfter(counter!) }, new Date(ctx.now()).toISOString()),
+            result: counter!,
+          };
       }
       throw rejected(name, `at counter ${current.counter ?? 0} or up to ${window} ahead`);
     });
@@ -53,11 +57,16 @@ export async function run(ctx: Ctx, query: string, code: string, opts: VerifyOpt
   const first = -stepAt(entry, now);
   for (const k of offsets(window).filter((k) => k >= first)) {
     if (same(generateCode(entry, now, k).code, typed)) {
-      ctx.info(`valid: ${name}'s code ${k === 0 ? "for now" : `${Math.abs(k)} ${Math.abs(k) === 1 ? "step" : "steps"} ${k < 0 ? "ago" : "ahead"}`}`);
+      ctx.info(
+        `valid: ${name}'s code ${k === 0 ? "for now" : `${Math.abs(k)} ${Math.abs(k) === 1 ? "step" : "steps"} ${k < 0 ? "ago" : "ahead"}`}`,
+      );
       return;
     }
   }
-  throw rejected(name, window === 0 ? "now" : `now or within ${window} ${window === 1 ? "step" : "steps"} (${window * (entry.period ?? 30)} s)`);
+  throw rejected(
+    name,
+    window === 0 ? "now" : `now or within ${window} ${window === 1 ? "step" : "steps"} (${window * (entry.period ?? 30)} s)`,
+  );
 }
 
 /** 0, -1, 1, -2, 2, …: the likeliest steps first. */

@@ -45,7 +45,9 @@ export async function run(ctx: Ctx, data: VaultData, opts: ExportOptions): Promi
 
   if (opts.output) {
     const files = await writePngs(ctx, opts, uris);
-    ctx.info(`wrote ${entries.length} ${entries.length === 1 ? "entry" : "entries"} in ${files.length} QR ${files.length === 1 ? "code" : "codes"}: ${files.join(", ")}`);
+    ctx.info(
+      `wrote ${entries.length} ${entries.length === 1 ? "entry" : "entries"} in ${files.length} QR ${files.length === 1 ? "code" : "codes"}: ${files.join(", ")}`,
+    );
     ctx.warn("these PNG files hold your secrets in the clear: delete them once your phone has the accounts");
     if (opts.plain) for (const u of uris) ctx.data(u);
   } else if (screen) {
@@ -70,12 +72,18 @@ function gaEntries(ctx: Ctx, all: Entry[]): Entry[] {
     else out.push(e);
   }
   if (out.length === 0)
-    throw new InputError("nothing-to-export", all.length === 0 ? "the vault is empty: nothing to export" : "no entry that Google Authenticator can hold: nothing to export");
+    throw new InputError(
+      "nothing-to-export",
+      all.length === 0 ? "the vault is empty: nothing to export" : "no entry that Google Authenticator can hold: nothing to export",
+    );
   return out;
 }
 
 const names = (b: Entry[]) => {
-  const shown = b.slice(0, 3).map((e) => escapeForTerminal(e.name)).join(", ");
+  const shown = b
+    .slice(0, 3)
+    .map((e) => escapeForTerminal(e.name))
+    .join(", ");
   return b.length > 3 ? `${shown} and ${b.length - 3} more` : shown;
 };
 
@@ -152,14 +160,20 @@ async function drawAll(ctx: Ctx, screen: Screen, uris: string[], batches: Entry[
 async function writePngs(ctx: Ctx, opts: ExportOptions, uris: string[]): Promise<string[]> {
   const dir = opts.output!;
   const st = await ctx.files.stat(dir);
-  if (st && !st.isDirectory) throw new UsageError("usage", `--output ${dir} is a file; --format ga writes PNG files into a folder`, ["name a folder (it is made if missing)"]);
-  if (!st) await ctx.files.mkdir(dir, { mode: 0o700 }).catch((err) => {
-    throw new OtpError("io", `cannot make the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
-  });
+  if (st && !st.isDirectory)
+    throw new UsageError("usage", `--output ${dir} is a file; --format ga writes PNG files into a folder`, [
+      "name a folder (it is made if missing)",
+    ]);
+  if (!st)
+    await ctx.files.mkdir(dir, { mode: 0o700 }).catch((err) => {
+      throw new OtpError("io", `cannot make the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? "failed"}`);
+    });
   const files = uris.map((_, i) => join(dir, `ga-${i + 1}-of-${uris.length}.png`));
   if (!opts.force)
     for (const f of files)
-      if (await ctx.files.stat(f)) throw new OtpError("output-exists", `${f} already exists; nothing written`, ["use --force to replace it"]);
-  for (let i = 0; i < uris.length; i++) await ctx.files.writeOutput(files[i]!, await ctx.qr.png(uris[i]!), { force: !!opts.force, vault: ctx.vaultPath });
+      if (await ctx.files.stat(f))
+        throw new OtpError("output-exists", `${f} already exists; nothing written`, ["use --force to replace it"]);
+  for (let i = 0; i < uris.length; i++)
+    await ctx.files.writeOutput(files[i]!, await ctx.qr.png(uris[i]!), { force: !!opts.force, vault: ctx.vaultPath });
   return files;
 }

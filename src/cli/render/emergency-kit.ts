@@ -25,12 +25,18 @@ export function groupSecret(secret: string): string {
 function fields(e: Entry): [[string, string][], [string, string][]] {
   const type = e.type === "steam" ? "Steam Guard (5 characters)" : e.type.toUpperCase();
   return [
-    [["Name in otp", e.name], ["Issuer", e.issuer || "—"], ["Account", e.account || "—"]],
+    [
+      ["Name in otp", e.name],
+      ["Issuer", e.issuer || "—"],
+      ["Account", e.account || "—"],
+    ],
     [
       ["Type", type],
       ["Algorithm", e.algorithm],
       ["Digits", String(e.digits)],
-      e.type === "hotp" ? ["Counter", `${e.counter ?? 0} (the next code's; it has moved on if codes were used after this was printed)`] : ["Period", `${e.period ?? 30} seconds`],
+      e.type === "hotp"
+        ? ["Counter", `${e.counter ?? 0} (the next code's; it has moved on if codes were used after this was printed)`]
+        : ["Period", `${e.period ?? 30} seconds`],
     ],
   ];
 }
@@ -58,13 +64,16 @@ export function codeColumns(codes: RecoveryCode[]): number {
 
 function recovery(e: Entry): string {
   const codes = e.recoveryCodes ?? [];
-  if (codes.length === 0) return `<p class="none">No recovery codes stored for this account. Keep the site's own recovery codes with this page.</p>`;
+  if (codes.length === 0)
+    return `<p class="none">No recovery codes stored for this account. Keep the site's own recovery codes with this page.</p>`;
   const unused = codes.filter((c) => !c.usedAt).length;
   const items = codes
     .map((c, i) => {
       const n = `<span class="n">${i + 1}.</span> `;
       // The date in one no-wrap piece: a line may break before it, never inside it.
-      return c.usedAt ? `<li class="used">${n}<s>${esc(c.code)}</s> <span class="when">used ${esc(c.usedAt.slice(0, 10))}</span></li>` : `<li>${n}${esc(c.code)}</li>`;
+      return c.usedAt
+        ? `<li class="used">${n}<s>${esc(c.code)}</s> <span class="when">used ${esc(c.usedAt.slice(0, 10))}</span></li>`
+        : `<li>${n}${esc(c.code)}</li>`;
     })
     .join("");
   return `<h3>Recovery codes: ${unused} of ${codes.length} unused</h3><ol class="codes cols-${codeColumns(codes)}">${items}</ol>`;

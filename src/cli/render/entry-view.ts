@@ -7,17 +7,30 @@ import { escapeForTerminal } from "../../core/text.js";
 export function publicEntry(e: Entry): Record<string, unknown> {
   const codes = e.recoveryCodes ?? [];
   return {
-    id: e.id, name: e.name, issuer: e.issuer, account: e.account, type: e.type, algorithm: e.algorithm, digits: e.digits,
+    id: e.id,
+    name: e.name,
+    issuer: e.issuer,
+    account: e.account,
+    type: e.type,
+    algorithm: e.algorithm,
+    digits: e.digits,
     ...(e.type === "hotp" ? { counter: e.counter } : { period: e.period }),
-    tags: e.tags ?? [], notes: e.notes ?? "",
+    tags: e.tags ?? [],
+    notes: e.notes ?? "",
     recoveryCodes: { total: codes.length, unused: codes.filter((c) => !c.usedAt).length },
-    createdAt: e.createdAt, updatedAt: e.updatedAt,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
   };
 }
 
 export function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat((widths[i] ?? 0) - [...c].length))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat((widths[i] ?? 0) - [...c].length)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 export function entryTable(entries: Entry[]): string[] {
@@ -29,12 +42,19 @@ export function entryTable(entries: Entry[]): string[] {
 export function detailLines(e: Entry, extra: [string, string][] = []): string[] {
   const codes = e.recoveryCodes ?? [];
   const lines: [string, string][] = [
-    ["name", e.name], ["issuer", e.issuer], ["account", e.account], ["type", e.type], ["algorithm", e.algorithm],
+    ["name", e.name],
+    ["issuer", e.issuer],
+    ["account", e.account],
+    ["type", e.type],
+    ["algorithm", e.algorithm],
     ["digits", String(e.digits)],
     e.type === "hotp" ? ["counter", String(e.counter)] : ["period", `${e.period}s`],
-    ["tags", (e.tags ?? []).join(", ")], ["notes", e.notes ?? ""],
+    ["tags", (e.tags ?? []).join(", ")],
+    ["notes", e.notes ?? ""],
     ["recovery codes", `${codes.filter((c) => !c.usedAt).length} unused of ${codes.length}`],
-    ["created", e.createdAt], ["updated", e.updatedAt], ["id", e.id],
+    ["created", e.createdAt],
+    ["updated", e.updatedAt],
+    ["id", e.id],
     ...extra,
   ];
   return table(lines.map(([k, v]) => [k + ":", escapeForTerminal(v)]));

@@ -7,7 +7,10 @@ import type { Entry } from "../../core/entry.js";
 import { generateCode } from "../../core/otp.js";
 import { escapeForTerminal, groupCode } from "../../core/text.js";
 
-export type LiveEntry = Pick<Entry, "id" | "name" | "issuer" | "account" | "type" | "secret" | "algorithm" | "digits" | "period" | "counter">;
+export type LiveEntry = Pick<
+  Entry,
+  "id" | "name" | "issuer" | "account" | "type" | "secret" | "algorithm" | "digits" | "period" | "counter"
+>;
 
 export interface LiveState {
   /** what the user typed to narrow the list */
@@ -76,7 +79,8 @@ export function scrollFor(selected: number, scroll: number, rows: number, total:
 
 // ---- cells: East Asian wide characters and most emoji take two columns ----
 
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
 const ZERO = /[\u0300-\u036f\u200b-\u200d\ufe00-\ufe0f]/u;
 
 export function cellWidth(s: string): number {
@@ -182,7 +186,10 @@ function row(e: LiveEntry, selected: boolean, cols: Columns, state: LiveState, s
   let countdown: string;
   if (e.type === "hotp") {
     const code = state.hotp[e.id];
-    parts.push("  ", code === undefined ? fit("·".repeat(3) + " " + "·".repeat(3), cols.code) : sgr(c, "1", fit(groupCode(code), cols.code)));
+    parts.push(
+      "  ",
+      code === undefined ? fit("·".repeat(3) + " " + "·".repeat(3), cols.code) : sgr(c, "1", fit(groupCode(code), cols.code)),
+    );
     if (cols.next > 0) parts.push("  ", " ".repeat(cols.next));
     countdown = sgr(c, "2", hotpText(code, (e.counter ?? 0) - 1, cols.bar));
   } else {
@@ -219,7 +226,8 @@ function statusLine(state: LiveState, selected: number, shown: number, screen: S
  */
 export function renderFrame(entries: LiveEntry[], state: LiveState, screen: Screen): { lines: string[]; scroll: number } {
   const { width, height } = screen;
-  if (width < 30 || height < 4) return { lines: [fit("terminal too small", Math.max(0, width)), ...Array<string>(Math.max(0, height - 1)).fill("")], scroll: 0 };
+  if (width < 30 || height < 4)
+    return { lines: [fit("terminal too small", Math.max(0, width)), ...Array<string>(Math.max(0, height - 1)).fill("")], scroll: 0 };
   const shown = filterEntries(entries, state.filter);
   const rows = listRows(height);
   const sel = selectedIndex(shown, state);
@@ -229,7 +237,15 @@ export function renderFrame(entries: LiveEntry[], state: LiveState, screen: Scre
   for (let i = 0; i < rows; i++) {
     const e = shown[scroll + i];
     if (e) lines.push(row(e, scroll + i === sel, cols, state, screen));
-    else if (i === 0) lines.push(fit(entries.length === 0 ? "  the vault is empty: add an entry with `otp add`" : `  no entry matches "${escapeForTerminal(state.filter)}"`, width));
+    else if (i === 0)
+      lines.push(
+        fit(
+          entries.length === 0
+            ? "  the vault is empty: add an entry with `otp add`"
+            : `  no entry matches "${escapeForTerminal(state.filter)}"`,
+          width,
+        ),
+      );
     else lines.push("");
   }
   lines.push(statusLine(state, sel, shown.length, screen));

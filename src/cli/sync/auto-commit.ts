@@ -13,7 +13,10 @@ export async function commitVaultChange(ctx: Ctx, before: VaultData, after: Vaul
   const repo = syncRepoOf(ctx, ctx.vaultPath);
   if (!repo) return;
   try {
-    const [{ commitVaultFile }, { commitMessage, entryChanges, otherChange }] = await Promise.all([import("./repo.js"), import("../../core/vault/changes.js")]);
+    const [{ commitVaultFile }, { commitMessage, entryChanges, otherChange }] = await Promise.all([
+      import("./repo.js"),
+      import("../../core/vault/changes.js"),
+    ]);
     await commitVaultFile(ctx, repo, commitMessage(entryChanges(before, after), otherChange(before, after, keysChanged)));
   } catch (err) {
     const why = err instanceof OtpError ? err.message : "git failed";

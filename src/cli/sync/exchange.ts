@@ -22,7 +22,19 @@ import type { Ctx } from "../context.js";
 import { underVaultLock, type OpenedVault } from "../vault.js";
 import { Keyring } from "./keyring.js";
 import { NeedsKeyError, keyForCopy } from "./remote-key.js";
-import { commitVaultFile, currentBranch, gitIn, isAncestor, remoteUrl, revParse, seenGeneration, setSeenGeneration, vaultAt, REMOTE, type Git } from "./repo.js";
+import {
+  commitVaultFile,
+  currentBranch,
+  gitIn,
+  isAncestor,
+  remoteUrl,
+  revParse,
+  seenGeneration,
+  setSeenGeneration,
+  vaultAt,
+  REMOTE,
+  type Git,
+} from "./repo.js";
 import type { SyncRepo } from "./where.js";
 
 export interface SyncResult {
@@ -46,7 +58,10 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
   const g = gitIn(ctx, repo.dir);
   const branch = await currentBranch(g, repo);
   const url = await remoteUrl(g);
-  if (url === null) throw new OtpError("no-remote", `the sync repository ${repo.dir} has no remote`, [`give it one: \`otp sync init REMOTE\` (a bare repository, an ssh or https URL)`]);
+  if (url === null)
+    throw new OtpError("no-remote", `the sync repository ${repo.dir} has no remote`, [
+      `give it one: \`otp sync init REMOTE\` (a bare repository, an ssh or https URL)`,
+    ]);
   const where = redactUrl(url);
   const keyring = new Keyring(opened);
   const total: EntryChanges = { added: [], removed: [], changed: [] };
@@ -54,7 +69,10 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
   let tookRemoteKeys = false;
   let asked = 0;
   for (let attempt = 1; ; attempt++) {
-    const fetched = await g(["fetch", "-q", "--no-tags", REMOTE, `+refs/heads/${branch}:refs/remotes/${REMOTE}/${branch}`], { network: true, allowFail: true });
+    const fetched = await g(["fetch", "-q", "--no-tags", REMOTE, `+refs/heads/${branch}:refs/remotes/${REMOTE}/${branch}`], {
+      network: true,
+      allowFail: true,
+    });
     if (fetched.code !== 0 && !/couldn't find remote ref/i.test(fetched.stderr))
       throw unreachable(`cannot fetch from ${where}`, fetched.stderr, [
         `check the network and the remote's address (\`git -C ${repo.dir} remote -v\`); ${attempt === 1 ? "the vault here is unchanged" : "the vault here has the merge, and \`otp sync\` pushes it later"}`,
@@ -83,14 +101,19 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
       return { pulled, pushed, changes: total, remote: where, branch, data: step.data, tookRemoteKeys };
     };
     if (!step.push) return done(false);
-    const pushed = await g(["push", "--porcelain", "-u", REMOTE, `refs/heads/${branch}:refs/heads/${branch}`], { network: true, allowFail: true });
+    const pushed = await g(["push", "--porcelain", "-u", REMOTE, `refs/heads/${branch}:refs/heads/${branch}`], {
+      network: true,
+      allowFail: true,
+    });
     if (pushed.code === 0) return done(true);
     const lostRace = /\[rejected\]|\(fetch first\)|non-fast-forward/.test(text(pushed) + pushed.stderr);
     if (!lostRace) {
       // --porcelain says why in a line of its own: "!\t<refs>\t[remote rejected] (pre-receive hook declined)".
       const why = /^!\t\S+\t\[([^\]]+)\](?: \((.+)\))?$/m.exec(text(pushed));
       const reason = why ? `${why[1]}${why[2] ? ` (${why[2]})` : ""}` : gitReason(pushed.stderr) || "git failed";
-      throw new GitError("git", `cannot push to ${where}: ${reason}`, ["the vault here is saved and committed; `otp sync` pushes it later"]);
+      throw new GitError("git", `cannot push to ${where}: ${reason}`, [
+        "the vault here is saved and committed; `otp sync` pushes it later",
+      ]);
     }
     if (attempt >= ATTEMPTS) throw new GitError("git", `the remote ${where} kept changing while otp pushed`, ["run `otp sync` again"]);
   }
@@ -123,24 +146,44 @@ const OWN_FILES = [".gitignore", ".gitattributes"];
  * Only the vault file is ever written; other paths in the remote's commits are left out of
  * this machine's tree and named in a warning.
  */
-async function integrate(ctx: Ctx, g: Git, repo: SyncRepo, opened: OpenedVault, keyring: Keyring, seen: number, bytes: Uint8Array, write: (b: Uint8Array) => Promise<void>, theirs: string | null): Promise<Step> {
+async function integrate(
+  ctx: Ctx,
+  g: Git,
+  repo: SyncRepo,
+  opened: OpenedVault,
+  keyring: Keyring,
+  seen: number,
+  bytes: Uint8Array,
+  write: (b: Uint8Array) => Promise<void>,
+  theirs: string | null,
+): Promise<Step> {
   const ours = openHere(bytes, opened);
   await commitLeftovers(ctx, g, repo, keyring, ours, bytes);
   const head = (await revParse(g, "HEAD"))!;
   const none = { pulled: "none" as const, changes: NO_CHANGES, data: ours.data, remoteGeneration: null, tookRemoteKeys: false };
   if (theirs === null || theirs === head || (await isAncestor(g, theirs, head))) return { ...none, push: theirs !== head };
   const theirBytes = await vaultAt(g, repo, theirs);
-  if (!theirBytes) throw new OtpError("remote-no-vault", `the remote's branch has no ${repo.name}; nothing merged or pushed`, ["check that the remote is the repository this vault syncs with"]);
+  if (!theirBytes)
+    throw new OtpError("remote-no-vault", `the remote's branch has no ${repo.name}; nothing merged or pushed`, [
+      "check that the remote is the repository this vault syncs with",
+    ]);
   const remoteEnv = parseRemote(theirBytes, opened);
   if (generationOf(remoteEnv) < seen)
-    throw new VaultDamagedError("remote-rolled-back", `the remote holds an older vault than this one (key generation ${generationOf(remoteEnv)}; this machine has seen ${seen} there): nothing merged or pushed`, [
-      `an old copy was pushed back (or the remote restored from an old backup); check its history (\`git -C ${repo.dir} log --stat ${REMOTE}/${await currentBranch(g, repo)}\`), then put this machine's vault back there with \`git -C ${repo.dir} push --force\``,
-    ]);
+    throw new VaultDamagedError(
+      "remote-rolled-back",
+      `the remote holds an older vault than this one (key generation ${generationOf(remoteEnv)}; this machine has seen ${seen} there): nothing merged or pushed`,
+      [
+        `an old copy was pushed back (or the remote restored from an old backup); check its history (\`git -C ${repo.dir} log --stat ${REMOTE}/${await currentBranch(g, repo)}\`), then put this machine's vault back there with \`git -C ${repo.dir} push --force\``,
+      ],
+    );
   const remote = keyring.open(remoteEnv);
   if (!remote) throw new NeedsKeyError(remoteEnv, "remote's copy of the vault");
   checkEntryLimits(remote.data, "the remote's copy");
   const foreign = await otherPaths(g, repo, theirs);
-  if (foreign.length) ctx.warn(`the remote's commits hold files otp does not sync (${foreign.slice(0, 5).map(escapeForTerminal).join(", ")}${foreign.length > 5 ? ", …" : ""}); they were ignored, and nothing but the vault was written here`);
+  if (foreign.length)
+    ctx.warn(
+      `the remote's commits hold files otp does not sync (${foreign.slice(0, 5).map(escapeForTerminal).join(", ")}${foreign.length > 5 ? ", …" : ""}); they were ignored, and nothing but the vault was written here`,
+    );
   const ff = await isAncestor(g, head, theirs);
   const baseBytes = ff ? await vaultAt(g, repo, head) : await mergeBaseVault(g, repo, head, theirs);
   const merged = mergeCopies(envelopeOrNull(baseBytes), ours, remote);
@@ -178,12 +221,20 @@ function adopt(opened: OpenedVault, merged: KeyedCopy): void {
 
 /** The same keys, header and content: taking their bytes loses nothing. */
 function sameCopy(a: KeyedCopy, b: KeyedCopy): boolean {
-  return equalBytes(a.key, b.key) && canonicalJson(a.data) === canonicalJson(b.data) && JSON.stringify(a.envelope.slots.map((s) => slotJson(s))) === JSON.stringify(b.envelope.slots.map((s) => slotJson(s))) && canonicalJson(a.envelope.ext) === canonicalJson(b.envelope.ext) && a.envelope.minor === b.envelope.minor;
+  return (
+    equalBytes(a.key, b.key) &&
+    canonicalJson(a.data) === canonicalJson(b.data) &&
+    JSON.stringify(a.envelope.slots.map((s) => slotJson(s))) === JSON.stringify(b.envelope.slots.map((s) => slotJson(s))) &&
+    canonicalJson(a.envelope.ext) === canonicalJson(b.envelope.ext) &&
+    a.envelope.minor === b.envelope.minor
+  );
 }
 
 /** Paths in their commit other than the vault and otp's own settings. */
 async function otherPaths(g: Git, repo: SyncRepo, commit: string): Promise<string[]> {
-  return text(await g(["ls-tree", "-r", "--name-only", commit])).split("\n").filter((n) => n && n !== repo.name && !OWN_FILES.includes(n));
+  return text(await g(["ls-tree", "-r", "--name-only", commit]))
+    .split("\n")
+    .filter((n) => n && n !== repo.name && !OWN_FILES.includes(n));
 }
 
 async function mergeBaseVault(g: Git, repo: SyncRepo, head: string, theirs: string): Promise<Uint8Array | null> {
@@ -194,10 +245,16 @@ async function mergeBaseVault(g: Git, repo: SyncRepo, head: string, theirs: stri
 /** This machine's copy as read under the lock, with the key in hand. */
 function openHere(bytes: Uint8Array, opened: OpenedVault): KeyedCopy {
   const { envelope, readOnly } = parseEnvelope(bytes);
-  if (readOnly) throw new VaultDamagedError("newer-minor", "the vault was written by a newer otp; nothing merged or pushed", ["upgrade otp on this machine"]);
-  if (envelope.vaultId !== opened.envelope.vaultId) throw new OtpError("different-vault", "the vault was replaced by another vault meanwhile; nothing synced", ["run `otp sync` again"]);
+  if (readOnly)
+    throw new VaultDamagedError("newer-minor", "the vault was written by a newer otp; nothing merged or pushed", [
+      "upgrade otp on this machine",
+    ]);
+  if (envelope.vaultId !== opened.envelope.vaultId)
+    throw new OtpError("different-vault", "the vault was replaced by another vault meanwhile; nothing synced", ["run `otp sync` again"]);
   if (generationOf(envelope) !== generationOf(opened.envelope))
-    throw new OtpError("changed-on-disk", "the vault's keys were changed meanwhile (a new password or recovery key); nothing synced", ["run `otp sync` again"]);
+    throw new OtpError("changed-on-disk", "the vault's keys were changed meanwhile (a new password or recovery key); nothing synced", [
+      "run `otp sync` again",
+    ]);
   return { envelope, key: opened.masterKey, data: openData(envelope, opened.masterKey) };
 }
 
@@ -208,15 +265,24 @@ function parseRemote(bytes: Uint8Array, opened: OpenedVault): Envelope {
     parsed = parseEnvelope(bytes);
   } catch (err) {
     if (err instanceof VaultDamagedError)
-      throw new VaultDamagedError("remote-damaged", `the remote's copy of the vault is damaged (${err.message}); nothing merged or pushed`, ["fix the remote from a machine with a good copy (`git push --force` of its history), then sync again"]);
+      throw new VaultDamagedError(
+        "remote-damaged",
+        `the remote's copy of the vault is damaged (${err.message}); nothing merged or pushed`,
+        ["fix the remote from a machine with a good copy (`git push --force` of its history), then sync again"],
+      );
     throw err;
   }
   const { envelope, readOnly } = parsed;
-  if (readOnly) throw new VaultDamagedError("newer-minor", "the remote's copy of the vault was written by a newer otp; nothing merged or pushed", ["upgrade otp on this machine"]);
-  if (envelope.vaultId !== opened.envelope.vaultId)
-    throw new OtpError("different-vault", `the remote holds another vault (id ${short(envelope.vaultId)}, this one is ${short(opened.envelope.vaultId)}); nothing merged or pushed`, [
-      "sync this vault with its own remote, or move it away and `otp sync init REMOTE` to use the remote's",
+  if (readOnly)
+    throw new VaultDamagedError("newer-minor", "the remote's copy of the vault was written by a newer otp; nothing merged or pushed", [
+      "upgrade otp on this machine",
     ]);
+  if (envelope.vaultId !== opened.envelope.vaultId)
+    throw new OtpError(
+      "different-vault",
+      `the remote holds another vault (id ${short(envelope.vaultId)}, this one is ${short(opened.envelope.vaultId)}); nothing merged or pushed`,
+      ["sync this vault with its own remote, or move it away and `otp sync init REMOTE` to use the remote's"],
+    );
   return envelope;
 }
 
@@ -243,12 +309,23 @@ async function commitLeftovers(ctx: Ctx, g: Git, repo: SyncRepo, keyring: Keyrin
     try {
       const { envelope } = parseEnvelope(bytes);
       if (envelope.vaultId !== ours.envelope.vaultId)
-        throw new OtpError("different-vault", `the vault here is not the one ${repo.dir} syncs (id ${short(ours.envelope.vaultId)}, committed ${short(envelope.vaultId)}); nothing synced`, ["put the synced vault back (`git -C DIR checkout -- FILE` restores the committed one), or sync this one from a folder of its own"]);
+        throw new OtpError(
+          "different-vault",
+          `the vault here is not the one ${repo.dir} syncs (id ${short(ours.envelope.vaultId)}, committed ${short(envelope.vaultId)}); nothing synced`,
+          [
+            "put the synced vault back (`git -C DIR checkout -- FILE` restores the committed one), or sync this one from a folder of its own",
+          ],
+        );
       before = keyring.open(envelope);
     } catch (err) {
       if (err instanceof OtpError && err.kind === "different-vault") throw err;
     }
   }
-  const message = before ? commitMessage(entryChanges(before.data, ours.data), otherChange(before.data, ours.data, generationOf(before.envelope) !== generationOf(ours.envelope))) : "otp: update the vault";
+  const message = before
+    ? commitMessage(
+        entryChanges(before.data, ours.data),
+        otherChange(before.data, ours.data, generationOf(before.envelope) !== generationOf(ours.envelope)),
+      )
+    : "otp: update the vault";
   await commitVaultFile(ctx, repo, message);
 }

@@ -12,17 +12,25 @@ import { readPasswordFile, threeTries } from "../vault.js";
 
 /** Raised under the lock when a copy needs a key this machine lacks; the caller gets it and tries again. */
 export class NeedsKeyError extends AuthError {
-  constructor(readonly envelope: Envelope, readonly side: string) {
-    super("new-keys-elsewhere", `the ${side} is under newer keys (its password was changed on another machine, key generation ${generationOf(envelope)})`, [
-      "give its password with OTP_PASSWORD or --password-file (or the recovery key in OTP_RECOVERY_KEY), or run `otp sync` on a terminal to be asked",
-    ]);
+  constructor(
+    readonly envelope: Envelope,
+    readonly side: string,
+  ) {
+    super(
+      "new-keys-elsewhere",
+      `the ${side} is under newer keys (its password was changed on another machine, key generation ${generationOf(envelope)})`,
+      [
+        "give its password with OTP_PASSWORD or --password-file (or the recovery key in OTP_RECOVERY_KEY), or run `otp sync` on a terminal to be asked",
+      ],
+    );
   }
 }
 
 /** The master key of `need.envelope` from the password sources above. Throws AuthError (exit 4) when none opens it. */
 export async function keyForCopy(ctx: Ctx, need: NeedsKeyError, interactive = true): Promise<Uint8Array> {
   const env = need.envelope;
-  const tryPassword = (pw: string) => ctx.process.spinner(ctx.stderrIsTTY, "opening it with that password…", () => unlockWithPassword(env, pw)).catch(() => null);
+  const tryPassword = (pw: string) =>
+    ctx.process.spinner(ctx.stderrIsTTY, "opening it with that password…", () => unlockWithPassword(env, pw)).catch(() => null);
   const given = [ctx.passwordFile ? await readPasswordFile(ctx, ctx.passwordFile).catch(() => null) : null, ctx.env.OTP_PASSWORD || null];
   for (const pw of given) {
     const key = pw === null ? null : await tryPassword(pw);

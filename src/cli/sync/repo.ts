@@ -36,7 +36,10 @@ export async function isAncestor(g: Git, a: string, b: string): Promise<boolean>
 
 export async function currentBranch(g: Git, repo: SyncRepo): Promise<string> {
   const r = await g(["symbolic-ref", "-q", "--short", "HEAD"], { allowFail: true });
-  if (r.code !== 0) throw new GitError("git", `the sync repository ${repo.dir} is not on a branch`, [`run \`git -C ${repo.dir} switch main\` (or your branch), then try again`]);
+  if (r.code !== 0)
+    throw new GitError("git", `the sync repository ${repo.dir} is not on a branch`, [
+      `run \`git -C ${repo.dir} switch main\` (or your branch), then try again`,
+    ]);
   return text(r);
 }
 
@@ -65,7 +68,9 @@ export async function configGet(g: Git, key: string): Promise<string | null> {
 
 function refuseDuringMerge(ctx: Ctx, repo: SyncRepo): void {
   if (ctx.files.exists(join(repo.dir, ".git", "MERGE_HEAD")))
-    throw new GitError("git", `a git merge is in progress in ${repo.dir}`, [`finish it, or run \`git -C ${repo.dir} merge --abort\`, then \`otp sync\``]);
+    throw new GitError("git", `a git merge is in progress in ${repo.dir}`, [
+      `finish it, or run \`git -C ${repo.dir} merge --abort\`, then \`otp sync\``,
+    ]);
 }
 
 /**
@@ -105,7 +110,9 @@ export const FALLBACK_IDENTITY = { name: "otp", email: "otp@localhost" };
 /** Vault file names otp can put in .gitignore and .gitattributes patterns without quoting. */
 export function checkVaultName(name: string): void {
   if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name))
-    throw new OtpError("bad-vault-name", `the vault's file name "${name}" cannot be synced`, ["rename it to letters, digits, dots, hyphens and underscores (like vault.otp), then try again"]);
+    throw new OtpError("bad-vault-name", `the vault's file name "${name}" cannot be synced`, [
+      "rename it to letters, digits, dots, hyphens and underscores (like vault.otp), then try again",
+    ]);
 }
 
 /** Appends `block` to the file unless a line of it (`marker`) is there already. Returns true when it wrote. */
@@ -119,7 +126,9 @@ async function ensureBlock(ctx: Ctx, path: string, marker: string, block: string
 /** How git runs the driver: this very otp, by absolute paths (git's shell has no PATH of ours). */
 export function driverCommand(ctx: Ctx, passwordFile: string | null): string {
   // The launcher that runs us (bin/otp.cjs, or npm's link to it): see ProcessPort.selfCommand.
-  return [otpCommand(ctx), ...(passwordFile ? ["--password-file", q(passwordFile)] : []), "sync", "merge-driver", "%O", "%A", "%B"].join(" ");
+  return [otpCommand(ctx), ...(passwordFile ? ["--password-file", q(passwordFile)] : []), "sync", "merge-driver", "%O", "%A", "%B"].join(
+    " ",
+  );
 }
 
 export interface ConfigureResult {
@@ -141,14 +150,21 @@ export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<Configure
   const g = gitIn(ctx, repo.dir);
   const attrs = (await ctx.files.readText(join(repo.dir, ".gitattributes")).catch(() => null)) ?? "";
   const other = attrs.split("\n").find((l) => l.includes(`merge=${DRIVER}`) && l.trim() !== attributesLine(repo.name));
-  if (other) throw new OtpError("other-vault-synced", `${repo.dir} already syncs another vault (${other.trim().split(" ")[0]})`, ["keep each vault in a folder of its own"]);
+  if (other)
+    throw new OtpError("other-vault-synced", `${repo.dir} already syncs another vault (${other.trim().split(" ")[0]})`, [
+      "keep each vault in a folder of its own",
+    ]);
   const changed: string[] = [];
   if (await ensureBlock(ctx, join(repo.dir, ".gitignore"), `!/${repo.name}`, ignoreBlock(repo.name))) changed.push(".gitignore");
-  if (await ensureBlock(ctx, join(repo.dir, ".gitattributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`)) changed.push(".gitattributes");
+  if (await ensureBlock(ctx, join(repo.dir, ".gitattributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`))
+    changed.push(".gitattributes");
   await setDriver(ctx, repo);
   await g(["config", "pull.rebase", "false"]);
   let identitySet = false;
-  for (const [key, value] of [["user.name", FALLBACK_IDENTITY.name], ["user.email", FALLBACK_IDENTITY.email]] as const)
+  for (const [key, value] of [
+    ["user.name", FALLBACK_IDENTITY.name],
+    ["user.email", FALLBACK_IDENTITY.email],
+  ] as const)
     if ((await configGet(g, key)) === null) {
       await g(["config", key, value]);
       identitySet = true;
@@ -166,7 +182,10 @@ export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<Configure
 async function keepCheckoutsToTheVault(ctx: Ctx, repo: SyncRepo): Promise<void> {
   const info = join(repo.dir, ".git", "info");
   await ctx.files.mkdir(info, { recursive: true });
-  await ctx.files.writeText(join(info, "sparse-checkout"), `# otp: git checks out only these\n/${repo.name}\n/.gitignore\n/.gitattributes\n`);
+  await ctx.files.writeText(
+    join(info, "sparse-checkout"),
+    `# otp: git checks out only these\n/${repo.name}\n/.gitignore\n/.gitattributes\n`,
+  );
   await ensureBlock(ctx, join(info, "attributes"), attributesLine(repo.name), `${ATTRS_HEAD}\n${attributesLine(repo.name)}\n`);
 }
 

@@ -12,7 +12,10 @@ import { syncRepoOf, vaultPlace, type SyncRepo } from "./where.js";
 /** The vault's sync repository. Throws OtpError `not-synced` (exit 1) with the way to start. */
 export function requireSyncRepo(ctx: Ctx): SyncRepo {
   const repo = syncRepoOf(ctx, ctx.vaultPath);
-  if (!repo) throw new OtpError("not-synced", `the vault's folder ${vaultPlace(ctx, ctx.vaultPath).dir} is not a sync repository`, ["start with `otp sync init REMOTE` (a bare repository, an ssh or https URL of an empty or synced repository)"]);
+  if (!repo)
+    throw new OtpError("not-synced", `the vault's folder ${vaultPlace(ctx, ctx.vaultPath).dir} is not a sync repository`, [
+      "start with `otp sync init REMOTE` (a bare repository, an ssh or https URL of an empty or synced repository)",
+    ]);
   return repo;
 }
 
@@ -23,7 +26,12 @@ export async function recordSync(ctx: Ctx, repo: SyncRepo): Promise<void> {
 
 export function reportSync(ctx: Ctx, r: SyncResult): void {
   const here = changeSummary(r.changes);
-  const pulled = r.pulled === "none" ? "nothing new from the remote" : r.pulled === "merge" ? "merged with the remote entry by entry" : "took the remote's changes";
+  const pulled =
+    r.pulled === "none"
+      ? "nothing new from the remote"
+      : r.pulled === "merge"
+        ? "merged with the remote entry by entry"
+        : "took the remote's changes";
   const pushed = r.pushed ? "pushed" : "nothing to push";
   ctx.info(`synced with ${r.remote} (${r.branch}): ${pulled}${here ? ` (${here} here)` : ""}; ${pushed}`);
   if (r.tookRemoteKeys) ctx.info("the vault's password was changed on another machine: from now on it opens with that password here too");
@@ -35,5 +43,8 @@ export function warnDoubledNames(ctx: Ctx, data: VaultData): void {
   const seen = new Map<string, number>();
   for (const e of data.entries) seen.set(e.name.toLowerCase(), (seen.get(e.name.toLowerCase()) ?? 0) + 1);
   for (const [name, n] of seen)
-    if (n > 1) ctx.warn(`${n} entries are named "${escapeForTerminal(name)}" now; rename one with \`otp edit "${escapeForTerminal(name)}" --name …\` (\`otp list\` shows them)`);
+    if (n > 1)
+      ctx.warn(
+        `${n} entries are named "${escapeForTerminal(name)}" now; rename one with \`otp edit "${escapeForTerminal(name)}" --name …\` (\`otp list\` shows them)`,
+      );
 }

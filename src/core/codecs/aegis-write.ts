@@ -54,7 +54,9 @@ export function encodeAegis(entries: Entry[], password?: string, scrypt = AEGIS_
     return new TextEncoder().encode(safeJson({ version: 1, header: { slots: null, params: null }, db: content }, 4) + "\n");
   const master = randomBytes(32);
   const salt = randomBytes(32);
-  const kek = new Uint8Array(scryptSync(Buffer.from(password, "utf8"), salt, 32, { ...scrypt, maxmem: 128 * scrypt.N * scrypt.r * scrypt.p + 64 * 1024 * 1024 }));
+  const kek = new Uint8Array(
+    scryptSync(Buffer.from(password, "utf8"), salt, 32, { ...scrypt, maxmem: 128 * scrypt.N * scrypt.r * scrypt.p + 64 * 1024 * 1024 }),
+  );
   const wrapped = seal(kek, master);
   const db = seal(master, new TextEncoder().encode(JSON.stringify(content)));
   master.fill(0);
@@ -62,7 +64,20 @@ export function encodeAegis(entries: Entry[], password?: string, scrypt = AEGIS_
   const file = {
     version: 1,
     header: {
-      slots: [{ type: 1, uuid: randomUUID(), key: hex(wrapped.data), key_params: { nonce: hex(wrapped.nonce), tag: hex(wrapped.tag) }, n: scrypt.N, r: scrypt.r, p: scrypt.p, salt: hex(salt), repaired: true, is_backup: false }],
+      slots: [
+        {
+          type: 1,
+          uuid: randomUUID(),
+          key: hex(wrapped.data),
+          key_params: { nonce: hex(wrapped.nonce), tag: hex(wrapped.tag) },
+          n: scrypt.N,
+          r: scrypt.r,
+          p: scrypt.p,
+          salt: hex(salt),
+          repaired: true,
+          is_backup: false,
+        },
+      ],
       params: { nonce: hex(db.nonce), tag: hex(db.tag) },
     },
     db: Buffer.from(db.data).toString("base64"),

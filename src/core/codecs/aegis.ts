@@ -28,7 +28,8 @@ function scryptKey(password: string, salt: Uint8Array, n: number, r: number, p: 
 
 function hex(v: unknown, bytes: number | null, src: ImportSource): Uint8Array {
   const s = str(v);
-  if (!/^[0-9a-fA-F]*$/.test(s) || s.length % 2 || (bytes !== null && s.length !== bytes * 2)) throw damaged(src, WHAT, "a slot or nonce is not the hex it should be");
+  if (!/^[0-9a-fA-F]*$/.test(s) || s.length % 2 || (bytes !== null && s.length !== bytes * 2))
+    throw damaged(src, WHAT, "a slot or nonce is not the hex it should be");
   return new Uint8Array(Buffer.from(s, "hex"));
 }
 
@@ -48,17 +49,29 @@ function passwordSlots(header: Record<string, unknown>, src: ImportSource): Slot
   for (const s of header.slots) {
     if (!isObject(s) || s.type !== 1) continue;
     const kp = isObject(s.key_params) ? s.key_params : {};
-    const n = Number(s.n), r = Number(s.r), p = Number(s.p);
+    const n = Number(s.n),
+      r = Number(s.r),
+      p = Number(s.p);
     const pow2 = Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
     if (!pow2 || !Number.isSafeInteger(r) || !Number.isSafeInteger(p) || r < 1 || p < 1 || 128 * n * r * p > 1024 ** 3)
-      throw new InputError("invalid-file", `${src.name}: the Aegis slot's scrypt parameters are out of range (N=${s.n}, r=${s.r}, p=${s.p})`);
+      throw new InputError(
+        "invalid-file",
+        `${src.name}: the Aegis slot's scrypt parameters are out of range (N=${s.n}, r=${s.r}, p=${s.p})`,
+      );
     out.push({ key: hex(s.key, 32, src), nonce: hex(kp.nonce, 12, src), tag: hex(kp.tag, 16, src), salt: hex(s.salt, null, src), n, r, p });
   }
-  if (out.length === 0) throw new InputError("invalid-file", `${src.name}: this Aegis vault has no password slot (only biometric ones)`, ["in Aegis, set a password, then export again"]);
+  if (out.length === 0)
+    throw new InputError("invalid-file", `${src.name}: this Aegis vault has no password slot (only biometric ones)`, [
+      "in Aegis, set a password, then export again",
+    ]);
   return out;
 }
 
-async function decryptDb(v: { header: Record<string, unknown>; db: unknown }, src: ImportSource, helpers: Parameters<Codec["decode"]>[1]): Promise<unknown> {
+async function decryptDb(
+  v: { header: Record<string, unknown>; db: unknown },
+  src: ImportSource,
+  helpers: Parameters<Codec["decode"]>[1],
+): Promise<unknown> {
   const slots = passwordSlots(v.header, src);
   const params = isObject(v.header.params) ? v.header.params : {};
   const nonce = hex(params.nonce, 12, src);
@@ -86,29 +99,35 @@ export function decodeAegisContent(content: unknown, src: ImportSource): Decoded
   if (typeof content.version === "number" && content.version > 3)
     throw new InputError("invalid-file", `${src.name}: Aegis content version ${content.version} is newer than this otp reads (1 to 3)`);
   const groups = new Map<string, string>();
-  if (Array.isArray(content.groups)) for (const g of content.groups) if (isObject(g) && typeof g.uuid === "string") groups.set(g.uuid, str(g.name));
-  return collect(content.entries as unknown[], (i, e) => `entry ${i + 1}${isObject(e) && str(e.issuer) ? ` (${str(e.issuer)})` : ""}`, (e) => {
-    if (!isObject(e) || !isObject(e.info)) throw new InputError("invalid-entry", "not an Aegis entry");
-    const type = str(e.type).toLowerCase();
-    if (type !== "totp" && type !== "hotp" && type !== "steam") throw new InputError("invalid-entry", `type "${type.slice(0, 12)}" is not supported (only totp, hotp and steam)`);
-    const tags: string[] = [];
-    if (Array.isArray(e.groups)) for (const g of e.groups) if (typeof g === "string" && groups.get(g)) tags.push(groups.get(g)!);
-    if (typeof e.group === "string" && e.group.trim()) tags.push(e.group.trim());
-    const info = e.info;
-    const draft = draftOf({
-      type,
-      secret: str(info.secret),
-      issuer: str(e.issuer),
-      account: str(e.name),
-      algorithm: algorithm(info.algo),
-      digits: int(info.digits, "digits", 6),
-      period: type === "hotp" ? undefined : int(info.period, "period", 30),
-      counter: type === "hotp" ? int(info.counter, "counter", 0) : undefined,
-      tags,
-      notes: typeof e.note === "string" ? e.note : undefined,
-    });
-    return entry(draft);
-  });
+  if (Array.isArray(content.groups))
+    for (const g of content.groups) if (isObject(g) && typeof g.uuid === "string") groups.set(g.uuid, str(g.name));
+  return collect(
+    content.entries as unknown[],
+    (i, e) => `entry ${i + 1}${isObject(e) && str(e.issuer) ? ` (${str(e.issuer)})` : ""}`,
+    (e) => {
+      if (!isObject(e) || !isObject(e.info)) throw new InputError("invalid-entry", "not an Aegis entry");
+      const type = str(e.type).toLowerCase();
+      if (type !== "totp" && type !== "hotp" && type !== "steam")
+        throw new InputError("invalid-entry", `type "${type.slice(0, 12)}" is not supported (only totp, hotp and steam)`);
+      const tags: string[] = [];
+      if (Array.isArray(e.groups)) for (const g of e.groups) if (typeof g === "string" && groups.get(g)) tags.push(groups.get(g)!);
+      if (typeof e.group === "string" && e.group.trim()) tags.push(e.group.trim());
+      const info = e.info;
+      const draft = draftOf({
+        type,
+        secret: str(info.secret),
+        issuer: str(e.issuer),
+        account: str(e.name),
+        algorithm: algorithm(info.algo),
+        digits: int(info.digits, "digits", 6),
+        period: type === "hotp" ? undefined : int(info.period, "period", 30),
+        counter: type === "hotp" ? int(info.counter, "counter", 0) : undefined,
+        tags,
+        notes: typeof e.note === "string" ? e.note : undefined,
+      });
+      return entry(draft);
+    },
+  );
 }
 
 export const aegisCodec: Codec = {

@@ -18,7 +18,11 @@ const WHAT = "andOTP backup";
 const MAX_ITERATIONS = 10_000_000;
 
 function isAndOtp(v: unknown): v is unknown[] {
-  return Array.isArray(v) && v.length > 0 && v.every((t) => isObject(t) && typeof t.secret === "string" && typeof t.type === "string" && "label" in t);
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((t) => isObject(t) && typeof t.secret === "string" && typeof t.type === "string" && "label" in t)
+  );
 }
 
 /** Issuer and account of one token, with the old-label quirk handled. */
@@ -36,19 +40,35 @@ export function andOtpNames(t: Record<string, unknown>): { issuer: string; accou
 
 function decodeList(list: unknown[]) {
   let fixedCount = 0;
-  const out = collect(list, (i, t) => `token ${i + 1}${isObject(t) && str(t.label) ? ` (${str(t.label)})` : ""}`, (t) => {
-    if (!isObject(t)) throw new InputError("invalid-entry", "not an andOTP token");
-    const kind = str(t.type).toUpperCase();
-    const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
-    if (!type) throw new InputError("invalid-entry", `type "${kind.slice(0, 12)}" is not supported (only TOTP, HOTP and STEAM)`);
-    const { issuer, account, fixed } = andOtpNames(t);
-    const tags = Array.isArray(t.tags) ? t.tags.filter((x): x is string => typeof x === "string" && x.trim() !== "") : [];
-    const d = draftOf({ type, secret: str(t.secret), issuer, account, algorithm: algorithm(t.algorithm), digits: int(t.digits, "digits", 6), period: int(t.period, "period", 30), counter: int(t.counter, "counter", 0), tags });
-    if (fixed) fixedCount++;
-    return entry(d);
-  });
+  const out = collect(
+    list,
+    (i, t) => `token ${i + 1}${isObject(t) && str(t.label) ? ` (${str(t.label)})` : ""}`,
+    (t) => {
+      if (!isObject(t)) throw new InputError("invalid-entry", "not an andOTP token");
+      const kind = str(t.type).toUpperCase();
+      const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
+      if (!type) throw new InputError("invalid-entry", `type "${kind.slice(0, 12)}" is not supported (only TOTP, HOTP and STEAM)`);
+      const { issuer, account, fixed } = andOtpNames(t);
+      const tags = Array.isArray(t.tags) ? t.tags.filter((x): x is string => typeof x === "string" && x.trim() !== "") : [];
+      const d = draftOf({
+        type,
+        secret: str(t.secret),
+        issuer,
+        account,
+        algorithm: algorithm(t.algorithm),
+        digits: int(t.digits, "digits", 6),
+        period: int(t.period, "period", 30),
+        counter: int(t.counter, "counter", 0),
+        tags,
+      });
+      if (fixed) fixedCount++;
+      return entry(d);
+    },
+  );
   if (fixedCount)
-    out.notes.push(`old andOTP labels ("Issuer - Issuer:Account"): the repeated "Issuer:" is left out of ${fixedCount} ${fixedCount === 1 ? "account" : "accounts"}`);
+    out.notes.push(
+      `old andOTP labels ("Issuer - Issuer:Account"): the repeated "Issuer:" is left out of ${fixedCount} ${fixedCount === 1 ? "account" : "accounts"}`,
+    );
   return out;
 }
 
@@ -58,14 +78,19 @@ async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1
   // The new format starts with a plausible iteration count; the old one with a random nonce.
   const isNew = iterations >= 1000 && iterations <= MAX_ITERATIONS && b.length >= 4 + 12 + 12 + 16;
   if (!isNew && b.length < 12 + 16) throw damaged(src, WHAT, "it is too short");
-  const plain = await withPassword(helpers, `${src.name} (andOTP)`, (pw) => {
-    if (isNew) {
-      const key = new Uint8Array(pbkdf2Sync(Buffer.from(pw, "utf8"), b.subarray(4, 16), iterations, 32, "sha1"));
-      const p = aesGcmOpen(key, b.subarray(16, 28), b.subarray(28));
-      if (p) return p;
-    }
-    return aesGcmOpen(new Uint8Array(createHash("sha256").update(pw, "utf8").digest()), b.subarray(0, 12), b.subarray(12));
-  }, "if the password is right, the file is damaged or truncated (andOTP backups cannot tell the two apart)");
+  const plain = await withPassword(
+    helpers,
+    `${src.name} (andOTP)`,
+    (pw) => {
+      if (isNew) {
+        const key = new Uint8Array(pbkdf2Sync(Buffer.from(pw, "utf8"), b.subarray(4, 16), iterations, 32, "sha1"));
+        const p = aesGcmOpen(key, b.subarray(16, 28), b.subarray(28));
+        if (p) return p;
+      }
+      return aesGcmOpen(new Uint8Array(createHash("sha256").update(pw, "utf8").digest()), b.subarray(0, 12), b.subarray(12));
+    },
+    "if the password is right, the file is damaged or truncated (andOTP backups cannot tell the two apart)",
+  );
   const list = jsonText(plain);
   if (list === undefined) throw damaged(src, WHAT, "its decrypted content is not JSON");
   return list;

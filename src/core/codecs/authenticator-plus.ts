@@ -27,7 +27,10 @@ export const authenticatorPlusCodec: Codec = {
     let entry: import("adm-zip").IZipEntry | undefined;
     let zip: InstanceType<AdmZip>;
     if (centralHeaders(src.bytes) > MAX_ZIP_MEMBERS)
-      throw new InputError("too-large", `${src.name}: the ZIP lists more than ${MAX_ZIP_MEMBERS} files; an Authenticator Plus backup holds a few`);
+      throw new InputError(
+        "too-large",
+        `${src.name}: the ZIP lists more than ${MAX_ZIP_MEMBERS} files; an Authenticator Plus backup holds a few`,
+      );
     try {
       zip = new Zip(Buffer.from(src.bytes));
       entry = zip.getEntries().find((e) => e.entryName.split("/").pop() === "Accounts.txt");

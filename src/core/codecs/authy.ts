@@ -37,7 +37,9 @@ function names(t: Record<string, unknown>): { issuer: string; account: string } 
   const original = str(t.originalName);
   const name = str(t.name);
   const colon = original.indexOf(":");
-  const issuer = str(t.originalIssuer) || (colon >= 0 ? original.slice(0, colon).trim() : name.includes(" - ") ? name.slice(0, name.indexOf(" - ")).trim() : "");
+  const issuer =
+    str(t.originalIssuer) ||
+    (colon >= 0 ? original.slice(0, colon).trim() : name.includes(" - ") ? name.slice(0, name.indexOf(" - ")).trim() : "");
   let account = colon >= 0 ? original.slice(colon + 1).trim() : original || name;
   if (issuer && account.startsWith(issuer + ":")) account = account.slice(issuer.length + 1).trim();
   return { issuer, account };
@@ -59,20 +61,24 @@ export const authyCodec: Codec = {
       const probe = encrypted[0] as Record<string, unknown>;
       password = await withPassword(helpers, `${src.name} (Authy backup password)`, (pw) => (openSecret(pw, probe) ? pw : undefined));
     }
-    const out = collect(tokens, (i, t) => `token ${i + 1}${isObject(t) && str(t.name) ? ` (${str(t.name)})` : ""}`, (t) => {
-      if (!isObject(t)) throw new InputError("invalid-entry", "not an Authy token");
-      let secret = str(t.decryptedSecret);
-      if (!secret && typeof t.encryptedSecret === "string") {
-        try {
-          secret = openSecret(password!, t) ?? "";
-        } catch (err) {
-          if (!(err instanceof OtpError)) throw err;
+    const out = collect(
+      tokens,
+      (i, t) => `token ${i + 1}${isObject(t) && str(t.name) ? ` (${str(t.name)})` : ""}`,
+      (t) => {
+        if (!isObject(t)) throw new InputError("invalid-entry", "not an Authy token");
+        let secret = str(t.decryptedSecret);
+        if (!secret && typeof t.encryptedSecret === "string") {
+          try {
+            secret = openSecret(password!, t) ?? "";
+          } catch (err) {
+            if (!(err instanceof OtpError)) throw err;
+          }
+          if (!secret) throw new InputError("invalid-entry", "its encrypted secret does not open with the password that opened the others");
         }
-        if (!secret) throw new InputError("invalid-entry", "its encrypted secret does not open with the password that opened the others");
-      }
-      const { issuer, account } = names(t);
-      return entry(draftOf({ type: "totp", secret, issuer, account, digits: int(t.digits, "digits", 6) }));
-    });
+        const { issuer, account } = names(t);
+        return entry(draftOf({ type: "totp", secret, issuer, account, digits: int(t.digits, "digits", 6) }));
+      },
+    );
     if (out.entries.length) out.notes.push(NO_PERIOD);
     return out;
   },

@@ -39,8 +39,13 @@ function fromTotp(item: Item) {
 }
 
 function decodeItems(items: Item[], skipped: number): Decoded {
-  const out = collect(items, (i, it) => `item ${i + 1}${it.name ? ` (${it.name})` : ""}`, (it) => fromTotp(it));
-  if (skipped) out.notes.push(`${skipped} ${skipped === 1 ? "item has" : "items have"} no TOTP and ${skipped === 1 ? "was" : "were"} passed over`);
+  const out = collect(
+    items,
+    (i, it) => `item ${i + 1}${it.name ? ` (${it.name})` : ""}`,
+    (it) => fromTotp(it),
+  );
+  if (skipped)
+    out.notes.push(`${skipped} ${skipped === 1 ? "item has" : "items have"} no TOTP and ${skipped === 1 ? "was" : "were"} passed over`);
   return out;
 }
 
@@ -50,11 +55,17 @@ function isBitwardenJson(v: unknown): v is Record<string, unknown> {
 
 function fromJson(v: Record<string, unknown>, src: ImportSource): Decoded {
   if (v.encrypted !== false || !Array.isArray(v.items))
-    throw new InputError("invalid-file", `${src.name}: this Bitwarden export is encrypted, which otp cannot read`, ["in Bitwarden, export the vault again as .json (not \"encrypted\")"]);
+    throw new InputError("invalid-file", `${src.name}: this Bitwarden export is encrypted, which otp cannot read`, [
+      'in Bitwarden, export the vault again as .json (not "encrypted")',
+    ]);
   const all = v.items.filter(isObject);
   const items: Item[] = all
     .filter((it) => isObject(it.login) && str(it.login.totp) !== "")
-    .map((it) => ({ name: str(it.name), username: str((it.login as Record<string, unknown>).username), totp: str((it.login as Record<string, unknown>).totp) }));
+    .map((it) => ({
+      name: str(it.name),
+      username: str((it.login as Record<string, unknown>).username),
+      totp: str((it.login as Record<string, unknown>).totp),
+    }));
   return decodeItems(items, all.length - items.length);
 }
 
@@ -70,7 +81,9 @@ function fromCsv(src: ImportSource): Decoded {
   const [name, user, totp] = [col("name"), col("login_username"), col("login_totp")];
   if (totp < 0) throw damaged(src, WHAT, "its CSV has no login_totp column");
   const body = rows.slice(1);
-  const items = body.filter((r) => (r[totp] ?? "").trim() !== "").map((r) => ({ name: (r[name] ?? "").trim(), username: (r[user] ?? "").trim(), totp: r[totp]! }));
+  const items = body
+    .filter((r) => (r[totp] ?? "").trim() !== "")
+    .map((r) => ({ name: (r[name] ?? "").trim(), username: (r[user] ?? "").trim(), totp: r[totp]! }));
   return decodeItems(items, body.length - items.length);
 }
 

@@ -8,7 +8,11 @@ import type { Decoded, ImportedEntry } from "./types.js";
  * Runs `one` for each item, keeping what it returns as an entry and turning an OtpError into
  * a problem at `where(i)`; anything else (a bug) propagates.
  */
-export function collect<T>(items: T[], where: (i: number, item: T) => string, one: (item: T, i: number) => Omit<ImportedEntry, "where"> | null): Decoded {
+export function collect<T>(
+  items: T[],
+  where: (i: number, item: T) => string,
+  one: (item: T, i: number) => Omit<ImportedEntry, "where"> | null,
+): Decoded {
   const out: Decoded = { entries: [], problems: [], notes: [] };
   items.forEach((item, i) => {
     const at = where(i, item);

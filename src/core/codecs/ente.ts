@@ -22,7 +22,11 @@ export const enteCodec: Codec = {
   name: "ente",
   // Every URI line carries codeDisplay: what marks an Ente export.
   sniff: (src: ImportSource) => {
-    const lines = utf8.decode(src.bytes.subarray(0, 64 * 1024)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    const lines = utf8
+      .decode(src.bytes.subarray(0, 64 * 1024))
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== "");
     return lines.length > 0 && lines.every((l) => /^otpauth:\/\//i.test(l) && /[?&]codeDisplay=/.test(l));
   },
   async decode(src) {

@@ -15,7 +15,8 @@ import { isObject } from "../json.js";
 const WHAT = "FreeOTP token file";
 
 export function signedBytes(v: unknown): Uint8Array {
-  if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x) && x >= -128 && x <= 255)) throw new InputError("invalid-secret", "secret is not a list of bytes");
+  if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x) && x >= -128 && x <= 255))
+    throw new InputError("invalid-secret", "secret is not a list of bytes");
   return new Uint8Array(v.map((x: number) => x & 0xff));
 }
 
@@ -25,17 +26,30 @@ export function freeOtpDraft(t: Record<string, unknown>, key: Uint8Array, stored
   const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
   if (!type) throw new InputError("invalid-entry", `type "${kind.slice(0, 12)}" is not supported (only TOTP, HOTP and STEAM)`);
   const counter = type === "hotp" ? int(t.counter, "counter", 0) + (storedCounterIsLast ? 1 : 0) : undefined;
-  return draftOf({ type, secret: key, issuer: str(t.issuerExt) || str(t.issuerInt), account: str(t.label), algorithm: algorithm(t.algo), digits: int(t.digits, "digits", 6), period: int(t.period, "period", 30), counter });
+  return draftOf({
+    type,
+    secret: key,
+    issuer: str(t.issuerExt) || str(t.issuerInt),
+    account: str(t.label),
+    algorithm: algorithm(t.algo),
+    digits: int(t.digits, "digits", 6),
+    period: int(t.period, "period", 30),
+    counter,
+  });
 }
 
 const isToken = (t: unknown): t is Record<string, unknown> => isObject(t) && Array.isArray(t.secret) && typeof t.type === "string";
 const isPlusJson = (v: unknown): v is { tokens: unknown[] } => isObject(v) && Array.isArray(v.tokens) && v.tokens.every(isToken);
 
 function decodeTokens(tokens: { t: unknown; where: string }[]): Decoded {
-  const out = collect(tokens, (_, x) => x.where, ({ t }) => {
-    if (!isToken(t)) throw new InputError("invalid-entry", "not a FreeOTP token");
-    return entry(freeOtpDraft(t, signedBytes(t.secret), true));
-  });
+  const out = collect(
+    tokens,
+    (_, x) => x.where,
+    ({ t }) => {
+      if (!isToken(t)) throw new InputError("invalid-entry", "not a FreeOTP token");
+      return entry(freeOtpDraft(t, signedBytes(t.secret), true));
+    },
+  );
   if (out.entries.some((e) => e.draft.type === "hotp"))
     out.notes.push("FreeOTP stores the last HOTP counter it used: each is imported plus one, the counter of the next code");
   return out;
@@ -63,7 +77,10 @@ export const freeotpCodec: Codec = {
   sniff: (src) => isPlusJson(jsonOf(src)) || (looksLikePrefs(src.bytes, "tokenOrder") && looksLikePrefs(src.bytes, "issuerExt")),
   async decode(src) {
     const v = jsonOf(src);
-    if (isPlusJson(v)) return decodeTokens(v.tokens.map((t, i) => ({ t, where: `token ${i + 1}${isObject(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}` })));
+    if (isPlusJson(v))
+      return decodeTokens(
+        v.tokens.map((t, i) => ({ t, where: `token ${i + 1}${isObject(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}` })),
+      );
     return fromXml(src);
   },
 };

@@ -31,7 +31,8 @@ interface Sealed {
  */
 function gcmNonce(der: Uint8Array): Uint8Array {
   const at = der[0] === 0x30 ? 2 : 0;
-  if (der[at] !== 0x04 || der[at + 1]! + at + 2 > der.length || der[at + 1]! < 12) throw new InputError("invalid-entry", "the GCM parameters are not DER");
+  if (der[at] !== 0x04 || der[at + 1]! + at + 2 > der.length || der[at + 1]! < 12)
+    throw new InputError("invalid-entry", "the GCM parameters are not DER");
   return der.subarray(at + 2, at + 2 + der[at + 1]!);
 }
 
@@ -52,10 +53,13 @@ function masterKeyParams(map: Map<string, string>, src: ImportSource) {
   const m = json(map.get("masterKey"));
   if (!isObject(m)) throw damaged(src, WHAT, "it has no masterKey");
   const alg = str(m.mAlgorithm).toLowerCase();
-  const digest = alg === "pbkdf2withhmacsha1" ? "sha1" : alg === "pbkdf2withhmacsha512" ? "sha512" : alg === "pbkdf2withhmacsha256" ? "sha256" : null;
-  if (!digest) throw new InputError("invalid-file", `${src.name}: FreeOTP master key algorithm "${str(m.mAlgorithm).slice(0, 30)}" is not supported`);
+  const digest =
+    alg === "pbkdf2withhmacsha1" ? "sha1" : alg === "pbkdf2withhmacsha512" ? "sha512" : alg === "pbkdf2withhmacsha256" ? "sha256" : null;
+  if (!digest)
+    throw new InputError("invalid-file", `${src.name}: FreeOTP master key algorithm "${str(m.mAlgorithm).slice(0, 30)}" is not supported`);
   const iterations = int(m.mIterations, "iterations");
-  if (iterations < 1 || iterations > 10_000_000) throw new InputError("invalid-file", `${src.name}: FreeOTP's ${iterations} PBKDF2 iterations are out of range`);
+  if (iterations < 1 || iterations > 10_000_000)
+    throw new InputError("invalid-file", `${src.name}: FreeOTP's ${iterations} PBKDF2 iterations are out of range`);
   let key: Sealed;
   try {
     key = sealedKey(m.mEncryptedKey);
@@ -82,17 +86,22 @@ export const freeotp2Codec: Codec = {
       return aesGcmOpen(k, p.key.nonce, p.key.data, p.key.aad);
     });
     const ids = [...map.keys()].filter((k) => k.endsWith("-token")).map((k) => k.slice(0, -"-token".length));
-    return collect(ids, (i, id) => {
-      const t = json(map.get(`${id}-token`));
-      return `token ${i + 1}${isObject(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}`;
-    }, (id) => {
-      const t = json(map.get(`${id}-token`));
-      const k = json(map.get(id));
-      if (!isObject(t) || !isObject(k) || typeof k.key !== "string") throw new InputError("invalid-entry", "its settings or key are missing or not JSON");
-      const s = sealedKey(json(k.key));
-      const secret = aesGcmOpen(master, s.nonce, s.data, s.aad);
-      if (!secret) throw new InputError("invalid-entry", "its secret does not decrypt with the master key (damaged)");
-      return entry(freeOtpDraft(t, secret, false));
-    });
+    return collect(
+      ids,
+      (i, id) => {
+        const t = json(map.get(`${id}-token`));
+        return `token ${i + 1}${isObject(t) && str(t.issuerExt) ? ` (${str(t.issuerExt)})` : ""}`;
+      },
+      (id) => {
+        const t = json(map.get(`${id}-token`));
+        const k = json(map.get(id));
+        if (!isObject(t) || !isObject(k) || typeof k.key !== "string")
+          throw new InputError("invalid-entry", "its settings or key are missing or not JSON");
+        const s = sealedKey(json(k.key));
+        const secret = aesGcmOpen(master, s.nonce, s.data, s.aad);
+        if (!secret) throw new InputError("invalid-entry", "its secret does not decrypt with the master key (damaged)");
+        return entry(freeOtpDraft(t, secret, false));
+      },
+    );
   },
 };

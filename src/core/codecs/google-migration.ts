@@ -108,7 +108,10 @@ function makeCodec(type: MessageType): MigrationCodec {
       const bytes = payloadBytes(uri);
       // Two bytes make an (empty) account, and protobufjs makes an object of each: count first.
       if (countAccounts(bytes) > MAX_ENTRIES)
-        throw new InputError("too-large", `the otpauth-migration:// URI lists more than ${MAX_ENTRIES} accounts; a real export holds at most a few hundred`);
+        throw new InputError(
+          "too-large",
+          `the otpauth-migration:// URI lists more than ${MAX_ENTRIES} accounts; a real export holds at most a few hundred`,
+        );
       let raw: RawPayload;
       try {
         raw = type.toObject(type.decode(bytes), { longs: String, defaults: true, arrays: true }) as unknown as RawPayload;
@@ -150,8 +153,16 @@ function payloadBytes(uri: string): Uint8Array {
   const q = s.indexOf("?");
   const query = q < 0 ? "" : s.slice(q + 1).split("#")[0]!;
   // Not URLSearchParams: it reads "+" as a space, and exports with raw base64 are common.
-  const values = query.split("&").filter((kv) => kv.startsWith("data=")).map((kv) => kv.slice(5));
-  if (values.length !== 1) throw bad(values.length ? "the otpauth-migration:// URI has more than one data parameter" : "the otpauth-migration:// URI has no data parameter");
+  const values = query
+    .split("&")
+    .filter((kv) => kv.startsWith("data="))
+    .map((kv) => kv.slice(5));
+  if (values.length !== 1)
+    throw bad(
+      values.length
+        ? "the otpauth-migration:// URI has more than one data parameter"
+        : "the otpauth-migration:// URI has no data parameter",
+    );
   let text: string;
   try {
     text = decodeURIComponent(values[0]!);
@@ -208,10 +219,14 @@ function bad(reason: string): InputError {
 function toDraft(p: RawParameters): EntryDraft {
   const algorithm = ALGORITHMS[p.algorithm];
   if (algorithm === undefined)
-    throw new InputError("invalid-entry", p.algorithm === 4 ? "MD5 codes are not supported (only SHA1, SHA256, SHA512)" : `unknown algorithm value ${p.algorithm}`);
+    throw new InputError(
+      "invalid-entry",
+      p.algorithm === 4 ? "MD5 codes are not supported (only SHA1, SHA256, SHA512)" : `unknown algorithm value ${p.algorithm}`,
+    );
   const digits = DIGITS[p.digits];
   if (digits === undefined) throw new InputError("invalid-entry", `unknown digits value ${p.digits}`);
-  if (p.type !== 0 && p.type !== 1 && p.type !== 2) throw new InputError("invalid-entry", `unknown type value ${p.type} (1 is HOTP, 2 is TOTP)`);
+  if (p.type !== 0 && p.type !== 1 && p.type !== 2)
+    throw new InputError("invalid-entry", `unknown type value ${p.type} (1 is HOTP, 2 is TOTP)`);
   if (p.secret.length === 0) throw new InputError("invalid-secret", "the account has no secret");
   const issuer = p.issuer.trim();
   let account = p.name.trim();
@@ -219,7 +234,8 @@ function toDraft(p: RawParameters): EntryDraft {
   const draft: EntryDraft = { issuer, account, type: p.type === 1 ? "hotp" : "totp", secret: encodeBase32(p.secret), algorithm, digits };
   if (draft.type === "hotp") {
     const counter = BigInt(p.counter);
-    if (counter < 0n || counter > BigInt(MAX_COUNTER)) throw new InputError("invalid-entry", `counter must be a whole number from ${COUNTER_RANGE}`);
+    if (counter < 0n || counter > BigInt(MAX_COUNTER))
+      throw new InputError("invalid-entry", `counter must be a whole number from ${COUNTER_RANGE}`);
     draft.counter = Number(counter);
   } else draft.period = DEFAULT_PERIOD;
   return checkDraft(draft);
@@ -244,7 +260,8 @@ function fromEntry(e: GaFields) {
 export function gaUnsupported(e: Pick<GaFields, "type" | "digits" | "period">): string | null {
   if (e.type === "steam") return "Google Authenticator has no Steam Guard codes";
   if (e.digits !== 6 && e.digits !== 8) return `Google Authenticator has no ${e.digits}-digit codes (only 6 or 8)`;
-  if (e.type === "totp" && (e.period ?? DEFAULT_PERIOD) !== DEFAULT_PERIOD) return `Google Authenticator has only 30-second codes, not ${e.period} s`;
+  if (e.type === "totp" && (e.period ?? DEFAULT_PERIOD) !== DEFAULT_PERIOD)
+    return `Google Authenticator has only 30-second codes, not ${e.period} s`;
   return null;
 }
 
@@ -253,7 +270,12 @@ export function gaUnsupported(e: Pick<GaFields, "type" | "digits" | "period">): 
  * puts 10 in one code), and only as many as `fits` accepts the URI of (a QR code small enough
  * for the screen or a phone camera). An entry that does not fit even alone gets its own batch.
  */
-export function planBatches<T extends GaFields>(codec: MigrationCodec, entries: readonly T[], fits: (uri: string) => boolean, perBatch = 10): T[][] {
+export function planBatches<T extends GaFields>(
+  codec: MigrationCodec,
+  entries: readonly T[],
+  fits: (uri: string) => boolean,
+  perBatch = 10,
+): T[][] {
   const out: T[][] = [];
   let cur: T[] = [];
   for (const e of entries) {
@@ -283,7 +305,9 @@ export function missingParts(parts: readonly BatchPart[]): string[] {
   }
   const notes: string[] = [];
   for (const [id, b] of byId) {
-    const missing = Array.from({ length: b.size }, (_, i) => i).filter((i) => !b.seen.has(i)).map((i) => i + 1);
+    const missing = Array.from({ length: b.size }, (_, i) => i)
+      .filter((i) => !b.seen.has(i))
+      .map((i) => i + 1);
     if (missing.length === 0) continue;
     const list = missing.length > 12 ? `${missing.slice(0, 12).join(", ")}, …` : missing.join(", ");
     notes.push(

@@ -7,7 +7,9 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A file that cannot be this format, as a one-line InputError (exit 2). */
 export function damaged(src: ImportSource, what: string, detail: string): InputError {
-  return new InputError("invalid-file", `${src.name}: ${detail}; is it a complete ${what}?`, ["a damaged or truncated file cannot be imported: export it again from the app"]);
+  return new InputError("invalid-file", `${src.name}: ${detail}; is it a complete ${what}?`, [
+    "a damaged or truncated file cannot be imported: export it again from the app",
+  ]);
 }
 
 /** JSON of the whole input, or undefined when it is not JSON (never throws). Cached per input. */

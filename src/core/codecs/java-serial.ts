@@ -53,7 +53,7 @@ class Reader {
 /** Java's modified UTF-8: NUL as C0 80, supplementary characters as two 3-byte surrogates. */
 export function decodeModifiedUtf8(b: Uint8Array): string {
   const units: number[] = [];
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]!;
     if (c < 0x80) {
       units.push(c);

@@ -15,11 +15,24 @@ export const microsoftAuthenticatorCodec: Codec = {
   sniff: (src) => sqliteMentions(src.bytes, ["oath_secret_key", "account_type"]),
   async decode(src) {
     const rows = await readTable(src, "accounts", "Microsoft Authenticator database");
-    return collect(rows, (i, r) => `row ${i + 1}${str(r.name) ? ` (${str(r.name)})` : ""}`, (r) => {
-      const t = int(r.account_type, "account_type", 0);
-      const secret = str(r.oath_secret_key);
-      if ((t !== 0 && t !== 1) || !secret) throw new InputError("invalid-entry", "a sign-in approval account without a code secret (Microsoft work or school account)");
-      return entry(draftOf({ type: "totp", secret: t === 0 ? secret : base64Bytes(secret), issuer: str(r.name), account: str(r.username), digits: t === 0 ? 6 : 8 }));
-    });
+    return collect(
+      rows,
+      (i, r) => `row ${i + 1}${str(r.name) ? ` (${str(r.name)})` : ""}`,
+      (r) => {
+        const t = int(r.account_type, "account_type", 0);
+        const secret = str(r.oath_secret_key);
+        if ((t !== 0 && t !== 1) || !secret)
+          throw new InputError("invalid-entry", "a sign-in approval account without a code secret (Microsoft work or school account)");
+        return entry(
+          draftOf({
+            type: "totp",
+            secret: t === 0 ? secret : base64Bytes(secret),
+            issuer: str(r.name),
+            account: str(r.username),
+            digits: t === 0 ? 6 : 8,
+          }),
+        );
+      },
+    );
   },
 };

@@ -41,7 +41,8 @@ function recoveryCodes(v: unknown): RecoveryCode[] {
   if (!Array.isArray(v)) throw new InputError("invalid-entry", "recoveryCodes is not a list");
   return v.map((r) => {
     if (typeof r === "string") return { code: r, usedAt: null };
-    if (!isObject(r) || typeof r.code !== "string" || r.code.trim() === "") throw new InputError("invalid-entry", "a recovery code has no code");
+    if (!isObject(r) || typeof r.code !== "string" || r.code.trim() === "")
+      throw new InputError("invalid-entry", "a recovery code has no code");
     return { code: r.code, usedAt: typeof r.usedAt === "string" ? r.usedAt : null };
   });
 }
@@ -52,19 +53,37 @@ export const otpvaultJsonCodec: Codec = {
   async decode(src) {
     const v = jsonOf(src);
     if (!isOurs(v)) throw damaged(src, "otp JSON export", `it is not an ${JSON_FORMAT} file`);
-    if (v.version !== JSON_VERSION) throw new InputError("invalid-file", `${src.name}: otp JSON export version ${String(v.version).slice(0, 10)} is not one this otp reads (${JSON_VERSION})`, ["update otp"]);
+    if (v.version !== JSON_VERSION)
+      throw new InputError(
+        "invalid-file",
+        `${src.name}: otp JSON export version ${String(v.version).slice(0, 10)} is not one this otp reads (${JSON_VERSION})`,
+        ["update otp"],
+      );
     if (!Array.isArray(v.entries)) throw damaged(src, "otp JSON export", "it has no entries list");
-    return collect(v.entries, (i, e) => `entry ${i + 1}${isObject(e) && str(e.name) ? ` (${str(e.name)})` : ""}`, (e) => {
-      if (!isObject(e)) throw new InputError("invalid-entry", "not an entry");
-      const type = str(e.type);
-      if (type !== "totp" && type !== "hotp" && type !== "steam") throw new InputError("invalid-entry", `type "${type.slice(0, 12)}" is not known to this otp`);
-      const tags = Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === "string") : [];
-      const draft = draftOf({
-        type, secret: str(e.secret), name: str(e.name), issuer: str(e.issuer), account: str(e.account), algorithm: algorithm(e.algorithm),
-        digits: int(e.digits, "digits", 6), period: int(e.period, "period", 30), counter: int(e.counter, "counter", 0), tags,
-        notes: typeof e.notes === "string" ? e.notes : undefined,
-      });
-      return entry(draft, [], recoveryCodes(e.recoveryCodes));
-    });
+    return collect(
+      v.entries,
+      (i, e) => `entry ${i + 1}${isObject(e) && str(e.name) ? ` (${str(e.name)})` : ""}`,
+      (e) => {
+        if (!isObject(e)) throw new InputError("invalid-entry", "not an entry");
+        const type = str(e.type);
+        if (type !== "totp" && type !== "hotp" && type !== "steam")
+          throw new InputError("invalid-entry", `type "${type.slice(0, 12)}" is not known to this otp`);
+        const tags = Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === "string") : [];
+        const draft = draftOf({
+          type,
+          secret: str(e.secret),
+          name: str(e.name),
+          issuer: str(e.issuer),
+          account: str(e.account),
+          algorithm: algorithm(e.algorithm),
+          digits: int(e.digits, "digits", 6),
+          period: int(e.period, "period", 30),
+          counter: int(e.counter, "counter", 0),
+          tags,
+          notes: typeof e.notes === "string" ? e.notes : undefined,
+        });
+        return entry(draft, [], recoveryCodes(e.recoveryCodes));
+      },
+    );
   },
 };

@@ -9,7 +9,12 @@ const MAX_TRIES = 3;
  * returns undefined for a wrong password, and asks again (at most 3 times on a terminal;
  * a password file gets one try). Throws AuthError (exit 4) after the last wrong one.
  */
-export async function withPassword<T>(helpers: CodecHelpers, what: string, attempt: (password: string) => Promise<T | undefined> | T | undefined, hint?: string): Promise<T> {
+export async function withPassword<T>(
+  helpers: CodecHelpers,
+  what: string,
+  attempt: (password: string) => Promise<T | undefined> | T | undefined,
+  hint?: string,
+): Promise<T> {
   for (let i = 0; i < MAX_TRIES; i++) {
     const pw = await helpers.password(what, i > 0);
     const r = await attempt(pw);

@@ -18,8 +18,7 @@ export function shapeHint(src: ImportSource): string | null {
     }
   }
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b) return "this ZIP file is not an export otp recognises";
-  if (!isText(b))
-    return "not a format otp recognises by its content (encrypted andOTP backups carry no marker: try --format andotp)";
+  if (!isText(b)) return "not a format otp recognises by its content (encrypted andOTP backups carry no marker: try --format andotp)";
   if (/^[A-Za-z0-9+/=\s]{24,}$/.test(new TextDecoder().decode(b.subarray(0, 4096))))
     return "this is bare base64, which otp cannot recognise (a TOTP Authenticator backup? try --format totp-authenticator)";
   return null;

@@ -68,6 +68,8 @@ function checkTableSize(db: Db, src: ImportSource, table: string, what: string):
   const lengths = cols.map((c) => `coalesce(length("${String(c[1]).replace(/"/g, '""')}"), 0)`).join(" + ") || "0";
   const [rows, bytes] = (db.exec(`SELECT count(*), total(${lengths}) FROM "${table}"`)[0]?.values[0] ?? [0, 0]) as number[];
   if (rows! > MAX_ENTRIES)
-    throw new InputError("too-large", `${src.name}: its "${table}" table has ${rows} rows, more than the ${MAX_ENTRIES} otp reads`, ["an authenticator's database is far smaller: the file is damaged or made to exhaust memory"]);
+    throw new InputError("too-large", `${src.name}: its "${table}" table has ${rows} rows, more than the ${MAX_ENTRIES} otp reads`, [
+      "an authenticator's database is far smaller: the file is damaged or made to exhaust memory",
+    ]);
   checkUnpacked(src.name, `its "${table}" table`, bytes!, src.bytes.length);
 }

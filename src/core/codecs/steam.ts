@@ -27,11 +27,19 @@ export const steamCodec: Codec = {
   async decode(src) {
     const list = accounts(jsonOf(src));
     if (!list) throw damaged(src, "Steam Guard file", "it has no shared_secret");
-    return collect(list, (i, a) => `account ${i + 1}${str(a.account_name) ? ` (${str(a.account_name)})` : ""}`, (a) => {
-      const secret = base64Bytes(str(a.shared_secret));
-      if (secret.length === 0) throw new InputError("invalid-secret", "shared_secret is empty");
-      const revocation = str(a.revocation_code);
-      return entry(draftOf({ type: "steam", secret, issuer: "Steam", account: str(a.account_name) }), [], revocation ? [revocation] : undefined);
-    });
+    return collect(
+      list,
+      (i, a) => `account ${i + 1}${str(a.account_name) ? ` (${str(a.account_name)})` : ""}`,
+      (a) => {
+        const secret = base64Bytes(str(a.shared_secret));
+        if (secret.length === 0) throw new InputError("invalid-secret", "shared_secret is empty");
+        const revocation = str(a.revocation_code);
+        return entry(
+          draftOf({ type: "steam", secret, issuer: "Steam", account: str(a.account_name) }),
+          [],
+          revocation ? [revocation] : undefined,
+        );
+      },
+    );
   },
 };

@@ -27,17 +27,33 @@ const ALGS: Algorithm[] = ["SHA1", "SHA256", "SHA512"];
 const isStratum = (v: unknown): v is { Authenticators: unknown[] } => isObject(v) && Array.isArray(v.Authenticators);
 
 function decodeRows(rows: Record<string, unknown>[], key: (r: Record<string, unknown>, k: string) => unknown): Decoded {
-  return collect(rows, (i, r) => `authenticator ${i + 1}${str(key(r, "issuer")) ? ` (${str(key(r, "issuer"))})` : ""}`, (r) => {
-    const t = int(key(r, "type"), "type");
-    const type = TYPES[t];
-    if (!type) throw new InputError("invalid-entry", `type ${t === 3 ? "mOTP" : t === 5 ? "Yandex" : t} is not supported (only TOTP, HOTP and Steam)`);
-    const alg = ALGS[int(key(r, "algorithm"), "algorithm", 0)];
-    if (!alg) throw new InputError("invalid-entry", "unsupported algorithm");
-    return entry(draftOf({
-      type, secret: str(key(r, "secret")), issuer: str(key(r, "issuer")), account: str(key(r, "username")), algorithm: alg,
-      digits: int(key(r, "digits"), "digits", 6), period: int(key(r, "period"), "period", 30), counter: int(key(r, "counter"), "counter", 0),
-    }));
-  });
+  return collect(
+    rows,
+    (i, r) => `authenticator ${i + 1}${str(key(r, "issuer")) ? ` (${str(key(r, "issuer"))})` : ""}`,
+    (r) => {
+      const t = int(key(r, "type"), "type");
+      const type = TYPES[t];
+      if (!type)
+        throw new InputError(
+          "invalid-entry",
+          `type ${t === 3 ? "mOTP" : t === 5 ? "Yandex" : t} is not supported (only TOTP, HOTP and Steam)`,
+        );
+      const alg = ALGS[int(key(r, "algorithm"), "algorithm", 0)];
+      if (!alg) throw new InputError("invalid-entry", "unsupported algorithm");
+      return entry(
+        draftOf({
+          type,
+          secret: str(key(r, "secret")),
+          issuer: str(key(r, "issuer")),
+          account: str(key(r, "username")),
+          algorithm: alg,
+          digits: int(key(r, "digits"), "digits", 6),
+          period: int(key(r, "period"), "period", 30),
+          counter: int(key(r, "counter"), "counter", 0),
+        }),
+      );
+    },
+  );
 }
 
 const pascal = (r: Record<string, unknown>, k: string) => r[k[0]!.toUpperCase() + k.slice(1)];
@@ -51,16 +67,21 @@ async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1
   const legacy = header(b) === LEGACY;
   if (b.length < (legacy ? 16 + 20 + 16 + 16 : 16 + 16 + 12 + 16)) throw damaged(src, WHAT, "it is too short");
   let cut = false;
-  const plain = await withPassword(helpers, `${src.name} (Stratum)`, async (pw) => {
-    if (legacy) {
-      const key = new Uint8Array(pbkdf2Sync(Buffer.from(pw, "utf8"), b.subarray(16, 36), 64_000, 32, "sha1"));
-      const p = aesCbcOpen(key, b.subarray(36, 52), b.subarray(52));
-      if (p === "bad-length") return (cut = true), new Uint8Array(0);
-      return p && jsonText(p) !== undefined ? p : undefined;
-    }
-    const key = await argon2idAsync(new TextEncoder().encode(pw), b.subarray(16, 32), { t: 3, m: 65536, p: 4, dkLen: 32 });
-    return aesGcmOpen(key, b.subarray(32, 44), b.subarray(44));
-  }, legacy ? undefined : "if the password is right, the file is damaged or truncated (Stratum backups cannot tell the two apart)");
+  const plain = await withPassword(
+    helpers,
+    `${src.name} (Stratum)`,
+    async (pw) => {
+      if (legacy) {
+        const key = new Uint8Array(pbkdf2Sync(Buffer.from(pw, "utf8"), b.subarray(16, 36), 64_000, 32, "sha1"));
+        const p = aesCbcOpen(key, b.subarray(36, 52), b.subarray(52));
+        if (p === "bad-length") return ((cut = true), new Uint8Array(0));
+        return p && jsonText(p) !== undefined ? p : undefined;
+      }
+      const key = await argon2idAsync(new TextEncoder().encode(pw), b.subarray(16, 32), { t: 3, m: 65536, p: 4, dkLen: 32 });
+      return aesGcmOpen(key, b.subarray(32, 44), b.subarray(44));
+    },
+    legacy ? undefined : "if the password is right, the file is damaged or truncated (Stratum backups cannot tell the two apart)",
+  );
   if (cut) throw damaged(src, WHAT, "its ciphertext is cut short");
   const v = jsonText(plain);
   if (v === undefined) throw damaged(src, WHAT, "its decrypted content is not JSON");
@@ -69,9 +90,13 @@ async function decrypt(src: ImportSource, helpers: Parameters<Codec["decode"]>[1
 
 export const stratumCodec: Codec = {
   name: "stratum",
-  sniff: (src) => isStratum(jsonOf(src)) || [HEADER, LEGACY].includes(header(src.bytes)) || sqliteMentions(src.bytes, ['CREATE TABLE "authenticator"', "ranking"]),
+  sniff: (src) =>
+    isStratum(jsonOf(src)) ||
+    [HEADER, LEGACY].includes(header(src.bytes)) ||
+    sqliteMentions(src.bytes, ['CREATE TABLE "authenticator"', "ranking"]),
   async decode(src, helpers) {
-    if (sqliteMentions(src.bytes, ["authenticator"])) return decodeRows(await readTable(src, "authenticator", "Stratum database"), (r, k) => r[k]);
+    if (sqliteMentions(src.bytes, ["authenticator"]))
+      return decodeRows(await readTable(src, "authenticator", "Stratum database"), (r, k) => r[k]);
     const plain = jsonOf(src);
     const v = plain !== undefined ? plain : [HEADER, LEGACY].includes(header(src.bytes)) ? await decrypt(src, helpers) : undefined;
     if (!isStratum(v)) throw damaged(src, WHAT, "it has no Authenticators list");

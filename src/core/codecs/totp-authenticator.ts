@@ -22,15 +22,28 @@ const BUILT_IN = "TotpAuthenticator";
 
 function decodeList(list: unknown): Decoded {
   if (!Array.isArray(list)) throw new InputError("invalid-file", "the TOTP Authenticator account list is not a JSON list");
-  return collect(list, (i, a) => `account ${i + 1}${isObject(a) && str(a.issuer) ? ` (${str(a.issuer)})` : ""}`, (a) => {
-    const o = isObject(a) ? a : typeof a === "string" ? (JSON.parse(a) as unknown) : null;
-    if (!isObject(o)) throw new InputError("invalid-entry", "not a TOTP Authenticator account");
-    const base = int(o.base, "base", 32);
-    const key = str(o.key);
-    const secret = base === 16 ? hexBytes(key) : base === 64 ? base64Bytes(key) : base === 32 ? key : null;
-    if (secret === null) throw new InputError("invalid-entry", `secret encoding base ${base} is not supported (16, 32 or 64)`);
-    return entry(draftOf({ type: "totp", secret, issuer: str(o.issuer), account: str(o.name), digits: int(o.digits, "digits", 6), period: int(o.period, "period", 30) }));
-  });
+  return collect(
+    list,
+    (i, a) => `account ${i + 1}${isObject(a) && str(a.issuer) ? ` (${str(a.issuer)})` : ""}`,
+    (a) => {
+      const o = isObject(a) ? a : typeof a === "string" ? (JSON.parse(a) as unknown) : null;
+      if (!isObject(o)) throw new InputError("invalid-entry", "not a TOTP Authenticator account");
+      const base = int(o.base, "base", 32);
+      const key = str(o.key);
+      const secret = base === 16 ? hexBytes(key) : base === 64 ? base64Bytes(key) : base === 32 ? key : null;
+      if (secret === null) throw new InputError("invalid-entry", `secret encoding base ${base} is not supported (16, 32 or 64)`);
+      return entry(
+        draftOf({
+          type: "totp",
+          secret,
+          issuer: str(o.issuer),
+          account: str(o.name),
+          digits: int(o.digits, "digits", 6),
+          period: int(o.period, "period", 30),
+        }),
+      );
+    },
+  );
 }
 
 const looksBase64 = (b: Uint8Array) => {

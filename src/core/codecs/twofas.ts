@@ -17,7 +17,12 @@ import { isObject } from "../json.js";
 const WHAT = "2FAS backup";
 
 function isTwoFas(v: unknown): v is Record<string, unknown> {
-  return isObject(v) && typeof v.schemaVersion === "number" && Array.isArray(v.services) && ("servicesEncrypted" in v || v.services.every((s) => isObject(s) && "secret" in s));
+  return (
+    isObject(v) &&
+    typeof v.schemaVersion === "number" &&
+    Array.isArray(v.services) &&
+    ("servicesEncrypted" in v || v.services.every((s) => isObject(s) && "secret" in s))
+  );
 }
 
 function sealed(text: unknown, src: ImportSource): { data: Uint8Array; salt: Uint8Array; iv: Uint8Array } {
@@ -34,7 +39,8 @@ async function decrypt(v: Record<string, unknown>, src: ImportSource, helpers: P
   const plain = await withPassword(helpers, `${src.name} (2FAS)`, (pw) => {
     const key = new Uint8Array(pbkdf2Sync(Buffer.from(pw, "utf8"), services.salt, 10_000, 32, "sha256"));
     if (reference) {
-      const refKey = Buffer.compare(reference.salt, services.salt) === 0 ? key : new Uint8Array(pbkdf2Sync(pw, reference.salt, 10_000, 32, "sha256"));
+      const refKey =
+        Buffer.compare(reference.salt, services.salt) === 0 ? key : new Uint8Array(pbkdf2Sync(pw, reference.salt, 10_000, 32, "sha256"));
       if (!aesGcmOpen(refKey, reference.iv, reference.data)) return undefined;
       // The password is right: a services part that fails now is damage.
       return aesGcmOpen(key, services.iv, services.data) ?? "damaged";
@@ -53,24 +59,31 @@ export const twofasCodec: Codec = {
   async decode(src, helpers) {
     const v = jsonOf(src);
     if (!isTwoFas(v)) throw damaged(src, WHAT, "it is not a 2FAS backup (no schemaVersion and services)");
-    if ((v.schemaVersion as number) > 4) throw new InputError("invalid-file", `${src.name}: 2FAS schema ${v.schemaVersion} is newer than this otp reads (1 to 4)`);
+    if ((v.schemaVersion as number) > 4)
+      throw new InputError("invalid-file", `${src.name}: 2FAS schema ${v.schemaVersion} is newer than this otp reads (1 to 4)`);
     const services = typeof v.servicesEncrypted === "string" ? await decrypt(v, src, helpers) : (v.services as unknown[]);
-    return collect(services, (i, s) => `service ${i + 1}${isObject(s) && str(s.name) ? ` (${str(s.name)})` : ""}`, (s) => {
-      if (!isObject(s)) throw new InputError("invalid-entry", "not a 2FAS service");
-      const otp = isObject(s.otp) ? s.otp : {};
-      const kind = str(otp.tokenType).toUpperCase() || "TOTP";
-      const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
-      if (!type) throw new InputError("invalid-entry", `token type "${kind.slice(0, 12)}" is not supported`);
-      return entry(draftOf({
-        type,
-        secret: str(s.secret),
-        issuer: str(otp.issuer) || str(s.name),
-        account: str(otp.account),
-        algorithm: algorithm(otp.algorithm),
-        digits: int(otp.digits, "digits", 6),
-        period: int(otp.period, "period", 30),
-        counter: int(otp.counter, "counter", 0),
-      }));
-    });
+    return collect(
+      services,
+      (i, s) => `service ${i + 1}${isObject(s) && str(s.name) ? ` (${str(s.name)})` : ""}`,
+      (s) => {
+        if (!isObject(s)) throw new InputError("invalid-entry", "not a 2FAS service");
+        const otp = isObject(s.otp) ? s.otp : {};
+        const kind = str(otp.tokenType).toUpperCase() || "TOTP";
+        const type = kind === "TOTP" ? "totp" : kind === "HOTP" ? "hotp" : kind === "STEAM" ? "steam" : null;
+        if (!type) throw new InputError("invalid-entry", `token type "${kind.slice(0, 12)}" is not supported`);
+        return entry(
+          draftOf({
+            type,
+            secret: str(s.secret),
+            issuer: str(otp.issuer) || str(s.name),
+            account: str(otp.account),
+            algorithm: algorithm(otp.algorithm),
+            digits: int(otp.digits, "digits", 6),
+            period: int(otp.period, "period", 30),
+            counter: int(otp.counter, "counter", 0),
+          }),
+        );
+      },
+    );
   },
 };

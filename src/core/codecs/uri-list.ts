@@ -33,7 +33,10 @@ export function textLines(text: string, name = "the list"): UriItem[] {
     const end = t.indexOf("\n", start);
     const s = t.slice(start, end < 0 ? t.length : end).trim();
     if (s !== "" && !s.startsWith("#")) {
-      if (items.length === MAX_ENTRIES) throw new InputError("too-large", `${name}: more than ${MAX_ENTRIES} lines to read; an export holds far fewer`, ["split the list into smaller files"]);
+      if (items.length === MAX_ENTRIES)
+        throw new InputError("too-large", `${name}: more than ${MAX_ENTRIES} lines to read; an export holds far fewer`, [
+          "split the list into smaller files",
+        ]);
       items.push({ text: s, where: `line ${i + 1}` });
     }
     if (end < 0) break;
@@ -55,7 +58,8 @@ export function parseUriItems(items: readonly UriItem[], migration?: MigrationCo
     }
     try {
       if (/^otpauth-migration:/i.test(s)) {
-        if (!migration) throw new OtpError("invalid-uri", "a Google Authenticator otpauth-migration:// URI: import it with --format ga (or auto)");
+        if (!migration)
+          throw new OtpError("invalid-uri", "a Google Authenticator otpauth-migration:// URI: import it with --format ga (or auto)");
         const part = migration.decode(s, where);
         for (const e of part.entries) out.entries.push({ ...e, warnings: [...warnings, ...e.warnings] });
         for (const p of part.problems) out.problems.push(p);
@@ -81,7 +85,10 @@ export function parseUriList(text: string, migration?: MigrationCodec, name?: st
 /** The first meaningful line of a text's first 4 KiB, if any. */
 export function firstLine(bytes: Uint8Array): string | undefined {
   const head = utf8.decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, "");
-  return head.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
+  return head
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== "" && !l.startsWith("#"));
 }
 
 export const uriListCodec: Codec = {
@@ -126,8 +133,10 @@ export const passOtpCodec: Codec = {
       entries.push({ ...e, draft: { ...e.draft, counter: counter + 1 } });
       moved++;
     }
-    if (moved > 0) d.notes.push(`pass-otp stores the counter of the HOTP code it last showed: ${moved === 1 ? "the counter is" : `each of ${moved} counters is`} imported plus one, the counter of the next code`);
+    if (moved > 0)
+      d.notes.push(
+        `pass-otp stores the counter of the HOTP code it last showed: ${moved === 1 ? "the counter is" : `each of ${moved} counters is`} imported plus one, the counter of the next code`,
+      );
     return { ...d, entries };
   },
 };
-

@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 declare const __filename: string | undefined;
 
 export function programPath(name: "spinner-worker" | "clipboard-clearer"): string {
-  const here = typeof __filename === "string" && __filename.endsWith(".cjs") ? dirname(__filename) : join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist");
+  const here =
+    typeof __filename === "string" && __filename.endsWith(".cjs")
+      ? dirname(__filename)
+      : join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist");
   return join(here, `${name}.cjs`);
 }

@@ -20,9 +20,12 @@ describe("passwordStrength", () => {
     expect(s.reason ?? "").not.toContain(password);
   });
 
-  it.each(["Quokka-Zebra-4711", "correct horse battery staple", "x7#Kq!pL9v$w", "thequickbrownfox jumps"])("%j is strong enough", async (password) => {
-    expect((await passwordStrength(password)).score).toBeGreaterThanOrEqual(MIN_SCORE);
-  });
+  it.each(["Quokka-Zebra-4711", "correct horse battery staple", "x7#Kq!pL9v$w", "thequickbrownfox jumps"])(
+    "%j is strong enough",
+    async (password) => {
+      expect((await passwordStrength(password)).score).toBeGreaterThanOrEqual(MIN_SCORE);
+    },
+  );
 
   it("counts the user's login as a word a guesser tries first", async () => {
     expect((await passwordStrength("zanzibarette7", ["zanzibarette"])).score).toBeLessThan((await passwordStrength("zanzibarette7")).score);

@@ -4,7 +4,8 @@ import { initialState, type LiveEntry, type LiveState } from "../../../src/cli/r
 import { applyKey } from "../../../src/cli/watch-state.js";
 import { parseKeys, type Key } from "../../../src/core/keys.js";
 
-const e = (id: string, name: string, type = "totp"): LiveEntry => ({ id, name, issuer: name, account: "", type, secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30 }) as LiveEntry;
+const e = (id: string, name: string, type = "totp"): LiveEntry =>
+  ({ id, name, issuer: name, account: "", type, secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30 }) as LiveEntry;
 const entries = [e("1", "github"), e("2", "gitlab"), e("3", "quay"), e("4", "bank", "hotp")];
 
 function press(keys: Key[], s: LiveState = initialState()) {

@@ -8,15 +8,40 @@ import type { Envelope } from "../../../src/core/vault/format.js";
 import { DEFAULT_ARGON2 } from "../../../src/core/vault/kdf.js";
 import type { VaultData } from "../../../src/core/vault/model.js";
 
-const codes = (n: number, used = 0) => Array.from({ length: n }, (_, i) => ({ code: `code-${i}`, usedAt: i < used ? "2026-01-01T00:00:00.000Z" : null }));
+const codes = (n: number, used = 0) =>
+  Array.from({ length: n }, (_, i) => ({ code: `code-${i}`, usedAt: i < used ? "2026-01-01T00:00:00.000Z" : null }));
 function e(name: string, secret: string, more: Partial<Entry> = {}): Entry {
-  return { id: name.padEnd(32, "0"), name, issuer: name, account: "", type: "totp", secret, algorithm: "SHA1", digits: 6, period: 30, tags: [], notes: "", recoveryCodes: codes(10), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", ...more };
+  return {
+    id: name.padEnd(32, "0"),
+    name,
+    issuer: name,
+    account: "",
+    type: "totp",
+    secret,
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    tags: [],
+    notes: "",
+    recoveryCodes: codes(10),
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    ...more,
+  };
 }
 const S160 = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const S160b = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const bytes = (n: number) => new Uint8Array(n);
 function env(o: { recovery?: boolean; ops?: number; mem?: number } = {}): Envelope {
-  const slots: Envelope["slots"] = [{ kind: "password", id: "a".repeat(32), kdf: { name: "argon2id13", ops: o.ops ?? DEFAULT_ARGON2.ops, mem: o.mem ?? DEFAULT_ARGON2.mem, salt: bytes(16) }, nonce: bytes(24), wrapped: bytes(48) }];
+  const slots: Envelope["slots"] = [
+    {
+      kind: "password",
+      id: "a".repeat(32),
+      kdf: { name: "argon2id13", ops: o.ops ?? DEFAULT_ARGON2.ops, mem: o.mem ?? DEFAULT_ARGON2.mem, salt: bytes(16) },
+      nonce: bytes(24),
+      wrapped: bytes(48),
+    },
+  ];
   if (o.recovery !== false) slots.push({ kind: "recovery", id: "b".repeat(32), salt: bytes(16), nonce: bytes(24), wrapped: bytes(48) });
   return { version: 1, minor: 0, vaultId: "c".repeat(32), slots, nonce: bytes(24), ext: {}, data: bytes(16) };
 }
@@ -33,11 +58,31 @@ describe("auditVault", () => {
   });
 
   it.each<[string, () => VaultData, Envelope, FindingKind[]]>([
-    ["an entry without recovery codes", () => clean([e("github", S160, { recoveryCodes: [] }), e("gitlab", S160b)]), env(), ["no-recovery-codes"]],
-    ["an entry with two unused codes left", () => clean([e("github", S160, { recoveryCodes: codes(10, 8) }), e("gitlab", S160b)]), env(), ["few-recovery-codes"]],
-    ["an entry with every code used", () => clean([e("github", S160, { recoveryCodes: codes(3, 3) }), e("gitlab", S160b)]), env(), ["few-recovery-codes"]],
+    [
+      "an entry without recovery codes",
+      () => clean([e("github", S160, { recoveryCodes: [] }), e("gitlab", S160b)]),
+      env(),
+      ["no-recovery-codes"],
+    ],
+    [
+      "an entry with two unused codes left",
+      () => clean([e("github", S160, { recoveryCodes: codes(10, 8) }), e("gitlab", S160b)]),
+      env(),
+      ["few-recovery-codes"],
+    ],
+    [
+      "an entry with every code used",
+      () => clean([e("github", S160, { recoveryCodes: codes(3, 3) }), e("gitlab", S160b)]),
+      env(),
+      ["few-recovery-codes"],
+    ],
     ["no backup ever", () => ({ ...clean(), meta: {} }), env(), ["no-backup"]],
-    ["a change since the last backup", () => ({ ...clean(), entries: [e("github", S160, { notes: "changed" }), e("gitlab", S160b)] }), env(), ["backup-outdated"]],
+    [
+      "a change since the last backup",
+      () => ({ ...clean(), entries: [e("github", S160, { notes: "changed" }), e("gitlab", S160b)] }),
+      env(),
+      ["backup-outdated"],
+    ],
     ["no recovery key", () => clean(), env({ recovery: false }), ["no-recovery-key"]],
     ["an 80-bit secret", () => clean([e("github", S160), e("old", "GEZDGNBVGY3TQOJQ")]), env(), ["short-secret"]],
     ["the same secret twice", () => clean([e("github", S160), e("github-2", S160)]), env(), ["duplicate-secret"]],
@@ -78,7 +123,9 @@ describe("the backup reminder's rule", () => {
   it("is quiet when the backup holds exactly these entries (updatedAt aside), however old", () => {
     const d = clean();
     expect(reminderDue(d, at + 300 * day)).toBeNull();
-    expect(reminderDue({ ...d, entries: d.entries.map((x) => ({ ...x, updatedAt: "2027-01-01T00:00:00.000Z" })) }, at + 300 * day)).toBeNull();
+    expect(
+      reminderDue({ ...d, entries: d.entries.map((x) => ({ ...x, updatedAt: "2027-01-01T00:00:00.000Z" })) }, at + 300 * day),
+    ).toBeNull();
   });
 
   it("with no backup ever: counts from the vault's creation; an empty vault never reminds", () => {

@@ -10,11 +10,19 @@ import { ROOT } from "../../helpers/otp-home.js";
 /** The canonical JSON merge.ts used to make, with a replacer: the new one must spell everything the same. */
 const replacerJson = (v: unknown) =>
   JSON.stringify(v, (_k, x: unknown) =>
-    x !== null && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x,
+    x !== null && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, (x as Record<string, unknown>)[k]]),
+        )
+      : x,
   );
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith(".ts") ? [join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith(".ts") ? [join(dir, d.name)] : [],
+  );
 }
 
 describe("core/json", () => {
@@ -26,7 +34,10 @@ describe("core/json", () => {
     expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }], c: { z: null, y: "x" } })).toBe('{"a":[{"c":2,"d":1}],"b":1,"c":{"y":"x","z":null}}');
     expect(sortKeys({ b: 1, a: 2 })).toEqual({ a: 2, b: 1 });
     expect(canonicalJson(JSON.parse('{"z":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"z":1}');
-    fc.assert(fc.property(fc.jsonValue(), (v) => canonicalJson(v) === replacerJson(v)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => canonicalJson(v) === replacerJson(v)),
+      { numRuns: 500 },
+    );
   });
 
   it("no other copy of isObject or of sorted-key JSON under src/", () => {
@@ -34,7 +45,11 @@ describe("core/json", () => {
     for (const file of sources(join(ROOT, "src"))) {
       if (file.endsWith(join("core", "json.ts"))) continue;
       const text = readFileSync(file, "utf8");
-      if (/=> *v !== null && typeof v === "object" && !Array\.isArray\(v\)|function isObj(ect)?\(|Object\.keys\([^)]*\)\.sort\(\)\.map\(|for \(const k of Object\.keys\([^)]*\)\.sort\(\)\)/.test(text))
+      if (
+        /=> *v !== null && typeof v === "object" && !Array\.isArray\(v\)|function isObj(ect)?\(|Object\.keys\([^)]*\)\.sort\(\)\.map\(|for \(const k of Object\.keys\([^)]*\)\.sort\(\)\)/.test(
+          text,
+        )
+      )
         copies.push(relative(ROOT, file));
     }
     expect(copies).toEqual([]);

@@ -98,7 +98,12 @@ describe("resolveEntry", () => {
 
   it("refuses an unknown query with kind not-found and a hint", () => {
     expect(() => resolveEntry(all, "bitbucket")).toThrow(
-      expect.objectContaining({ kind: "not-found", message: 'no entry matches "bitbucket"', candidates: [], hints: ["`otp list` shows all entries"] }),
+      expect.objectContaining({
+        kind: "not-found",
+        message: 'no entry matches "bitbucket"',
+        candidates: [],
+        hints: ["`otp list` shows all entries"],
+      }),
     );
   });
 

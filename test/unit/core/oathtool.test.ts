@@ -51,7 +51,13 @@ describe.skipIf(!needTool("oathtool", "oathtool"))("generateCode agrees with oat
     const expected = runAll(lines);
     expect(expected).toHaveLength(cases.length);
     cases.forEach((c, i) => {
-      const entry = { type: "hotp" as const, secret: encodeBase32(c.secret), algorithm: "SHA1" as const, digits: c.digits, counter: c.counter };
+      const entry = {
+        type: "hotp" as const,
+        secret: encodeBase32(c.secret),
+        algorithm: "SHA1" as const,
+        digits: c.digits,
+        counter: c.counter,
+      };
       expect(generateCode(entry, 0).code, lines[i]).toBe(expected[i]);
     });
   });

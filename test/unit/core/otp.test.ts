@@ -17,9 +17,7 @@ interface Vectors {
     vectors: { time: number; algorithm: Algorithm; totp: string }[];
   };
 }
-const rfc = JSON.parse(
-  readFileSync(new URL("../../fixtures/rfc/otp-test-vectors.json", import.meta.url), "utf8"),
-) as Vectors;
+const rfc = JSON.parse(readFileSync(new URL("../../fixtures/rfc/otp-test-vectors.json", import.meta.url), "utf8")) as Vectors;
 
 /** Independent RFC 4226 reference: node:crypto HMAC, BigInt counter, dynamic truncation. */
 function referenceTruncated(secret: string, counter: bigint, algorithm: Algorithm): number {
@@ -67,8 +65,7 @@ describe("HOTP counters", () => {
         expect(hotpCode(secret, counter, algorithm, digits)).toBe(referenceHotp(secret, BigInt(counter), algorithm, digits));
   });
   it("refuses counters past 2^53 − 1, negative or fractional ones", () => {
-    for (const c of [2 ** 53, -1, 1.5, Number.NaN])
-      expect(() => hotpCode(secret, c, "SHA1", 6)).toThrow(InputError);
+    for (const c of [2 ** 53, -1, 1.5, Number.NaN]) expect(() => hotpCode(secret, c, "SHA1", 6)).toThrow(InputError);
   });
   it("uses counter + stepOffset and reports it, with no time fields", () => {
     const entry = { type: "hotp" as const, secret, algorithm: "SHA1" as const, digits: 6, counter: 4 };
@@ -185,13 +182,24 @@ describe("parseTime (--at)", () => {
     expect(parseTime("2026-01-01T12:00:00")).toBe(new Date(2026, 0, 1, 12, 0, 0).getTime());
   });
   it.each([
-    "", "now", "-1", "1e9", "0x10", "12:00", "2026-13-01", "2026-02-30", "2025-02-29", "2026-01-01T24:00:00Z",
-    "2026-01-01T12:60Z", "2026-01-01T12:00:00+01", "1969-12-31T23:59:59Z", "9".repeat(15), "2026-1-1",
+    "",
+    "now",
+    "-1",
+    "1e9",
+    "0x10",
+    "12:00",
+    "2026-13-01",
+    "2026-02-30",
+    "2025-02-29",
+    "2026-01-01T24:00:00Z",
+    "2026-01-01T12:60Z",
+    "2026-01-01T12:00:00+01",
+    "1969-12-31T23:59:59Z",
+    "9".repeat(15),
+    "2026-1-1",
   ])("refuses %j with a usage error", (text) => {
     expect(() => parseTime(text)).toThrow(UsageError);
-    expect(() => parseTime(text)).toThrow(
-      "--at wants an ISO-8601 time or Unix seconds, like 2026-01-01T12:00:00Z or 1767268800",
-    );
+    expect(() => parseTime(text)).toThrow("--at wants an ISO-8601 time or Unix seconds, like 2026-01-01T12:00:00Z or 1767268800");
   });
 });
 
@@ -207,4 +215,3 @@ describe("stepAt", () => {
     expect(() => stepAt({ ...e, type: "hotp" } as never, 0)).toThrow(InputError);
   });
 });
-

@@ -3,7 +3,16 @@
 import { describe, expect, it } from "vitest";
 import type { Entry } from "../../../src/core/entry.js";
 import { InputError, OtpError } from "../../../src/core/errors.js";
-import { addRecoveryCodes, maskCode, parseRecoveryCodes, recoveryCodeProblem, skippedCodesWarning, takeRecoveryCode, vetEntriesRecoveryCodes, vetRecoveryCodes } from "../../../src/core/recovery-codes.js";
+import {
+  addRecoveryCodes,
+  maskCode,
+  parseRecoveryCodes,
+  recoveryCodeProblem,
+  skippedCodesWarning,
+  takeRecoveryCode,
+  vetEntriesRecoveryCodes,
+  vetRecoveryCodes,
+} from "../../../src/core/recovery-codes.js";
 import { entry as importedEntry } from "../../../src/core/codecs/collect.js";
 
 describe("parseRecoveryCodes", () => {
@@ -43,9 +52,12 @@ describe("parseRecoveryCodes", () => {
 });
 
 describe("the rule for one code (recoveryCodeProblem)", () => {
-  it.each(["abcd", "abcde-12345", "1234 5678", "R12345", "x".repeat(64), "  padded-code  ", "ÄÖÜ-äöü1", "東京東京"])("accepts %j", (code) => {
-    expect(recoveryCodeProblem(code)).toBeNull();
-  });
+  it.each(["abcd", "abcde-12345", "1234 5678", "R12345", "x".repeat(64), "  padded-code  ", "ÄÖÜ-äöü1", "東京東京"])(
+    "accepts %j",
+    (code) => {
+      expect(recoveryCodeProblem(code)).toBeNull();
+    },
+  );
 
   it.each([
     ["an OSC 52 clipboard write and a screen clear", "rc1\u001b]52;c;SGVsbG8=\u0007\u001b[2J"],
@@ -97,7 +109,15 @@ describe("vetRecoveryCodes (codes that come with an import)", () => {
   });
 
   it("is applied by every codec's entry(): bad codes skipped with a warning that quotes none", () => {
-    const draft = { issuer: "Steam", account: "me", type: "steam" as const, secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1" as const, digits: 5, period: 30 };
+    const draft = {
+      issuer: "Steam",
+      account: "me",
+      type: "steam" as const,
+      secret: "JBSWY3DPEHPK3PXP",
+      algorithm: "SHA1" as const,
+      digits: 5,
+      period: 30,
+    };
     const bad = "R1\u001b[2J\u0007";
     const e = importedEntry(draft, [], [bad, "R12345"]);
     expect(e.recoveryCodes).toEqual([{ code: "R12345", usedAt: null }]);
@@ -110,7 +130,13 @@ describe("vetRecoveryCodes (codes that come with an import)", () => {
 describe("vetEntriesRecoveryCodes (a backup's entries, for restore)", () => {
   it("drops bad codes, names the entries that lost some, and leaves the others as they are", () => {
     const good = { name: "github", recoveryCodes: [{ code: "aaaa-1111", usedAt: null }] };
-    const bad = { name: "evil", recoveryCodes: [{ code: "rc1\u001b[2J", usedAt: null }, { code: "bbbb-2222", usedAt: "2026-01-02T00:00:00.000Z" }] };
+    const bad = {
+      name: "evil",
+      recoveryCodes: [
+        { code: "rc1\u001b[2J", usedAt: null },
+        { code: "bbbb-2222", usedAt: "2026-01-02T00:00:00.000Z" },
+      ],
+    };
     const r = vetEntriesRecoveryCodes([good, bad]);
     expect(r.entries[0]).toBe(good);
     expect(r.entries[1]!.recoveryCodes).toEqual([{ code: "bbbb-2222", usedAt: "2026-01-02T00:00:00.000Z" }]);
@@ -120,19 +146,45 @@ describe("vetEntriesRecoveryCodes (a backup's entries, for restore)", () => {
 
 describe("adding, taking, masking", () => {
   const entry = (codes: Entry["recoveryCodes"]): Entry => ({
-    id: "x", name: "github", issuer: "GitHub", account: "", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30,
-    tags: [], notes: "", recoveryCodes: codes, createdAt: "", updatedAt: "",
+    id: "x",
+    name: "github",
+    issuer: "GitHub",
+    account: "",
+    type: "totp",
+    secret: "JBSWY3DPEHPK3PXP",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    tags: [],
+    notes: "",
+    recoveryCodes: codes,
+    createdAt: "",
+    updatedAt: "",
   });
 
   it("adds new codes, skips ones already kept (used or not), or replaces them all", () => {
     const have = [{ code: "aaaa-1111", usedAt: "2026-01-01T00:00:00.000Z" }];
-    expect(addRecoveryCodes(have, ["AAAA1111", "bbbb-2222"], false)).toEqual({ codes: [...have, { code: "bbbb-2222", usedAt: null }], added: 1, skipped: 1 });
+    expect(addRecoveryCodes(have, ["AAAA1111", "bbbb-2222"], false)).toEqual({
+      codes: [...have, { code: "bbbb-2222", usedAt: null }],
+      added: 1,
+      skipped: 1,
+    });
     expect(addRecoveryCodes(have, ["cccc-3333"], true)).toEqual({ codes: [{ code: "cccc-3333", usedAt: null }], added: 1, skipped: 0 });
-    expect(() => addRecoveryCodes([], Array.from({ length: 101 }, (_, i) => `code-${i}`), false)).toThrow("at most 100");
+    expect(() =>
+      addRecoveryCodes(
+        [],
+        Array.from({ length: 101 }, (_, i) => `code-${i}`),
+        false,
+      ),
+    ).toThrow("at most 100");
   });
 
   it("takes the first unused code, marks it with the time, and counts what is left; never one twice", () => {
-    let e = entry([{ code: "a-11", usedAt: "2026-01-01T00:00:00.000Z" }, { code: "b-22", usedAt: null }, { code: "c-33", usedAt: null }]);
+    let e = entry([
+      { code: "a-11", usedAt: "2026-01-01T00:00:00.000Z" },
+      { code: "b-22", usedAt: null },
+      { code: "c-33", usedAt: null },
+    ]);
     const got: string[] = [];
     for (const left of [1, 0]) {
       const t = takeRecoveryCode(e, "2026-05-01T00:00:00.000Z");

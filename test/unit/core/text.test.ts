@@ -18,12 +18,9 @@ describe("escapeForTerminal", () => {
     expect(escapeForTerminal(input)).toBe(out);
   });
 
-  it.each(["GitHub", "café", "Café e\u0301", "🔑 👩‍💻", "東京", "עברית", "العربية", "a\\u{1b}b", ""])(
-    "keeps %j as it is",
-    (s) => {
-      expect(escapeForTerminal(s)).toBe(s);
-    },
-  );
+  it.each(["GitHub", "café", "Café e\u0301", "🔑 👩‍💻", "東京", "עברית", "العربية", "a\\u{1b}b", ""])("keeps %j as it is", (s) => {
+    expect(escapeForTerminal(s)).toBe(s);
+  });
 
   it("leaves no control or bidi character in any string", () => {
     fc.assert(
@@ -44,9 +41,11 @@ describe("isTerminalSafe", () => {
     expect(isTerminalSafe("GitHub é 東京")).toBe(true);
     expect(isTerminalSafe("a\u001b[2J")).toBe(false);
     expect(isTerminalSafe("\u202e")).toBe(false);
-    fc.assert(fc.property(anyText, (s) => {
-      expect(isTerminalSafe(s)).toBe(escapeForTerminal(s) === s);
-    }));
+    fc.assert(
+      fc.property(anyText, (s) => {
+        expect(isTerminalSafe(s)).toBe(escapeForTerminal(s) === s);
+      }),
+    );
   });
 });
 

@@ -119,7 +119,11 @@ describe("parseOtpauthUri refuses", () => {
     [`otpauth:/totp/x?secret=${S}`, "invalid-uri", "not an otpauth:// URI"],
     [`otpauth://motp/x?secret=${S}`, "invalid-uri", "the URI's type must be totp, hotp or steam"],
     [`otpauth://x?secret=${S}`, "invalid-uri", "the URI's type must be totp, hotp or steam"],
-    ["otpauth://totp/ACME%20Co:john.doe@email.com?issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30", "invalid-uri", "the URI has no secret"],
+    [
+      "otpauth://totp/ACME%20Co:john.doe@email.com?issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30",
+      "invalid-uri",
+      "the URI has no secret",
+    ],
     ["otpauth://totp/x?issuer=x&Secret=JBSWY3DPEHPK3PXP", "invalid-uri", "the URI has no secret"],
     ["otpauth://totp/x?secret=", "invalid-secret", "secret is empty"],
     [`otpauth://totp/x?secret=${S}0`, "invalid-secret", "secret is not base32: character 17 is not one of A–Z, 2–7"],
@@ -134,9 +138,17 @@ describe("parseOtpauthUri refuses", () => {
     [`otpauth://totp/x?secret=${S}&period=0`, "invalid-uri", `period must be a whole number from 1 to ${MAX_PERIOD} seconds, not "0"`],
     [`otpauth://totp/x?secret=${S}&period=-1`, "invalid-uri", `period must be a whole number from 1 to ${MAX_PERIOD} seconds, not "-1"`],
     [`otpauth://totp/x?secret=${S}&period=1e9`, "invalid-uri", `period must be a whole number from 1 to ${MAX_PERIOD} seconds, not "1e9"`],
-    [`otpauth://totp/x?secret=${S}&period=2147483648`, "invalid-uri", `period must be a whole number from 1 to ${MAX_PERIOD} seconds, not "2147483648"`],
+    [
+      `otpauth://totp/x?secret=${S}&period=2147483648`,
+      "invalid-uri",
+      `period must be a whole number from 1 to ${MAX_PERIOD} seconds, not "2147483648"`,
+    ],
     [`otpauth://totp/x?secret=${S}&period=`, "invalid-uri", `period must be a whole number from 1 to ${MAX_PERIOD} seconds, not ""`],
-    [`otpauth://hotp/x?secret=${S}&counter=9007199254740992`, "invalid-uri", 'counter must be a whole number from 0 to 2^53 − 1, not "9007199254740992"'],
+    [
+      `otpauth://hotp/x?secret=${S}&counter=9007199254740992`,
+      "invalid-uri",
+      'counter must be a whole number from 0 to 2^53 − 1, not "9007199254740992"',
+    ],
     [`otpauth://hotp/x?secret=${S}&counter=-1`, "invalid-uri", 'counter must be a whole number from 0 to 2^53 − 1, not "-1"'],
     [`otpauth://hotp/x?secret=${S}&encoder=steam`, "invalid-uri", "encoder=steam needs a totp URI, not hotp"],
     [`otpauth://totp/%E0%A4%A?secret=${S}`, "invalid-uri", "the URI's label has broken percent-encoding"],
@@ -179,21 +191,33 @@ describe("redactUri", () => {
   it("elides every secret value and keeps the rest", () => {
     expect(redactUri(GOOGLE)).toBe("otpauth://totp/Example:alice@google.com?secret=(elided)&issuer=Example");
     expect(redactUri(`otpauth://totp/x?issuer=a&secret=${S}`)).toBe("otpauth://totp/x?issuer=a&secret=(elided)");
-    expect(redactUri(`otpauth://totp/x?SECRET=${S}&secret=${S}#f`)).toBe(
-      "otpauth://totp/x?SECRET=(elided)&secret=(elided)#f",
-    );
+    expect(redactUri(`otpauth://totp/x?SECRET=${S}&secret=${S}#f`)).toBe("otpauth://totp/x?SECRET=(elided)&secret=(elided)#f");
     expect(redactUri("otpauth://totp/x?issuer=a")).toBe("otpauth://totp/x?issuer=a");
   });
 });
 
 describe("formatOtpauthUri", () => {
-  const base: UriFields = { type: "totp", secret: "jbsw y3dp ehpk 3pxp", algorithm: "SHA1", digits: 6, period: 30, issuer: "ACME Co", account: "john@example.com" };
+  const base: UriFields = {
+    type: "totp",
+    secret: "jbsw y3dp ehpk 3pxp",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    issuer: "ACME Co",
+    account: "john@example.com",
+  };
   it.each([
     [base, `otpauth://totp/ACME%20Co:john%40example.com?secret=${S}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30`],
     [{ ...base, issuer: "" }, `otpauth://totp/john%40example.com?secret=${S}&algorithm=SHA1&digits=6&period=30`],
     [{ ...base, issuer: "", account: "a:b" }, `otpauth://totp/:a%3Ab?secret=${S}&algorithm=SHA1&digits=6&period=30`],
-    [{ ...base, type: "hotp", period: undefined, counter: 42 }, `otpauth://hotp/ACME%20Co:john%40example.com?secret=${S}&issuer=ACME%20Co&algorithm=SHA1&digits=6&counter=42`],
-    [{ ...base, type: "steam", issuer: "Steam", account: "alice" }, `otpauth://totp/Steam:alice?secret=${S}&issuer=Steam&algorithm=SHA1&digits=5&period=30&encoder=steam`],
+    [
+      { ...base, type: "hotp", period: undefined, counter: 42 },
+      `otpauth://hotp/ACME%20Co:john%40example.com?secret=${S}&issuer=ACME%20Co&algorithm=SHA1&digits=6&counter=42`,
+    ],
+    [
+      { ...base, type: "steam", issuer: "Steam", account: "alice" },
+      `otpauth://totp/Steam:alice?secret=${S}&issuer=Steam&algorithm=SHA1&digits=5&period=30&encoder=steam`,
+    ],
   ] as const)("%o → %s", (fields, uri) => {
     expect(formatOtpauthUri(fields)).toBe(uri);
   });
@@ -260,4 +284,3 @@ describe("labels percent-encoded in Latin-1 (pass-otp in a Latin-1 locale)", () 
     expect(failure(`otpauth://totp/Z%FG?secret=${S}`).message).toBe("the URI's label has broken percent-encoding");
   });
 });
-

@@ -19,7 +19,16 @@ function files(dir: string): string[] {
 
 // Spelled in pieces, so this file does not cite them itself.
 const OUTSIDE = new RegExp(
-  ["TEST" + "PLAN", "PACK" + "AGES\\.md", "DES" + "IGN\\.md", "STY" + "LE\\.md", "US" + "ERS\\.md", "\\.\\./" + "shared", "\\(iss" + "ue \\d", "\\biss" + "ue \\d+(\\.\\d+)?\\b"].join("|"),
+  [
+    "TEST" + "PLAN",
+    "PACK" + "AGES\\.md",
+    "DES" + "IGN\\.md",
+    "STY" + "LE\\.md",
+    "US" + "ERS\\.md",
+    "\\.\\./" + "shared",
+    "\\(iss" + "ue \\d",
+    "\\biss" + "ue \\d+(\\.\\d+)?\\b",
+  ].join("|"),
 );
 
 const sources = [...files(join(ROOT, "src")), ...files(join(ROOT, "test"))];
@@ -28,10 +37,12 @@ describe("citations", () => {
   it("nothing under src/ or test/ cites a rule file outside the repository or an issue number", () => {
     const bad: string[] = [];
     for (const file of sources)
-      readFileSync(file, "utf8").split("\n").forEach((line, i) => {
-        const m = OUTSIDE.exec(line);
-        if (m) bad.push(`${relative(ROOT, file)}:${i + 1}: ${m[0]}`);
-      });
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          const m = OUTSIDE.exec(line);
+          if (m) bad.push(`${relative(ROOT, file)}:${i + 1}: ${m[0]}`);
+        });
     expect(bad).toEqual([]);
   });
 
@@ -47,7 +58,15 @@ describe("citations", () => {
   });
 
   it("the check above catches each kind of outside citation", () => {
-    for (const s of ["(TEST" + "PLAN §7.3)", "PACK" + "AGES.md", "DES" + "IGN.md rules", "STY" + "LE.md §7", "../" + "shared/x", "(iss" + "ue 6)", "iss" + "ue 11.6 prompts"])
+    for (const s of [
+      "(TEST" + "PLAN §7.3)",
+      "PACK" + "AGES.md",
+      "DES" + "IGN.md rules",
+      "STY" + "LE.md §7",
+      "../" + "shared/x",
+      "(iss" + "ue 6)",
+      "iss" + "ue 11.6 prompts",
+    ])
       expect(OUTSIDE.test(s), s).toBe(true);
     expect(OUTSIDE.test("docs/testplan.md B.16")).toBe(false);
   });

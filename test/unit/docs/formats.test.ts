@@ -54,7 +54,10 @@ describe("the format registries", () => {
     for (const file of files) {
       const text = readFileSync(join(ROOT, file), "utf8");
       const statics = [...text.matchAll(/^import (?!type )[^;]*? from "([^"]+)";$/gm)].map((m) => m[1]!);
-      expect(statics.filter((s) => !/^\.\.?\/(?:\.\.\/)?(?:core\/codecs\/|export\/)?formats\.js$|^\.\/export\/formats\.js$/.test(s)), file).toEqual([]);
+      expect(
+        statics.filter((s) => !/^\.\.?\/(?:\.\.\/)?(?:core\/codecs\/|export\/)?formats\.js$|^\.\/export\/formats\.js$/.test(s)),
+        file,
+      ).toEqual([]);
     }
   });
 });

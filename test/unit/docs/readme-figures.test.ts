@@ -19,12 +19,17 @@ describe("README figures", () => {
       expect(bench).toContain(`"${row}"`);
     }
     expect(says("`npm run bench` prints it on yours"), "bench").toBe(true);
-    expect(says(/On the 2-core [^.]*machine otp is developed and tested on, the derivation alone took about [\d.]+ s/), "machine").toBe(true);
+    expect(says(/On the 2-core [^.]*machine otp is developed and tested on, the derivation alone took about [\d.]+ s/), "machine").toBe(
+      true,
+    );
     expect(says(/derivation[^.]*\babout 0\.2 s\b/), "a bare figure").toBe(false);
   });
 
   it("says how long `npm test` takes", () => {
-    expect(says(/`npm test` runs the type check, the build and every test layer with vitest\. It takes several minutes/), "Development").toBe(true);
+    expect(
+      says(/`npm test` runs the type check, the build and every test layer with vitest\. It takes several minutes/),
+      "Development",
+    ).toBe(true);
     expect(says(/npm test +# builds and runs every test layer: several minutes/), "Set-up").toBe(true);
   });
 });

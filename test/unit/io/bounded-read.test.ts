@@ -25,7 +25,11 @@ describe("readAllCapped", () => {
 
   it("stops an endless input at the cap with an input error naming the limit", async () => {
     const { stream, produced } = endless();
-    await expect(readAllCapped(stream, 1024 * 1024, "standard input")).rejects.toMatchObject({ name: "InputError", kind: "input-too-large", message: "standard input is larger than 1 MiB" });
+    await expect(readAllCapped(stream, 1024 * 1024, "standard input")).rejects.toMatchObject({
+      name: "InputError",
+      kind: "input-too-large",
+      message: "standard input is larger than 1 MiB",
+    });
     expect(stream.destroyed).toBe(true);
     expect(produced()).toBeLessThan(4 * 1024 * 1024);
   });
@@ -75,7 +79,9 @@ describe("readFirstLine", () => {
   });
 
   it("refuses a line over the cap even when its end arrived with it", async () => {
-    await expect(readFirstLine(Readable.from(["x".repeat(2000) + "\n"]), { ...opts, max: 1000 })).rejects.toMatchObject({ kind: "input-too-large" });
+    await expect(readFirstLine(Readable.from(["x".repeat(2000) + "\n"]), { ...opts, max: 1000 })).rejects.toMatchObject({
+      kind: "input-too-large",
+    });
     expect(await readFirstLine(Readable.from(["x".repeat(1000) + "\n"]), { ...opts, max: 1000 })).toHaveLength(1000);
   });
 
@@ -98,6 +104,12 @@ describe("readFirstLine", () => {
 
 describe("sizeName", () => {
   it("names limits as people read them", () => {
-    expect([sizeName(16 * 1024 * 1024), sizeName(64 * 1024), sizeName(1000), sizeName(2.5 * 2 ** 30), sizeName(1536)]).toEqual(["16 MiB", "64 KiB", "1000 bytes", "2560 MiB", "1.5 KiB"]);
+    expect([sizeName(16 * 1024 * 1024), sizeName(64 * 1024), sizeName(1000), sizeName(2.5 * 2 ** 30), sizeName(1536)]).toEqual([
+      "16 MiB",
+      "64 KiB",
+      "1000 bytes",
+      "2560 MiB",
+      "1.5 KiB",
+    ]);
   });
 });

@@ -3,7 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { childEnv, chooseClipboard, osc52 } from "../../../src/io/clipboard.js";
 
-const tools = (...names: string[]) => (n: string) => names.includes(n);
+const tools =
+  (...names: string[]) =>
+  (n: string) =>
+    names.includes(n);
 const pick = (env: Record<string, string>, has = tools("xsel", "xclip", "wl-copy", "wl-paste"), tty = true, platform = "linux") =>
   chooseClipboard(env, platform as NodeJS.Platform, has, () => tty);
 
@@ -24,7 +27,9 @@ describe("choosing the clipboard", () => {
   });
 
   it("no display and no SSH (or SSH without a terminal) is `clipboard-unavailable`", () => {
-    expect(() => pick({})).toThrow(expect.objectContaining({ kind: "clipboard-unavailable", message: expect.stringMatching(/no display/) }));
+    expect(() => pick({})).toThrow(
+      expect.objectContaining({ kind: "clipboard-unavailable", message: expect.stringMatching(/no display/) }),
+    );
     expect(() => pick({ SSH_TTY: "/dev/pts/1" }, tools(), false)).toThrow(/without a terminal/);
   });
 
@@ -33,6 +38,9 @@ describe("choosing the clipboard", () => {
   });
 
   it("children get the environment without OTP_*", () => {
-    expect(childEnv({ PATH: "/bin", DISPLAY: ":1", OTP_SESSION: "s", OTP_PASSWORD: "p", OTP_VAULT: "v", X: undefined })).toEqual({ PATH: "/bin", DISPLAY: ":1" });
+    expect(childEnv({ PATH: "/bin", DISPLAY: ":1", OTP_SESSION: "s", OTP_PASSWORD: "p", OTP_VAULT: "v", X: undefined })).toEqual({
+      PATH: "/bin",
+      DISPLAY: ":1",
+    });
   });
 });

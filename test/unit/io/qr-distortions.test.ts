@@ -43,10 +43,43 @@ const DISTORTIONS: Record<string, { args: string[]; ext?: string; inverted?: boo
   "inverted, low contrast": { args: ["-negate", "+level", "30%,65%"], inverted: true },
   "inverted, JPEG q30": { args: ["-negate", "-quality", "30"], ext: "jpg", inverted: true },
   "small in a 1920×1080 page": {
-    args: ["-resize", "70%", "-write", "mpr:qr", "+delete", "-size", "1920x1080", "xc:#f4f4f4", "-fill", "#d0d0d0", "-draw", "rectangle 0,0 1920,64", "mpr:qr", "-geometry", "+1300+600", "-composite"],
+    args: [
+      "-resize",
+      "70%",
+      "-write",
+      "mpr:qr",
+      "+delete",
+      "-size",
+      "1920x1080",
+      "xc:#f4f4f4",
+      "-fill",
+      "#d0d0d0",
+      "-draw",
+      "rectangle 0,0 1920,64",
+      "mpr:qr",
+      "-geometry",
+      "+1300+600",
+      "-composite",
+    ],
   },
   "dark-mode page": {
-    args: ["-negate", "-write", "mpr:qr", "+delete", "-size", "1600x900", "xc:#1e1e1e", "-fill", "#333333", "-draw", "rectangle 0,0 1600,48", "mpr:qr", "-geometry", "+500+300", "-composite"],
+    args: [
+      "-negate",
+      "-write",
+      "mpr:qr",
+      "+delete",
+      "-size",
+      "1600x900",
+      "xc:#1e1e1e",
+      "-fill",
+      "#333333",
+      "-draw",
+      "rectangle 0,0 1600,48",
+      "mpr:qr",
+      "-geometry",
+      "+500+300",
+      "-composite",
+    ],
     inverted: true,
   },
   "photo: scale, rotate 20°, noise, JPEG q30": {
@@ -81,8 +114,14 @@ describe.skipIf(!tools)("decode rate against zbarimg on distorted images", () =>
       `QR decode rate on ${rows.length} distorted images: otp ${rate((r) => r.ours)}, zbarimg ${rate((r) => r.zbar)}\n` +
         rows.map((r) => `  ${r.ours ? "otp ✓" : "otp ✗"}  ${r.zbar ? "zbar ✓" : "zbar ✗"}  ${r.name}`).join("\n"),
     );
-    expect(rows.filter((r) => r.zbar && !r.ours).map((r) => r.name), "read by zbarimg but not by otp").toEqual([]);
-    expect(rows.filter((r) => r.inverted && !r.ours).map((r) => r.name), "inverted images otp cannot read").toEqual([]);
+    expect(
+      rows.filter((r) => r.zbar && !r.ours).map((r) => r.name),
+      "read by zbarimg but not by otp",
+    ).toEqual([]);
+    expect(
+      rows.filter((r) => r.inverted && !r.ours).map((r) => r.name),
+      "inverted images otp cannot read",
+    ).toEqual([]);
     expect(rows.filter((r) => r.ours).length).toBeGreaterThanOrEqual(rows.filter((r) => r.zbar).length);
   });
 });

@@ -34,7 +34,11 @@ async function qrRaw(text: string, px: number, o: { dark?: number[]; light?: num
 }
 
 const png = async (raw: { data: Buffer; side: number }) =>
-  new Uint8Array(await sharp(raw.data, { raw: { width: raw.side, height: raw.side, channels: 4 } }).png().toBuffer());
+  new Uint8Array(
+    await sharp(raw.data, { raw: { width: raw.side, height: raw.side, channels: 4 } })
+      .png()
+      .toBuffer(),
+  );
 
 describe("imageKind", () => {
   it("knows the formats by their first bytes, not their names", async () => {
@@ -73,27 +77,40 @@ describe("readQrCodes", () => {
   });
 
   it("refuses text with an image's name, damaged images, HEIC and BMP, each with its reason", async () => {
-    await expect(readQrCodes(file("ga-migration/negative/text_masquerading_as_image.jpeg"), "t.jpeg")).rejects.toMatchObject({ kind: "invalid-image" });
+    await expect(readQrCodes(file("ga-migration/negative/text_masquerading_as_image.jpeg"), "t.jpeg")).rejects.toMatchObject({
+      kind: "invalid-image",
+    });
     const whole = await qrPng(URI_A);
     await expect(readQrCodes(whole.subarray(0, Math.floor(whole.length / 2)), "half.png")).rejects.toThrow(/truncated or damaged/);
     const jpeg = new Uint8Array(await sharp(whole).jpeg().toBuffer());
     await expect(readQrCodes(jpeg.subarray(0, Math.floor(jpeg.length / 2)), "half.jpg")).rejects.toThrow(/truncated or damaged/);
     const heic = new Uint8Array([0, 0, 0, 24, ...Buffer.from("ftypheic"), 0, 0, 0, 0, ...Buffer.from("mif1heic"), 0, 0, 0, 0]);
-    await expect(readQrCodes(heic, "IMG_0001.HEIC")).rejects.toMatchObject({ kind: "unsupported-image", message: expect.stringMatching(/HEIC/) });
+    await expect(readQrCodes(heic, "IMG_0001.HEIC")).rejects.toMatchObject({
+      kind: "unsupported-image",
+      message: expect.stringMatching(/HEIC/),
+    });
     const bmp = new Uint8Array(64).fill(0);
     bmp.set(Buffer.from("BM"), 0);
     await expect(readQrCodes(bmp, "x.bmp")).rejects.toMatchObject({ kind: "unsupported-image" });
   });
 
   it("an image without a QR code is `no-qr`", async () => {
-    const blank = new Uint8Array(await sharp({ create: { width: 300, height: 200, channels: 3, background: "#8ac" } }).png().toBuffer());
+    const blank = new Uint8Array(
+      await sharp({ create: { width: 300, height: 200, channels: 3, background: "#8ac" } })
+        .png()
+        .toBuffer(),
+    );
     await expect(readQrCodes(blank, "blank.png")).rejects.toMatchObject({ kind: "no-qr", message: "no QR code found in blank.png" });
   });
 
   it("transparent backgrounds both ways: dark on transparent, and light on transparent (a dark-mode code)", async () => {
     expect(await readQrCodes(await png(await qrRaw(URI_A, 4, { light: [0, 0, 0, 0] })), "a.png")).toEqual([URI_A]);
-    expect(await readQrCodes(await png(await qrRaw(URI_A, 4, { dark: [255, 255, 255, 0], light: [255, 255, 255, 255] })), "b.png")).toEqual([URI_A]);
-    expect(await readQrCodes(await png(await qrRaw(URI_A, 4, { dark: [255, 255, 255, 255], light: [0, 0, 0, 0] })), "c.png")).toEqual([URI_A]);
+    expect(await readQrCodes(await png(await qrRaw(URI_A, 4, { dark: [255, 255, 255, 0], light: [255, 255, 255, 255] })), "b.png")).toEqual(
+      [URI_A],
+    );
+    expect(await readQrCodes(await png(await qrRaw(URI_A, 4, { dark: [255, 255, 255, 255], light: [0, 0, 0, 0] })), "c.png")).toEqual([
+      URI_A,
+    ]);
   });
 
   it("several codes in one image, each once; the first frame of an animation", async () => {
@@ -107,12 +124,17 @@ describe("readQrCodes", () => {
       .png()
       .toBuffer();
     expect((await readQrCodes(new Uint8Array(canvas), "two.png")).sort()).toEqual([URI_A, URI_B].sort());
-    const gif = await sharp(await png(a)).gif().toBuffer();
+    const gif = await sharp(await png(a))
+      .gif()
+      .toBuffer();
     expect(await readQrCodes(new Uint8Array(gif), "a.gif")).toEqual([URI_A]);
   });
 
   it("a photo turned by EXIF orientation still reads (it is read upright)", async () => {
-    const rotated = await sharp(await png(await qrRaw(URI_B, 4))).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const rotated = await sharp(await png(await qrRaw(URI_B, 4)))
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     expect(await readQrCodes(new Uint8Array(rotated), "exif.jpg")).toEqual([URI_B]);
   });
 });

@@ -2,7 +2,20 @@
 // a temp folder: the master key comes back only for the right vault, key and unedited file,
 // before the expiry; expired files are removed; `otp lock` ends them; files are 0600 in a 0700
 // folder and hold neither the master key nor the vaultId in clear.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -74,7 +87,8 @@ describe("create and open", () => {
     for (const secret of [key, Buffer.from(id, "hex"), S, key.subarray(0, 8), key.subarray(24)]) {
       const b = Buffer.from(secret);
       expect(body.includes(b)).toBe(false);
-      for (const text of [b.toString("hex"), b.toString("hex").toUpperCase(), b.toString("base64"), b.toString("base64url")]) expect(body.includes(Buffer.from(text))).toBe(false);
+      for (const text of [b.toString("hex"), b.toString("hex").toUpperCase(), b.toString("base64"), b.toString("base64url")])
+        expect(body.includes(Buffer.from(text))).toBe(false);
     }
     expect(body.includes(Buffer.from(id))).toBe(false);
     expect(body.includes(Buffer.from(id.slice(0, 16)))).toBe(false);
@@ -137,7 +151,19 @@ describe("invalid sessions → AuthError session-invalid", () => {
     const id = vid();
     const value = await createSession(env, v(id), mk(), NOW + HOUR, NOW, FILE);
     const [name, key] = value.split(".") as [string, string];
-    for (const bad of ["", "garbage", name, `${name}.`, `.${key}`, `${name}.${key}x`, `${name}.${key.slice(1)}`, `${name.toUpperCase()}.${key}`, `${name}.${key}.${key}`, `../${name}.${key}`, `${name}.${Buffer.from(keyOf(value)).toString("base64")}=`]) {
+    for (const bad of [
+      "",
+      "garbage",
+      name,
+      `${name}.`,
+      `.${key}`,
+      `${name}.${key}x`,
+      `${name}.${key.slice(1)}`,
+      `${name.toUpperCase()}.${key}`,
+      `${name}.${key}.${key}`,
+      `../${name}.${key}`,
+      `${name}.${Buffer.from(keyOf(value)).toString("base64")}=`,
+    ]) {
       const err = await errorOf(openSession(env, bad, v(id), NOW, FILE));
       expect(err, JSON.stringify(bad)).toBeInstanceOf(AuthError);
       expect(err.kind, JSON.stringify(bad)).toBe("session-invalid");
@@ -160,11 +186,21 @@ describe("invalid sessions → AuthError session-invalid", () => {
     const value = await createSession(env, v(id), mk(), NOW + HOUR, NOW, FILE);
     const body = readFileSync(fileOf(value));
     const got: string[] = [];
-    for (const b of [body.subarray(0, body.length - 1), body.subarray(0, 24), body.subarray(0, 1), Buffer.concat([body, Buffer.from([0])])]) {
+    for (const b of [
+      body.subarray(0, body.length - 1),
+      body.subarray(0, 24),
+      body.subarray(0, 1),
+      Buffer.concat([body, Buffer.from([0])]),
+    ]) {
       writeFileSync(fileOf(value), b);
       got.push(`${b.length}: ${(await errorOf(openSession(env, value, v(id), NOW, FILE))).kind}`);
     }
-    expect(got).toEqual([`${body.length - 1}: session-invalid`, "24: session-invalid", "1: session-invalid", `${body.length + 1}: session-invalid`]);
+    expect(got).toEqual([
+      `${body.length - 1}: session-invalid`,
+      "24: session-invalid",
+      "1: session-invalid",
+      `${body.length + 1}: session-invalid`,
+    ]);
   });
 });
 
@@ -268,4 +304,3 @@ describe("a session belongs to one vault file", () => {
     expect((await errorOf(openSession(env, value, v(vid()), NOW))).kind).toBe("session-invalid");
   });
 });
-

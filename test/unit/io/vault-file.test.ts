@@ -3,7 +3,22 @@
 // newest 10, refusing to clobber a new vault's path or a vault changed on disk, no *.tmp left,
 // modes 0600/0700, the careful read (folders, FIFOs, permissions, size, missing), and the lock.
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -17,7 +32,8 @@ import { vaultLockHeld } from "../../helpers/vault-lock.js";
 
 let base: { envelope: Envelope; masterKey: Uint8Array; data: VaultData };
 /** Version k of the vault: same keys, meta.version = k. */
-const version = (k: number): Uint8Array => sealAndVerify(base.envelope, base.masterKey, { ...base.data, meta: { ...base.data.meta, version: k } });
+const version = (k: number): Uint8Array =>
+  sealAndVerify(base.envelope, base.masterKey, { ...base.data, meta: { ...base.data.meta, version: k } });
 const versionOf = (bytes: Uint8Array): unknown => openData(parseEnvelope(bytes).envelope, base.masterKey).meta.version;
 
 beforeAll(async () => {
@@ -326,7 +342,9 @@ describe("withLock", () => {
     expect(inside).toHaveLength(4);
     expect(inside[0]!.replace("enter", "leave")).toBe(inside[1]);
     expect(inside[2]!.replace("enter", "leave")).toBe(inside[3]);
-    const names = openData(parseEnvelope(sync(vault)).envelope, base.masterKey).entries.map((e) => e.name).sort();
+    const names = openData(parseEnvelope(sync(vault)).envelope, base.masterKey)
+      .entries.map((e) => e.name)
+      .sort();
     expect(names).toEqual(["GitHub", "first", "second"]);
     expect(vaultLockHeld(vault), "let go").toBe(false);
     expect(await listSnapshots(vault)).toHaveLength(2);

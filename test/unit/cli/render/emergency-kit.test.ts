@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { codeColumns } from "../../../../src/cli/render/emergency-kit.js";
 
-const list = (codes: string[], used: number[] = []) => codes.map((code, i) => ({ code, usedAt: used.includes(i) ? "2026-12-04T09:15:00.000Z" : null }));
+const list = (codes: string[], used: number[] = []) =>
+  codes.map((code, i) => ({ code, usedAt: used.includes(i) ? "2026-12-04T09:15:00.000Z" : null }));
 
 describe("codeColumns", () => {
   it.each([

@@ -2,7 +2,18 @@
 // exact codes (RFC 4226 appendix D secret), the countdown, the filter, scrolling through
 // hundreds of entries, HOTP rows, sizes, escaping, and colour only when asked.
 import { describe, expect, it } from "vitest";
-import { cellWidth, columns, filterEntries, fit, initialState, paint, renderFrame, scrollFor, type LiveEntry, type LiveState } from "../../../../src/cli/render/live-view.js";
+import {
+  cellWidth,
+  columns,
+  filterEntries,
+  fit,
+  initialState,
+  paint,
+  renderFrame,
+  scrollFor,
+  type LiveEntry,
+  type LiveState,
+} from "../../../../src/cli/render/live-view.js";
 import { hotp as refHotp } from "../../../tty/reference-totp.js";
 
 const RFC = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"; // "12345678901234567890"
@@ -73,9 +84,14 @@ describe("live view frames", () => {
   });
 
   it("never draws wider than the screen, for any width, with wide and long names", () => {
-    const e = [totp("a", "日本の銀行アカウント", "銀行", "太郎"), totp("b", "x".repeat(90), "y".repeat(50), "z".repeat(50)), hotpEntry("c", "🔑 key", 1)];
+    const e = [
+      totp("a", "日本の銀行アカウント", "銀行", "太郎"),
+      totp("b", "x".repeat(90), "y".repeat(50), "z".repeat(50)),
+      hotpEntry("c", "🔑 key", 1),
+    ];
     for (let width = 30; width <= 140; width++)
-      for (const line of renderFrame(e, state(), screen(59_000, width, 8)).lines) expect(cellWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+      for (const line of renderFrame(e, state(), screen(59_000, width, 8)).lines)
+        expect(cellWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
     expect(renderFrame(e, state(), screen(0, 20, 3)).lines[0]).toContain("too small");
   });
 
@@ -173,9 +189,11 @@ describe("narrow screens", () => {
       for (const b of blocks) expect(b, `${width}`).toEqual({ ch: "█", reverse: false, fg: "32" });
       for (const b of cs.filter((c) => c.ch === "░")) expect(b.reverse).toBe(false);
       // the selection still shows: the name and the code are in reverse video
-      expect(cs.filter((c) => "Amazon".includes(c.ch)).every((c) => c.reverse), `${width}`).toBe(true);
+      expect(
+        cs.filter((c) => "Amazon".includes(c.ch)).every((c) => c.reverse),
+        `${width}`,
+      ).toBe(true);
       expect(cs.find((c) => c.ch === "2")!.reverse).toBe(true);
     }
   });
 });
-

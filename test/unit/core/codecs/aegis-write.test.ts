@@ -10,9 +10,45 @@ import { AuthError } from "../../../../src/core/errors.js";
 const T = "2026-01-01T00:00:00.000Z";
 const base = { tags: [], notes: "", recoveryCodes: [], createdAt: T, updatedAt: T };
 const ENTRIES: Entry[] = [
-  { id: "1", name: "gh", issuer: "GitHub", account: "me", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA256", digits: 8, period: 60, ...base, tags: ["work"], notes: "note" },
-  { id: "2", name: "bank", issuer: "Bank", account: "acct", type: "hotp", secret: "GEZDGNBVGY3TQOJQ", algorithm: "SHA1", digits: 6, counter: 7, ...base, tags: ["work", "money"] },
-  { id: "3", name: "steam", issuer: "Steam", account: "gamer", type: "steam", secret: "JRZCL47CMXVOQMNPZR2F7J4RGI", algorithm: "SHA1", digits: 5, period: 30, ...base },
+  {
+    id: "1",
+    name: "gh",
+    issuer: "GitHub",
+    account: "me",
+    type: "totp",
+    secret: "JBSWY3DPEHPK3PXP",
+    algorithm: "SHA256",
+    digits: 8,
+    period: 60,
+    ...base,
+    tags: ["work"],
+    notes: "note",
+  },
+  {
+    id: "2",
+    name: "bank",
+    issuer: "Bank",
+    account: "acct",
+    type: "hotp",
+    secret: "GEZDGNBVGY3TQOJQ",
+    algorithm: "SHA1",
+    digits: 6,
+    counter: 7,
+    ...base,
+    tags: ["work", "money"],
+  },
+  {
+    id: "3",
+    name: "steam",
+    issuer: "Steam",
+    account: "gamer",
+    type: "steam",
+    secret: "JRZCL47CMXVOQMNPZR2F7J4RGI",
+    algorithm: "SHA1",
+    digits: 5,
+    period: 30,
+    ...base,
+  },
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -34,14 +70,30 @@ describe("encodeAegis", () => {
     expect(slot.key).toMatch(/^[0-9a-f]{64}$/);
     expect(slot.key_params.nonce).toMatch(/^[0-9a-f]{24}$/);
     expect(slot.key_params.tag).toMatch(/^[0-9a-f]{32}$/);
-    const kek = scryptSync(Buffer.from("pässword", "utf8"), Buffer.from(slot.salt, "hex"), 32, { N: slot.n, r: slot.r, p: slot.p, maxmem: 64 * 1024 * 1024 });
+    const kek = scryptSync(Buffer.from("pässword", "utf8"), Buffer.from(slot.salt, "hex"), 32, {
+      N: slot.n,
+      r: slot.r,
+      p: slot.p,
+      maxmem: 64 * 1024 * 1024,
+    });
     const master = gcm(kek, slot.key_params.nonce, slot.key_params.tag, Buffer.from(slot.key, "hex"));
     expect(master).toHaveLength(32);
-    const content = JSON.parse(gcm(master, file.header.params.nonce, file.header.params.tag, Buffer.from(file.db, "base64")).toString("utf8"));
+    const content = JSON.parse(
+      gcm(master, file.header.params.nonce, file.header.params.tag, Buffer.from(file.db, "base64")).toString("utf8"),
+    );
     expect(content.version).toBe(3);
     expect(content.groups.map((g: { name: string }) => g.name).sort()).toEqual(["money", "work"]);
     const work = content.groups.find((g: { name: string }) => g.name === "work").uuid;
-    expect(content.entries[0]).toMatchObject({ type: "totp", name: "me", issuer: "GitHub", note: "note", favorite: false, icon: null, info: { secret: "JBSWY3DPEHPK3PXP", algo: "SHA256", digits: 8, period: 60 }, groups: [work] });
+    expect(content.entries[0]).toMatchObject({
+      type: "totp",
+      name: "me",
+      issuer: "GitHub",
+      note: "note",
+      favorite: false,
+      icon: null,
+      info: { secret: "JBSWY3DPEHPK3PXP", algo: "SHA256", digits: 8, period: 60 },
+      groups: [work],
+    });
     expect(content.entries[1].info).toEqual({ secret: "GEZDGNBVGY3TQOJQ", algo: "SHA1", digits: 6, counter: 7 });
     expect(content.entries[2]).toMatchObject({ type: "steam", info: { algo: "SHA1", digits: 5, period: 30 } });
     for (const e of content.entries) expect(e.uuid).toMatch(UUID);
@@ -65,7 +117,16 @@ describe("encodeAegis", () => {
   it("reads back through otp's Aegis codec, tags and notes included; a wrong password is AuthError", async () => {
     const src = { name: "x", bytes: encodeAegis(ENTRIES, "pw") };
     const ok = await aegisCodec.decode(src, { password: async () => "pw" });
-    expect(ok.entries.map((e) => [e.draft.secret, e.draft.type, e.draft.tags ?? [], e.draft.notes ?? ""])).toEqual(ENTRIES.map((e) => [e.secret, e.type, e.tags, e.notes]));
-    await expect(aegisCodec.decode(src, { password: async (_w, retry) => { if (retry) throw new AuthError("wrong-password", "wrong"); return "nope"; } })).rejects.toThrow(AuthError);
+    expect(ok.entries.map((e) => [e.draft.secret, e.draft.type, e.draft.tags ?? [], e.draft.notes ?? ""])).toEqual(
+      ENTRIES.map((e) => [e.secret, e.type, e.tags, e.notes]),
+    );
+    await expect(
+      aegisCodec.decode(src, {
+        password: async (_w, retry) => {
+          if (retry) throw new AuthError("wrong-password", "wrong");
+          return "nope";
+        },
+      }),
+    ).rejects.toThrow(AuthError);
   });
 });

@@ -12,14 +12,28 @@ describe("parseAndroidPrefs", () => {
     expect(Object.fromEntries(m)).toEqual({ n: "3", s: 'a & <b> "c" é☺', cd: "<x>&amp;", b: "true", set: ["one", "two"], empty: "" });
   });
   it("refuses what is not a preferences map", () => {
-    for (const bad of ["", "<map>", "<root></root>", "<map><string name=\"a\">x</map>", "<map><string>x</string></map>", "<map><string name=\"a\">&bogus;</string></map>", "<map></map> trailing", "<map><div name=\"a\"/></map>"])
+    for (const bad of [
+      "",
+      "<map>",
+      "<root></root>",
+      '<map><string name="a">x</map>',
+      "<map><string>x</string></map>",
+      '<map><string name="a">&bogus;</string></map>',
+      "<map></map> trailing",
+      '<map><div name="a"/></map>',
+    ])
       expect(parseAndroidPrefs(bad), bad).toBeNull();
   });
 });
 
 describe("parseCsv", () => {
   it("quotes, doubled quotes, commas and line breaks inside fields; CRLF; a BOM; no trailing newline", () => {
-    expect(parseCsv('\uFEFFa,b,c\r\n"x, y","say ""hi""","two\nlines"\n,,\nlast,row,here')).toEqual([["a", "b", "c"], ["x, y", 'say "hi"', "two\nlines"], ["", "", ""], ["last", "row", "here"]]);
+    expect(parseCsv('\uFEFFa,b,c\r\n"x, y","say ""hi""","two\nlines"\n,,\nlast,row,here')).toEqual([
+      ["a", "b", "c"],
+      ["x, y", 'say "hi"', "two\nlines"],
+      ["", "", ""],
+      ["last", "row", "here"],
+    ]);
   });
   it("refuses an unterminated quote", () => {
     expect(() => parseCsv('a,"b\n')).toThrow();
@@ -29,7 +43,10 @@ describe("parseCsv", () => {
 /** A serialized HashMap<String,String> as Java 8+ writes it (loadFactor and threshold). */
 function javaMap(pairs: [string, string][], opts: { refValue?: boolean } = {}): Uint8Array {
   const out: number[] = [0xac, 0xed, 0x00, 0x05, 0x73, 0x72];
-  const utf = (s: string) => { const b = Buffer.from(s, "utf8"); out.push(b.length >> 8, b.length & 0xff, ...b); };
+  const utf = (s: string) => {
+    const b = Buffer.from(s, "utf8");
+    out.push(b.length >> 8, b.length & 0xff, ...b);
+  };
   utf("java.util.HashMap");
   out.push(0x05, 0x07, 0xda, 0xc1, 0xc3, 0x16, 0x60, 0xd1, 0x03, 0x00, 0x02, 0x46);
   utf("loadFactor");
@@ -37,9 +54,14 @@ function javaMap(pairs: [string, string][], opts: { refValue?: boolean } = {}): 
   utf("threshold");
   out.push(0x78, 0x70, 0x3f, 0x40, 0, 0, 0, 0, 0, 12, 0x77, 0x08, 0, 0, 0, 16, 0, 0, 0, pairs.length);
   pairs.forEach(([k, v], i) => {
-    out.push(0x74); utf(k);
-    if (opts.refValue && i > 0) out.push(0x71, 0x00, 0x7e, 0x00, 0x02); // the first string written
-    else { out.push(0x74); utf(v); }
+    out.push(0x74);
+    utf(k);
+    if (opts.refValue && i > 0)
+      out.push(0x71, 0x00, 0x7e, 0x00, 0x02); // the first string written
+    else {
+      out.push(0x74);
+      utf(v);
+    }
   });
   out.push(0x78);
   return new Uint8Array(out);
@@ -47,8 +69,31 @@ function javaMap(pairs: [string, string][], opts: { refValue?: boolean } = {}): 
 
 describe("readJavaStringMap", () => {
   it("reads keys and values in order, and back-references to earlier strings", () => {
-    expect([...readJavaStringMap(javaMap([["a", "1"], ["b", "2"]]))]).toEqual([["a", "1"], ["b", "2"]]);
-    expect([...readJavaStringMap(javaMap([["a", "1"], ["b", "ignored"]], { refValue: true }))]).toEqual([["a", "1"], ["b", "a"]]);
+    expect([
+      ...readJavaStringMap(
+        javaMap([
+          ["a", "1"],
+          ["b", "2"],
+        ]),
+      ),
+    ]).toEqual([
+      ["a", "1"],
+      ["b", "2"],
+    ]);
+    expect([
+      ...readJavaStringMap(
+        javaMap(
+          [
+            ["a", "1"],
+            ["b", "ignored"],
+          ],
+          { refValue: true },
+        ),
+      ),
+    ]).toEqual([
+      ["a", "1"],
+      ["b", "a"],
+    ]);
   });
   it("refuses a truncated stream, another class, or a wrong magic", () => {
     const good = javaMap([["masterKey", "{}"]]);

@@ -47,20 +47,53 @@ const NAMED: Record<string, string> = {
 
 /** The format auto-detection must pick for each file. */
 const DETECTED: Record<string, string> = {
-  "plain.txt": "uri", "ente_auth.txt": "ente", "andotp_plain.json": "andotp", "authenticator_plus.zip": "authenticator-plus",
-  "authy_plain.xml": "authy", "authy_encrypted.xml": "authy", "battle_net_authenticator.xml": "battle-net", "bitwarden.csv": "bitwarden",
-  "bitwarden.json": "bitwarden", "duo.json": "duo", "freeotp.xml": "freeotp", "freeotp_plus.json": "freeotp", "freeotp_plus_internal.xml": "freeotp",
-  "google_authenticator.sqlite": "ga-db", "microsoft_authenticator.sqlite": "microsoft", "proton_authenticator.json": "proton", "steam.json": "steam",
-  "steam_old.json": "steam", "stratum_plain.json": "stratum", "stratum_encrypted.bin": "stratum", "stratum_encrypted_legacy.bin": "stratum",
-  "stratum_internal.db": "stratum", "totp_authenticator_internal.xml": "totp-authenticator", "aegis_plain.json": "aegis",
-  "aegis_encrypted.json": "aegis", "aegis_plain_grouped_v2.json": "aegis",
-  ...Object.fromEntries(["23", "25", "27", "34"].map((n) => [`freeotp_v2_api${n}.xml`, "freeotp2"])), "freeotp_v2_null_algo.xml": "freeotp2",
-  ...Object.fromEntries(["2fas_authenticator.json", "2fas_authenticator_plain.2fas", "2fas_authenticator_encrypted.2fas", "2fas_authenticator_plain_v3.2fas",
-    "2fas_authenticator_encrypted_v3.2fas", "2fas_authenticator_plain_v4.2fas", "2fas_authenticator_encrypted_v4.2fas"].map((f) => [f, "2fas"])),
+  "plain.txt": "uri",
+  "ente_auth.txt": "ente",
+  "andotp_plain.json": "andotp",
+  "authenticator_plus.zip": "authenticator-plus",
+  "authy_plain.xml": "authy",
+  "authy_encrypted.xml": "authy",
+  "battle_net_authenticator.xml": "battle-net",
+  "bitwarden.csv": "bitwarden",
+  "bitwarden.json": "bitwarden",
+  "duo.json": "duo",
+  "freeotp.xml": "freeotp",
+  "freeotp_plus.json": "freeotp",
+  "freeotp_plus_internal.xml": "freeotp",
+  "google_authenticator.sqlite": "ga-db",
+  "microsoft_authenticator.sqlite": "microsoft",
+  "proton_authenticator.json": "proton",
+  "steam.json": "steam",
+  "steam_old.json": "steam",
+  "stratum_plain.json": "stratum",
+  "stratum_encrypted.bin": "stratum",
+  "stratum_encrypted_legacy.bin": "stratum",
+  "stratum_internal.db": "stratum",
+  "totp_authenticator_internal.xml": "totp-authenticator",
+  "aegis_plain.json": "aegis",
+  "aegis_encrypted.json": "aegis",
+  "aegis_plain_grouped_v2.json": "aegis",
+  ...Object.fromEntries(["23", "25", "27", "34"].map((n) => [`freeotp_v2_api${n}.xml`, "freeotp2"])),
+  "freeotp_v2_null_algo.xml": "freeotp2",
+  ...Object.fromEntries(
+    [
+      "2fas_authenticator.json",
+      "2fas_authenticator_plain.2fas",
+      "2fas_authenticator_encrypted.2fas",
+      "2fas_authenticator_plain_v3.2fas",
+      "2fas_authenticator_encrypted_v3.2fas",
+      "2fas_authenticator_plain_v4.2fas",
+      "2fas_authenticator_encrypted_v4.2fas",
+    ].map((f) => [f, "2fas"]),
+  ),
 };
 
 /** What TOTP Authenticator's files store for these accounts ("digits":"7", "period":"20", …). */
-const TOTP_AUTH_STORED: Record<string, { digits: number; period: number }> = { Deno: { digits: 6, period: 30 }, SPDX: { digits: 7, period: 20 }, Airbnb: { digits: 8, period: 50 } };
+const TOTP_AUTH_STORED: Record<string, { digits: number; period: number }> = {
+  Deno: { digits: 6, period: 30 },
+  SPDX: { digits: 7, period: 20 },
+  Airbnb: { digits: 8, period: 50 },
+};
 
 function adjusted(file: string, e: Expected): Expected {
   const x = { ...e };
@@ -97,7 +130,14 @@ describe("every corpus file imports to its expected entries", () => {
       expect(h.asked > 0).toBe(exp.password !== null);
       const ignore = Object.keys(exp.not_asserted_upstream ?? {});
       const got = d.entries.map((e) => {
-        const g: Record<string, unknown> = { type: e.draft.type, issuer: e.draft.issuer, account: e.draft.account, secret: e.draft.secret, algorithm: e.draft.algorithm, digits: e.draft.digits };
+        const g: Record<string, unknown> = {
+          type: e.draft.type,
+          issuer: e.draft.issuer,
+          account: e.draft.account,
+          secret: e.draft.secret,
+          algorithm: e.draft.algorithm,
+          digits: e.draft.digits,
+        };
         if (e.draft.type === "hotp") g.counter = e.draft.counter;
         else g.period = e.draft.period;
         return g;
@@ -106,9 +146,10 @@ describe("every corpus file imports to its expected entries", () => {
       for (const list of [got, want])
         for (const g of list) {
           if (ignore.includes("period")) delete g.period;
-          if (ignore.some((k) => k.startsWith("steam:")) && g.type === "steam") delete g.issuer, delete g.account;
+          if (ignore.some((k) => k.startsWith("steam:")) && g.type === "steam") (delete g.issuer, delete g.account);
         }
-      const sort = (l: Record<string, unknown>[]) => [...l].sort((a, b) => key(a as unknown as Expected).localeCompare(key(b as unknown as Expected)));
+      const sort = (l: Record<string, unknown>[]) =>
+        [...l].sort((a, b) => key(a as unknown as Expected).localeCompare(key(b as unknown as Expected)));
       expect(sort(got)).toEqual(sort(want));
     });
   }

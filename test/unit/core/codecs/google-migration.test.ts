@@ -5,13 +5,23 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { gaUnsupported, loadMigrationCodec, missingParts, planBatches, type GaFields } from "../../../../src/core/codecs/google-migration.js";
+import {
+  gaUnsupported,
+  loadMigrationCodec,
+  missingParts,
+  planBatches,
+  type GaFields,
+} from "../../../../src/core/codecs/google-migration.js";
 import { pickCodec } from "../../../../src/core/codecs/index.js";
 import { parseUriList } from "../../../../src/core/codecs/uri-list.js";
 import { generateCode } from "../../../../src/core/otp.js";
 
 const FIX = join(import.meta.dirname, "../../../fixtures");
-const helpers = { password: async () => { throw new Error("no password here"); } };
+const helpers = {
+  password: async () => {
+    throw new Error("no password here");
+  },
+};
 
 interface Expected {
   type: string;
@@ -26,12 +36,22 @@ interface Expected {
 
 /** expected.json keeps the payload's name verbatim; otp's policy drops a repeated "Issuer:". */
 function asOtp(e: Expected) {
-  const account = e.issuer && e.account.toLowerCase().startsWith(e.issuer.toLowerCase() + ":") ? e.account.slice(e.issuer.length + 1) : e.account;
+  const account =
+    e.issuer && e.account.toLowerCase().startsWith(e.issuer.toLowerCase() + ":") ? e.account.slice(e.issuer.length + 1) : e.account;
   const { type, issuer, secret, algorithm, digits, period, counter } = e;
   return { type, issuer, account, secret, algorithm, digits, ...(type === "hotp" ? { counter } : { period }) };
 }
 
-const draftFields = (d: { type: string; issuer: string; account: string; secret: string; algorithm: string; digits: number; period?: number; counter?: number }) => {
+const draftFields = (d: {
+  type: string;
+  issuer: string;
+  account: string;
+  secret: string;
+  algorithm: string;
+  digits: number;
+  period?: number;
+  counter?: number;
+}) => {
   const { type, issuer, account, secret, algorithm, digits, period, counter } = d;
   return { type, issuer, account, secret, algorithm, digits, ...(type === "hotp" ? { counter } : { period }) };
 };
@@ -67,7 +87,10 @@ describe("the real exports", () => {
     const expected = JSON.parse(readFileSync(join(FIX, "ga-migration-dim13/expected.json"), "utf8"));
     const { decoded } = await decodeFile("ga-migration-dim13", "migration-uris.txt");
     expect(decoded.problems).toEqual([]);
-    const cases = expected.files["migration-uris.txt"].cases as { entries: Expected[]; expected_code?: { at_unix: number; code: string } }[];
+    const cases = expected.files["migration-uris.txt"].cases as {
+      entries: Expected[];
+      expected_code?: { at_unix: number; code: string };
+    }[];
     expect(decoded.entries.map((e) => draftFields(e.draft))).toEqual(cases.flatMap((c) => c.entries.map(asOtp)));
     expect(decoded.batches).toEqual([]);
     const vector = cases[0]!.expected_code!;
@@ -77,7 +100,9 @@ describe("the real exports", () => {
   it("the negative files: wrong data is a problem, Lorem ipsum is no URI, comments and empty files hold nothing", async () => {
     const wrongData = await decodeFile("ga-migration/negative", "test_export_wrong_data.txt");
     expect(wrongData.decoded.entries).toEqual([]);
-    expect(wrongData.decoded.problems).toEqual([{ where: "line 1", reason: expect.stringMatching(/no valid Google Authenticator payload/) }]);
+    expect(wrongData.decoded.problems).toEqual([
+      { where: "line 1", reason: expect.stringMatching(/no valid Google Authenticator payload/) },
+    ]);
     const lorem = await decodeFile("ga-migration/negative", "test_export_wrong_content.txt");
     expect(lorem.decoded.entries).toEqual([]);
     expect(lorem.decoded.problems.length).toBeGreaterThan(0);
@@ -91,14 +116,29 @@ describe("the real exports", () => {
     const { codec, decoded } = await decodeFile("ga-migration/negative", "test_export_wrong_prefix.txt");
     expect(codec).toBe("ga");
     expect(decoded.entries.map((e) => draftFields(e.draft))).toEqual([
-      { type: "totp", issuer: "raspberrypi", account: "pi@raspberrypi", secret: "7KSQL2JTUDIS5EF65KLMRQIIGY", algorithm: "SHA1", digits: 6, period: 30 },
+      {
+        type: "totp",
+        issuer: "raspberrypi",
+        account: "pi@raspberrypi",
+        secret: "7KSQL2JTUDIS5EF65KLMRQIIGY",
+        algorithm: "SHA1",
+        digits: 6,
+        period: 30,
+      },
     ]);
     expect(decoded.entries[0]!.warnings).toEqual(['ignoring "QR-Code:" before the URI']);
   });
 });
 
 const entry = (over: Partial<GaFields> = {}): GaFields => ({
-  type: "totp", issuer: "GitHub", account: "alice@example.com", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30, ...over,
+  type: "totp",
+  issuer: "GitHub",
+  account: "alice@example.com",
+  secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+  algorithm: "SHA1",
+  digits: 6,
+  period: 30,
+  ...over,
 });
 
 describe("encoding", () => {
@@ -135,7 +175,8 @@ describe("encoding", () => {
     expect(byCount.flat()).toEqual(many);
     const bySize = planBatches(codec, many, (uri) => uri.length <= 400);
     expect(bySize.flat()).toEqual(many);
-    for (const b of bySize) if (b.length > 1) expect(codec.encode(b, { id: 1, index: 0, size: bySize.length }).length).toBeLessThanOrEqual(400);
+    for (const b of bySize)
+      if (b.length > 1) expect(codec.encode(b, { id: 1, index: 0, size: bySize.length }).length).toBeLessThanOrEqual(400);
     // An entry too big for any code still gets its own batch.
     expect(planBatches(codec, many.slice(0, 2), () => false).map((b) => b.length)).toEqual([1, 1]);
   });
@@ -172,7 +213,10 @@ describe("decoding edge cases", () => {
         "https://example.com/not-a-uri",
       ].join("\n");
       const d = parseUriList(text, codec);
-      expect(d.entries.map((e) => [e.where, e.draft.issuer])).toEqual([["line 1", "Plain"], ["line 2", "GitHub"]]);
+      expect(d.entries.map((e) => [e.where, e.draft.issuer])).toEqual([
+        ["line 1", "Plain"],
+        ["line 2", "GitHub"],
+      ]);
       expect(d.problems.map((p) => p.where)).toEqual(["line 3", "line 4", "line 5", "line 6", "line 7"]);
       for (const p of d.problems) expect(p.reason).not.toMatch(/JBSWY3DP/);
     });
@@ -182,21 +226,44 @@ describe("decoding edge cases", () => {
     const codec = await loadMigrationCodec();
     const pb = (await import("protobufjs/light.js")).default;
     // Hand-made payload with the same schema: MD5, digits 3 and type 7 besides one good account.
-    const root = pb.Root.fromJSON({ nested: { P: { fields: { p: { rule: "repeated", type: "O", id: 1 } }, nested: { O: { fields: {
-      secret: { type: "bytes", id: 1 }, name: { type: "string", id: 2 }, algorithm: { type: "int32", id: 4 }, digits: { type: "int32", id: 5 }, type: { type: "int32", id: 6 } } } } } } });
+    const root = pb.Root.fromJSON({
+      nested: {
+        P: {
+          fields: { p: { rule: "repeated", type: "O", id: 1 } },
+          nested: {
+            O: {
+              fields: {
+                secret: { type: "bytes", id: 1 },
+                name: { type: "string", id: 2 },
+                algorithm: { type: "int32", id: 4 },
+                digits: { type: "int32", id: 5 },
+                type: { type: "int32", id: 6 },
+              },
+            },
+          },
+        },
+      },
+    });
     const P = root.lookupType("P");
     const s = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const bytes = P.encode(P.fromObject({ p: [
-      { secret: s, name: "md5", algorithm: 4, digits: 1, type: 2 },
-      { secret: s, name: "digits", algorithm: 1, digits: 3, type: 2 },
-      { secret: s, name: "type", algorithm: 1, digits: 1, type: 7 },
-      { secret: new Uint8Array(0), name: "nosecret", algorithm: 1, digits: 1, type: 2 },
-      { secret: s, name: "good", algorithm: 1, digits: 1, type: 2 },
-    ] })).finish();
+    const bytes = P.encode(
+      P.fromObject({
+        p: [
+          { secret: s, name: "md5", algorithm: 4, digits: 1, type: 2 },
+          { secret: s, name: "digits", algorithm: 1, digits: 3, type: 2 },
+          { secret: s, name: "type", algorithm: 1, digits: 1, type: 7 },
+          { secret: new Uint8Array(0), name: "nosecret", algorithm: 1, digits: 1, type: 2 },
+          { secret: s, name: "good", algorithm: 1, digits: 1, type: 2 },
+        ],
+      }),
+    ).finish();
     const part = codec.decode(`otpauth-migration://offline?data=${encodeURIComponent(Buffer.from(bytes).toString("base64"))}`, "QR 1");
     expect(part.entries.map((e) => [e.where, e.draft.account])).toEqual([["QR 1, account 5", "good"]]);
     expect(part.problems.map((p) => p.reason)).toEqual([
-      expect.stringMatching(/MD5/), expect.stringMatching(/digits value 3/), expect.stringMatching(/type value 7/), expect.stringMatching(/no secret/),
+      expect.stringMatching(/MD5/),
+      expect.stringMatching(/digits value 3/),
+      expect.stringMatching(/type value 7/),
+      expect.stringMatching(/no secret/),
     ]);
   });
 });

@@ -7,7 +7,11 @@ import { IMPORT_FORMATS } from "../../../../src/core/codecs/formats.js";
 import { InputError } from "../../../../src/core/errors.js";
 
 const src = (text: string | Uint8Array) => ({ name: "f", bytes: typeof text === "string" ? new TextEncoder().encode(text) : text });
-const helpers = { password: async () => { throw new Error("no password here"); } };
+const helpers = {
+  password: async () => {
+    throw new Error("no password here");
+  },
+};
 
 describe("pickCodec", () => {
   it("names are unique, every format has a title, and each loads the codec of its name", async () => {

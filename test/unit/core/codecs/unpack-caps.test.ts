@@ -14,7 +14,11 @@ import { checkUnpacked, MAX_ENTRIES } from "../../../../src/core/limits.js";
 import { accountsZipBomb, manyMembersZip } from "../../../helpers/bombs.js";
 
 const URI = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example";
-const noPassword = { password: async () => { throw new Error("asked for a password"); } };
+const noPassword = {
+  password: async () => {
+    throw new Error("asked for a password");
+  },
+};
 const src = (bytes: Uint8Array, name = "bomb.zip") => ({ name, bytes: new Uint8Array(bytes) });
 
 describe("Authenticator Plus zip: caps before inflating", () => {
@@ -29,22 +33,33 @@ describe("Authenticator Plus zip: caps before inflating", () => {
   });
 
   it("under the size cap, a ratio past 100:1 is refused (8 MiB of zeros in 8 KiB)", async () => {
-    await expect(authenticatorPlusCodec.decode(src(accountsZipBomb(8)), noPassword)).rejects.toMatchObject({ kind: "too-large", message: expect.stringMatching(/would unpack \d+ times its packed size, more than the 100 times/) });
+    await expect(authenticatorPlusCodec.decode(src(accountsZipBomb(8)), noPassword)).rejects.toMatchObject({
+      kind: "too-large",
+      message: expect.stringMatching(/would unpack \d+ times its packed size, more than the 100 times/),
+    });
   });
 
   it("an encrypted member is checked before its password is asked for", async () => {
-    await expect(authenticatorPlusCodec.decode(src(accountsZipBomb(64, { encrypted: true })), noPassword)).rejects.toMatchObject({ kind: "too-large" });
+    await expect(authenticatorPlusCodec.decode(src(accountsZipBomb(64, { encrypted: true })), noPassword)).rejects.toMatchObject({
+      kind: "too-large",
+    });
   });
 
   it("a header that lies is held to its declared size: 512 MiB of zeros declared as 1 KiB fail, memory stays flat", async () => {
     const zip = accountsZipBomb(512, { declared: 1024 });
     const before = process.memoryUsage().rss;
-    await expect(authenticatorPlusCodec.decode(src(zip), noPassword)).rejects.toMatchObject({ name: "InputError", message: expect.stringMatching(/does not unpack/) });
+    await expect(authenticatorPlusCodec.decode(src(zip), noPassword)).rejects.toMatchObject({
+      name: "InputError",
+      message: expect.stringMatching(/does not unpack/),
+    });
     expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 * 1024);
   });
 
   it("more than 1000 members is refused before adm-zip parses the directory", async () => {
-    await expect(authenticatorPlusCodec.decode(src(manyMembersZip(1000, URI)), noPassword)).rejects.toMatchObject({ kind: "too-large", message: "bomb.zip: the ZIP lists more than 1000 files; an Authenticator Plus backup holds a few" });
+    await expect(authenticatorPlusCodec.decode(src(manyMembersZip(1000, URI)), noPassword)).rejects.toMatchObject({
+      kind: "too-large",
+      message: "bomb.zip: the ZIP lists more than 1000 files; an Authenticator Plus backup holds a few",
+    });
     const ok = await authenticatorPlusCodec.decode(src(manyMembersZip(10, URI)), noPassword);
     expect(ok.entries.map((e) => e.draft.issuer)).toEqual(["Example"]);
   });
@@ -59,7 +74,8 @@ describe("checkUnpacked", () => {
 });
 
 describe("SQLite: a table is measured before its rows are read", () => {
-  const SCHEMA = "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL, counter INTEGER DEFAULT 0, type INTEGER, provider INTEGER DEFAULT 0, issuer TEXT DEFAULT NULL, original_name TEXT DEFAULT NULL";
+  const SCHEMA =
+    "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL, counter INTEGER DEFAULT 0, type INTEGER, provider INTEGER DEFAULT 0, issuer TEXT DEFAULT NULL, original_name TEXT DEFAULT NULL";
   async function db(schemaTail: string, rows: number, after?: string): Promise<Uint8Array> {
     const SQL = await initSqlJs();
     const d = new SQL.Database();
@@ -84,11 +100,17 @@ describe("SQLite: a table is measured before its rows are read", () => {
 
   it("a column default repeated into every older row is counted: 20 MiB from a 1 MiB file", async () => {
     const bytes = await db("", 20, `ALTER TABLE accounts ADD COLUMN notes TEXT DEFAULT '${"x".repeat(1024 * 1024)}'`);
-    await expect(decode(bytes)).rejects.toMatchObject({ kind: "too-large", message: expect.stringMatching(/^ga\.db: its "accounts" table would unpack to 20\.0 MiB, more than the 16 MiB otp unpacks$/) });
+    await expect(decode(bytes)).rejects.toMatchObject({
+      kind: "too-large",
+      message: expect.stringMatching(/^ga\.db: its "accounts" table would unpack to 20\.0 MiB, more than the 16 MiB otp unpacks$/),
+    });
   });
 
   it(`more than ${MAX_ENTRIES} rows is refused; a table of real size reads`, async () => {
-    await expect(decode(await db("", MAX_ENTRIES + 1))).rejects.toMatchObject({ kind: "too-large", message: expect.stringMatching(/100001 rows, more than the 100000/) });
+    await expect(decode(await db("", MAX_ENTRIES + 1))).rejects.toMatchObject({
+      kind: "too-large",
+      message: expect.stringMatching(/100001 rows, more than the 100000/),
+    });
     expect((await decode(await db("", 3))).entries).toHaveLength(3);
   });
 });
@@ -122,7 +144,8 @@ describe("parts counted before objects are made", () => {
     const pairs = 20;
     out.push(0x78, 0x70, 0x3f, 0x40, 0, 0, 0x77, 0x08, 0, 0, 0, 32, 0, 0, 0, pairs);
     const big = "x".repeat(1024 * 1024);
-    out.push(0x74); utf("k0");
+    out.push(0x74);
+    utf("k0");
     out.push(0x7c, 0, 0, 0, 0, (big.length >>> 24) & 0xff, (big.length >>> 16) & 0xff, (big.length >>> 8) & 0xff, big.length & 0xff);
     const bytes = Buffer.concat([Buffer.from(out), Buffer.from(big)]);
     const rest: number[] = [];

@@ -23,7 +23,10 @@ function oneByOne(d: VaultData, drafts: EntryDraft[]) {
 describe("addEntries", () => {
   it("matches addEntry one at a time: names made unique, duplicate secrets skipped in the vault and in the batch", () => {
     const base = addEntry(emptyData(NOW_ISO), totpDraft("GitHub", "JBSWY3DPEHPK3PXP"), "x", NOW_ISO).data;
-    const anon = (issuer: string, account: string, secret: string): EntryDraft => ({ ...totpDraft("n", secret, { issuer, account }), name: undefined });
+    const anon = (issuer: string, account: string, secret: string): EntryDraft => ({
+      ...totpDraft("n", secret, { issuer, account }),
+      name: undefined,
+    });
     const drafts = [
       anon("GitHub", "me", "KRUGKIDROVUWG2ZA"),
       anon("GitHub", "me", "KRUGKIDROVUWG2ZB"),
@@ -48,7 +51,17 @@ describe("addEntries", () => {
   });
 
   it("10,000 drafts in one call", () => {
-    const drafts = Array.from({ length: 10_000 }, (_, i) => ({ ...totpDraft("x", `JBSWY3DPEHPK3PXP${(1000 + i).toString(32).toUpperCase().replace(/[01890]/g, "A")}AAAAAAAA`.slice(0, 32)), name: undefined, issuer: `Issuer${i}` }));
+    const drafts = Array.from({ length: 10_000 }, (_, i) => ({
+      ...totpDraft(
+        "x",
+        `JBSWY3DPEHPK3PXP${(1000 + i)
+          .toString(32)
+          .toUpperCase()
+          .replace(/[01890]/g, "A")}AAAAAAAA`.slice(0, 32),
+      ),
+      name: undefined,
+      issuer: `Issuer${i}`,
+    }));
     let n = 0;
     const r = addEntries(emptyData(NOW_ISO), drafts, () => `id${n++}`, NOW_ISO);
     expect(r.added.length + r.skipped).toBe(10_000);

@@ -27,7 +27,10 @@ const entry: fc.Arbitrary<Entry> = fc
     issuer: fc.string({ unit: "grapheme", maxLength: 20 }),
     account: fc.string({ unit: "grapheme", maxLength: 30 }),
     type: fc.constantFrom("totp" as const, "hotp" as const, "steam" as const),
-    secret: fc.array(fc.constantFrom(...B32), { minLength: 16, maxLength: 64 }).map((a) => a.join("")).filter((s) => ![1, 3, 6].includes(s.length % 8)),
+    secret: fc
+      .array(fc.constantFrom(...B32), { minLength: 16, maxLength: 64 })
+      .map((a) => a.join(""))
+      .filter((s) => ![1, 3, 6].includes(s.length % 8)),
     algorithm: fc.constantFrom("SHA1" as const, "SHA256" as const, "SHA512" as const),
     digits: fc.integer({ min: 6, max: 10 }),
     period: fc.constantFrom(15, 30, 60, 90),
@@ -42,11 +45,13 @@ const entry: fc.Arbitrary<Entry> = fc
     const out: Entry = { ...e };
     if (e.type === "hotp") delete out.period;
     else delete out.counter;
-    if (e.type === "steam") (out.digits = 5), (out.algorithm = "SHA1");
+    if (e.type === "steam") ((out.digits = 5), (out.algorithm = "SHA1"));
     return out;
   });
 // Names are unique in a vault (case-insensitively, as addEntry keeps them); ids are 128 random bits.
-const vaultData = fc.uniqueArray(entry, { selector: (e) => e.name.toLowerCase(), maxLength: 12 }).map((entries): VaultData => ({ entries, tombstones: [], meta: { createdAt: NOW_ISO } }));
+const vaultData = fc
+  .uniqueArray(entry, { selector: (e) => e.name.toLowerCase(), maxLength: 12 })
+  .map((entries): VaultData => ({ entries, tombstones: [], meta: { createdAt: NOW_ISO } }));
 
 const codesAt = (entries: Entry[]) => entries.map((e) => generateCode(e, AT).code);
 
@@ -93,7 +98,9 @@ describe("which keys open which backup", () => {
     const parsed = readBackup(backupWithVaultKeys(env, v.masterKey, v.data));
     for (const keys of [{ passwords: ["pw"] }, { masterKeys: [v.masterKey] }, { recoveryKeys: [rk.bytes] }])
       expect((await openBackup(parsed, keys)).data.entries.map((e) => e.name)).toEqual(["GitHub"]);
-    await expect(openBackup(parsed, { passwords: ["nope"], recoveryKeys: [generateRecoveryKey().bytes] })).rejects.toThrow("wrong password for the backup");
+    await expect(openBackup(parsed, { passwords: ["nope"], recoveryKeys: [generateRecoveryKey().bytes] })).rejects.toThrow(
+      "wrong password for the backup",
+    );
   });
 
   it("a backup under its own password has no recovery slot and a fresh master key", async () => {
@@ -135,8 +142,21 @@ describe("damaged backups are refused before any key is tried", () => {
 
 function e(name: string, more: Partial<Entry> = {}): Entry {
   return {
-    id: newId(), name, issuer: name, account: `${name}@example.com`, type: "totp", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PX" + name.length,
-    algorithm: "SHA1", digits: 6, period: 30, tags: [], notes: "", recoveryCodes: [], createdAt: NOW_ISO, updatedAt: NOW_ISO, ...more,
+    id: newId(),
+    name,
+    issuer: name,
+    account: `${name}@example.com`,
+    type: "totp",
+    secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PX" + name.length,
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    tags: [],
+    notes: "",
+    recoveryCodes: [],
+    createdAt: NOW_ISO,
+    updatedAt: NOW_ISO,
+    ...more,
   };
 }
 const data = (...entries: Entry[]): VaultData => ({ entries, tombstones: [], meta: { createdAt: NOW_ISO } });
@@ -152,8 +172,25 @@ describe("merge", () => {
   });
 
   it("same entry: recovery codes united (used wins, earlier time), the higher HOTP counter, stamped now", () => {
-    const base = e("bank", { type: "hotp", counter: 5, period: undefined, secret: "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", recoveryCodes: [{ code: "one-1", usedAt: null }, { code: "two-2", usedAt: "2026-03-01T00:00:00.000Z" }] });
-    const inBackup: Entry = { ...base, counter: 9, recoveryCodes: [{ code: "ONE1", usedAt: "2026-02-01T00:00:00.000Z" }, { code: "two-2", usedAt: "2026-02-15T00:00:00.000Z" }, { code: "three-3", usedAt: null }] };
+    const base = e("bank", {
+      type: "hotp",
+      counter: 5,
+      period: undefined,
+      secret: "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC",
+      recoveryCodes: [
+        { code: "one-1", usedAt: null },
+        { code: "two-2", usedAt: "2026-03-01T00:00:00.000Z" },
+      ],
+    });
+    const inBackup: Entry = {
+      ...base,
+      counter: 9,
+      recoveryCodes: [
+        { code: "ONE1", usedAt: "2026-02-01T00:00:00.000Z" },
+        { code: "two-2", usedAt: "2026-02-15T00:00:00.000Z" },
+        { code: "three-3", usedAt: null },
+      ],
+    };
     const { data: out, report } = mergeRestore(data(base), data(inBackup), opts);
     expect(out.entries).toHaveLength(1);
     expect(out.entries[0]!.counter).toBe(9);
@@ -227,7 +264,10 @@ describe("merge", () => {
 
   it("is deterministic given the ids, and merging the same backup twice changes nothing the second time", () => {
     const v = data(e("a", { secret: "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH" }));
-    const b = data(e("b", { secret: "IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII" }), { ...v.entries[0]!, secret: "JJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJ" });
+    const b = data(e("b", { secret: "IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII" }), {
+      ...v.entries[0]!,
+      secret: "JJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJ",
+    });
     let n = 0;
     const ids = () => `${String(++n).padStart(32, "0")}`;
     const once = mergeRestore(v, b, { newId: ids, nowIso: LATER });

@@ -6,8 +6,21 @@ import { changeSummary, commitMessage, entryChanges, otherChange } from "../../.
 import { removeEntry, updateEntry, type VaultData } from "../../../../src/core/vault/model.js";
 
 const entry = (id: string, more: Partial<Entry> = {}): Entry => ({
-  id, name: "GitHub", issuer: "GitHub", account: "ada@example.com", type: "hotp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, counter: 0,
-  tags: [], notes: "", recoveryCodes: [{ code: "r-1", usedAt: null }], createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", ...more,
+  id,
+  name: "GitHub",
+  issuer: "GitHub",
+  account: "ada@example.com",
+  type: "hotp",
+  secret: "JBSWY3DPEHPK3PXP",
+  algorithm: "SHA1",
+  digits: 6,
+  counter: 0,
+  tags: [],
+  notes: "",
+  recoveryCodes: [{ code: "r-1", usedAt: null }],
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+  ...more,
 });
 const data = (...entries: Entry[]): VaultData => ({ entries, tombstones: [], meta: {} });
 const ID = "3f2a9c1d00112233445566778899aabb";
@@ -19,7 +32,9 @@ describe("commitMessage", () => {
     expect(commitMessage(entryChanges(data(), one))).toBe("otp: add entry 3f2a9c1d");
     expect(commitMessage(entryChanges(one, removeEntry(one, ID, T)))).toBe("otp: remove entry 3f2a9c1d");
     expect(commitMessage(entryChanges(one, updateEntry(one, ID, { counter: 1 }, T)))).toBe("otp: use an HOTP code of entry 3f2a9c1d");
-    expect(commitMessage(entryChanges(one, updateEntry(one, ID, { recoveryCodes: [{ code: "r-1", usedAt: T }] }, T)))).toBe("otp: change the recovery codes of entry 3f2a9c1d");
+    expect(commitMessage(entryChanges(one, updateEntry(one, ID, { recoveryCodes: [{ code: "r-1", usedAt: T }] }, T)))).toBe(
+      "otp: change the recovery codes of entry 3f2a9c1d",
+    );
     expect(commitMessage(entryChanges(one, updateEntry(one, ID, { name: "gh", counter: 2 }, T)))).toBe("otp: edit entry 3f2a9c1d");
   });
 

@@ -94,7 +94,14 @@ describe("XChaCha20-Poly1305 equals libsodium's crypto_aead_xchacha20poly1305_ie
 
   it("refuses keys other than 32 bytes and nonces other than 24 bytes", () => {
     const m = new Uint8Array(5);
-    for (const [k, n] of [[31, 24], [33, 24], [32, 23], [32, 25], [32, 12], [0, 24]] as const) {
+    for (const [k, n] of [
+      [31, 24],
+      [33, 24],
+      [32, 23],
+      [32, 25],
+      [32, 12],
+      [0, 24],
+    ] as const) {
       expect(() => seal(new Uint8Array(k), new Uint8Array(n), m, m)).toThrow(RangeError);
       expect(() => open(new Uint8Array(k), new Uint8Array(n), new Uint8Array(40), m)).toThrow(RangeError);
     }
@@ -120,7 +127,8 @@ describe("open returns null for anything but the exact inputs", () => {
 
   it("null on every flipped bit of the nonce, the ad and the key", () => {
     let tried = 0;
-    for (let bit = 0; bit < nonce.length * 8; bit++, tried++) expect(open(key, flipBit(nonce, bit), sealed, ad), `nonce bit ${bit}`).toBeNull();
+    for (let bit = 0; bit < nonce.length * 8; bit++, tried++)
+      expect(open(key, flipBit(nonce, bit), sealed, ad), `nonce bit ${bit}`).toBeNull();
     for (let bit = 0; bit < ad.length * 8; bit++, tried++) expect(open(key, nonce, sealed, flipBit(ad, bit)), `ad bit ${bit}`).toBeNull();
     for (let bit = 0; bit < key.length * 8; bit++, tried++) expect(open(flipBit(key, bit), nonce, sealed, ad), `key bit ${bit}`).toBeNull();
     expect(tried).toBe((24 + ad.length + 32) * 8);
@@ -150,9 +158,15 @@ describe("BLAKE2b-512 equals crypto_generichash(64, m)", () => {
   });
   it("random messages of many lengths (block edges at 128 bytes)", () => {
     fc.assert(
-      fc.property(fc.oneof(anyLength, fc.integer({ min: 126, max: 258 }).map((n) => new Uint8Array(n).fill(n))), (m) => {
-        expect(hex(blake2b512(m))).toBe(hex(sodium.crypto_generichash(64, m, null)));
-      }),
+      fc.property(
+        fc.oneof(
+          anyLength,
+          fc.integer({ min: 126, max: 258 }).map((n) => new Uint8Array(n).fill(n)),
+        ),
+        (m) => {
+          expect(hex(blake2b512(m))).toBe(hex(sodium.crypto_generichash(64, m, null)));
+        },
+      ),
       { seed: SEED + 2, numRuns: 300 },
     );
   });
@@ -161,14 +175,20 @@ describe("BLAKE2b-512 equals crypto_generichash(64, m)", () => {
 describe("pad/unpad equal sodium_pad/sodium_unpad with 1024-byte blocks", () => {
   it("pad gives sodium.pad's bytes, and both unpads undo it", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom(0, 1, 1022, 1023, 1024, 1025, 2047, 2048).map((n) => new Uint8Array(n).fill(0x80))), (m) => {
-        const ours = pad(m, 1024);
-        expect(ours.length % 1024).toBe(0);
-        expect(ours.length).toBeGreaterThan(m.length);
-        expect(hex(ours)).toBe(hex(sodium.pad(m, 1024)));
-        expect(hex(unpad(ours, 1024)!)).toBe(hex(m));
-        expect(hex(sodium.unpad(ours, 1024))).toBe(hex(m));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 3000 }),
+          fc.constantFrom(0, 1, 1022, 1023, 1024, 1025, 2047, 2048).map((n) => new Uint8Array(n).fill(0x80)),
+        ),
+        (m) => {
+          const ours = pad(m, 1024);
+          expect(ours.length % 1024).toBe(0);
+          expect(ours.length).toBeGreaterThan(m.length);
+          expect(hex(ours)).toBe(hex(sodium.pad(m, 1024)));
+          expect(hex(unpad(ours, 1024)!)).toBe(hex(m));
+          expect(hex(sodium.unpad(ours, 1024))).toBe(hex(m));
+        },
+      ),
       { seed: SEED + 3, numRuns: 300 },
     );
   });
@@ -194,17 +214,20 @@ describe("pad/unpad equal sodium_pad/sodium_unpad with 1024-byte blocks", () => 
   it("unpad accepts and refuses exactly what sodium.unpad does (whole blocks)", () => {
     const seen = { accepted: 0, refused: 0 };
     fc.assert(
-      fc.property(fc.oneof({ arbitrary: paddedish, weight: 3 }, { arbitrary: fc.uint8Array({ minLength: 1024, maxLength: 1024 }), weight: 1 }), (p) => {
-        let theirs: Uint8Array | null;
-        try {
-          theirs = sodium.unpad(p, 1024);
-        } catch {
-          theirs = null;
-        }
-        const ours = unpad(p, 1024);
-        expect(ours === null ? null : hex(ours)).toBe(theirs === null ? null : hex(theirs));
-        seen[ours === null ? "refused" : "accepted"]++;
-      }),
+      fc.property(
+        fc.oneof({ arbitrary: paddedish, weight: 3 }, { arbitrary: fc.uint8Array({ minLength: 1024, maxLength: 1024 }), weight: 1 }),
+        (p) => {
+          let theirs: Uint8Array | null;
+          try {
+            theirs = sodium.unpad(p, 1024);
+          } catch {
+            theirs = null;
+          }
+          const ours = unpad(p, 1024);
+          expect(ours === null ? null : hex(ours)).toBe(theirs === null ? null : hex(theirs));
+          seen[ours === null ? "refused" : "accepted"]++;
+        },
+      ),
       { seed: SEED + 4, numRuns: 1000 },
     );
     expect(seen.accepted).toBeGreaterThan(100);
@@ -223,17 +246,21 @@ describe("pad/unpad equal sodium_pad/sodium_unpad with 1024-byte blocks", () => 
 
 /** RFC 5869 HKDF-SHA256 written out with HMAC, as an independent reference. */
 function hkdfReference(ikm: Uint8Array, salt: Uint8Array, info: string, length: number): Uint8Array {
-  const prk = createHmac("sha256", salt.length ? salt : new Uint8Array(32)).update(ikm).digest();
+  const prk = createHmac("sha256", salt.length ? salt : new Uint8Array(32))
+    .update(ikm)
+    .digest();
   const out: Buffer[] = [];
   let t = Buffer.alloc(0);
   for (let i = 1; out.length * 32 < length; i++) {
-    t = createHmac("sha256", prk).update(Buffer.concat([t, Buffer.from(info, "utf8"), Buffer.from([i])])).digest();
+    t = createHmac("sha256", prk)
+      .update(Buffer.concat([t, Buffer.from(info, "utf8"), Buffer.from([i])]))
+      .digest();
     out.push(t);
   }
   return new Uint8Array(Buffer.concat(out).subarray(0, length));
 }
 
-describe("deriveSubkey is HKDF-SHA256(master key, salt = \"\", info = \"otpvault/v1/<purpose>\", 32)", () => {
+describe('deriveSubkey is HKDF-SHA256(master key, salt = "", info = "otpvault/v1/<purpose>", 32)', () => {
   it("the HMAC reference itself passes RFC 5869 test case 3 (empty salt and info)", () => {
     const okm = hkdfReference(new Uint8Array(22).fill(0x0b), new Uint8Array(0), "", 42);
     expect(hex(okm)).toBe("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");

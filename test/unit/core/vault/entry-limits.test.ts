@@ -48,7 +48,11 @@ describe("checkEntryLimits", () => {
   it("refuses a counter past the limit, negative, fractional or not a number, naming the entry", () => {
     for (const c of [2 ** 53, 2 ** 60, -1, 1.5, "7"])
       expect(() => checkEntryLimits(withCounter(c), "the other copy"), String(c)).toThrow(
-        expect.objectContaining({ name: "InputError", kind: "invalid-entry", message: 'the other copy: the HOTP counter of "bank" is not a whole number from 0 to 2^53 − 1; nothing was changed' }),
+        expect.objectContaining({
+          name: "InputError",
+          kind: "invalid-entry",
+          message: 'the other copy: the HOTP counter of "bank" is not a whole number from 0 to 2^53 − 1; nothing was changed',
+        }),
       );
   });
 

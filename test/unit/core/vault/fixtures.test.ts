@@ -44,13 +44,85 @@ describe("vault-v1.otp (password test)", () => {
     const before = kdfCount();
     const { data } = await openWithPassword(bytes, "test");
     expect(kdfCount() - before).toBe(1);
-    const view = data.entries.map(({ name, issuer, account, type, secret, algorithm, digits, period, counter, tags, notes }) => ({ name, issuer, account, type, secret, algorithm, digits, period, counter, tags, notes }));
+    const view = data.entries.map(({ name, issuer, account, type, secret, algorithm, digits, period, counter, tags, notes }) => ({
+      name,
+      issuer,
+      account,
+      type,
+      secret,
+      algorithm,
+      digits,
+      period,
+      counter,
+      tags,
+      notes,
+    }));
     expect(view).toEqual([
-      { name: "GitHub", issuer: "GitHub", account: "alice@example.com", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30, counter: undefined, tags: [], notes: "" },
-      { name: "AWS root", issuer: "Amazon Web Services", account: "root@example.com", type: "totp", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA", algorithm: "SHA256", digits: 8, period: 60, counter: undefined, tags: ["work"], notes: "" },
-      { name: "Legacy VPN", issuer: "VPN", account: "alice", type: "hotp", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", algorithm: "SHA1", digits: 6, period: undefined, counter: 5, tags: [], notes: "" },
-      { name: "Steam", issuer: "Steam", account: "alice_gamer", type: "steam", secret: "STEAMSTEAMSTEAM2", algorithm: "SHA1", digits: 5, period: 30, counter: undefined, tags: [], notes: "" },
-      { name: "Bücherei — 東京 🔑", issuer: "Stadtbücherei", account: "zoë@exämple.de", type: "totp", secret: "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", algorithm: "SHA1", digits: 6, period: 30, counter: undefined, tags: [], notes: "Ausweis Nr. 1234 — ñ" },
+      {
+        name: "GitHub",
+        issuer: "GitHub",
+        account: "alice@example.com",
+        type: "totp",
+        secret: "JBSWY3DPEHPK3PXP",
+        algorithm: "SHA1",
+        digits: 6,
+        period: 30,
+        counter: undefined,
+        tags: [],
+        notes: "",
+      },
+      {
+        name: "AWS root",
+        issuer: "Amazon Web Services",
+        account: "root@example.com",
+        type: "totp",
+        secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA",
+        algorithm: "SHA256",
+        digits: 8,
+        period: 60,
+        counter: undefined,
+        tags: ["work"],
+        notes: "",
+      },
+      {
+        name: "Legacy VPN",
+        issuer: "VPN",
+        account: "alice",
+        type: "hotp",
+        secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        algorithm: "SHA1",
+        digits: 6,
+        period: undefined,
+        counter: 5,
+        tags: [],
+        notes: "",
+      },
+      {
+        name: "Steam",
+        issuer: "Steam",
+        account: "alice_gamer",
+        type: "steam",
+        secret: "STEAMSTEAMSTEAM2",
+        algorithm: "SHA1",
+        digits: 5,
+        period: 30,
+        counter: undefined,
+        tags: [],
+        notes: "",
+      },
+      {
+        name: "Bücherei — 東京 🔑",
+        issuer: "Stadtbücherei",
+        account: "zoë@exämple.de",
+        type: "totp",
+        secret: "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U",
+        algorithm: "SHA1",
+        digits: 6,
+        period: 30,
+        counter: undefined,
+        tags: [],
+        notes: "Ausweis Nr. 1234 — ñ",
+      },
     ]);
     expect(data.tombstones).toEqual([]);
     expect(data.meta).toEqual({ createdAt: "2026-01-01T00:00:00.000Z" });
@@ -105,11 +177,12 @@ describe("vault-v1-paesswoerd.otp (password pässwörd, typed NFC)", () => {
   });
 
   it("does not open with the password spelt without umlauts, or in Latin-1", async () => {
-    for (const pw of ["passwoerd", "passwort", "pÃ¤sswÃ¶rd"]) expect(await thrown(() => openWithPassword(bytes, pw))).toBeInstanceOf(AuthError);
+    for (const pw of ["passwoerd", "passwort", "pÃ¤sswÃ¶rd"])
+      expect(await thrown(() => openWithPassword(bytes, pw))).toBeInstanceOf(AuthError);
   });
 });
 
-describe("vault-v1-minor1.otp (password test, minor 1, ext {\"future\":1})", () => {
+describe('vault-v1-minor1.otp (password test, minor 1, ext {"future":1})', () => {
   const bytes = read("vault-v1-minor1.otp");
 
   it("is the committed file, byte for byte", () => {

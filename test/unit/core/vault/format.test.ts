@@ -83,13 +83,30 @@ const { value: jsonValue } = fc.letrec<{ value: Json; object: JsonObject }>((tie
 const jsonObject = fc.dictionary(jsonKey, jsonValue, { maxKeys: 5, noNullPrototype: true });
 
 const passwordSlot: fc.Arbitrary<Slot> = fc
-  .record({ id: hexId, ops: fc.integer({ min: 1, max: 10 }), kib: fc.integer({ min: 8, max: 1024 * 1024 }), salt: bytesN(16), nonce: bytesN(24), wrapped: bytesN(48) })
-  .map(({ id, ops, kib, salt, nonce, wrapped }) => ({ kind: "password", id, kdf: { name: "argon2id13", ops, mem: kib * 1024, salt }, nonce, wrapped }));
+  .record({
+    id: hexId,
+    ops: fc.integer({ min: 1, max: 10 }),
+    kib: fc.integer({ min: 8, max: 1024 * 1024 }),
+    salt: bytesN(16),
+    nonce: bytesN(24),
+    wrapped: bytesN(48),
+  })
+  .map(({ id, ops, kib, salt, nonce, wrapped }) => ({
+    kind: "password",
+    id,
+    kdf: { name: "argon2id13", ops, mem: kib * 1024, salt },
+    nonce,
+    wrapped,
+  }));
 const recoverySlot: fc.Arbitrary<Slot> = fc
   .record({ id: hexId, salt: bytesN(16), nonce: bytesN(24), wrapped: bytesN(48) })
   .map((s) => ({ kind: "recovery", ...s }));
 const unknownSlot: fc.Arbitrary<Slot> = fc
-  .record({ id: hexId, kind: fc.string({ maxLength: 10 }).filter((k) => !["password", "recovery", "recovery-box"].includes(k)), rest: jsonObject })
+  .record({
+    id: hexId,
+    kind: fc.string({ maxLength: 10 }).filter((k) => !["password", "recovery", "recovery-box"].includes(k)),
+    rest: jsonObject,
+  })
   .map(({ id, kind, rest }) => {
     const raw: JsonObject = { ...rest, id, kind };
     return { kind: "unknown", id, raw };
@@ -123,7 +140,18 @@ describe("canonical form", () => {
     expect(serializeEnvelope(envelope)).toEqual(v.bytes);
     expect(text.endsWith("}\n")).toBe(true);
     expect(text.indexOf("\n")).toBe(text.length - 1);
-    expect(Object.keys(JSON.parse(text))).toEqual(["format", "version", "minor", "vaultId", "slots", "cipher", "nonce", "ext", "data", "checksum"]);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "format",
+      "version",
+      "minor",
+      "vaultId",
+      "slots",
+      "cipher",
+      "nonce",
+      "ext",
+      "data",
+      "checksum",
+    ]);
   });
 
   it("random envelopes: parse(serialize(e)) gives e back and re-serializes to the same bytes", () => {
@@ -145,7 +173,11 @@ describe("canonical form", () => {
   });
 
   it("any file that parses re-serializes to itself (random edits of random envelopes, checksum recomputed)", () => {
-    const edit = fc.record({ at: fc.nat(), op: fc.constantFrom("flip", "insert", "delete", "dup"), byte: fc.integer({ min: 0, max: 255 }) });
+    const edit = fc.record({
+      at: fc.nat(),
+      op: fc.constantFrom("flip", "insert", "delete", "dup"),
+      byte: fc.integer({ min: 0, max: 255 }),
+    });
     let parsed = 0;
     fc.assert(
       fc.property(envelopeArb, fc.array(edit, { minLength: 1, maxLength: 3 }), (e, edits) => {
@@ -178,7 +210,13 @@ describe("canonical form", () => {
     const ad = dec(headerAD(e));
     expect(ad).toBe(text.slice(0, text.indexOf(',"data":"')) + "}");
     expect(dec(headerAD({ ...e, data: new Uint8Array(16) }))).toBe(ad);
-    for (const changed of [{ ...e, minor: 1 }, { ...e, ext: { a: 1 } }, { ...e, nonce: new Uint8Array(24) }, { ...e, vaultId: newId() }, { ...e, slots: [...e.slots, ...e.slots] }])
+    for (const changed of [
+      { ...e, minor: 1 },
+      { ...e, ext: { a: 1 } },
+      { ...e, nonce: new Uint8Array(24) },
+      { ...e, vaultId: newId() },
+      { ...e, slots: [...e.slots, ...e.slots] },
+    ])
       expect(dec(headerAD(changed))).not.toBe(ad);
     const slot = e.slots[0]!;
     expect(slot.kind).toBe("password");
@@ -249,9 +287,15 @@ describe("sizes, trailing data and other files", () => {
 
   it("random byte strings are never anything but not-a-vault or corrupted", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.uint8Array({ maxLength: 200 }).map((b) => new Uint8Array([...enc('{"format":"otpvault",'), ...b]))), (b) => {
-        expect(["not-a-vault", "corrupted"]).toContain(damagedKind(b));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }),
+          fc.uint8Array({ maxLength: 200 }).map((b) => new Uint8Array([...enc('{"format":"otpvault",'), ...b])),
+        ),
+        (b) => {
+          expect(["not-a-vault", "corrupted"]).toContain(damagedKind(b));
+        },
+      ),
       { seed: SEED + 2, numRuns: 1000 },
     );
   });
@@ -266,7 +310,10 @@ describe("canonical violations are corrupted even with the checksum recomputed",
     ["a tab between members", (t) => t.replace('"minor":2,', '"minor":2,\t')],
     ["a newline inside the object", (t) => t.replace('"cipher":', '\n"cipher":')],
     ["a space inside a slot", (t) => t.replace('"kind":"password"', '"kind": "password"')],
-    ["two top-level members swapped", (t) => t.replace(/"cipher":"xchacha20poly1305-ietf","nonce":"([^"]+)"/, '"nonce":"$1","cipher":"xchacha20poly1305-ietf"')],
+    [
+      "two top-level members swapped",
+      (t) => t.replace(/"cipher":"xchacha20poly1305-ietf","nonce":"([^"]+)"/, '"nonce":"$1","cipher":"xchacha20poly1305-ietf"'),
+    ],
     ["two slot members swapped", (t) => t.replace(/"id":"([0-9a-f]{32})","kind":"password"/, '"kind":"password","id":"$1"')],
     ["two kdf members swapped", (t) => t.replace('"ops":1,"mem":8192', '"mem":8192,"ops":1')],
     ['"minor":2.0', (t) => t.replace('"minor":2,', '"minor":2.0,')],
@@ -279,11 +326,14 @@ describe("canonical violations are corrupted even with the checksum recomputed",
     ["base64 salt without padding", (t) => t.replace(saltOf(t), saltOf(t).replace(/=+$/, ""))],
     ["base64 data without padding", (t) => t.replace(dataOf(t), dataOf(t).replace(/=+$/, ""))],
     ["base64url data", (t) => t.replace(dataOf(t), dataOf(t).replace(/\+/g, "-").replace(/\//g, "_"))],
-    ["base64 salt with non-zero unused bits", (t) => {
-      const s = saltOf(t);
-      const last = s.charAt(s.length - 3);
-      return t.replace(s, s.slice(0, -3) + B64.charAt(B64.indexOf(last) ^ 1) + "==");
-    }],
+    [
+      "base64 salt with non-zero unused bits",
+      (t) => {
+        const s = saltOf(t);
+        const last = s.charAt(s.length - 3);
+        return t.replace(s, s.slice(0, -3) + B64.charAt(B64.indexOf(last) ^ 1) + "==");
+      },
+    ],
     ["an escaped character in a string", (t) => t.replace('"cipher":"xchacha20poly1305-ietf"', '"cipher":"xchacha20poly1305\\u002dietf"')],
     ["an escaped slash in base64", (t) => t.replace(dataOf(t), dataOf(t).replace("/", "\\/"))],
     ["an upper-case hex vaultId", (t) => t.replace(/"vaultId":"([0-9a-f]{32})"/, (_m, id: string) => `"vaultId":"${id.toUpperCase()}"`)],
@@ -325,7 +375,14 @@ describe("key slots", () => {
     ["no slots", (o) => (o.slots = [])],
     ["slots not an array", (o) => (o.slots = pwSlot())],
     ["9 slots", (o) => (o.slots = Array.from({ length: 9 }, () => ({ ...pwSlot(), id: newId() })))],
-    ["only unknown kinds", (o) => (o.slots = [{ id: newId(), kind: "yubikey" }, { id: newId(), kind: "fido2" }])],
+    [
+      "only unknown kinds",
+      (o) =>
+        (o.slots = [
+          { id: newId(), kind: "yubikey" },
+          { id: newId(), kind: "fido2" },
+        ]),
+    ],
     ["duplicate slot ids", (o) => (o.slots = [pwSlot(), pwSlot()])],
     ["duplicate ids, unknown and password", (o) => (o.slots = [pwSlot(), { id: pwSlot().id, kind: "yubikey" }])],
     ["wrapped of 47 bytes", (o) => (o.slots[0].wrapped = Buffer.alloc(47, 1).toString("base64"))],
@@ -338,7 +395,17 @@ describe("key slots", () => {
     ["payload nonce of 25 bytes", (o) => (o.nonce = Buffer.alloc(25, 1).toString("base64"))],
     ["slot without an id", (o) => delete o.slots[0].id],
     ["slot id of 31 hex chars", (o) => (o.slots[0].id = o.slots[0].id.slice(1))],
-    ["a recovery slot with a 15-byte salt", (o) => o.slots.push({ id: newId(), kind: "recovery", salt: Buffer.alloc(15).toString("base64"), nonce: Buffer.alloc(24).toString("base64"), wrapped: Buffer.alloc(48).toString("base64") })],
+    [
+      "a recovery slot with a 15-byte salt",
+      (o) =>
+        o.slots.push({
+          id: newId(),
+          kind: "recovery",
+          salt: Buffer.alloc(15).toString("base64"),
+          nonce: Buffer.alloc(24).toString("base64"),
+          wrapped: Buffer.alloc(48).toString("base64"),
+        }),
+    ],
     ["an unknown slot with a fraction", (o) => o.slots.push({ id: newId(), kind: "yubikey", x: 1.5 })],
     ["an unknown slot with unsorted keys", (o) => o.slots.push({ kind: "yubikey", id: newId() })],
     ["a slot that is a string", (o) => o.slots.push("password")],
@@ -387,7 +454,11 @@ describe("key slots", () => {
 
   it("the caps' edges parse (ops 1 and 10, mem 8 KiB and 1 GiB) without running the KDF", () => {
     const before = kdfCount();
-    for (const [ops, mem] of [[1, 8192], [10, 1024 ** 3], [3, 64 * 1024 * 1024]] as const) {
+    for (const [ops, mem] of [
+      [1, 8192],
+      [10, 1024 ** 3],
+      [3, 64 * 1024 * 1024],
+    ] as const) {
       const bytes = editJson(v.bytes, (o) => Object.assign(o.slots[0].kdf, { ops, mem }));
       const slot = parseEnvelope(bytes).envelope.slots[0]!;
       expect(slot.kind === "password" && [slot.kdf.ops, slot.kdf.mem]).toEqual([ops, mem]);
@@ -397,10 +468,21 @@ describe("key slots", () => {
 
   it("an unknown slot kind next to a valid password slot: unlock works, and a rewrite keeps its JSON byte for byte", async () => {
     const unknownId = newId();
-    const raw: JsonObject = { zeta: [3, 2, 1], id: unknownId, kind: "fido2-hmac-secret", alpha: { b: 1, a: "x" }, credential: "AAECAw==", n: null, t: true, "ü": "ß" };
+    const raw: JsonObject = {
+      zeta: [3, 2, 1],
+      id: unknownId,
+      kind: "fido2-hmac-secret",
+      alpha: { b: 1, a: "x" },
+      credential: "AAECAw==",
+      n: null,
+      t: true,
+      ü: "ß",
+    };
     const want = `{"alpha":{"a":"x","b":1},"credential":"AAECAw==","id":"${unknownId}","kind":"fido2-hmac-secret","n":null,"t":true,"zeta":[3,2,1],"ü":"ß"}`;
     const base = parseEnvelope(v.bytes).envelope;
-    const first = serializeEnvelope(sealData({ ...base, slots: [base.slots[0]!, { kind: "unknown", id: unknownId, raw }] }, v.masterKey, v.data));
+    const first = serializeEnvelope(
+      sealData({ ...base, slots: [base.slots[0]!, { kind: "unknown", id: unknownId, raw }] }, v.masterKey, v.data),
+    );
     expect(dec(first)).toContain(`"slots":[${JSON.stringify((JSON.parse(text) as { slots: unknown[] }).slots[0])},${want}]`);
 
     const before = kdfCount();
@@ -420,7 +502,9 @@ describe("key slots", () => {
   it("a wrong password is tried on the password slot only, and an unknown slot never opens anything", async () => {
     const base = parseEnvelope(v.bytes).envelope;
     const id = newId();
-    const good = serializeEnvelope(sealData({ ...base, slots: [{ kind: "unknown", id, raw: { id, kind: "password2" } }, base.slots[0]!] }, v.masterKey, v.data));
+    const good = serializeEnvelope(
+      sealData({ ...base, slots: [{ kind: "unknown", id, raw: { id, kind: "password2" } }, base.slots[0]!] }, v.masterKey, v.data),
+    );
     expect(await kdfRunsDuring(() => openWithPassword(good, "test"))).toBe(1);
     expect(await kdfRunsDuring(() => openWithPassword(good, "wrong"))).toBe(1);
     expect(await thrown(() => openWithPassword(good, "wrong"))).toBeInstanceOf(AuthError);
@@ -447,16 +531,16 @@ describe("versions", () => {
 
   it.each([
     ["version 0", (o: Record<string, any>) => (o.version = 0)],
-    ["version \"1\"", (o: Record<string, any>) => (o.version = "1")],
+    ['version "1"', (o: Record<string, any>) => (o.version = "1")],
     ["version 2.5", (o: Record<string, any>) => (o.version = 2.5)],
     ["minor -1", (o: Record<string, any>) => (o.minor = -1)],
-    ["minor \"1\"", (o: Record<string, any>) => (o.minor = "1")],
+    ['minor "1"', (o: Record<string, any>) => (o.minor = "1")],
   ])("%s → corrupted", (_what, fn) => {
     expect(damagedKind(editJson(v.bytes, fn))).toBe("corrupted");
   });
 
   it("a newer minor with something in ext: read-only, opens, and a rewrite keeps minor and ext verbatim", async () => {
-    const ext: JsonObject = { future: 1, generation: 1, nested: { list: [1, "two", { deep: null }], z: true }, "ünï": "cödé" };
+    const ext: JsonObject = { future: 1, generation: 1, nested: { list: [1, "two", { deep: null }], z: true }, ünï: "cödé" };
     const base = parseEnvelope(v.bytes).envelope;
     const newer = FORMAT_MINOR + 1;
     const bytes = serializeEnvelope(sealData({ ...base, minor: newer, ext }, v.masterKey, v.data));
@@ -484,7 +568,11 @@ describe("versions", () => {
   });
 
   it("minor and ext are authenticated: editing either (checksum recomputed) stops the data opening", async () => {
-    for (const fn of [(o: Record<string, any>) => (o.minor = 3), (o: Record<string, any>) => (o.ext = { future: 1, generation: 1 }), (o: Record<string, any>) => (o.ext = { generation: 2 })]) {
+    for (const fn of [
+      (o: Record<string, any>) => (o.minor = 3),
+      (o: Record<string, any>) => (o.ext = { future: 1, generation: 1 }),
+      (o: Record<string, any>) => (o.ext = { generation: 2 }),
+    ]) {
       const edited = editJson(v.bytes, fn);
       const { envelope } = parseEnvelope(edited);
       const mk = await unlockWithPassword(envelope, "test");
@@ -496,7 +584,13 @@ describe("versions", () => {
 });
 
 describe("bounds a file cannot push past (issue: trust, smaller holes)", () => {
-  const slotAtCaps = (id: string) => ({ id, kind: "password", kdf: { name: "argon2id13", ops: 10, mem: 1024 * 1024 * 1024, salt: "AAAAAAAAAAAAAAAAAAAAAA==" }, nonce: "A".repeat(32), wrapped: "A".repeat(64) });
+  const slotAtCaps = (id: string) => ({
+    id,
+    kind: "password",
+    kdf: { name: "argon2id13", ops: 10, mem: 1024 * 1024 * 1024, salt: "AAAAAAAAAAAAAAAAAAAAAA==" },
+    nonce: "A".repeat(32),
+    wrapped: "A".repeat(64),
+  });
 
   it("one password slot at the caps is allowed; two ask for more KDF work than one attempt may cost: unsafe-kdf-params, before any KDF", async () => {
     const one = editJson(v.bytes, (o) => (o.slots = [slotAtCaps("0".repeat(32))]));
@@ -505,17 +599,28 @@ describe("bounds a file cannot push past (issue: trust, smaller holes)", () => {
     expect(damagedKind(two)).toBe("unsafe-kdf-params");
     await refusedBeforeKdf(two, "unsafe-kdf-params");
     // eight slots of 1.3 GiB·passes each: the same
-    const eight = editJson(v.bytes, (o) => (o.slots = Array.from({ length: 8 }, (_, i) => ({ ...slotAtCaps(String(i).repeat(32)), kdf: { ...slotAtCaps("").kdf, ops: 1, mem: 1344 * 1024 * 1024 - (1344 * 1024 * 1024) % 1024 } }))));
+    const eight = editJson(
+      v.bytes,
+      (o) =>
+        (o.slots = Array.from({ length: 8 }, (_, i) => ({
+          ...slotAtCaps(String(i).repeat(32)),
+          kdf: { ...slotAtCaps("").kdf, ops: 1, mem: 1344 * 1024 * 1024 - ((1344 * 1024 * 1024) % 1024) },
+        }))),
+    );
     expect(damagedKind(eight)).toBe("unsafe-kdf-params");
     expect(MAX_KDF_WORK).toBe(10 * 1024 ** 3);
   });
 
   it("ext nested 5,000 deep is damaged (corrupted), not a stack overflow", async () => {
-    const deep = editText(v.bytes, (t) => t.replace('"ext":{"generation":1}', `"ext":{"a":${'{"a":'.repeat(4999)}1${"}".repeat(4999)},"generation":1}`));
+    const deep = editText(v.bytes, (t) =>
+      t.replace('"ext":{"generation":1}', `"ext":{"a":${'{"a":'.repeat(4999)}1${"}".repeat(4999)},"generation":1}`),
+    );
     expect(damagedKind(deep)).toBe("corrupted");
     expect((thrownSync(() => parseEnvelope(deep)) as Error).message).toContain("nested too deeply");
     // an unknown slot nested deep: the same
-    const slot = editText(v.bytes, (t) => t.replace('"slots":[', `"slots":[{"id":"${"9".repeat(32)}","kind":"future","x":${"[".repeat(5000)}${"]".repeat(5000)}},`));
+    const slot = editText(v.bytes, (t) =>
+      t.replace('"slots":[', `"slots":[{"id":"${"9".repeat(32)}","kind":"future","x":${"[".repeat(5000)}${"]".repeat(5000)}},`),
+    );
     expect(damagedKind(slot)).toBe("corrupted");
   });
 

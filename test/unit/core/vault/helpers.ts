@@ -41,7 +41,10 @@ export async function smallVault(password = "test", drafts: EntryDraft[] = [totp
 }
 
 /** The whole read path of a command: parse, unlock with the password, decrypt. */
-export async function openWithPassword(bytes: Uint8Array, password: string): Promise<{ data: VaultData; readOnly: boolean; masterKey: Uint8Array }> {
+export async function openWithPassword(
+  bytes: Uint8Array,
+  password: string,
+): Promise<{ data: VaultData; readOnly: boolean; masterKey: Uint8Array }> {
   const { envelope, readOnly } = parseEnvelope(bytes);
   const masterKey = await unlockWithPassword(envelope, password);
   return { data: openData(envelope, masterKey), readOnly, masterKey };
@@ -96,7 +99,9 @@ export function resign(bytes: Uint8Array): Uint8Array {
   const at = buf.lastIndexOf(marker);
   if (at < 0) return new Uint8Array(bytes);
   const bodyBytes = Buffer.concat([buf.subarray(0, at), Buffer.from("}")]);
-  const sum = createHash("blake2b512").update(Buffer.concat([bodyBytes, Buffer.from("\n")])).digest("base64");
+  const sum = createHash("blake2b512")
+    .update(Buffer.concat([bodyBytes, Buffer.from("\n")]))
+    .digest("base64");
   return new Uint8Array(Buffer.concat([buf.subarray(0, at), Buffer.from(`,"checksum":"${sum}"}\n`)]));
 }
 

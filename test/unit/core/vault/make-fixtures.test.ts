@@ -18,17 +18,82 @@ const CREATED = "2026-01-01T00:00:00.000Z";
 const CHEAP_KDF = { ops: 1, mem: 8192 };
 
 export const MAIN_ENTRIES: EntryDraft[] = [
-  { name: "GitHub", issuer: "GitHub", account: "alice@example.com", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30 },
-  { name: "AWS root", issuer: "Amazon Web Services", account: "root@example.com", type: "totp", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA", algorithm: "SHA256", digits: 8, period: 60, tags: ["work"] },
-  { name: "Legacy VPN", issuer: "VPN", account: "alice", type: "hotp", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", algorithm: "SHA1", digits: 6, counter: 5 },
-  { name: "Steam", issuer: "Steam", account: "alice_gamer", type: "steam", secret: "STEAMSTEAMSTEAM2", algorithm: "SHA1", digits: 5, period: 30 },
-  { name: "Bücherei — 東京 🔑", issuer: "Stadtbücherei", account: "zoë@exämple.de", type: "totp", secret: "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", algorithm: "SHA1", digits: 6, period: 30, notes: "Ausweis Nr. 1234 — ñ" },
+  {
+    name: "GitHub",
+    issuer: "GitHub",
+    account: "alice@example.com",
+    type: "totp",
+    secret: "JBSWY3DPEHPK3PXP",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+  },
+  {
+    name: "AWS root",
+    issuer: "Amazon Web Services",
+    account: "root@example.com",
+    type: "totp",
+    secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA",
+    algorithm: "SHA256",
+    digits: 8,
+    period: 60,
+    tags: ["work"],
+  },
+  {
+    name: "Legacy VPN",
+    issuer: "VPN",
+    account: "alice",
+    type: "hotp",
+    secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    algorithm: "SHA1",
+    digits: 6,
+    counter: 5,
+  },
+  {
+    name: "Steam",
+    issuer: "Steam",
+    account: "alice_gamer",
+    type: "steam",
+    secret: "STEAMSTEAMSTEAM2",
+    algorithm: "SHA1",
+    digits: 5,
+    period: 30,
+  },
+  {
+    name: "Bücherei — 東京 🔑",
+    issuer: "Stadtbücherei",
+    account: "zoë@exämple.de",
+    type: "totp",
+    secret: "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    notes: "Ausweis Nr. 1234 — ñ",
+  },
 ];
 export const NFC_ENTRIES: EntryDraft[] = [
-  { name: "Umlaut", issuer: "Österreich", account: "jörg@example.at", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30 },
+  {
+    name: "Umlaut",
+    issuer: "Österreich",
+    account: "jörg@example.at",
+    type: "totp",
+    secret: "JBSWY3DPEHPK3PXP",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+  },
 ];
 export const MINOR1_ENTRIES: EntryDraft[] = [
-  { name: "Future", issuer: "Future", account: "f@example.com", type: "totp", secret: "GEZDGNBVGY3TQOJQ", algorithm: "SHA512", digits: 7, period: 45 },
+  {
+    name: "Future",
+    issuer: "Future",
+    account: "f@example.com",
+    type: "totp",
+    secret: "GEZDGNBVGY3TQOJQ",
+    algorithm: "SHA512",
+    digits: 7,
+    period: 45,
+  },
 ];
 
 export const MINOR2_ENTRIES: EntryDraft[] = [MAIN_ENTRIES[0]!, MAIN_ENTRIES[2]!];
@@ -61,7 +126,10 @@ describe.skipIf(process.env.MAKE_FIXTURES !== "1")("make the fixture vaults (MAK
 
     const m = await createVault("test", data(MINOR1_ENTRIES), CHEAP_KDF);
     const env = parseEnvelope(m.bytes).envelope;
-    writeOnce("vault-v1-minor1.otp", serializeEnvelope(sealData({ ...env, minor: 1, ext: { future: 1 } }, m.masterKey, data(MINOR1_ENTRIES))));
+    writeOnce(
+      "vault-v1-minor1.otp",
+      serializeEnvelope(sealData({ ...env, minor: 1, ext: { future: 1 } }, m.masterKey, data(MINOR1_ENTRIES))),
+    );
   });
 });
 

@@ -20,26 +20,49 @@ const recoveryCodes = fc
   .chain((codes) => fc.tuple(...codes.map((code) => fc.option(time, { nil: null }).map((usedAt): RecoveryCode => ({ code, usedAt })))));
 
 const entry = (id: string) =>
-  fc.record({
-    name: fc.constantFrom("gh", "GH", "bank", "mail"),
-    issuer: fc.constantFrom("GitHub", "Bank", ""),
-    hotp: fc.boolean(),
-    counter: fc.integer({ min: 0, max: 6 }),
-    secret: fc.constantFrom("JBSWY3DPEHPK3PXP", "KRUGS4ZANFZSAYJA"),
-    createdAt: time,
-    updatedAt: time,
-    recoveryCodes,
-    future: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
-  }).map((r): Entry => ({
-    id, name: r.name, issuer: r.issuer, account: "me", type: r.hotp ? "hotp" : "totp", secret: r.secret, algorithm: "SHA1", digits: 6,
-    ...(r.hotp ? { counter: r.counter } : { period: 30 }),
-    tags: [], notes: "", recoveryCodes: r.recoveryCodes, createdAt: r.createdAt, updatedAt: r.updatedAt,
-    ...(r.future === undefined ? {} : { future: r.future }),
-  }));
+  fc
+    .record({
+      name: fc.constantFrom("gh", "GH", "bank", "mail"),
+      issuer: fc.constantFrom("GitHub", "Bank", ""),
+      hotp: fc.boolean(),
+      counter: fc.integer({ min: 0, max: 6 }),
+      secret: fc.constantFrom("JBSWY3DPEHPK3PXP", "KRUGS4ZANFZSAYJA"),
+      createdAt: time,
+      updatedAt: time,
+      recoveryCodes,
+      future: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
+    })
+    .map((r): Entry => ({
+      id,
+      name: r.name,
+      issuer: r.issuer,
+      account: "me",
+      type: r.hotp ? "hotp" : "totp",
+      secret: r.secret,
+      algorithm: "SHA1",
+      digits: 6,
+      ...(r.hotp ? { counter: r.counter } : { period: 30 }),
+      tags: [],
+      notes: "",
+      recoveryCodes: r.recoveryCodes,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      ...(r.future === undefined ? {} : { future: r.future }),
+    }));
 
 const tombstone = (id: string) =>
-  fc.record({ removedAt: time, counter: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }), by: fc.option(fc.constant("device-2"), { nil: undefined }) })
-    .map((r): Tombstone => ({ id, removedAt: r.removedAt, ...(r.counter === undefined ? {} : { counter: r.counter }), ...(r.by ? { by: r.by } : {}) }));
+  fc
+    .record({
+      removedAt: time,
+      counter: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+      by: fc.option(fc.constant("device-2"), { nil: undefined }),
+    })
+    .map((r): Tombstone => ({
+      id,
+      removedAt: r.removedAt,
+      ...(r.counter === undefined ? {} : { counter: r.counter }),
+      ...(r.by ? { by: r.by } : {}),
+    }));
 
 /** A vault's data: each id is an entry, a tombstone, both (a restore can do that) or absent. */
 const vaultData: fc.Arbitrary<VaultData> = fc
@@ -61,11 +84,22 @@ const RUNS = { numRuns: 500 };
 
 describe("mergeData is a join", () => {
   it("commutative: merge(a, b) is merge(b, a), byte for byte", () => {
-    fc.assert(fc.property(vaultData, vaultData, (a, b) => json(mergeData(a, b)) === json(mergeData(b, a))), RUNS);
+    fc.assert(
+      fc.property(vaultData, vaultData, (a, b) => json(mergeData(a, b)) === json(mergeData(b, a))),
+      RUNS,
+    );
   });
 
   it("associative: merge(merge(a, b), c) is merge(a, merge(b, c))", () => {
-    fc.assert(fc.property(vaultData, vaultData, vaultData, (a, b, c) => json(mergeData(mergeData(a, b), c)) === json(mergeData(a, mergeData(b, c)))), RUNS);
+    fc.assert(
+      fc.property(
+        vaultData,
+        vaultData,
+        vaultData,
+        (a, b, c) => json(mergeData(mergeData(a, b), c)) === json(mergeData(a, mergeData(b, c))),
+      ),
+      RUNS,
+    );
   });
 
   it("idempotent: a merge merged with itself or with either input does not change", () => {
@@ -161,7 +195,8 @@ describe("mergeData keeps its rules", () => {
         const m = mergeData(a, b);
         for (const id of IDS) {
           const v = versions(id, a, b);
-          const out = (m.entries.find((e) => e.id === id) ?? m.tombstones.find((t) => t.id === id)) as { recoveryCodes?: RecoveryCode[] } | undefined;
+          const out = (m.entries.find((e) => e.id === id) ?? m.tombstones.find((t) => t.id === id)) as
+            { recoveryCodes?: RecoveryCode[] } | undefined;
           for (const x of v.entries)
             for (const c of x.recoveryCodes)
               if (c.usedAt) {
@@ -170,7 +205,11 @@ describe("mergeData keeps its rules", () => {
                 expect(msOf(now!.usedAt!)).toBeLessThanOrEqual(msOf(c.usedAt));
               }
           // and a code nobody used is not marked used
-          for (const c of out?.recoveryCodes ?? []) if (c.usedAt) expect(v.entries.some((x) => x.recoveryCodes.some((o) => o.code === c.code && o.usedAt === c.usedAt)) || v.tombstones.length > 0).toBe(true);
+          for (const c of out?.recoveryCodes ?? [])
+            if (c.usedAt)
+              expect(
+                v.entries.some((x) => x.recoveryCodes.some((o) => o.code === c.code && o.usedAt === c.usedAt)) || v.tombstones.length > 0,
+              ).toBe(true);
         }
       }),
       RUNS,
@@ -178,7 +217,22 @@ describe("mergeData keeps its rules", () => {
   });
 
   it("entries added on either side are all kept, in createdAt order", () => {
-    const e = (id: string, name: string, createdAt: string): Entry => ({ id, name, issuer: "", account: "", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30, tags: [], notes: "", recoveryCodes: [], createdAt, updatedAt: createdAt });
+    const e = (id: string, name: string, createdAt: string): Entry => ({
+      id,
+      name,
+      issuer: "",
+      account: "",
+      type: "totp",
+      secret: "JBSWY3DPEHPK3PXP",
+      algorithm: "SHA1",
+      digits: 6,
+      period: 30,
+      tags: [],
+      notes: "",
+      recoveryCodes: [],
+      createdAt,
+      updatedAt: createdAt,
+    });
     const a: VaultData = { entries: [e("x1", "one", T(1)), e("x3", "three", T(3))], tombstones: [], meta: {} };
     const b: VaultData = { entries: [e("x1", "one", T(1)), e("x2", "two", T(2))], tombstones: [], meta: {} };
     expect(mergeData(a, b).entries.map((x) => x.name)).toEqual(["one", "two", "three"]);
@@ -193,10 +247,13 @@ describe("mergeData keeps its rules", () => {
 
 describe("replicas that exchange random operations and merges", () => {
   type Op =
-    | { kind: "add" | "edit" | "remove" | "hotp" | "recovery"; at: number; pick: number }
-    | { kind: "merge"; at: number; with: number };
+    { kind: "add" | "edit" | "remove" | "hotp" | "recovery"; at: number; pick: number } | { kind: "merge"; at: number; with: number };
   const op: fc.Arbitrary<Op> = fc.oneof(
-    fc.record({ kind: fc.constantFrom("add", "edit", "remove", "hotp", "hotp", "recovery"), at: fc.nat(2), pick: fc.nat(9) }) as fc.Arbitrary<Op>,
+    fc.record({
+      kind: fc.constantFrom("add", "edit", "remove", "hotp", "hotp", "recovery"),
+      at: fc.nat(2),
+      pick: fc.nat(9),
+    }) as fc.Arbitrary<Op>,
     fc.record({ kind: fc.constant("merge" as const), at: fc.nat(2), with: fc.nat(2) }),
   );
 
@@ -223,12 +280,38 @@ describe("replicas that exchange random operations and merges", () => {
           if (o.kind === "add" || !target) {
             const id = `id${nextId++}`;
             const now = iso();
-            replicas[o.at] = { ...r, entries: [...r.entries, { id, name: id, issuer: "", account: "", type: "hotp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, counter: 0, tags: [], notes: "", recoveryCodes: [{ code: "c1", usedAt: null }, { code: "c2", usedAt: null }], createdAt: now, updatedAt: now }] };
+            replicas[o.at] = {
+              ...r,
+              entries: [
+                ...r.entries,
+                {
+                  id,
+                  name: id,
+                  issuer: "",
+                  account: "",
+                  type: "hotp",
+                  secret: "JBSWY3DPEHPK3PXP",
+                  algorithm: "SHA1",
+                  digits: 6,
+                  counter: 0,
+                  tags: [],
+                  notes: "",
+                  recoveryCodes: [
+                    { code: "c1", usedAt: null },
+                    { code: "c2", usedAt: null },
+                  ],
+                  createdAt: now,
+                  updatedAt: now,
+                },
+              ],
+            };
           } else if (o.kind === "edit") replicas[o.at] = updateEntry(r, target.id, { name: `${target.name}'` }, iso());
           else if (o.kind === "remove") replicas[o.at] = removeEntry(r, target.id, iso());
           else if (o.kind === "recovery") {
             const now = iso();
-            const codes = target.recoveryCodes.map((c, i) => (i === target.recoveryCodes.findIndex((x) => !x.usedAt) ? { ...c, usedAt: now } : c));
+            const codes = target.recoveryCodes.map((c, i) =>
+              i === target.recoveryCodes.findIndex((x) => !x.usedAt) ? { ...c, usedAt: now } : c,
+            );
             replicas[o.at] = updateEntry(r, target.id, { recoveryCodes: codes }, now);
           } else {
             const used = target.counter!;
@@ -239,7 +322,13 @@ describe("replicas that exchange random operations and merges", () => {
           }
         }
         // Everyone meets: a ring, twice round.
-        for (const [x, y] of [[0, 1], [1, 2], [2, 0], [0, 1]] as const) replicas[x] = replicas[y] = mergeData(replicas[x]!, replicas[y]!);
+        for (const [x, y] of [
+          [0, 1],
+          [1, 2],
+          [2, 0],
+          [0, 1],
+        ] as const)
+          replicas[x] = replicas[y] = mergeData(replicas[x]!, replicas[y]!);
         expect(json(replicas[1]!)).toBe(json(replicas[0]!));
         expect(json(replicas[2]!)).toBe(json(replicas[0]!));
         // After meeting, every HOTP counter is past every code shown anywhere.
@@ -256,9 +345,17 @@ describe("replicas that exchange random operations and merges", () => {
 });
 
 describe("mergeSlots and mergeVaults", () => {
-  const slot = (id: string, salt = 1): PasswordSlot => ({ kind: "password", id, kdf: { name: "argon2id13", ops: 1, mem: 8192, salt: new Uint8Array(16).fill(salt) }, nonce: new Uint8Array(24), wrapped: new Uint8Array(48) });
+  const slot = (id: string, salt = 1): PasswordSlot => ({
+    kind: "password",
+    id,
+    kdf: { name: "argon2id13", ops: 1, mem: 8192, salt: new Uint8Array(16).fill(salt) },
+    nonce: new Uint8Array(24),
+    wrapped: new Uint8Array(48),
+  });
   const ids = (s: Slot[]) => s.map((x) => x.id);
-  const P1 = "1".repeat(32), P2 = "2".repeat(32), P3 = "3".repeat(32);
+  const P1 = "1".repeat(32),
+    P2 = "2".repeat(32),
+    P3 = "3".repeat(32);
 
   it("a password changed on one side (slot replaced) reaches the other; the old one is gone", () => {
     expect(ids(mergeSlots([slot(P1)], [slot(P2)], [slot(P1)]))).toEqual([P2]);
@@ -266,7 +363,10 @@ describe("mergeSlots and mergeVaults", () => {
   });
 
   it("a slot changed in place on one side wins; changed on both, a fixed pick either way", () => {
-    expect(mergeSlots([slot(P1, 1)], [slot(P1, 2)], [slot(P1, 1)])[0]!.kind === "password" && (mergeSlots([slot(P1, 1)], [slot(P1, 2)], [slot(P1, 1)])[0] as PasswordSlot).kdf.salt[0]).toBe(2);
+    expect(
+      mergeSlots([slot(P1, 1)], [slot(P1, 2)], [slot(P1, 1)])[0]!.kind === "password" &&
+        (mergeSlots([slot(P1, 1)], [slot(P1, 2)], [slot(P1, 1)])[0] as PasswordSlot).kdf.salt[0],
+    ).toBe(2);
     const x = mergeSlots([slot(P1, 1)], [slot(P1, 2)], [slot(P1, 3)]);
     const y = mergeSlots([slot(P1, 1)], [slot(P1, 3)], [slot(P1, 2)]);
     expect(x).toEqual(y);
@@ -283,25 +383,75 @@ describe("mergeSlots and mergeVaults", () => {
   });
 
   it("different vault ids are refused", () => {
-    const env = (vaultId: string) => ({ version: 1, minor: 0, vaultId, slots: [slot(P1)], nonce: new Uint8Array(24), ext: {}, data: new Uint8Array(16) });
+    const env = (vaultId: string) => ({
+      version: 1,
+      minor: 0,
+      vaultId,
+      slots: [slot(P1)],
+      nonce: new Uint8Array(24),
+      ext: {},
+      data: new Uint8Array(16),
+    });
     const data: VaultData = { entries: [], tombstones: [], meta: {} };
     const key = new Uint8Array(32);
-    expect(() => mergeCopies(null, { envelope: env("a".repeat(32)), data, key }, { envelope: env("b".repeat(32)), data, key })).toThrow(expect.objectContaining({ kind: "different-vault" }));
+    expect(() => mergeCopies(null, { envelope: env("a".repeat(32)), data, key }, { envelope: env("b".repeat(32)), data, key })).toThrow(
+      expect.objectContaining({ kind: "different-vault" }),
+    );
     const m = mergeCopies(env("c".repeat(32)), { envelope: env("a".repeat(32)), data, key }, { envelope: env("a".repeat(32)), data, key });
     expect(m.envelope.vaultId).toBe("a".repeat(32));
   });
 });
 
 describe("mergeCopies: the keys of the result", () => {
-  const slot = (id: string): PasswordSlot => ({ kind: "password", id, kdf: { name: "argon2id13", ops: 1, mem: 8192, salt: new Uint8Array(16) }, nonce: new Uint8Array(24), wrapped: new Uint8Array(48) });
-  const env = (generation: number, slotId: string) => ({ version: 1, minor: 2, vaultId: "a".repeat(32), slots: [slot(slotId)], nonce: new Uint8Array(24), ext: { generation }, data: new Uint8Array(16) });
-  const data = (name: string): VaultData => ({ entries: [{ id: name, name, issuer: "", account: "", type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30, tags: [], notes: "", recoveryCodes: [], createdAt: T(0), updatedAt: T(0) }], tombstones: [], meta: {} });
-  const K1 = new Uint8Array(32).fill(1), K2 = new Uint8Array(32).fill(2), K2b = new Uint8Array(32).fill(3);
+  const slot = (id: string): PasswordSlot => ({
+    kind: "password",
+    id,
+    kdf: { name: "argon2id13", ops: 1, mem: 8192, salt: new Uint8Array(16) },
+    nonce: new Uint8Array(24),
+    wrapped: new Uint8Array(48),
+  });
+  const env = (generation: number, slotId: string) => ({
+    version: 1,
+    minor: 2,
+    vaultId: "a".repeat(32),
+    slots: [slot(slotId)],
+    nonce: new Uint8Array(24),
+    ext: { generation },
+    data: new Uint8Array(16),
+  });
+  const data = (name: string): VaultData => ({
+    entries: [
+      {
+        id: name,
+        name,
+        issuer: "",
+        account: "",
+        type: "totp",
+        secret: "JBSWY3DPEHPK3PXP",
+        algorithm: "SHA1",
+        digits: 6,
+        period: 30,
+        tags: [],
+        notes: "",
+        recoveryCodes: [],
+        createdAt: T(0),
+        updatedAt: T(0),
+      },
+    ],
+    tombstones: [],
+    meta: {},
+  });
+  const K1 = new Uint8Array(32).fill(1),
+    K2 = new Uint8Array(32).fill(2),
+    K2b = new Uint8Array(32).fill(3);
 
   it("the newer key generation wins header and key, whichever side it is on; the other key joins the prior keys; entries of both are kept", () => {
     const old = { envelope: env(1, "1".repeat(32)), key: K1, data: data("old-side") };
     const fresh = { envelope: env(2, "2".repeat(32)), key: K2, data: data("new-side") };
-    for (const [a, b] of [[old, fresh], [fresh, old]] as const) {
+    for (const [a, b] of [
+      [old, fresh],
+      [fresh, old],
+    ] as const) {
       const m = mergeCopies(null, a, b);
       expect(m.key).toEqual(K2);
       expect(m.envelope.ext.generation).toBe(2);

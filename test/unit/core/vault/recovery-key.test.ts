@@ -6,7 +6,15 @@ import { describe, expect, it } from "vitest";
 import { AuthError, InputError, VaultDamagedError } from "../../../../src/core/errors.js";
 import { generationOf, parseEnvelope, slotAD, withGeneration } from "../../../../src/core/vault/format.js";
 import {
-  KEY_BITS, formatRecoveryKey, generateRecoveryKey, makeLegacyRecoverySlot, makeRecoverySlot, parseRecoveryKey, resealRecoverySlot, unlockWithRecoveryKey, withRecoverySlot,
+  KEY_BITS,
+  formatRecoveryKey,
+  generateRecoveryKey,
+  makeLegacyRecoverySlot,
+  makeRecoverySlot,
+  parseRecoveryKey,
+  resealRecoverySlot,
+  unlockWithRecoveryKey,
+  withRecoverySlot,
 } from "../../../../src/core/vault/recovery-key.js";
 import { openData, sealAndVerify, unlockWithPassword } from "../../../../src/core/vault/vault.js";
 import { hex, smallVault, thrownSync } from "./helpers.js";
@@ -95,7 +103,9 @@ describe("typos are caught by the check characters, naming the group", () => {
     expect(() => parseRecoveryKey([...g, "AAAAA"].join("-"))).toThrow("it has 8 groups, not 7");
     expect(() => parseRecoveryKey([g[0], g[1]!.slice(1), ...g.slice(2)].join("-"))).toThrow("group 2 has 4 characters, not 5");
     expect(() => parseRecoveryKey(text.replace(/-/g, "").slice(1))).toThrow("it has 34 characters, not 35");
-    expect(() => parseRecoveryKey(["U" + g[0]!.slice(1), ...g.slice(1)].join("-"))).toThrow("group 1 has a character recovery keys never use");
+    expect(() => parseRecoveryKey(["U" + g[0]!.slice(1), ...g.slice(1)].join("-"))).toThrow(
+      "group 1 has a character recovery keys never use",
+    );
     expect(() => parseRecoveryKey("   ")).toThrow("it is empty");
   });
 });
@@ -125,7 +135,9 @@ describe("the recovery slot", () => {
     const k1 = generateRecoveryKey();
     const k2 = generateRecoveryKey();
     const e1 = withRecoverySlot(v.envelope, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, k1.bytes, 1));
-    const e2 = parseEnvelope(sealAndVerify(withRecoverySlot(e1, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, k2.bytes, 1)), v.masterKey, v.data)).envelope;
+    const e2 = parseEnvelope(
+      sealAndVerify(withRecoverySlot(e1, await makeRecoverySlot(v.envelope.vaultId, v.masterKey, k2.bytes, 1)), v.masterKey, v.data),
+    ).envelope;
     expect(e2.slots.filter((s) => s.kind === "recovery-box")).toHaveLength(1);
     await expect(unlockWithRecoveryKey(e2, k1.bytes)).rejects.toThrow(AuthError);
     expect(hex(await unlockWithRecoveryKey(e2, k2.bytes))).toBe(hex(v.masterKey));
@@ -175,10 +187,12 @@ describe("the recovery slot", () => {
     const at2 = withGeneration(withRecoverySlot(v.envelope, resealed), 2);
     expect(hex(await unlockWithRecoveryKey(at2, key.bytes))).toBe(hex(next));
     // Moved back into a header of the old generation, the new slot's mac no longer fits.
-    await expect(unlockWithRecoveryKey(withGeneration(withRecoverySlot(v.envelope, resealed), 1), key.bytes)).rejects.toThrow(VaultDamagedError);
+    await expect(unlockWithRecoveryKey(withGeneration(withRecoverySlot(v.envelope, resealed), 1), key.bytes)).rejects.toThrow(
+      VaultDamagedError,
+    );
   });
 
-  it("a minor-0 recovery slot (HKDF-SHA256 of the key, \"otp-vault/v1/recovery\") still opens", async () => {
+  it('a minor-0 recovery slot (HKDF-SHA256 of the key, "otp-vault/v1/recovery") still opens', async () => {
     const v = await smallVault("pw");
     const key = generateRecoveryKey();
     const legacy = makeLegacyRecoverySlot(v.envelope.vaultId, v.masterKey, key.bytes);

@@ -12,7 +12,8 @@ import { encodeBase32 } from "../../../../src/core/base32.js";
 import { randomBytes } from "node:crypto";
 
 const secret = () => encodeBase32(randomBytes(20));
-const sealedLength = (v: { envelope: Parameters<typeof sealData>[0]; masterKey: Uint8Array }, data: VaultData) => serializeEnvelope(sealData(v.envelope, v.masterKey, data)).length;
+const sealedLength = (v: { envelope: Parameters<typeof sealData>[0]; masterKey: Uint8Array }, data: VaultData) =>
+  serializeEnvelope(sealData(v.envelope, v.masterKey, data)).length;
 
 describe("vaultFileSize", () => {
   it("is the sealed file's length, byte for byte", async () => {
@@ -44,7 +45,13 @@ describe("checkEntriesFit", () => {
     expect(fit).toBeGreaterThan(100);
     expect(fit).toBeLessThan(300);
     expect(() => checkEntriesFit(v.envelope, v.data, r.data, r.added)).toThrow(
-      expect.objectContaining({ name: "InputError", kind: "vault-full", message: expect.stringMatching(new RegExp(`^300 new entries would make the vault file \\d+\\.\\d MiB, over its limit of 16 MiB: only ${fit} of them fit$`)) }),
+      expect.objectContaining({
+        name: "InputError",
+        kind: "vault-full",
+        message: expect.stringMatching(
+          new RegExp(`^300 new entries would make the vault file \\d+\\.\\d MiB, over its limit of 16 MiB: only ${fit} of them fit$`),
+        ),
+      }),
     );
     const fits = { ...r.data, entries: [...v.data.entries, ...r.added.slice(0, fit)] };
     const over = { ...r.data, entries: [...v.data.entries, ...r.added.slice(0, fit + 1)] };
@@ -64,7 +71,10 @@ describe("checkEntriesFit", () => {
 
 describe("addEntries numbering", () => {
   it("60,000 drafts of one issuer and account get Example, Example:alice, Example:alice-2, … in one linear pass", () => {
-    const drafts = Array.from({ length: 60_000 }, (_, i) => ({ ...totpDraft("x", encodeBase32(Buffer.from(`secret-number-${i}`.padEnd(20, "."))), { issuer: "Example", account: "alice" }), name: undefined }));
+    const drafts = Array.from({ length: 60_000 }, (_, i) => ({
+      ...totpDraft("x", encodeBase32(Buffer.from(`secret-number-${i}`.padEnd(20, "."))), { issuer: "Example", account: "alice" }),
+      name: undefined,
+    }));
     let n = 0;
     const r = addEntries(emptyData(NOW_ISO), drafts, () => `id${n++}`, NOW_ISO, { freeTakenNames: true });
     const names = r.added.map((e) => e.name);

@@ -9,8 +9,29 @@ import { deriveSubkey, pad, seal } from "../../../../src/core/vault/crypto.js";
 import { FORMAT_MINOR, headerAD, parseEnvelope, serializeEnvelope, type Envelope } from "../../../../src/core/vault/format.js";
 import { kdfCount, passwordBytes } from "../../../../src/core/vault/kdf.js";
 import { addEntry, emptyData, removeEntry, updateEntry, type VaultData } from "../../../../src/core/vault/model.js";
-import { createVault, makePasswordSlot, newId, openData, sealAndVerify, sealData, unlockWithPassword } from "../../../../src/core/vault/vault.js";
-import { CHEAP_KDF, NOW_ISO, dataWith, enc, hex, kdfRunsDuring, openWithPassword, smallVault, thrown, thrownSync, totpDraft, type SmallVault } from "./helpers.js";
+import {
+  createVault,
+  makePasswordSlot,
+  newId,
+  openData,
+  sealAndVerify,
+  sealData,
+  unlockWithPassword,
+} from "../../../../src/core/vault/vault.js";
+import {
+  CHEAP_KDF,
+  NOW_ISO,
+  dataWith,
+  enc,
+  hex,
+  kdfRunsDuring,
+  openWithPassword,
+  smallVault,
+  thrown,
+  thrownSync,
+  totpDraft,
+  type SmallVault,
+} from "./helpers.js";
 
 let v: SmallVault;
 beforeAll(async () => {
@@ -25,7 +46,12 @@ describe("create, unlock, open, seal", () => {
     expect(envelope.vaultId).toMatch(/^[0-9a-f]{32}$/);
     expect(envelope.slots).toHaveLength(1);
     const slot = envelope.slots[0]!;
-    expect(slot.kind === "password" && { ...slot.kdf, salt: slot.kdf.salt.length }).toEqual({ name: "argon2id13", ops: 1, mem: 8192, salt: 16 });
+    expect(slot.kind === "password" && { ...slot.kdf, salt: slot.kdf.salt.length }).toEqual({
+      name: "argon2id13",
+      ops: 1,
+      mem: 8192,
+      salt: 16,
+    });
     const mk = await unlockWithPassword(envelope, "test");
     expect(hex(mk)).toBe(hex(v.masterKey));
     expect(mk).toHaveLength(32);
@@ -131,14 +157,27 @@ describe("wrong passwords", () => {
     const base = parseEnvelope(v.bytes).envelope;
     const s2 = await makePasswordSlot(base.vaultId, v.masterKey, "second", CHEAP_KDF);
     const s3 = await makePasswordSlot(base.vaultId, v.masterKey, "third", { ops: 2, mem: 16 * 1024 });
-    const recovery = { kind: "recovery" as const, id: newId(), salt: new Uint8Array(16).fill(1), nonce: new Uint8Array(24).fill(2), wrapped: new Uint8Array(48).fill(3) };
+    const recovery = {
+      kind: "recovery" as const,
+      id: newId(),
+      salt: new Uint8Array(16).fill(1),
+      nonce: new Uint8Array(24).fill(2),
+      wrapped: new Uint8Array(48).fill(3),
+    };
     const unknownId = newId();
-    const env: Envelope = { ...base, slots: [base.slots[0]!, recovery, s2, { kind: "unknown", id: unknownId, raw: { id: unknownId, kind: "fido2" } }, s3] };
+    const env: Envelope = {
+      ...base,
+      slots: [base.slots[0]!, recovery, s2, { kind: "unknown", id: unknownId, raw: { id: unknownId, kind: "fido2" } }, s3],
+    };
     const bytes = serializeEnvelope(sealData(env, v.masterKey, v.data));
 
     expect(await kdfRunsDuring(() => openWithPassword(bytes, "none of them"))).toBe(3);
     expect(await thrown(() => openWithPassword(bytes, "none of them"))).toBeInstanceOf(AuthError);
-    for (const [pw, runs] of [["test", 1], ["second", 2], ["third", 3]] as const) {
+    for (const [pw, runs] of [
+      ["test", 1],
+      ["second", 2],
+      ["third", 3],
+    ] as const) {
       expect(await kdfRunsDuring(() => openWithPassword(bytes, pw))).toBe(runs);
       expect((await openWithPassword(bytes, pw)).data).toEqual(v.data);
     }
@@ -209,7 +248,12 @@ describe("a payload that decrypts but is not valid content", () => {
 
   it("unpadded plaintext, or an empty one, → invalid-content", () => {
     const base = parseEnvelope(v.bytes).envelope;
-    for (const [plain, padded] of [[enc(doc([entry({})])), false], [new Uint8Array(1024), false], [new Uint8Array(0), false], [new Uint8Array(0), true]] as const) {
+    for (const [plain, padded] of [
+      [enc(doc([entry({})])), false],
+      [new Uint8Array(1024), false],
+      [new Uint8Array(0), false],
+      [new Uint8Array(0), true],
+    ] as const) {
       const err = thrownSync(() => openData(withPlaintext(base, v.masterKey, plain, padded), v.masterKey)) as VaultDamagedError;
       expect(err).toBeInstanceOf(VaultDamagedError);
       expect(err.kind).toBe("invalid-content");
