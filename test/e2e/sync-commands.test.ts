@@ -1,4 +1,4 @@
-// In-process (test/helpers/cli-run.ts). `otp sync init`, the commit after every change, `otp sync status`, and the refusals: real
+// With real git; otp in-process (test/helpers/cli-run.ts). `otp sync init`, the commit after every change, `otp sync status`, and the refusals: real
 // git with a bare repository in a temporary folder as the remote, each machine its own HOME.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
