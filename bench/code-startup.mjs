@@ -44,7 +44,9 @@ function makeVault(entries) {
   rmSync(file);
   const count = otp(home, ["list"], { OTP_PASSWORD: PASSWORD }).trim().split("\n").length;
   if (count !== entries) throw new Error(`bench: the vault holds ${count} entries, not ${entries}`);
-  const session = otp(home, ["unlock", "--for", "1h"], { OTP_PASSWORD: PASSWORD }).trim().replace(/^export OTP_SESSION=/, "");
+  const session = otp(home, ["unlock", "--for", "1h"], { OTP_PASSWORD: PASSWORD })
+    .trim()
+    .replace(/^export OTP_SESSION=/, "");
   return { home, session };
 }
 
@@ -77,14 +79,23 @@ function benchVault(label, vault) {
     const base = median(times["node -e 0"]);
     for (const k of Object.keys(cases)) {
       const m = median(times[k]);
-      rows.push({ vault: label, NODE_EXTRA_CA_CERTS: ca ? "set" : "unset", command: k, "median ms": m.toFixed(1), "× node -e 0": (m / base).toFixed(2) });
+      rows.push({
+        vault: label,
+        NODE_EXTRA_CA_CERTS: ca ? "set" : "unset",
+        command: k,
+        "median ms": m.toFixed(1),
+        "× node -e 0": (m / base).toFixed(2),
+      });
     }
   }
   return rows;
 }
 
 const rows = [];
-for (const [label, n] of [["1 entry", 1], ["10,000 entries", 10_000]]) {
+for (const [label, n] of [
+  ["1 entry", 1],
+  ["10,000 entries", 10_000],
+]) {
   process.stderr.write(`bench: making a vault of ${label}…\n`);
   const vault = makeVault(n);
   try {

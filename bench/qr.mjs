@@ -28,7 +28,11 @@ const median = (xs) => {
 const secret = () => Array.from(randomBytes(32), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[b % 32]).join("");
 
 function otp(home, args, extra = {}, input) {
-  const r = spawnSync(process.execPath, [OTP, ...args], { env: { PATH: process.env.PATH, HOME: home, LANG: "C", TZ: "UTC", NO_COLOR: "1", ...extra }, input, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [OTP, ...args], {
+    env: { PATH: process.env.PATH, HOME: home, LANG: "C", TZ: "UTC", NO_COLOR: "1", ...extra },
+    input,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`otp ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
@@ -43,7 +47,11 @@ async function makeImages(dir) {
   const uri = `otpauth://totp/Example:alice%40example.com?secret=${secret()}&issuer=Example&algorithm=SHA1&digits=6&period=30`;
   const qr = await QRCode.toBuffer(uri, { type: "png", margin: 4, scale: 5, errorCorrectionLevel: "M" });
   // A 2FA setup page: header bar, panels, lines of "text", the code in a card.
-  const bars = Array.from({ length: 14 }, (_, i) => ({ input: { create: { width: 300 + ((i * 137) % 500), height: 14, channels: 3, background: "#c8ccd2" } }, left: 420, top: 180 + i * 34 }));
+  const bars = Array.from({ length: 14 }, (_, i) => ({
+    input: { create: { width: 300 + ((i * 137) % 500), height: 14, channels: 3, background: "#c8ccd2" } },
+    left: 420,
+    top: 180 + i * 34,
+  }));
   const screenshot = join(dir, "screenshot-1080p.png");
   await sharp({ create: { width: 1920, height: 1080, channels: 3, background: "#f6f7f9" } })
     .composite([
@@ -60,7 +68,9 @@ async function makeImages(dir) {
     .rotate(4, { background: "#f2f2f2" })
     .blur(2)
     .toBuffer();
-  const noise = await sharp({ create: { width: 4000, height: 3000, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 18 } } }).png().toBuffer();
+  const noise = await sharp({ create: { width: 4000, height: 3000, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 18 } } })
+    .png()
+    .toBuffer();
   const photo = join(dir, "photo-4000x3000.jpg");
   await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#3a3d42" } })
     .composite([
@@ -89,7 +99,16 @@ async function readerBundle() {
       `console.log(JSON.stringify({ text: first[0], cold, coldCpu, warm }));\n`,
   );
   const out = join(dir, "reader.mjs");
-  await build({ entryPoints: [entry], outfile: out, bundle: true, platform: "node", format: "esm", target: "node20", external: ["sharp", "jsqr", "protobufjs", "qrcode"], logLevel: "warning" });
+  await build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["sharp", "jsqr", "protobufjs", "qrcode"],
+    logLevel: "warning",
+  });
   return out;
 }
 
@@ -99,9 +118,14 @@ try {
   const { uri, screenshot, photo } = await makeImages(home);
   const reader = await readerBundle();
   otp(home, ["init"], { OTP_PASSWORD: PASSWORD });
-  const session = otp(home, ["unlock", "--for", "1h"], { OTP_PASSWORD: PASSWORD }).trim().replace(/^export OTP_SESSION=/, "");
+  const session = otp(home, ["unlock", "--for", "1h"], { OTP_PASSWORD: PASSWORD })
+    .trim()
+    .replace(/^export OTP_SESSION=/, "");
   const rows = [];
-  for (const [label, file] of [["1920×1080 screenshot (PNG)", screenshot], ["4000×3000 photo (JPEG)", photo]]) {
+  for (const [label, file] of [
+    ["1920×1080 screenshot (PNG)", screenshot],
+    ["4000×3000 photo (JPEG)", photo],
+  ]) {
     process.stderr.write(`bench: decoding the ${label}, ${RUNS} runs…\n`);
     const cold = [];
     const coldCpu = [];
@@ -126,13 +150,23 @@ try {
     });
   }
   // On a shared machine wall times grow with the load; CPU time much less.
-  console.log(`node ${process.version}, ${RUNS} runs each, medians; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+  console.log(
+    `node ${process.version}, ${RUNS} runs each, medians; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} on ${cpus().length} cores`,
+  );
   console.log("cold: the first decode in a fresh process (loads sharp and jsQR; jsQR's first call is slow); warm: the same image again");
   console.table(rows);
 
   process.stderr.write("bench: importing 10,000 URIs…\n");
   const list = join(home, "10k.txt");
-  writeFileSync(list, Array.from({ length: 10_000 }, (_, i) => `otpauth://totp/Issuer${i}:user${i}%40example.com?secret=${secret()}&issuer=Issuer${i}\n`).join(""));
+  writeFileSync(
+    list,
+    Array.from(
+      { length: 10_000 },
+      (_, i) => `otpauth://totp/Issuer${i}:user${i}%40example.com?secret=${secret()}&issuer=Issuer${i}\n`,
+    ).join(""),
+  );
   const snaps = join(home, ".local", "share", "otp", "snapshots");
   const count = () => readdirSync(snaps, { withFileTypes: true }).filter((d) => d.isFile()).length;
   mkdirSync(snaps, { recursive: true, mode: 0o700 });
@@ -142,7 +176,9 @@ try {
   const listed = otp(home, ["list"], { OTP_SESSION: session }).trim().split("\n").length;
   if (listed !== 10_000) throw new Error(`bench: the vault holds ${listed} entries, not 10,000`);
   if (writes !== 1) throw new Error(`bench: the import wrote the vault ${writes} times, not once`);
-  console.table([{ what: "otp import of 10,000 otpauth:// URIs (session, empty vault)", "wall ms": ms.toFixed(0), "vault writes": writes }]);
+  console.table([
+    { what: "otp import of 10,000 otpauth:// URIs (session, empty vault)", "wall ms": ms.toFixed(0), "vault writes": writes },
+  ]);
 } finally {
   rmSync(home, { recursive: true, force: true });
 }

@@ -45,7 +45,15 @@ export async function readEnvelope(ctx: Ctx): Promise<{ envelope: Envelope; read
 export async function openVault(ctx: Ctx): Promise<OpenedVault> {
   const { envelope, readOnly } = await readEnvelope(ctx);
   const found = await masterKeyFor(ctx, envelope);
-  return { envelope, masterKey: found.key, data: openData(envelope, found.key), readOnly, password: found.password, stretched: found.stretched, recoveryKeyBytes: found.recoveryKeyBytes };
+  return {
+    envelope,
+    masterKey: found.key,
+    data: openData(envelope, found.key),
+    readOnly,
+    password: found.password,
+    stretched: found.stretched,
+    recoveryKeyBytes: found.recoveryKeyBytes,
+  };
 }
 
 /** Reads the password file's first line, without its line ending. `-` is standard input. */
@@ -55,7 +63,8 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
   const hint = "the password is the first line of the password file";
   let line: string;
   try {
-    line = file === "-" ? await ctx.readStdinLine({ hint }) : await ctx.files.readFirstLine(file, { what: `the password file ${file}`, hint });
+    line =
+      file === "-" ? await ctx.readStdinLine({ hint }) : await ctx.files.readFirstLine(file, { what: `the password file ${file}`, hint });
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new AuthError("no-password-source", `cannot read the password file ${file}`);
@@ -88,9 +97,14 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
   }
   if (!ctx.canPrompt())
     throw new AuthError("no-password-source", "no password given and no terminal to ask on", [
-      "set OTP_PASSWORD, pass --password-file FILE, or run `eval \"$(otp unlock)\"` first",
+      'set OTP_PASSWORD, pass --password-file FILE, or run `eval "$(otp unlock)"` first',
     ]);
-  return ctx.prompts.secretChecked("Vault password:", (pw) => withPassword(pw, false), threeTries, (m) => ctx.warn(m));
+  return ctx.prompts.secretChecked(
+    "Vault password:",
+    (pw) => withPassword(pw, false),
+    threeTries,
+    (m) => ctx.warn(m),
+  );
 }
 
 /** The retry rule of a password prompt: a wrong password is asked again, twice. */
@@ -115,7 +129,11 @@ export interface VaultChange<T> {
  * fn also gets the header as re-read and its master key; a key change returns a new header
  * (same vaultId, the next generation) and the new master key.
  */
-export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: VaultData, envelope: Envelope, masterKey: Uint8Array) => VaultChange<T> | Promise<VaultChange<T>>): Promise<T> {
+export async function updateVault<T>(
+  ctx: Ctx,
+  opened: OpenedVault,
+  fn: (data: VaultData, envelope: Envelope, masterKey: Uint8Array) => VaultChange<T> | Promise<VaultChange<T>>,
+): Promise<T> {
   if (opened.readOnly) throw readOnlyError();
   return ctx.vaultFile.withLock(ctx.vaultPath, (stillHeld, real) =>
     ctx.process.critical(async () => {
@@ -123,15 +141,20 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
       const { envelope, readOnly } = parseEnvelope(file.bytes);
       if (readOnly) throw readOnlyError();
       if (envelope.vaultId !== opened.envelope.vaultId)
-        throw new OtpError("changed-on-disk", "the vault was replaced by another vault meanwhile; nothing written", ["run the command again"]);
+        throw new OtpError("changed-on-disk", "the vault was replaced by another vault meanwhile; nothing written", [
+          "run the command again",
+        ]);
       if (generationOf(envelope) !== generationOf(opened.envelope))
-        throw new OtpError("changed-on-disk", "the vault's keys were changed meanwhile (a new password or recovery key); nothing written", ["run the command again"]);
+        throw new OtpError("changed-on-disk", "the vault's keys were changed meanwhile (a new password or recovery key); nothing written", [
+          "run the command again",
+        ]);
       const current = openData(envelope, opened.masterKey);
       const change = await fn(current, envelope, opened.masterKey);
       const next = change.envelope ?? envelope;
       const key = change.masterKey ?? opened.masterKey;
       if (next.vaultId !== envelope.vaultId) throw new OtpError("internal", "a vault write tried to change the vaultId");
-      if (change.masterKey && generationOf(next) <= generationOf(envelope)) throw new OtpError("internal", "a new master key needs the next key generation");
+      if (change.masterKey && generationOf(next) <= generationOf(envelope))
+        throw new OtpError("internal", "a new master key needs the next key generation");
       // Past the format's 16 MiB: an input error now (exit 2), not a "damaged" vault later.
       checkVaultFits(next, change.data);
       const bytes = sealAndVerify(next, key, change.data);
@@ -156,7 +179,10 @@ export async function updateVault<T>(ctx: Ctx, opened: OpenedVault, fn: (data: V
  * replaces header and data with a merge and moves git's branch in the same step. fn gets the
  * file as read under the lock and may `write` new bytes once (atomic, with a snapshot).
  */
-export async function underVaultLock<T>(ctx: Ctx, fn: (file: ReadResult, write: (bytes: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
+export async function underVaultLock<T>(
+  ctx: Ctx,
+  fn: (file: ReadResult, write: (bytes: Uint8Array) => Promise<void>) => Promise<T>,
+): Promise<T> {
   return ctx.vaultFile.withLock(ctx.vaultPath, (stillHeld, real) =>
     ctx.process.critical(async () => {
       const file = await ctx.vaultFile.read(real);

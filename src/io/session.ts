@@ -68,18 +68,36 @@ async function privateDir(env: Env): Promise<string> {
   const st = await fs.lstat(dir).catch(() => null);
   const uid = process.getuid?.();
   if (!st || !st.isDirectory() || (uid !== undefined && st.uid !== uid) || st.mode & 0o077)
-    throw new OtpError("unsafe-permissions", `session folder ${dir} is not a private folder of yours`, ["remove it, or set XDG_RUNTIME_DIR"]);
+    throw new OtpError("unsafe-permissions", `session folder ${dir} is not a private folder of yours`, [
+      "remove it, or set XDG_RUNTIME_DIR",
+    ]);
   return dir;
 }
 
 /** Writes a session file for this vault file (at its key generation) and returns the OTP_SESSION value. */
-export async function createSession(env: Env, vault: SessionVault, masterKey: Uint8Array, expiresAtMs: number, nowMs: number, vaultFile: string): Promise<string> {
+export async function createSession(
+  env: Env,
+  vault: SessionVault,
+  masterKey: Uint8Array,
+  expiresAtMs: number,
+  nowMs: number,
+  vaultFile: string,
+): Promise<string> {
   const dir = await privateDir(env);
   await pruneExpired(dir, nowMs);
   const file = fileTag(vaultFile);
   const name = namePrefix(vault.vaultId, file) + Buffer.from(randomBytes(12)).toString("hex");
   const key = randomBytes(32);
-  const plain = concatBytes(masterKey, Buffer.from(vault.vaultId, "hex"), file.subarray(0, 16), u64(expiresAtMs), u64(generationOf(vault)), u64(expiresAtMs - nowMs), u64(uptimeMs()), bootId());
+  const plain = concatBytes(
+    masterKey,
+    Buffer.from(vault.vaultId, "hex"),
+    file.subarray(0, 16),
+    u64(expiresAtMs),
+    u64(generationOf(vault)),
+    u64(expiresAtMs - nowMs),
+    u64(uptimeMs()),
+    bootId(),
+  );
   const nonce = randomBytes(24);
   const body = concatBytes(nonce, seal(key, nonce, plain, ad(name)));
   wipe(plain);
@@ -109,7 +127,9 @@ export async function openSession(env: Env, value: string, vault: SessionVault, 
   if (idPart !== vaultId.slice(0, 16)) throw invalid;
   const tag = vaultFile === undefined ? null : fileTag(vaultFile);
   if (tag && filePart !== tag.subarray(0, 4).toString("hex"))
-    throw new AuthError("session-invalid", "OTP_SESSION is a session of another file of this vault (a copy elsewhere), not of this one", ["run `otp unlock` for this vault file"]);
+    throw new AuthError("session-invalid", "OTP_SESSION is a session of another file of this vault (a copy elsewhere), not of this one", [
+      "run `otp unlock` for this vault file",
+    ]);
   const file = join(sessionDir(env).dir, name + ".session");
   let body: Buffer | null = null;
   try {
@@ -117,13 +137,17 @@ export async function openSession(env: Env, value: string, vault: SessionVault, 
   } catch {
     body = null;
   }
-  if (!body) throw new AuthError("session-expired", "the session has ended (locked, expired or after a reboot)", ["run `otp unlock` again"]);
+  if (!body)
+    throw new AuthError("session-expired", "the session has ended (locked, expired or after a reboot)", ["run `otp unlock` again"]);
   if (body.length !== 24 + PLAIN_BYTES + 16) throw invalid;
   const key = new Uint8Array(Buffer.from(keyText, "base64url"));
   const plain = open(key, body.subarray(0, 24), body.subarray(24), ad(name));
   wipe(key);
   if (!plain) throw invalid;
-  if (Buffer.from(plain.subarray(32, 48)).toString("hex") !== vaultId || (tag && !Buffer.from(plain.subarray(48, 64)).equals(tag.subarray(0, 16)))) {
+  if (
+    Buffer.from(plain.subarray(32, 48)).toString("hex") !== vaultId ||
+    (tag && !Buffer.from(plain.subarray(48, 64)).equals(tag.subarray(0, 16)))
+  ) {
     wipe(plain);
     throw invalid;
   }
@@ -140,7 +164,11 @@ export async function openSession(env: Env, value: string, vault: SessionVault, 
       await fs.unlink(file).catch(() => undefined);
       throw new AuthError("session-expired", "the session has expired", ["run `otp unlock` again"]);
     }
-    throw new AuthError("session-expired", "the session was made under keys the vault no longer has (its password or recovery key changed since `otp unlock`)", ["run `otp unlock` again"]);
+    throw new AuthError(
+      "session-expired",
+      "the session was made under keys the vault no longer has (its password or recovery key changed since `otp unlock`)",
+      ["run `otp unlock` again"],
+    );
   }
   const master = plain.slice(0, 32);
   wipe(plain);

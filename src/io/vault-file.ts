@@ -2,7 +2,18 @@
 // (docs/locking.md): lock → re-read → write tmp (O_EXCL, 0600) → fsync → snapshot of the
 // previous vault → check nobody changed it → rename → fsync the folder → prune snapshots.
 // A file that could not be read is never overwritten; nothing is written without a snapshot.
-import { constants as C, promises as fs, closeSync, fstatSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
+import {
+  constants as C,
+  promises as fs,
+  closeSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
 import { randomBytes } from "../core/vault/crypto.js";
 import { basename, dirname, join } from "node:path";
 import { OtpError, VaultDamagedError } from "../core/errors.js";
@@ -30,7 +41,15 @@ export const KEEP_SNAPSHOTS = 10;
 
 const ioError = (what: string, err: unknown) => {
   const code = (err as NodeJS.ErrnoException)?.code;
-  const why: Record<string, string> = { ENOSPC: "no space left on device", EACCES: "permission denied", EPERM: "operation not permitted", EROFS: "read-only file system", EIO: "input/output error", EDQUOT: "disk quota exceeded", EFBIG: "file too large for this process's file-size limit (ulimit -f)" };
+  const why: Record<string, string> = {
+    ENOSPC: "no space left on device",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    EIO: "input/output error",
+    EDQUOT: "disk quota exceeded",
+    EFBIG: "file too large for this process's file-size limit (ulimit -f)",
+  };
   return new OtpError("io", `${what}: ${(code && why[code]) || code || "failed"}`);
 };
 
@@ -56,7 +75,8 @@ export async function readVaultFile(path: string): Promise<ReadResult> {
     fd = openSync(path, C.O_RDONLY | C.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new OtpError("no-vault", `no vault at ${path}`, ["run `otp init` to create one, or point --vault / OTP_VAULT at yours"]);
+    if (code === "ENOENT")
+      throw new OtpError("no-vault", `no vault at ${path}`, ["run `otp init` to create one, or point --vault / OTP_VAULT at yours"]);
     if (code === "EACCES") throw new OtpError("io", `vault ${path} is not readable: permission denied`);
     throw ioError(`cannot open ${path}`, err);
   }
@@ -109,13 +129,25 @@ function checkPermissions(path: string, st: { mode: number; uid: number }): stri
   const warnings: string[] = [];
   const uid = process.getuid?.();
   const foreign = (owner: number) => uid !== undefined && owner !== uid && owner !== 0;
-  if (foreign(st.uid)) throw new OtpError("unsafe-permissions", `the vault ${path} belongs to another user`, ["copy it to a file of your own (and check it is yours), then point --vault at that"]);
-  if (st.mode & 0o022) throw new OtpError("unsafe-permissions", `permissions too open on ${path}: others can write it`, [`run \`chmod 600 ${path}\` after checking nobody changed it`]);
+  if (foreign(st.uid))
+    throw new OtpError("unsafe-permissions", `the vault ${path} belongs to another user`, [
+      "copy it to a file of your own (and check it is yours), then point --vault at that",
+    ]);
+  if (st.mode & 0o022)
+    throw new OtpError("unsafe-permissions", `permissions too open on ${path}: others can write it`, [
+      `run \`chmod 600 ${path}\` after checking nobody changed it`,
+    ]);
   if (st.mode & 0o044) warnings.push(`permissions too open on ${path}: others can read it (run \`chmod 600 ${path}\`)`);
   const dir = dirname(path);
   const d = statSync(dir);
-  if (foreign(d.uid)) throw new OtpError("unsafe-permissions", `the vault's folder ${dir} belongs to another user, who could replace the vault`, ["keep the vault in a folder of your own (the default is ~/.local/share/otp)"]);
-  if (d.mode & 0o022 && !(d.mode & 0o1000)) throw new OtpError("unsafe-permissions", `permissions too open on ${dir}: others can write the vault's folder`, [`run \`chmod 700 ${dir}\``]);
+  if (foreign(d.uid))
+    throw new OtpError("unsafe-permissions", `the vault's folder ${dir} belongs to another user, who could replace the vault`, [
+      "keep the vault in a folder of your own (the default is ~/.local/share/otp)",
+    ]);
+  if (d.mode & 0o022 && !(d.mode & 0o1000))
+    throw new OtpError("unsafe-permissions", `permissions too open on ${dir}: others can write the vault's folder`, [
+      `run \`chmod 700 ${dir}\``,
+    ]);
   return warnings;
 }
 
@@ -161,7 +193,12 @@ export async function withLock<T>(vault: string, fn: (stillHeld: () => void, rea
  * read, they change back and nothing is written, so even two writers that both believed they
  * held the lock cannot lose each other's change. Elsewhere: check, then rename, under the lock.
  */
-export async function writeVaultAtomic(vaultPath: string, bytes: Uint8Array, expect: FileIdentity | null, stillHeld: () => void = () => undefined): Promise<string[]> {
+export async function writeVaultAtomic(
+  vaultPath: string,
+  bytes: Uint8Array,
+  expect: FileIdentity | null,
+  stillHeld: () => void = () => undefined,
+): Promise<string[]> {
   // A symlinked vault (into a sync folder, say) stays a symlink: replace the file it points to.
   const path = realVaultPath(vaultPath);
   const dir = dirname(path);
@@ -202,8 +239,18 @@ const tmpPrefix = (path: string) => `.${basename(path)}.`;
 const changedOnDisk = (hints: string[] = ["run the command again"]) =>
   new OtpError("changed-on-disk", "vault changed on disk while otp was writing; nothing written", hints);
 
-function sameIdentity(now: { dev: number; ino: number; size: number; mtimeMs: number }, expect: FileIdentity, bytesNow: () => Uint8Array): boolean {
-  return now.dev === expect.dev && now.ino === expect.ino && now.size === expect.size && now.mtimeMs === expect.mtimeMs && (expect.bytes === undefined || equalBytes(bytesNow(), expect.bytes));
+function sameIdentity(
+  now: { dev: number; ino: number; size: number; mtimeMs: number },
+  expect: FileIdentity,
+  bytesNow: () => Uint8Array,
+): boolean {
+  return (
+    now.dev === expect.dev &&
+    now.ino === expect.ino &&
+    now.size === expect.size &&
+    now.mtimeMs === expect.mtimeMs &&
+    (expect.bytes === undefined || equalBytes(bytesNow(), expect.bytes))
+  );
 }
 
 async function checkUnchanged(path: string, expect: FileIdentity): Promise<void> {
@@ -288,7 +335,10 @@ async function keepSnapshot(path: string): Promise<void> {
   const newest = (await listSnapshots(path))[0];
   const m = newest && /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)(\d{3})Z\./.exec(basename(newest).slice(snapshotPrefix(path).length));
   if (m) ms = Math.max(ms, Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) + 1);
-  const stamp = new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, "$1Z");
+  const stamp = new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.(\d+)Z$/, "$1Z");
   const target = join(dir, `${snapshotPrefix(path)}${stamp}.${Buffer.from(randomBytes(3)).toString("hex")}.otp`);
   try {
     await fs.mkdir(dir, { mode: 0o700 }).catch((err) => (err.code === "EEXIST" ? undefined : Promise.reject(err)));
@@ -300,9 +350,15 @@ async function keepSnapshot(path: string): Promise<void> {
   const st = await fs.lstat(dir);
   const uid = process.getuid?.();
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || st.mode & 0o077)
-    throw new OtpError("unsafe-permissions", `${dir} is not a private folder of yours (${st.isSymbolicLink() ? "a symbolic link" : !st.isDirectory() ? "not a folder" : st.mode & 0o077 ? "others can use it" : "another user's"}), so no snapshot could be kept and nothing was written`, [
-      st.isDirectory() && !st.isSymbolicLink() && !(uid !== undefined && st.uid !== uid) ? `run \`chmod 700 ${dir}\`` : `move it away (\`mv ${dir} ${dir}.suspect\`) and check what it holds`,
-    ]);
+    throw new OtpError(
+      "unsafe-permissions",
+      `${dir} is not a private folder of yours (${st.isSymbolicLink() ? "a symbolic link" : !st.isDirectory() ? "not a folder" : st.mode & 0o077 ? "others can use it" : "another user's"}), so no snapshot could be kept and nothing was written`,
+      [
+        st.isDirectory() && !st.isSymbolicLink() && !(uid !== undefined && st.uid !== uid)
+          ? `run \`chmod 700 ${dir}\``
+          : `move it away (\`mv ${dir} ${dir}.suspect\`) and check what it holds`,
+      ],
+    );
   try {
     await fs.link(path, target).catch(() => fs.copyFile(path, target, C.COPYFILE_EXCL));
   } catch (err) {
@@ -316,7 +372,11 @@ export async function listSnapshots(vaultPath: string): Promise<string[]> {
   const dir = snapshotDir(path);
   const prefix = snapshotPrefix(path);
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => n.startsWith(prefix) && n.endsWith(".otp")).sort().reverse().map((n) => join(dir, n));
+  return names
+    .filter((n) => n.startsWith(prefix) && n.endsWith(".otp"))
+    .sort()
+    .reverse()
+    .map((n) => join(dir, n));
 }
 
 async function pruneSnapshots(path: string): Promise<string[]> {

@@ -23,11 +23,13 @@ export interface CodeOptions {
 }
 
 function checkOptions(opts: CodeOptions): void {
-  if (opts.copy && opts.json) throw new UsageError("usage", "--copy and --json do not go together", ["--copy prints nothing on standard output"]);
+  if (opts.copy && opts.json)
+    throw new UsageError("usage", "--copy and --json do not go together", ["--copy prints nothing on standard output"]);
   if (opts.clearAfter !== undefined && !opts.copy) throw new UsageError("usage", "--clear-after applies only with --copy");
   if (opts.clearAfter !== undefined && opts.clearAfter > 86_400) throw new UsageError("usage", "--clear-after is at most 86400 s (a day)");
   if (opts.next && opts.fresh !== undefined) throw new UsageError("usage", "--next and --fresh do not go together");
-  if (opts.fresh !== undefined && opts.at !== undefined) throw new UsageError("usage", "--fresh waits for the clock; it does not go with --at");
+  if (opts.fresh !== undefined && opts.at !== undefined)
+    throw new UsageError("usage", "--fresh waits for the clock; it does not go with --at");
 }
 
 export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<void> {
@@ -40,7 +42,8 @@ export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<v
   const board = opts.copy ? await findClipboard(ctx) : undefined;
   if (entry.type === "hotp") {
     if (at !== undefined) throw new UsageError("usage", "--at does not apply to an HOTP (counter) entry");
-    if (opts.next || opts.fresh !== undefined) throw new UsageError("usage", "--next and --fresh apply to time-based codes; every HOTP code is a new one");
+    if (opts.next || opts.fresh !== undefined)
+      throw new UsageError("usage", "--next and --fresh apply to time-based codes; every HOTP code is a new one");
     entry = await advanceHotp(ctx, vault, entry.id);
   }
   if (opts.fresh !== undefined) await waitForFresh(ctx, entry, opts.fresh);
@@ -53,13 +56,20 @@ export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<v
     ctx.info(await copyCode(ctx, board, code, what, opts.clearAfter ?? DEFAULT_CLEAR_AFTER_S));
   } else if (opts.json) {
     const remaining = remainingMs === null ? null : Math.ceil(remainingMs / 1000);
-    ctx.data(safeJson({
-      name: entry.name, issuer: entry.issuer, account: entry.account, type: entry.type, code,
-      // --next: `startsIn` seconds until it is valid, `remaining` until it ends.
-      period, remaining: opts.next && remaining !== null ? remaining + period! : remaining,
-      ...(opts.next ? { startsIn: remaining } : {}),
-      ...(entry.type === "hotp" ? { counter: entry.counter } : {}),
-    }));
+    ctx.data(
+      safeJson({
+        name: entry.name,
+        issuer: entry.issuer,
+        account: entry.account,
+        type: entry.type,
+        code,
+        // --next: `startsIn` seconds until it is valid, `remaining` until it ends.
+        period,
+        remaining: opts.next && remaining !== null ? remaining + period! : remaining,
+        ...(opts.next ? { startsIn: remaining } : {}),
+        ...(entry.type === "hotp" ? { counter: entry.counter } : {}),
+      }),
+    );
   } else if (ctx.stdoutIsTTY) {
     ctx.data(opts.next && remainingMs !== null ? nextLine(code, remainingMs, ctx.color) : codeLine(code, remainingMs, period, ctx.color));
   } else {
@@ -83,7 +93,7 @@ async function waitForFresh(ctx: Ctx, entry: Entry, minLeftS: number): Promise<v
   // step boundary is read off the clock again, so a suspended laptop still ends right.
   for (let ms = left(); ms < minLeftS * 1000 && ms > 0; ms = left()) {
     if (tty) ctx.terminal.status(`\rotp: waiting ${Math.ceil(ms / 1000)} s for a fresh code… \x1b[K`);
-    await new Promise((r) => setTimeout(r, Math.min(ms, (ms % 1000) || 1000) + 2));
+    await new Promise((r) => setTimeout(r, Math.min(ms, ms % 1000 || 1000) + 2));
     if (left() > ms) break; // the step rolled over
   }
   if (tty) ctx.terminal.status("\r\x1b[K");

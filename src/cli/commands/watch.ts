@@ -98,7 +98,15 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
     const code = e.type === "hotp" ? state.hotp[id] : generateCode(e, ctx.now()).code;
     if (code === undefined) return say("press Space to make this HOTP entry's code first");
     try {
-      say(await copyCode(ctx, await findClipboard(ctx), code, `${escapeForTerminal(e.name)}'s code`, opts.clearAfter ?? DEFAULT_CLEAR_AFTER_S));
+      say(
+        await copyCode(
+          ctx,
+          await findClipboard(ctx),
+          code,
+          `${escapeForTerminal(e.name)}'s code`,
+          opts.clearAfter ?? DEFAULT_CLEAR_AFTER_S,
+        ),
+      );
     } catch (err) {
       say(err instanceof OtpError ? err.message : "copying failed");
     }

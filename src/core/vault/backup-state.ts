@@ -27,12 +27,15 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 export function entriesState(entries: Entry[]): string {
   const sorted = [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((e) => ({ ...e, updatedAt: undefined }));
-  return Buffer.from(blake2b512(textBytes(JSON.stringify(sorted)))).toString("hex").slice(0, 32);
+  return Buffer.from(blake2b512(textBytes(JSON.stringify(sorted))))
+    .toString("hex")
+    .slice(0, 32);
 }
 
 export function lastBackup(data: VaultData): BackupRecord | null {
   const r = data.meta.lastBackup as Partial<BackupRecord> | undefined;
-  if (!r || typeof r !== "object" || typeof r.at !== "string" || typeof r.state !== "string" || !Number.isFinite(Date.parse(r.at))) return null;
+  if (!r || typeof r !== "object" || typeof r.at !== "string" || typeof r.state !== "string" || !Number.isFinite(Date.parse(r.at)))
+    return null;
   return { at: r.at, state: r.state, file: typeof r.file === "string" ? r.file : "" };
 }
 

@@ -24,14 +24,27 @@ export function backupWithVaultKeys(vault: Envelope, masterKey: Uint8Array, data
 }
 
 /** A backup of `data` under its own password: new vaultId, master key and salt. Runs the KDF once. */
-export async function backupWithPassword(vault: Envelope, data: VaultData, password: string, params: Argon2Params): Promise<{ bytes: Uint8Array; masterKey: Uint8Array }> {
+export async function backupWithPassword(
+  vault: Envelope,
+  data: VaultData,
+  password: string,
+  params: Argon2Params,
+): Promise<{ bytes: Uint8Array; masterKey: Uint8Array }> {
   const masterKey = randomBytes(KEY_BYTES);
   const vaultId = newId();
   const slot = await makePasswordSlot(vaultId, masterKey, password, params);
   // Same version and ext as the vault (a newer minor's extensions ride along untouched), but keys
   // of its own: its first generation, and none of the vault's prior keys.
   const ext = "generation" in vault.ext ? { ...vault.ext, generation: 1 } : vault.ext;
-  const env: Envelope = { version: vault.version, minor: vault.minor, vaultId, slots: [slot], nonce: new Uint8Array(NONCE_BYTES), ext, data: new Uint8Array(0) };
+  const env: Envelope = {
+    version: vault.version,
+    minor: vault.minor,
+    vaultId,
+    slots: [slot],
+    nonce: new Uint8Array(NONCE_BYTES),
+    ext,
+    data: new Uint8Array(0),
+  };
   return { bytes: sealAndVerify(env, masterKey, withoutPriorKeys(data)), masterKey };
 }
 
@@ -60,7 +73,8 @@ export function readBackup(bytes: Uint8Array): { envelope: Envelope; readOnly: b
   try {
     return parseEnvelope(bytes);
   } catch (err) {
-    if (err instanceof VaultDamagedError) throw new VaultDamagedError(err.kind, err.message.replace(/^vault (file )?/, "backup "), err.hints);
+    if (err instanceof VaultDamagedError)
+      throw new VaultDamagedError(err.kind, err.message.replace(/^vault (file )?/, "backup "), err.hints);
     throw err;
   }
 }
@@ -86,7 +100,7 @@ export async function openBackup(parsed: { envelope: Envelope; readOnly: boolean
     masterKey = await unlockWithPassword(envelope, pw).catch(() => null);
     if (masterKey) break;
   }
-  for (const rk of masterKey ? [] : keys.recoveryKeys ?? []) {
+  for (const rk of masterKey ? [] : (keys.recoveryKeys ?? [])) {
     try {
       masterKey = await unlockWithRecoveryKey(envelope, rk);
       break;

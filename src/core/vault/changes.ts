@@ -69,7 +69,9 @@ export function changeSummary(c: EntryChanges): string {
     c.added.length ? `${c.added.length} added` : "",
     c.removed.length ? `${c.removed.length} removed` : "",
     c.changed.length ? `${c.changed.length} changed` : "",
-  ].filter(Boolean).join(", ");
+  ]
+    .filter(Boolean)
+    .join(", ");
 }
 
 /**

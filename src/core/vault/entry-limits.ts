@@ -18,8 +18,14 @@ const goodCounter = (c: unknown) => typeof c === "number" && Number.isSafeIntege
 export function checkEntryLimits(data: VaultData, from: string): void {
   for (const e of data.entries)
     if ((e.type === "hotp" || e.counter !== undefined) && !goodCounter(e.counter ?? 0))
-      throw new InputError("invalid-entry", `${from}: the HOTP counter of "${escapeForTerminal(String(e.name))}" is not a whole number from ${COUNTER_RANGE}; nothing was changed`);
+      throw new InputError(
+        "invalid-entry",
+        `${from}: the HOTP counter of "${escapeForTerminal(String(e.name))}" is not a whole number from ${COUNTER_RANGE}; nothing was changed`,
+      );
   for (const t of data.tombstones)
     if (t.counter !== undefined && !goodCounter(t.counter))
-      throw new InputError("invalid-entry", `${from}: a removed entry's HOTP counter is not a whole number from ${COUNTER_RANGE}; nothing was changed`);
+      throw new InputError(
+        "invalid-entry",
+        `${from}: a removed entry's HOTP counter is not a whole number from ${COUNTER_RANGE}; nothing was changed`,
+      );
 }

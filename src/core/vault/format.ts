@@ -148,8 +148,15 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteO
 export function slotJson(slot: Slot, withWrapped = true): JsonObject {
   if (slot.kind === "unknown") return sortKeys(slot.raw) as JsonObject;
   if (slot.kind === "recovery-box") {
-    const head: JsonObject = { id: slot.id, kind: "recovery-box", salt: b64(slot.salt), pk: b64(slot.pk), nonce: b64(slot.nonce), macKey: b64(slot.macKey) };
-    if (withWrapped) (head.sealed = b64(slot.sealed)), (head.mac = b64(slot.mac));
+    const head: JsonObject = {
+      id: slot.id,
+      kind: "recovery-box",
+      salt: b64(slot.salt),
+      pk: b64(slot.pk),
+      nonce: b64(slot.nonce),
+      macKey: b64(slot.macKey),
+    };
+    if (withWrapped) ((head.sealed = b64(slot.sealed)), (head.mac = b64(slot.mac)));
     return head;
   }
   const head: JsonObject =
@@ -227,7 +234,11 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
   // A newer major is named as such, whatever else it changed.
   const v = /^\{"format":"otpvault","version":(\d{1,9}),/.exec(buf.subarray(0, 64).toString("latin1"));
   if (v && Number(v[1]) > FORMAT_VERSION)
-    throw new VaultDamagedError("newer-version", `vault was written by a newer otp (format ${v[1]}); this otp reads format ${FORMAT_VERSION}`, ["upgrade otp"]);
+    throw new VaultDamagedError(
+      "newer-version",
+      `vault was written by a newer otp (format ${v[1]}); this otp reads format ${FORMAT_VERSION}`,
+      ["upgrade otp"],
+    );
   const bodyEnd = checkChecksum(buf);
   // `data` is the body's last member, so it is cut out by position and only the small header
   // goes through JSON.parse.
@@ -280,7 +291,12 @@ function checkChecksum(buf: Buffer): number {
 function refuseTrailingData(buf: Buffer): void {
   const at = buf.indexOf(CHECKSUM_MEMBER);
   const end = at + SUFFIX_BYTES;
-  if (at > 0 && end < buf.length && /^,"checksum":"[A-Za-z0-9+/]{86}=="\}\n$/.test(buf.subarray(at, end).toString("latin1")) && b64(blake2b512(buf.subarray(0, at), CLOSE)) === buf.subarray(at + 13, at + 13 + 88).toString("latin1"))
+  if (
+    at > 0 &&
+    end < buf.length &&
+    /^,"checksum":"[A-Za-z0-9+/]{86}=="\}\n$/.test(buf.subarray(at, end).toString("latin1")) &&
+    b64(blake2b512(buf.subarray(0, at), CLOSE)) === buf.subarray(at + 13, at + 13 + 88).toString("latin1")
+  )
     throw corrupted(`${buf.length - end} byte${buf.length - end === 1 ? "" : "s"} of trailing data after the vault`);
 }
 
@@ -299,14 +315,26 @@ function envelopeFromJson(o: Record<string, unknown>, dataText: string): Envelop
   if (!slots.some((s) => s.kind !== "unknown")) throw corrupted("no key slot this otp can open");
   const work = slots.reduce((n, s) => n + (s.kind === "password" ? s.kdf.ops * s.kdf.mem : 0), 0);
   if (work > MAX_KDF_WORK)
-    throw new VaultDamagedError("unsafe-kdf-params", "vault has unsupported or unsafe KDF parameters (its password slots together ask for more work than one slot at the caps)", ["the file may have been tampered with; restore a snapshot or backup"]);
+    throw new VaultDamagedError(
+      "unsafe-kdf-params",
+      "vault has unsupported or unsafe KDF parameters (its password slots together ask for more work than one slot at the caps)",
+      ["the file may have been tampered with; restore a snapshot or backup"],
+    );
   if (!isObject(o.ext) || !integersOnly(o.ext)) throw corrupted("bad ext");
   const g = o.ext.generation;
   if (g !== undefined && !(isUint(g) && g >= 1)) throw corrupted("bad key generation");
   if (g === undefined && (o.minor as number) >= 2) throw corrupted("no key generation");
   const data = base64(dataText, "data");
   if (data.length < 16) throw corrupted("data too short");
-  return { version: o.version, minor: o.minor as number, vaultId, slots, nonce: sized(o.nonce, NONCE_BYTES, "nonce"), ext: o.ext as JsonObject, data };
+  return {
+    version: o.version,
+    minor: o.minor as number,
+    vaultId,
+    slots,
+    nonce: sized(o.nonce, NONCE_BYTES, "nonce"),
+    ext: o.ext as JsonObject,
+    data,
+  };
 }
 
 function slotFromJson(s: unknown): Slot {
@@ -318,22 +346,53 @@ function slotFromJson(s: unknown): Slot {
     if (!isObject(k)) throw corrupted("bad key slot");
     exactKeys(k, ["name", "ops", "mem", "salt"]);
     const L = ARGON2_LIMITS;
-    const ops = k.ops, mem = k.mem;
+    const ops = k.ops,
+      mem = k.mem;
     const salt = base64(k.salt, "salt");
-    if (k.name !== "argon2id13" || !isUint(ops) || !isUint(mem) || ops < L.minOps || ops > L.maxOps || mem < L.minMem || mem > L.maxMem || mem % 1024 !== 0 || salt.length !== SALT_BYTES)
-      throw new VaultDamagedError("unsafe-kdf-params", "vault has unsupported or unsafe KDF parameters", ["the file may have been tampered with; restore a snapshot or backup"]);
-    return { kind: "password", id, kdf: { name: "argon2id13", ops, mem, salt }, nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"), wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key") };
+    if (
+      k.name !== "argon2id13" ||
+      !isUint(ops) ||
+      !isUint(mem) ||
+      ops < L.minOps ||
+      ops > L.maxOps ||
+      mem < L.minMem ||
+      mem > L.maxMem ||
+      mem % 1024 !== 0 ||
+      salt.length !== SALT_BYTES
+    )
+      throw new VaultDamagedError("unsafe-kdf-params", "vault has unsupported or unsafe KDF parameters", [
+        "the file may have been tampered with; restore a snapshot or backup",
+      ]);
+    return {
+      kind: "password",
+      id,
+      kdf: { name: "argon2id13", ops, mem, salt },
+      nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"),
+      wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key"),
+    };
   }
   if (s.kind === "recovery-box") {
     exactKeys(s, ["id", "kind", "salt", "pk", "nonce", "macKey", "sealed", "mac"]);
     return {
-      kind: "recovery-box", id, salt: sized(s.salt, SALT_BYTES, "salt"), pk: sized(s.pk, BOX_PK_BYTES, "public key"), nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"),
-      macKey: sized(s.macKey, WRAPPED_BYTES, "wrapped key"), sealed: sized(s.sealed, BOX_SEALED_BYTES, "sealed key"), mac: sized(s.mac, MAC_BYTES, "slot mac"),
+      kind: "recovery-box",
+      id,
+      salt: sized(s.salt, SALT_BYTES, "salt"),
+      pk: sized(s.pk, BOX_PK_BYTES, "public key"),
+      nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"),
+      macKey: sized(s.macKey, WRAPPED_BYTES, "wrapped key"),
+      sealed: sized(s.sealed, BOX_SEALED_BYTES, "sealed key"),
+      mac: sized(s.mac, MAC_BYTES, "slot mac"),
     };
   }
   if (s.kind === "recovery") {
     exactKeys(s, ["id", "kind", "salt", "nonce", "wrapped"]);
-    return { kind: "recovery", id, salt: sized(s.salt, SALT_BYTES, "salt"), nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"), wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key") };
+    return {
+      kind: "recovery",
+      id,
+      salt: sized(s.salt, SALT_BYTES, "salt"),
+      nonce: sized(s.nonce, NONCE_BYTES, "slot nonce"),
+      wrapped: sized(s.wrapped, WRAPPED_BYTES, "wrapped key"),
+    };
   }
   if (!integersOnly(s)) throw corrupted("bad key slot");
   return { kind: "unknown", id, raw: s as JsonObject };

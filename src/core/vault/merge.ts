@@ -35,7 +35,7 @@ type Obj = Record<string, unknown>;
 export { canonicalJson };
 
 const cmp = (a: number | string, b: number | string): number => (a < b ? -1 : a > b ? 1 : 0);
-const str = (v: unknown): string => (typeof v === "string" ? v : canonicalJson(v) ?? "");
+const str = (v: unknown): string => (typeof v === "string" ? v : (canonicalJson(v) ?? ""));
 /** A time's order: its instant, then its text. Unreadable times sort first. */
 const ms = (v: unknown): number => {
   const t = typeof v === "string" ? Date.parse(v) : NaN;
@@ -76,7 +76,11 @@ function top<T extends Obj>(versions: Ranked<T>[]): { best: Ranked<T>; tied: Ran
 const isCounter = (c: unknown): c is number => typeof c === "number" && Number.isSafeInteger(c) && c >= 0;
 
 function codesOf(v: Obj): RecoveryCode[] {
-  return Array.isArray(v.recoveryCodes) ? (v.recoveryCodes as unknown[]).filter((c): c is RecoveryCode => c !== null && typeof c === "object" && typeof (c as Obj).code === "string") : [];
+  return Array.isArray(v.recoveryCodes)
+    ? (v.recoveryCodes as unknown[]).filter(
+        (c): c is RecoveryCode => c !== null && typeof c === "object" && typeof (c as Obj).code === "string",
+      )
+    : [];
 }
 
 /** Every code used in any version, with its earliest usedAt. */
@@ -103,7 +107,8 @@ function mergedCodes(tied: Obj[], used: Map<string, unknown>): RecoveryCode[] {
   const order = same && first.length === all.size ? first : [...all].sort();
   // A code's other fields (if a newer otp adds some) come from the winning content.
   const objects = new Map<string, RecoveryCode>();
-  for (const v of tied) for (const c of codesOf(v)) if (!objects.has(c.code) || canonicalJson(c) > canonicalJson(objects.get(c.code))) objects.set(c.code, c);
+  for (const v of tied)
+    for (const c of codesOf(v)) if (!objects.has(c.code) || canonicalJson(c) > canonicalJson(objects.get(c.code))) objects.set(c.code, c);
   return order.map((code) => ({ ...objects.get(code), code, usedAt: (used.get(code) ?? null) as string | null }));
 }
 
@@ -119,7 +124,11 @@ function mergeOne(entries: Entry[], tombstones: Tombstone[]): { entry: Entry } |
     const out: Entry = { ...e.best.v };
     // Kept whatever the type, like every other part of a join: nothing known is ever dropped.
     if (counter !== undefined) out.counter = counter;
-    if (out.recoveryCodes !== undefined || used.size > 0) out.recoveryCodes = mergedCodes(e.tied.map((r) => r.v), used);
+    if (out.recoveryCodes !== undefined || used.size > 0)
+      out.recoveryCodes = mergedCodes(
+        e.tied.map((r) => r.v),
+        used,
+      );
     return { entry: out };
   }
   const out = without(t!.best.v, MONOTONE) as Tombstone;
@@ -169,7 +178,13 @@ export function mergeData(a: VaultData, b: VaultData): VaultData {
   const own = ["entries", "tombstones", "meta", "priorKeys"];
   const rest = mergeRecord(without(a, own), without(b, own));
   const priorKeys = normalPriorKeys([...priorKeysOf(a), ...priorKeysOf(b)]);
-  return { entries: outEntries, tombstones: outTombstones, meta: mergeRecord(a.meta, b.meta, { createdAt: earliest }), ...rest, ...(priorKeys.length ? { priorKeys } : {}) };
+  return {
+    entries: outEntries,
+    tombstones: outTombstones,
+    meta: mergeRecord(a.meta, b.meta, { createdAt: earliest }),
+    ...rest,
+    ...(priorKeys.length ? { priorKeys } : {}),
+  };
 }
 
 /**
@@ -180,7 +195,9 @@ export function mergeData(a: VaultData, b: VaultData): VaultData {
 function threeWay<T>(base: Map<string, T> | null, ours: Map<string, T>, theirs: Map<string, T>, key: (v: T) => string): Map<string, T> {
   const out = new Map<string, T>();
   for (const id of new Set([...ours.keys(), ...theirs.keys()])) {
-    const o = ours.get(id), t = theirs.get(id), b = base?.get(id);
+    const o = ours.get(id),
+      t = theirs.get(id),
+      b = base?.get(id);
     const same = (x: T | undefined, y: T | undefined) => x !== undefined && y !== undefined && key(x) === key(y);
     if (o !== undefined && t !== undefined) out.set(id, same(o, t) || same(b, t) ? o : same(b, o) ? t : key(o) > key(t) ? o : t);
     else if (o !== undefined) {
@@ -198,8 +215,12 @@ const byId = (slots: Slot[]) => new Map(slots.map((s) => [s.id, s]));
 export function mergeSlots(base: Slot[] | null, ours: Slot[], theirs: Slot[]): Slot[] {
   const merged = [...threeWay(base && byId(base), byId(ours), byId(theirs), slotKey).values()];
   merged.sort((x, y) => cmp(KIND_ORDER[x.kind] ?? 2, KIND_ORDER[y.kind] ?? 2) || cmp(x.id, y.id));
-  if (merged.length > MAX_SLOTS) throw new OtpError("too-many-slots", `the merged vault would have ${merged.length} key slots (at most ${MAX_SLOTS}); nothing merged`, ["remove unused passwords or recovery keys on one machine, then sync again"]);
-  if (!merged.some((s) => s.kind !== "unknown")) throw new OtpError("no-usable-slot", "the merged vault would have no key slot this otp can open; nothing merged");
+  if (merged.length > MAX_SLOTS)
+    throw new OtpError("too-many-slots", `the merged vault would have ${merged.length} key slots (at most ${MAX_SLOTS}); nothing merged`, [
+      "remove unused passwords or recovery keys on one machine, then sync again",
+    ]);
+  if (!merged.some((s) => s.kind !== "unknown"))
+    throw new OtpError("no-usable-slot", "the merged vault would have no key slot this otp can open; nothing merged");
   return merged;
 }
 
@@ -229,7 +250,10 @@ const sameKey = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.eve
  */
 export function mergeCopies(base: Envelope | null, ours: KeyedCopy, theirs: KeyedCopy): KeyedCopy & { keysFrom: "ours" | "theirs" } {
   if (ours.envelope.vaultId !== theirs.envelope.vaultId)
-    throw new OtpError("different-vault", `the two copies are different vaults (ids ${ours.envelope.vaultId.slice(0, 8)}… and ${theirs.envelope.vaultId.slice(0, 8)}…); nothing merged`);
+    throw new OtpError(
+      "different-vault",
+      `the two copies are different vaults (ids ${ours.envelope.vaultId.slice(0, 8)}… and ${theirs.envelope.vaultId.slice(0, 8)}…); nothing merged`,
+    );
   const data = mergeData(ours.data, theirs.data);
   if (sameKey(ours.key, theirs.key)) {
     const b = base && base.vaultId === ours.envelope.vaultId ? base : null;
@@ -242,7 +266,9 @@ export function mergeCopies(base: Envelope | null, ours: KeyedCopy, theirs: Keye
     const g = Math.max(generationOf(ours.envelope), generationOf(theirs.envelope));
     return { envelope: g > 0 ? { ...envelope, ext: { ...envelope.ext, generation: g } } : envelope, key: ours.key, data, keysFrom: "ours" };
   }
-  const order = generationOf(ours.envelope) - generationOf(theirs.envelope) || cmp(JSON.stringify(ours.envelope.slots.map((s) => slotJson(s))), JSON.stringify(theirs.envelope.slots.map((s) => slotJson(s))));
+  const order =
+    generationOf(ours.envelope) - generationOf(theirs.envelope) ||
+    cmp(JSON.stringify(ours.envelope.slots.map((s) => slotJson(s))), JSON.stringify(theirs.envelope.slots.map((s) => slotJson(s))));
   const [win, lose, keysFrom] = order >= 0 ? ([ours, theirs, "ours"] as const) : ([theirs, ours, "theirs"] as const);
   const withLoser = withPriorKeys(data, [{ generation: generationOf(lose.envelope), key: lose.key }]);
   return { envelope: { ...win.envelope }, key: win.key, data: withLoser, keysFrom };

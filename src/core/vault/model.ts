@@ -41,7 +41,8 @@ export function parseData(json: string): VaultData {
   if (!isObj(v) || !Array.isArray(v.entries) || !Array.isArray(v.tombstones) || !isObj(v.meta)) throw invalid();
   const ids = new Set<string>();
   for (const e of v.entries) {
-    if (!isObj(e) || typeof e.id !== "string" || typeof e.name !== "string" || typeof e.secret !== "string" || typeof e.type !== "string") throw invalid();
+    if (!isObj(e) || typeof e.id !== "string" || typeof e.name !== "string" || typeof e.secret !== "string" || typeof e.type !== "string")
+      throw invalid();
     if (ids.has(e.id)) throw invalid();
     ids.add(e.id);
     for (const k of ["issuer", "account", "notes"]) if (e[k] !== undefined && typeof e[k] !== "string") throw invalid();
@@ -78,7 +79,11 @@ function firstFreeNumbered(taken: (name: string) => boolean, stem: string): stri
   return `${stem}-${Date.now()}`;
 }
 
-function pickNameWith(taken: (name: string) => boolean, draft: EntryDraft, numbered = (stem: string) => firstFreeNumbered(taken, stem)): string {
+function pickNameWith(
+  taken: (name: string) => boolean,
+  draft: EntryDraft,
+  numbered = (stem: string) => firstFreeNumbered(taken, stem),
+): string {
   const base = (draft.name ?? (draft.issuer || draft.account || "entry")).trim() || "entry";
   if (draft.name !== undefined) return base;
   if (!taken(base)) return base;
@@ -157,7 +162,9 @@ function secretKey(secret: string): string | null {
 }
 
 function duplicateName(name: string): InputError {
-  return new InputError("duplicate-name", `an entry named "${name}" already exists`, ["choose another NAME, or `otp edit` the existing one"]);
+  return new InputError("duplicate-name", `an entry named "${name}" already exists`, [
+    "choose another NAME, or `otp edit` the existing one",
+  ]);
 }
 
 function newEntry(name: string, draft: EntryDraft, id: string, nowIso: string): Entry {
@@ -196,7 +203,8 @@ export function updateEntry(d: VaultData, id: string, patch: Partial<Entry>, now
  */
 export function removeEntry(d: VaultData, id: string, nowIso: string): VaultData {
   // Removed twice: the first tombstone's counter and codes carry over.
-  const gone = (d.entries.find((e) => e.id === id) ?? d.tombstones.find((t) => t.id === id)) as { counter?: unknown; recoveryCodes?: RecoveryCode[] } | undefined;
+  const gone = (d.entries.find((e) => e.id === id) ?? d.tombstones.find((t) => t.id === id)) as
+    { counter?: unknown; recoveryCodes?: RecoveryCode[] } | undefined;
   const used = (Array.isArray(gone?.recoveryCodes) ? gone.recoveryCodes : []).filter((c) => c.usedAt !== null && c.usedAt !== undefined);
   const tombstone: Tombstone = { id, removedAt: nowIso };
   if (typeof gone?.counter === "number") tombstone.counter = gone.counter;

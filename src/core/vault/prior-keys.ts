@@ -16,8 +16,12 @@ export interface PriorKey {
 export const MAX_PRIOR_KEYS = 32;
 
 const isPriorKey = (v: unknown): v is PriorKey =>
-  v !== null && typeof v === "object" && Number.isSafeInteger((v as PriorKey).generation) && (v as PriorKey).generation >= 0 &&
-  typeof (v as PriorKey).key === "string" && /^[A-Za-z0-9+/]{43}=$/.test((v as PriorKey).key);
+  v !== null &&
+  typeof v === "object" &&
+  Number.isSafeInteger((v as PriorKey).generation) &&
+  (v as PriorKey).generation >= 0 &&
+  typeof (v as PriorKey).key === "string" &&
+  /^[A-Za-z0-9+/]{43}=$/.test((v as PriorKey).key);
 
 /** Throws when `priorKeys` is present and not a list of prior keys (parseData calls it). */
 export function validPriorKeys(v: unknown): boolean {
@@ -32,7 +36,9 @@ export function priorKeysOf(d: VaultData): PriorKey[] {
 export function normalPriorKeys(keys: PriorKey[]): PriorKey[] {
   const seen = new Map<string, PriorKey>();
   for (const k of keys) seen.set(`${k.generation}:${k.key}`, { generation: k.generation, key: k.key });
-  return [...seen.values()].sort((a, b) => b.generation - a.generation || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).slice(0, MAX_PRIOR_KEYS);
+  return [...seen.values()]
+    .sort((a, b) => b.generation - a.generation || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, MAX_PRIOR_KEYS);
 }
 
 /** d with `key` (the master key of `generation`) among its prior keys. */

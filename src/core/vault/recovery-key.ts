@@ -15,7 +15,16 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../errors.js";
 import { NONCE_BYTES, concatBytes, deriveSubkey, open, randomBytes, seal, textBytes, wipe } from "./crypto.js";
-import { MAX_SLOTS, SALT_BYTES, generationOf, slotAD, type Envelope, type RecoveryBoxSlot, type RecoverySlot, type Slot } from "./format.js";
+import {
+  MAX_SLOTS,
+  SALT_BYTES,
+  generationOf,
+  slotAD,
+  type Envelope,
+  type RecoveryBoxSlot,
+  type RecoverySlot,
+  type Slot,
+} from "./format.js";
 import { loadSodium } from "./kdf.js";
 import { newId } from "./vault.js";
 
@@ -122,7 +131,8 @@ function boxSecrets(keyBytes: Uint8Array, salt: Uint8Array): { seed: Uint8Array;
 }
 
 /** The AD of the stored mac key's wrap: the slot's identity and public key. */
-const macWrapAD = (vaultId: string, slot: RecoveryBoxSlot) => concatBytes(textBytes(`otp-vault/v1/recovery-mac\0${vaultId}\0${slot.id}\0`), slot.pk);
+const macWrapAD = (vaultId: string, slot: RecoveryBoxSlot) =>
+  concatBytes(textBytes(`otp-vault/v1/recovery-mac\0${vaultId}\0${slot.id}\0`), slot.pk);
 
 function generationBytes(g: number): Uint8Array {
   const b = new Uint8Array(8);
@@ -132,13 +142,27 @@ function generationBytes(g: number): Uint8Array {
 
 /** mac = HMAC-SHA256(macKey, box AD ‖ generation ‖ sealed): format.ts. */
 function boxMac(vaultId: string, slot: RecoveryBoxSlot, generation: number, macKey: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac("sha256", macKey).update(slotAD(vaultId, slot)).update(generationBytes(generation)).update(slot.sealed).digest());
+  return new Uint8Array(
+    createHmac("sha256", macKey).update(slotAD(vaultId, slot)).update(generationBytes(generation)).update(slot.sealed).digest(),
+  );
 }
 
 /** Seals masterKey into the slot for this generation: sealed box, the mac key wrapped under masterKey, the mac. */
-async function sealBox(vaultId: string, base: Omit<RecoveryBoxSlot, "nonce" | "macKey" | "sealed" | "mac">, macKey: Uint8Array, masterKey: Uint8Array, generation: number): Promise<RecoveryBoxSlot> {
+async function sealBox(
+  vaultId: string,
+  base: Omit<RecoveryBoxSlot, "nonce" | "macKey" | "sealed" | "mac">,
+  macKey: Uint8Array,
+  masterKey: Uint8Array,
+  generation: number,
+): Promise<RecoveryBoxSlot> {
   const sodium = await loadSodium();
-  const slot: RecoveryBoxSlot = { ...base, nonce: randomBytes(NONCE_BYTES), macKey: new Uint8Array(0), sealed: sodium.crypto_box_seal(masterKey, base.pk), mac: new Uint8Array(0) };
+  const slot: RecoveryBoxSlot = {
+    ...base,
+    nonce: randomBytes(NONCE_BYTES),
+    macKey: new Uint8Array(0),
+    sealed: sodium.crypto_box_seal(masterKey, base.pk),
+    mac: new Uint8Array(0),
+  };
   const wrapKey = deriveSubkey(masterKey, "recovery-mac");
   slot.macKey = seal(wrapKey, slot.nonce, macKey, macWrapAD(vaultId, slot));
   wipe(wrapKey);
@@ -147,7 +171,12 @@ async function sealBox(vaultId: string, base: Omit<RecoveryBoxSlot, "nonce" | "m
 }
 
 /** A recovery slot for masterKey at this generation, from the recovery key's bytes; checked by opening it again. */
-export async function makeRecoverySlot(vaultId: string, masterKey: Uint8Array, keyBytes: Uint8Array, generation: number): Promise<RecoveryBoxSlot> {
+export async function makeRecoverySlot(
+  vaultId: string,
+  masterKey: Uint8Array,
+  keyBytes: Uint8Array,
+  generation: number,
+): Promise<RecoveryBoxSlot> {
   const sodium = await loadSodium();
   const salt = randomBytes(SALT_BYTES);
   const { seed, macKey } = boxSecrets(keyBytes, salt);
@@ -156,7 +185,8 @@ export async function makeRecoverySlot(vaultId: string, masterKey: Uint8Array, k
   const slot = await sealBox(vaultId, { kind: "recovery-box", id: newId(), salt, pk: publicKey }, macKey, masterKey, generation);
   wipe(macKey);
   const back = await openBox(vaultId, slot, generation, keyBytes);
-  if (!back || !back.every((b, i) => b === masterKey[i])) throw new OtpError("verify-failed", "the new recovery slot did not open; nothing was written");
+  if (!back || !back.every((b, i) => b === masterKey[i]))
+    throw new OtpError("verify-failed", "the new recovery slot did not open; nothing was written");
   wipe(back);
   return slot;
 }
@@ -165,12 +195,24 @@ export async function makeRecoverySlot(vaultId: string, masterKey: Uint8Array, k
  * The slot re-wrapped for a new master key and generation, without the recovery key: the mac
  * key comes out of its wrap under the old master key. Throws VaultDamagedError when it does not.
  */
-export async function resealRecoverySlot(vaultId: string, slot: RecoveryBoxSlot, oldMasterKey: Uint8Array, newMasterKey: Uint8Array, newGeneration: number): Promise<RecoveryBoxSlot> {
+export async function resealRecoverySlot(
+  vaultId: string,
+  slot: RecoveryBoxSlot,
+  oldMasterKey: Uint8Array,
+  newMasterKey: Uint8Array,
+  newGeneration: number,
+): Promise<RecoveryBoxSlot> {
   const wrapKey = deriveSubkey(oldMasterKey, "recovery-mac");
   const macKey = open(wrapKey, slot.nonce, slot.macKey, macWrapAD(vaultId, slot));
   wipe(wrapKey);
   if (!macKey) throw new VaultDamagedError("corrupted", "the vault's recovery slot is damaged (its mac key does not open)");
-  const out = await sealBox(vaultId, { kind: "recovery-box", id: slot.id, salt: slot.salt, pk: slot.pk }, macKey, newMasterKey, newGeneration);
+  const out = await sealBox(
+    vaultId,
+    { kind: "recovery-box", id: slot.id, salt: slot.salt, pk: slot.pk },
+    macKey,
+    newMasterKey,
+    newGeneration,
+  );
   wipe(macKey);
   return out;
 }
@@ -189,7 +231,9 @@ async function openBox(vaultId: string, slot: RecoveryBoxSlot, generation: numbe
     if (!timingSafeEqual(publicKey, slot.pk)) return null;
     const mac = boxMac(vaultId, slot, generation, macKey);
     if (!timingSafeEqual(mac, slot.mac))
-      throw new VaultDamagedError("corrupted", "the vault's recovery slot does not check out (damaged, or not written by this vault)", ["restore a snapshot or a backup, or open it with the password"]);
+      throw new VaultDamagedError("corrupted", "the vault's recovery slot does not check out (damaged, or not written by this vault)", [
+        "restore a snapshot or a backup, or open it with the password",
+      ]);
     try {
       return sodium.crypto_box_seal_open(slot.sealed, slot.pk, privateKey);
     } catch {
@@ -248,7 +292,9 @@ export function withRecoverySlot(env: Envelope, slot: RecoveryBoxSlot): Envelope
 export async function unlockWithRecoveryKey(env: Envelope, keyBytes: Uint8Array): Promise<Uint8Array> {
   const slots = env.slots.filter(isRecoverySlot);
   if (slots.length === 0)
-    throw new AuthError("no-recovery-key", "this vault has no recovery key", ["open it with its password; then `otp recovery-key new` makes one"]);
+    throw new AuthError("no-recovery-key", "this vault has no recovery key", [
+      "open it with its password; then `otp recovery-key new` makes one",
+    ]);
   for (const slot of slots) {
     if (slot.kind === "recovery-box") {
       const key = await openBox(env.vaultId, slot, generationOf(env), keyBytes);
@@ -260,12 +306,20 @@ export async function unlockWithRecoveryKey(env: Envelope, keyBytes: Uint8Array)
     wipe(k);
     if (key) return key;
   }
-  throw new AuthError("wrong-recovery-key", "wrong recovery key: it does not open this vault", ["it is well-formed, so it may belong to another vault, or to one replaced by `otp recovery-key new`"]);
+  throw new AuthError("wrong-recovery-key", "wrong recovery key: it does not open this vault", [
+    "it is well-formed, so it may belong to another vault, or to one replaced by `otp recovery-key new`",
+  ]);
 }
 
 /** A minor-0 recovery slot for tests and fixtures of old vaults: a symmetric wrap under the key's HKDF. */
 export function makeLegacyRecoverySlot(vaultId: string, masterKey: Uint8Array, keyBytes: Uint8Array): RecoverySlot {
-  const slot: RecoverySlot = { kind: "recovery", id: newId(), salt: randomBytes(SALT_BYTES), nonce: randomBytes(NONCE_BYTES), wrapped: new Uint8Array(0) };
+  const slot: RecoverySlot = {
+    kind: "recovery",
+    id: newId(),
+    salt: randomBytes(SALT_BYTES),
+    nonce: randomBytes(NONCE_BYTES),
+    wrapped: new Uint8Array(0),
+  };
   const k = legacyKek(keyBytes, slot.salt);
   slot.wrapped = seal(k, slot.nonce, masterKey, slotAD(vaultId, slot));
   wipe(k);

@@ -45,7 +45,13 @@ const emptyReport = (): RestoreReport => ({ added: [], restored: [], updated: []
 
 /** Same secret and the parameters that decide the codes (not the HOTP counter). */
 export function sameCodes(a: Entry, b: Entry): boolean {
-  return a.type === b.type && sameSecret(a.secret, b.secret) && a.algorithm === b.algorithm && a.digits === b.digits && (a.type === "hotp" || (a.period ?? 30) === (b.period ?? 30));
+  return (
+    a.type === b.type &&
+    sameSecret(a.secret, b.secret) &&
+    a.algorithm === b.algorithm &&
+    a.digits === b.digits &&
+    (a.type === "hotp" || (a.period ?? 30) === (b.period ?? 30))
+  );
 }
 
 function why(a: Entry, b: Entry): string {

@@ -37,15 +37,25 @@ export interface Rotation {
 }
 
 /** The vault under a new master key at the next generation: see the top of this file. */
-export async function rotateKeys(env: Envelope, oldKey: Uint8Array, data: VaultData, password: StretchedPassword, recovery: RecoveryPlan): Promise<Rotation> {
+export async function rotateKeys(
+  env: Envelope,
+  oldKey: Uint8Array,
+  data: VaultData,
+  password: StretchedPassword,
+  recovery: RecoveryPlan,
+): Promise<Rotation> {
   const masterKey = randomBytes(KEY_BYTES);
   const generation = generationOf(env) + 1;
   const slots: Slot[] = [passwordSlotFrom(env.vaultId, masterKey, password)];
   const dropped = { recovery: false, unknown: env.slots.filter((s) => s.kind === "unknown").length };
   let newRecoverySlot: string | undefined;
-  const old = env.slots.filter(isRecoverySlot).filter((s) => recovery.keep === "all" || (typeof recovery.keep === "object" && s.id === recovery.keep.id));
+  const old = env.slots
+    .filter(isRecoverySlot)
+    .filter((s) => recovery.keep === "all" || (typeof recovery.keep === "object" && s.id === recovery.keep.id));
   const atHand = recovery.keyBytes;
-  let converted = atHand ? (await Promise.all(old.map((s) => s.kind === "recovery-box" && recoveryKeyFits(s, atHand)))).some(Boolean) : false;
+  let converted = atHand
+    ? (await Promise.all(old.map((s) => s.kind === "recovery-box" && recoveryKeyFits(s, atHand)))).some(Boolean)
+    : false;
   for (const s of old) {
     if (s.kind === "recovery-box") slots.push(await resealRecoverySlot(env.vaultId, s, oldKey, masterKey, generation));
     else if (atHand && !converted && (await recoveryKeyFits(s, atHand, env.vaultId))) {

@@ -53,9 +53,15 @@ export function checkEntriesFit(envelope: Envelope, before: VaultData, after: Va
   if (size <= MAX_FILE_BYTES) return;
   const fit = entriesThatFit(envelope, before, added);
   const n = added.length;
-  throw new InputError("vault-full", `${n} new ${n === 1 ? "entry" : "entries"} would make the vault file ${sizeName(size)}, over its limit of ${sizeName(MAX_FILE_BYTES)}: ${fit === 0 ? "none" : `only ${fit}`} of them fit`, [
-    fit === 0 ? "the vault is full: remove entries you no longer use (`otp remove`) first" : `nothing was written: import at most ${fit} of them, or remove entries you no longer use first`,
-  ]);
+  throw new InputError(
+    "vault-full",
+    `${n} new ${n === 1 ? "entry" : "entries"} would make the vault file ${sizeName(size)}, over its limit of ${sizeName(MAX_FILE_BYTES)}: ${fit === 0 ? "none" : `only ${fit}`} of them fit`,
+    [
+      fit === 0
+        ? "the vault is full: remove entries you no longer use (`otp remove`) first"
+        : `nothing was written: import at most ${fit} of them, or remove entries you no longer use first`,
+    ],
+  );
 }
 
 /**
@@ -65,7 +71,9 @@ export function checkEntriesFit(envelope: Envelope, before: VaultData, after: Va
 export function checkVaultFits(envelope: Envelope, data: VaultData): void {
   const size = vaultFileSize(envelope, data);
   if (size > MAX_FILE_BYTES)
-    throw new InputError("vault-full", `the vault file would be ${sizeName(size)}, over its limit of ${sizeName(MAX_FILE_BYTES)}; nothing was written`, [
-      "remove entries you no longer use (`otp remove`) first",
-    ]);
+    throw new InputError(
+      "vault-full",
+      `the vault file would be ${sizeName(size)}, over its limit of ${sizeName(MAX_FILE_BYTES)}; nothing was written`,
+      ["remove entries you no longer use (`otp remove`) first"],
+    );
 }

@@ -3,7 +3,18 @@
 // from one secret, so a password change rewrites one slot and never the entries' key.
 import { AuthError, OtpError, VaultDamagedError } from "../errors.js";
 import { KEY_BYTES, NONCE_BYTES, deriveSubkey, open, pad, randomBytes, seal, unpad, wipe } from "./crypto.js";
-import { FORMAT_MINOR, FORMAT_VERSION, SALT_BYTES, headerAD, parseEnvelope, serializeEnvelope, slotAD, type Envelope, type PasswordSlot, type Slot } from "./format.js";
+import {
+  FORMAT_MINOR,
+  FORMAT_VERSION,
+  SALT_BYTES,
+  headerAD,
+  parseEnvelope,
+  serializeEnvelope,
+  slotAD,
+  type Envelope,
+  type PasswordSlot,
+  type Slot,
+} from "./format.js";
 import { DEFAULT_ARGON2, argon2id, type Argon2Params } from "./kdf.js";
 import { parseData, serializeData, type VaultData } from "./model.js";
 
@@ -24,19 +35,34 @@ export interface StretchedPassword {
  * Runs the KDF for a password slot, once: with a fresh salt, or with `salt` (an existing slot's,
  * to re-wrap a new master key under the same password). Done before the vault's lock is taken.
  */
-export async function stretchPassword(password: string, params: Argon2Params = DEFAULT_ARGON2, salt: Uint8Array = randomBytes(SALT_BYTES)): Promise<StretchedPassword> {
+export async function stretchPassword(
+  password: string,
+  params: Argon2Params = DEFAULT_ARGON2,
+  salt: Uint8Array = randomBytes(SALT_BYTES),
+): Promise<StretchedPassword> {
   return { kdf: { name: "argon2id13", ops: params.ops, mem: params.mem, salt }, kek: await argon2id(password, salt, params) };
 }
 
 /** A password slot wrapping masterKey under a stretched password (no KDF; a fresh nonce and id). */
 export function passwordSlotFrom(vaultId: string, masterKey: Uint8Array, p: StretchedPassword): PasswordSlot {
-  const slot: PasswordSlot = { kind: "password", id: newId(), kdf: { ...p.kdf }, nonce: randomBytes(NONCE_BYTES), wrapped: new Uint8Array(0) };
+  const slot: PasswordSlot = {
+    kind: "password",
+    id: newId(),
+    kdf: { ...p.kdf },
+    nonce: randomBytes(NONCE_BYTES),
+    wrapped: new Uint8Array(0),
+  };
   slot.wrapped = seal(p.kek, slot.nonce, masterKey, slotAD(vaultId, slot));
   return slot;
 }
 
 /** Makes a password slot that wraps masterKey. Runs the KDF once. */
-export async function makePasswordSlot(vaultId: string, masterKey: Uint8Array, password: string, params: Argon2Params = DEFAULT_ARGON2): Promise<PasswordSlot> {
+export async function makePasswordSlot(
+  vaultId: string,
+  masterKey: Uint8Array,
+  password: string,
+  params: Argon2Params = DEFAULT_ARGON2,
+): Promise<PasswordSlot> {
   const p = await stretchPassword(password, params);
   const slot = passwordSlotFrom(vaultId, masterKey, p);
   wipe(p.kek);
@@ -54,16 +80,28 @@ export function withPasswordSlot(env: Envelope, slot: PasswordSlot): Envelope {
 /** The KDF cost for a new password slot: today's default, or the vault's own where that is higher. */
 export function strongestParams(env: Envelope, base: Argon2Params = DEFAULT_ARGON2): Argon2Params {
   const p = { ...base };
-  for (const s of env.slots) if (s.kind === "password") (p.ops = Math.max(p.ops, s.kdf.ops), (p.mem = Math.max(p.mem, s.kdf.mem)));
+  for (const s of env.slots) if (s.kind === "password") ((p.ops = Math.max(p.ops, s.kdf.ops)), (p.mem = Math.max(p.mem, s.kdf.mem)));
   return p;
 }
 
 /** A new vault holding `data`, with one password slot. */
-export async function createVault(password: string, data: VaultData, params: Argon2Params = DEFAULT_ARGON2): Promise<{ bytes: Uint8Array; masterKey: Uint8Array; envelope: Envelope }> {
+export async function createVault(
+  password: string,
+  data: VaultData,
+  params: Argon2Params = DEFAULT_ARGON2,
+): Promise<{ bytes: Uint8Array; masterKey: Uint8Array; envelope: Envelope }> {
   const masterKey = randomBytes(KEY_BYTES);
   const vaultId = newId();
   const slot = await makePasswordSlot(vaultId, masterKey, password, params);
-  const base: Envelope = { version: FORMAT_VERSION, minor: FORMAT_MINOR, vaultId, slots: [slot], nonce: new Uint8Array(NONCE_BYTES), ext: { generation: 1 }, data: new Uint8Array(0) };
+  const base: Envelope = {
+    version: FORMAT_VERSION,
+    minor: FORMAT_MINOR,
+    vaultId,
+    slots: [slot],
+    nonce: new Uint8Array(NONCE_BYTES),
+    ext: { generation: 1 },
+    data: new Uint8Array(0),
+  };
   const envelope = sealData(base, masterKey, data);
   return { bytes: serializeEnvelope(envelope), masterKey, envelope };
 }
@@ -87,7 +125,9 @@ export async function unlockAndStretch(env: Envelope, password: string): Promise
     if (key) return { key, stretched: { kdf: { ...slot.kdf }, kek } };
     wipe(kek);
   }
-  const hints = env.slots.some((s) => s.kind === "recovery" || s.kind === "recovery-box") ? ["forgot it? the recovery key opens the vault: `otp unlock --recovery-key`, then `otp passwd`"] : [];
+  const hints = env.slots.some((s) => s.kind === "recovery" || s.kind === "recovery-box")
+    ? ["forgot it? the recovery key opens the vault: `otp unlock --recovery-key`, then `otp passwd`"]
+    : [];
   throw new AuthError("wrong-password", "wrong password", hints);
 }
 
@@ -100,7 +140,8 @@ export function openData(env: Envelope, masterKey: Uint8Array): VaultData {
   const key = deriveSubkey(masterKey, PAYLOAD_SUBKEY);
   const padded = open(key, env.nonce, env.data, headerAD(env));
   wipe(key);
-  if (!padded) throw new VaultDamagedError("corrupted", "vault data does not decrypt with this key (damaged, or the session belongs to another copy)");
+  if (!padded)
+    throw new VaultDamagedError("corrupted", "vault data does not decrypt with this key (damaged, or the session belongs to another copy)");
   const plain = unpad(padded);
   if (!plain) throw new VaultDamagedError("invalid-content", "vault content invalid");
   let json: string;
@@ -129,6 +170,7 @@ export function sealData(env: Envelope, masterKey: Uint8Array, data: VaultData):
 export function sealAndVerify(env: Envelope, masterKey: Uint8Array, data: VaultData): Uint8Array {
   const bytes = serializeEnvelope(sealData(env, masterKey, data));
   const back = openData(parseEnvelope(bytes).envelope, masterKey);
-  if (serializeData(back) !== serializeData(data)) throw new OtpError("verify-failed", "the new vault did not read back as written; nothing was written");
+  if (serializeData(back) !== serializeData(data))
+    throw new OtpError("verify-failed", "the new vault did not read back as written; nothing was written");
   return bytes;
 }
