@@ -4,7 +4,7 @@
 // take the lock and re-read the vault under it; the KDF and any prompt happen before the lock,
 // so a slow typist never blocks other otp processes.
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
-import { generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
+import { checkEnvelopeChecksum, generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
 import { checkVaultFits } from "../core/vault/size.js";
 import type { VaultData } from "../core/vault/model.js";
 import { openData, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
@@ -43,12 +43,28 @@ export async function readEnvelope(ctx: Ctx): Promise<{ envelope: Envelope; read
 
 /** The vault, unlocked and decrypted. Throws AuthError (4), VaultDamagedError (5), OtpError (1). */
 export async function openVault(ctx: Ctx): Promise<OpenedVault> {
-  const { envelope, readOnly } = await readEnvelope(ctx);
-  const found = await masterKeyFor(ctx, envelope);
+  const file = await ctx.vaultFile.read(ctx.vaultPath);
+  for (const w of file.warnings) ctx.warn(w);
+  // The checksum is checked before any KDF, or when a session's key or the data fails to open
+  // (format.ts): a session opening a whole file never hashes its megabytes.
+  const { envelope, readOnly } = parseEnvelope(file.bytes, { checksum: "deferred" });
+  let whole = false;
+  const checked = () => {
+    if (!whole) checkEnvelopeChecksum(file.bytes);
+    whole = true;
+  };
+  const found = await masterKeyFor(ctx, envelope, checked);
+  let data: VaultData;
+  try {
+    data = openData(envelope, found.key);
+  } catch (err) {
+    checked();
+    throw err;
+  }
   return {
     envelope,
     masterKey: found.key,
-    data: openData(envelope, found.key),
+    data,
     readOnly,
     password: found.password,
     stretched: found.stretched,
@@ -74,10 +90,11 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
 }
 
 /** The master key of this envelope from the password sources above (and the password, when one was given). Throws AuthError (4). */
-export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundKey> {
+export async function masterKeyFor(ctx: Ctx, envelope: Envelope, checked: () => void = () => undefined): Promise<FoundKey> {
   // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms (at the prompt,
   // the prompt's own line says it is checking).
   const withPassword = async (password: string, spin = ctx.stderrIsTTY): Promise<FoundKey> => {
+    checked();
     const { key, stretched } = await ctx.process.spinner(spin, "unlocking the vault…", () => unlockAndStretch(envelope, password));
     return { key, stretched, password };
   };
@@ -87,10 +104,13 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
     try {
       return { key: await ctx.sessions.open(ctx.env.OTP_SESSION, envelope, ctx.now(), ctx.vaultPath) };
     } catch (err) {
+      checked();
       if (!(err instanceof AuthError) || !ctx.canPrompt()) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);
     }
   }
+  // Past the session: a KDF, or giving up; either way a damaged file is named as such first.
+  checked();
   if (ctx.env.OTP_RECOVERY_KEY) {
     const recoveryKeyBytes = parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY);
     return { key: await unlockWithRecoveryKey(envelope, recoveryKeyBytes), recoveryKeyBytes };

@@ -54,6 +54,9 @@
 //           the data.
 //   checksum b64(BLAKE2b-512(canonical(envelope without "checksum") + "\n")), unkeyed: tells a
 //           damaged or truncated file (exit 5) from a wrong password (exit 4) before any KDF.
+//           A reader that opens the vault without a KDF (a session's key) may check it only when
+//           a key or the data fails to open: every other byte is authenticated by the AEADs, so
+//           a file that opens is whole, and one that does not is judged by its checksum first.
 //
 // Canonical form: JSON.stringify of the members in the order above, no whitespace, base64
 // with padding (RFC 4648 §4), integers only; objects whose members are not fixed here (ext,
@@ -221,7 +224,7 @@ function guessOtherFormat(bytes: Uint8Array, text: string): string | null {
  * canonical form. Throws VaultDamagedError (`not-a-vault`, `corrupted`, `newer-version`,
  * `unsafe-kdf-params`). Never runs a KDF. `readOnly` is set for a newer minor.
  */
-export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly: boolean } {
+export function parseEnvelope(bytes: Uint8Array, o: { checksum?: "now" | "deferred" } = {}): { envelope: Envelope; readOnly: boolean } {
   if (bytes.length === 0) throw damaged("corrupted", "vault file is empty (corrupted)");
   if (bytes.length > MAX_FILE_BYTES) throw corrupted("larger than 16 MiB");
   // Works on the bytes: a vault is mostly `data`, and decoding, parsing and re-serializing
@@ -239,7 +242,9 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
       `vault was written by a newer otp (format ${v[1]}); this otp reads format ${FORMAT_VERSION}`,
       ["upgrade otp"],
     );
-  const bodyEnd = checkChecksum(buf);
+  // Deferred (see the spec above): the caller runs checkEnvelopeChecksum before any KDF and
+  // whenever a key or the data fails to open.
+  const bodyEnd = o.checksum === "deferred" ? checksumAt(buf) : checkChecksum(buf);
   // `data` is the body's last member, so it is cut out by position and only the small header
   // goes through JSON.parse.
   const at = buf.lastIndexOf(DATA_MEMBER, bodyEnd);
@@ -259,9 +264,9 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
   if (!isObject(obj)) throw corrupted("corrupted or truncated");
   const dataText = buf.subarray(at + DATA_MEMBER.length, bodyEnd - 1).toString("latin1");
   const envelope = envelopeFromJson(obj, dataText);
-  // Canonical form: the header re-serializes to its own text and `data` re-encodes to its own
-  // base64; the checksum already pinned every byte, so this is the whole check.
-  if (JSON.stringify(headerJson(envelope)) !== header || b64(envelope.data) !== dataText) throw corrupted("not in canonical form");
+  // Canonical form: the header re-serializes to its own text and `data` is canonical base64;
+  // the checksum pins every byte, so this is the whole check.
+  if (JSON.stringify(headerJson(envelope)) !== header || !canonicalBase64(dataText, envelope.data)) throw corrupted("not in canonical form");
   return { envelope, readOnly: envelope.minor > FORMAT_MINOR };
 }
 
@@ -272,19 +277,41 @@ const CHECKSUM_MEMBER = Buffer.from(',"checksum":"', "latin1");
 const SUFFIX_BYTES = 13 + 88 + 3;
 const CLOSE = textBytes("}\n");
 
+/** Where the body the checksum covers ends, from the file's last bytes (its form, not its value). */
+function checksumAt(buf: Buffer): number {
+  const bodyEnd = buf.length - SUFFIX_BYTES;
+  if (bodyEnd > 0 && /^,"checksum":"[A-Za-z0-9+/]{86}=="\}\n$/.test(buf.subarray(bodyEnd).toString("latin1"))) return bodyEnd;
+  refuseTrailingData(buf);
+  throw corrupted(buf[buf.length - 1] === 0x0a ? "checksum missing" : "truncated");
+}
+
 /** Checks the checksum in the file's last bytes; returns where the body it covers ends. */
 function checkChecksum(buf: Buffer): number {
-  const bodyEnd = buf.length - SUFFIX_BYTES;
-  const m = bodyEnd > 0 ? /^,"checksum":"([A-Za-z0-9+/]{86}==)"\}\n$/.exec(buf.subarray(bodyEnd).toString("latin1")) : null;
-  if (!m) {
-    refuseTrailingData(buf);
-    throw corrupted(buf[buf.length - 1] === 0x0a ? "checksum missing" : "truncated");
-  }
-  if (b64(blake2b512(buf.subarray(0, bodyEnd), CLOSE)) !== m[1]) {
+  const bodyEnd = checksumAt(buf);
+  if (b64(blake2b512(buf.subarray(0, bodyEnd), CLOSE)) !== buf.subarray(bodyEnd + 13, bodyEnd + 13 + 88).toString("latin1")) {
     refuseTrailingData(buf);
     throw corrupted("checksum mismatch");
   }
   return bodyEnd;
+}
+
+/** The checksum check parseEnvelope deferred: throws VaultDamagedError `corrupted` on a damaged file. */
+export function checkEnvelopeChecksum(bytes: Uint8Array): void {
+  checkChecksum(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/**
+ * Whether `text` is the canonical base64 of `bytes` (which Node decoded from it leniently):
+ * only the standard alphabet, padded, no bits set past the data. Checked without re-encoding
+ * megabytes: the alphabet by one regular expression, the rest by the lengths and the last
+ * quantum re-encoded.
+ */
+function canonicalBase64(text: string, bytes: Uint8Array): boolean {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return false;
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (bytes.length !== (text.length / 4) * 3 - pad) return false;
+  const last = Math.max(0, Math.floor((bytes.length - 1) / 3) * 3);
+  return b64(bytes.subarray(last)) === text.slice((last / 3) * 4);
 }
 
 /** A whole vault followed by more bytes (appended by a tool, two copies joined) is named as such. */
