@@ -266,7 +266,8 @@ export function parseEnvelope(bytes: Uint8Array, o: { checksum?: "now" | "deferr
   const envelope = envelopeFromJson(obj, dataText);
   // Canonical form: the header re-serializes to its own text and `data` is canonical base64;
   // the checksum pins every byte, so this is the whole check.
-  if (JSON.stringify(headerJson(envelope)) !== header || !canonicalBase64(dataText, envelope.data)) throw corrupted("not in canonical form");
+  if (JSON.stringify(headerJson(envelope)) !== header || !canonicalBase64(dataText, envelope.data))
+    throw corrupted("not in canonical form");
   return { envelope, readOnly: envelope.minor > FORMAT_MINOR };
 }
 
