@@ -2,16 +2,7 @@
 // parsing `--at` times. Pure: the time always comes in as `nowMs`; nothing here reads a clock.
 import { HOTP, Secret } from "otpauth";
 import { normaliseSecret } from "./base32.js";
-import {
-  COUNTER_RANGE,
-  DEFAULT_PERIOD,
-  MAX_COUNTER,
-  MAX_DIGITS,
-  MAX_PERIOD,
-  type Algorithm,
-  type EntryDraft,
-  type OtpType,
-} from "./entry.js";
+import { COUNTER_RANGE, DEFAULT_PERIOD, MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, type Algorithm, type EntryDraft } from "./entry.js";
 import { InputError, UsageError } from "./errors.js";
 
 /** What generateCode needs of an entry (an Entry or an EntryDraft fits). */

@@ -2,12 +2,12 @@
 // key once on standard output; the key opens the vault after the password is forgotten, and
 // `otp passwd` then sets a new one; a mistyped group is caught with a clear message; recovery
 // codes are added, listed, handed out once each (also to parallel runs) and removed.
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { otpHome, type OtpHome } from "../helpers/otp-home.js";
-import { expectFailure, expectNoSecret, expectOk, newSecret, sha256 } from "../helpers/e2e-util.js";
-import { otpIn as otp, otpIn as otpAsync } from "../helpers/cli-run.js";
+import { expectFailure, expectOk, newSecret, sha256 } from "../helpers/e2e-util.js";
+import { otpIn as otp } from "../helpers/cli-run.js";
 import { codes, entry, vaultData, writeSafeVault, writeSecretFile } from "../helpers/safety-vault.js";
 
 const KEY = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){6}$/;

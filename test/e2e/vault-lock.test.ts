@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { folderLock } from "../../../src/io/vault-lock.js";
+import { folderLock } from "../../src/io/vault-lock.js";
 
 let dir: string;
 let lock: string;

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readQrCodes } from "../../../src/io/qr-image.js";
-import { needTool } from "../../helpers/tools.js";
+import { readQrCodes } from "../../src/io/qr-image.js";
+import { needTool } from "../helpers/tools.js";
 
 const CONVERT = "/usr/bin/convert"; // Debian's ImageMagick, not a stand-in earlier on PATH
 const tools = needTool("qrencode") && needTool("zbarimg", "zbar-tools") && needTool(CONVERT, "imagemagick");
