@@ -1,8 +1,8 @@
 // What --help says about formats, made from the registries (core/codecs/formats.ts for import,
-// cli/export/formats.ts for export), so a format added there shows in help, in --format's
+// cli/commands/export/formats.ts for export), so a format added there shows in help, in --format's
 // choices and in the shell completions without another edit. Light: names and titles only.
 import { IMPORT_FORMATS } from "../core/codecs/formats.js";
-import { EXPORT_FORMATS } from "./export/formats.js";
+import { EXPORT_FORMATS } from "./commands/export/formats.js";
 
 export interface FormatTitle {
   name: string;

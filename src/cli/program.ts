@@ -236,7 +236,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
           "otp export --format ga --plain | cat     the otpauth-migration:// URIs",
         ]),
       ),
-    () => import("./commands/export.js"),
+    () => import("./commands/export/export.js"),
   );
 
   action(
@@ -328,7 +328,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
           "otp sync status                              ahead/behind and the last sync",
         ]),
       ),
-    () => import("./commands/sync.js"),
+    () => import("./commands/sync/sync.js"),
   );
   action(
     sync
@@ -345,7 +345,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
           "otp sync init                                   a repository without a remote, for now",
         ]),
       ),
-    () => import("./commands/sync-init.js"),
+    () => import("./commands/sync/init.js"),
   );
   action(
     sync
@@ -354,7 +354,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
       .option("--json", "as JSON")
       .option("--offline", "do not fetch; show the state as of the last fetch")
       .addHelpText("after", examples(["otp sync status", "otp sync status --offline --json"])),
-    () => import("./commands/sync-status.js"),
+    () => import("./commands/sync/status.js"),
   );
   action(
     sync
@@ -363,13 +363,13 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
       .argument("<ours>")
       .argument("<theirs>")
       .description("git's merge driver for the vault (set up by `otp sync init`)"),
-    () => import("./commands/sync-merge-driver.js"),
+    () => import("./commands/sync/merge-driver.js"),
   );
   action(
     sync
       .command("after-pull", { hidden: true })
       .description("git's post-merge hook: put the vault back when a pull brought an older one (set up by `otp sync init`)"),
-    () => import("./commands/sync-after-pull.js"),
+    () => import("./commands/sync/after-pull.js"),
   );
 
   addSafetyCommands(program);
@@ -436,7 +436,7 @@ function addSafetyCommands(program: Command): void {
           "otp backup verify /media/usb/otp.otp        check any backup",
         ]),
       ),
-    () => import("./commands/backup.js"),
+    () => import("./commands/backup/backup.js"),
   );
   action(
     backup
@@ -448,7 +448,7 @@ function addSafetyCommands(program: Command): void {
       .addHelpText("after", examples(["otp backup verify otp-backup-2026-05-01.otp"])),
     // `backup` has an option of the same name, and commander gives it the value wherever it stands.
     () =>
-      import("./commands/backup-verify.js").then((m) => ({
+      import("./commands/backup/verify.js").then((m) => ({
         run: (ctx: Ctx, file: string, o: object) => m.run(ctx, file, { ...backup.opts(), ...o }),
       })),
   );
@@ -471,7 +471,7 @@ function addSafetyCommands(program: Command): void {
           "otp restore /media/usb/otp.otp                   no vault yet (new laptop): the backup becomes the vault",
         ]),
       ),
-    () => import("./commands/restore.js"),
+    () => import("./commands/backup/restore.js"),
   );
 
   action(
@@ -493,7 +493,7 @@ function addSafetyCommands(program: Command): void {
       .description("make a new recovery key (the old one stops working) and print it once")
       .option("-y, --yes", "do not ask before replacing the old key")
       .addHelpText("after", examples(["otp recovery-key new", "otp recovery-key new --yes > key.txt"])),
-    () => import("./commands/recovery-key-new.js"),
+    () => import("./commands/recovery/key-new.js"),
   );
 
   const recovery = program
@@ -523,7 +523,7 @@ function addSafetyCommands(program: Command): void {
           "otp recovery add google --replace < codes.txt",
         ]),
       ),
-    () => import("./commands/recovery-add.js"),
+    () => import("./commands/recovery/add.js"),
   );
   action(
     recovery
@@ -533,7 +533,7 @@ function addSafetyCommands(program: Command): void {
       .option("--reveal", "show the codes")
       .option("--json", "as JSON")
       .addHelpText("after", examples(["otp recovery list github", "otp recovery list github --reveal"])),
-    () => import("./commands/recovery-list.js"),
+    () => import("./commands/recovery/list.js"),
   );
   action(
     recovery
@@ -541,7 +541,7 @@ function addSafetyCommands(program: Command): void {
       .argument("<query>")
       .description("print one unused recovery code and mark it used")
       .addHelpText("after", examples(["otp recovery use github"])),
-    () => import("./commands/recovery-use.js"),
+    () => import("./commands/recovery/use.js"),
   );
   action(
     recovery
@@ -551,7 +551,7 @@ function addSafetyCommands(program: Command): void {
       .option("--used", "only the used ones")
       .option("-y, --yes", "do not ask")
       .addHelpText("after", examples(["otp recovery remove github --used", "otp recovery remove github --yes"])),
-    () => import("./commands/recovery-remove.js"),
+    () => import("./commands/recovery/remove.js"),
   );
 
   action(

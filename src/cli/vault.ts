@@ -11,7 +11,7 @@ import { openData, sealAndVerify, unlockAndStretch, type StretchedPassword } fro
 import type { Ctx, ReadResult } from "./context.js";
 import { remindAboutBackup } from "./backup-reminder.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../core/vault/recovery-key.js";
-import { commitVaultChange } from "./sync/auto-commit.js";
+import { commitVaultChange } from "./commands/sync/auto-commit.js";
 
 export interface OpenedVault {
   envelope: Envelope;

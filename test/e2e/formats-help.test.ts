@@ -1,5 +1,5 @@
 // What the built otp says about formats comes from the registries (src/core/codecs/formats.ts,
-// src/cli/export/formats.ts): `otp import --help` and `otp export --help` list every format with
+// src/cli/commands/export/formats.ts): `otp import --help` and `otp export --help` list every format with
 // its title, an unknown --format is refused naming them all, and each completion script offers
 // them all after --format. And the lists stay light: `otp code` evaluates the two registries and
 // no format's module (docs/startup.md).
@@ -10,7 +10,7 @@ import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { ROOT, otpHome, totp } from "../helpers/otp-home.js";
 import { expectFailure, expectOk, otp } from "../helpers/e2e-util.js";
-import { EXPORT_FORMATS } from "../../src/cli/export/formats.js";
+import { EXPORT_FORMATS } from "../../src/cli/commands/export/formats.js";
 import { importFormats } from "../../src/cli/format-help.js";
 
 describe("formats in help and completions", () => {
@@ -41,10 +41,13 @@ describe("formats in help and completions", () => {
 
   it("`otp code` and `otp list` evaluate the registries and no codec or export module; `otp import` the codecs", async () => {
     // The bundle as scripts/build.mjs makes it, but each module under core/codecs/ and
-    // cli/export/ notes when it is evaluated.
+    // cli/commands/export/ notes when it is evaluated.
     mkdirSync(join(ROOT, "test", ".build"), { recursive: true });
     const dir = mkdtempSync(join(ROOT, "test", ".build", "probe-"));
-    const external = JSON.parse(/external: (\[[^\]]*\])/.exec(readFileSync(join(ROOT, "scripts", "build.mjs"), "utf8"))![1]!) as string[];
+    // The list as build.mjs writes it (formatted across lines, with a trailing comma).
+    const external = JSON.parse(
+      /external: (\[[^\]]*\])/.exec(readFileSync(join(ROOT, "scripts", "build.mjs"), "utf8"))![1]!.replace(/,\s*\]$/, "]"),
+    ) as string[];
     await build({
       bundle: true,
       format: "cjs",
@@ -60,7 +63,7 @@ describe("formats in help and completions", () => {
         {
           name: "mark",
           setup(b) {
-            b.onLoad({ filter: /src\/(core\/codecs|cli\/export)\/[^/]*\.ts$/ }, (a) => ({
+            b.onLoad({ filter: /src\/(core\/codecs|cli\/commands\/export)\/[^/]*\.ts$/ }, (a) => ({
               loader: "ts",
               contents: `${readFileSync(a.path, "utf8")}\n(globalThis.__loaded ||= []).push(${JSON.stringify(a.path.slice(a.path.indexOf("src/")))});\n`,
             }));
@@ -82,7 +85,7 @@ describe("formats in help and completions", () => {
       expect(r.status, r.stderr).toBe(0);
       return JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
     };
-    const registries = ["src/cli/export/formats.ts", "src/core/codecs/formats.ts"];
+    const registries = ["src/cli/commands/export/formats.ts", "src/core/codecs/formats.ts"];
     expect(loaded(["code", "github"]).sort()).toEqual(registries);
     expect(loaded(["list"]).sort()).toEqual(registries);
     expect(loaded(["import", "--dry-run", "-"], "otpauth://totp/x?secret=JBSWY3DPEHPK3PXQ\n")).toEqual(

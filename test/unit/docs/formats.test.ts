@@ -1,4 +1,4 @@
-// The format registries (src/core/codecs/formats.ts for import, src/cli/export/formats.ts for
+// The format registries (src/core/codecs/formats.ts for import, src/cli/commands/export/formats.ts for
 // export) are the one list of formats: the README names exactly those, and the lists stay light,
 // since cli/program.ts reads them on every command's start-up (docs/startup.md).
 import { readFileSync } from "node:fs";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../helpers/otp-home.js";
 import { IMPORT_FORMATS } from "../../../src/core/codecs/formats.js";
-import { EXPORT_FORMATS } from "../../../src/cli/export/formats.js";
+import { EXPORT_FORMATS } from "../../../src/cli/commands/export/formats.js";
 import { exportChoices, exportFormatDescription, importChoices, importFormats, importFormatsHelp } from "../../../src/cli/format-help.js";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -50,12 +50,12 @@ describe("the format registries", () => {
   });
 
   it("the lists load no format: their only static imports are types and each other", () => {
-    const files = ["src/core/codecs/formats.ts", "src/cli/export/formats.ts", "src/cli/format-help.ts"];
+    const files = ["src/core/codecs/formats.ts", "src/cli/commands/export/formats.ts", "src/cli/format-help.ts"];
     for (const file of files) {
       const text = readFileSync(join(ROOT, file), "utf8");
       const statics = [...text.matchAll(/^import (?!type )[^;]*? from "([^"]+)";$/gm)].map((m) => m[1]!);
       expect(
-        statics.filter((s) => !/^\.\.?\/(?:\.\.\/)?(?:core\/codecs\/|export\/)?formats\.js$|^\.\/export\/formats\.js$/.test(s)),
+        statics.filter((s) => !/^\.\.?\/(?:\.\.\/)?(?:core\/codecs\/|export\/)?formats\.js$|^\.\/commands\/export\/formats\.js$/.test(s)),
         file,
       ).toEqual([]);
     }

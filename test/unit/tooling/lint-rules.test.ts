@@ -25,7 +25,7 @@ const cases: [string, string, string, RegExp][] = [
   ],
   [
     "cli spawns a process",
-    "src/cli/sync/x.ts",
+    "src/cli/commands/sync/x.ts",
     'import { execFile } from "node:child_process";\nexport const y = execFile;\n',
     /through ctx/,
   ],
