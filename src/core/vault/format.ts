@@ -72,7 +72,7 @@ import { NONCE_BYTES, WRAPPED_BYTES, asBytes, blake2b512, textBytes } from "./cr
 
 export const FORMAT_NAME = "otpvault";
 export const FORMAT_VERSION = 1;
-export const FORMAT_MINOR = 2;
+export const FORMAT_MINOR = 3;
 /** Σ ops × mem over a file's password slots: one slot at the caps (10 passes over 1 GiB). */
 export const MAX_KDF_WORK = 10 * 1024 * 1024 * 1024;
 const MAX_DEPTH = 16;
@@ -222,6 +222,67 @@ function guessOtherFormat(bytes: Uint8Array, text: string): string | null {
  * `unsafe-kdf-params`). Never runs a KDF. `readOnly` is set for a newer minor.
  */
 export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly: boolean } {
+  const buf = vaultBuffer(bytes);
+  const bodyEnd = checkChecksum(buf);
+  const { envelope, header, dataStart } = parseHeader(buf, bodyEnd);
+  const dataText = buf.subarray(dataStart, bodyEnd - 1).toString("latin1");
+  envelope.data = base64(dataText, "data");
+  if (envelope.data.length < 16) throw corrupted("data too short");
+  // Canonical form: the header re-serializes to its own text and `data` is canonical base64;
+  // the checksum already pinned every byte, so this is the whole check.
+  if (JSON.stringify(headerJson(envelope)) !== header || !canonicalBase64(buf.subarray(dataStart, bodyEnd - 1), dataText, envelope.data))
+    throw corrupted("not in canonical form");
+  return { envelope, readOnly: envelope.minor > FORMAT_MINOR };
+}
+
+/** `data` of a file read by parseHeaderOnly: its base64 characters, decoded a range at a time. */
+export interface DataText {
+  /** decoded bytes of `data`, without decoding the rest */
+  length: number;
+  read(start: number, end: number): Uint8Array;
+}
+
+/**
+ * The header of a vault file, checked as parseEnvelope checks it (size, structure, caps, the
+ * header's canonical form), without its checksum and without decoding `data`: for a reader that
+ * holds the key already (a session) and opens only what it needs of a minor-3 payload, which
+ * authenticates the header and what it opens. Whoever gets an error from the key or the payload
+ * runs checkIntegrity(bytes) first, so that damage is still named as such.
+ */
+export function parseHeaderOnly(bytes: Uint8Array): { envelope: Envelope; readOnly: boolean; data: DataText } {
+  const buf = vaultBuffer(bytes);
+  const bodyEnd = buf.length - SUFFIX_BYTES;
+  if (bodyEnd <= 0 || !SUFFIX.test(buf.subarray(bodyEnd).toString("latin1"))) throw checkIntegrity(buf) ?? corrupted("truncated");
+  const { envelope, header, dataStart } = parseHeader(buf, bodyEnd);
+  if (JSON.stringify(headerJson(envelope)) !== header) throw corrupted("not in canonical form");
+  const chars = buf.subarray(dataStart, bodyEnd - 1);
+  const pads = chars.length > 0 && chars[chars.length - 1] === 0x3d ? (chars[chars.length - 2] === 0x3d ? 2 : 1) : 0;
+  if (chars.length % 4 !== 0) throw corrupted("bad data");
+  const length = (chars.length / 4) * 3 - pads;
+  const read = (start: number, end: number): Uint8Array => {
+    // base64 turns every 3 bytes into 4 characters: decode the whole groups that hold the range.
+    const from = Math.floor(start / 3);
+    const text = chars.subarray(from * 4, Math.ceil(end / 3) * 4).toString("latin1");
+    const out = base64(text, "data");
+    if (!canonicalBase64(chars.subarray(from * 4, from * 4 + text.length), text, out)) throw corrupted("not in canonical form");
+    return out.subarray(start - from * 3, end - from * 3);
+  };
+  if (length < 16) throw corrupted("data too short");
+  return { envelope, readOnly: envelope.minor > FORMAT_MINOR, data: { length, read } };
+}
+
+/** The checksum's verdict on a file parseHeaderOnly read: the damage it finds, or null. */
+export function checkIntegrity(bytes: Uint8Array): VaultDamagedError | null {
+  try {
+    parseEnvelope(bytes);
+    return null;
+  } catch (err) {
+    if (err instanceof VaultDamagedError) return err;
+    throw err;
+  }
+}
+
+function vaultBuffer(bytes: Uint8Array): Buffer {
   if (bytes.length === 0) throw damaged("corrupted", "vault file is empty (corrupted)");
   if (bytes.length > MAX_FILE_BYTES) throw corrupted("larger than 16 MiB");
   // Works on the bytes: a vault is mostly `data`, and decoding, parsing and re-serializing
@@ -239,7 +300,11 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
       `vault was written by a newer otp (format ${v[1]}); this otp reads format ${FORMAT_VERSION}`,
       ["upgrade otp"],
     );
-  const bodyEnd = checkChecksum(buf);
+  return buf;
+}
+
+/** The header (all but `data`, parsed and checked) and where `data`'s characters start. */
+function parseHeader(buf: Buffer, bodyEnd: number): { envelope: Envelope; header: string; dataStart: number } {
   // `data` is the body's last member, so it is cut out by position and only the small header
   // goes through JSON.parse.
   const at = buf.lastIndexOf(DATA_MEMBER, bodyEnd);
@@ -257,12 +322,21 @@ export function parseEnvelope(bytes: Uint8Array): { envelope: Envelope; readOnly
     throw corrupted("corrupted or truncated");
   }
   if (!isObject(obj)) throw corrupted("corrupted or truncated");
-  const dataText = buf.subarray(at + DATA_MEMBER.length, bodyEnd - 1).toString("latin1");
-  const envelope = envelopeFromJson(obj, dataText);
-  // Canonical form: the header re-serializes to its own text and `data` re-encodes to its own
-  // base64; the checksum already pinned every byte, so this is the whole check.
-  if (JSON.stringify(headerJson(envelope)) !== header || b64(envelope.data) !== dataText) throw corrupted("not in canonical form");
-  return { envelope, readOnly: envelope.minor > FORMAT_MINOR };
+  return { envelope: envelopeFromJson(obj), header, dataStart: at + DATA_MEMBER.length };
+}
+
+/**
+ * Whether `text` (whose bytes are `chars`) is canonical base64 of `decoded` without encoding it
+ * again (16 ms for a 4 MB `data`): Node's decoder skips characters outside the alphabet and
+ * stops at "=", so a full length means none was there, except the URL-safe "-" and "_" it also
+ * takes; and the last group must have its unused bits zero.
+ */
+function canonicalBase64(chars: Buffer, text: string, decoded: Uint8Array): boolean {
+  if (text.length % 4 !== 0) return false;
+  const pads = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (decoded.length !== (text.length / 4) * 3 - pads || chars.indexOf(0x2d) >= 0 || chars.indexOf(0x5f) >= 0) return false;
+  const lastGroup = decoded.subarray(Math.max(0, Math.ceil(decoded.length / 3) * 3 - 3));
+  return text.length === 0 || b64(lastGroup) === text.slice(-4);
 }
 
 const PREFIX = Buffer.from(VAULT_PREFIX, "latin1");
@@ -271,6 +345,7 @@ const CHECKSUM_MEMBER = Buffer.from(',"checksum":"', "latin1");
 /** `,"checksum":"` + 88 base64 characters + `"}\n` */
 const SUFFIX_BYTES = 13 + 88 + 3;
 const CLOSE = textBytes("}\n");
+const SUFFIX = /^,"checksum":"[A-Za-z0-9+/]{86}=="\}\n$/;
 
 /** Checks the checksum in the file's last bytes; returns where the body it covers ends. */
 function checkChecksum(buf: Buffer): number {
@@ -302,7 +377,7 @@ function refuseTrailingData(buf: Buffer): void {
 
 const HEADER_KEYS = ["format", "version", "minor", "vaultId", "slots", "cipher", "nonce", "ext"];
 
-function envelopeFromJson(o: Record<string, unknown>, dataText: string): Envelope {
+function envelopeFromJson(o: Record<string, unknown>): Envelope {
   const keys = Object.keys(o);
   if (keys.length !== HEADER_KEYS.length || !HEADER_KEYS.every((k) => keys.includes(k))) throw corrupted("unexpected members");
   if (o.version !== FORMAT_VERSION) throw corrupted("bad version");
@@ -324,8 +399,6 @@ function envelopeFromJson(o: Record<string, unknown>, dataText: string): Envelop
   const g = o.ext.generation;
   if (g !== undefined && !(isUint(g) && g >= 1)) throw corrupted("bad key generation");
   if (g === undefined && (o.minor as number) >= 2) throw corrupted("no key generation");
-  const data = base64(dataText, "data");
-  if (data.length < 16) throw corrupted("data too short");
   return {
     version: o.version,
     minor: o.minor as number,
@@ -333,7 +406,7 @@ function envelopeFromJson(o: Record<string, unknown>, dataText: string): Envelop
     slots,
     nonce: sized(o.nonce, NONCE_BYTES, "nonce"),
     ext: o.ext as JsonObject,
-    data,
+    data: new Uint8Array(0),
   };
 }
 
