@@ -4,10 +4,11 @@
 // take the lock and re-read the vault under it; the KDF and any prompt happen before the lock,
 // so a slow typist never blocks other otp processes.
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
-import { generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
+import { checkIntegrity, generationOf, parseEnvelope, parseHeaderOnly, type Envelope } from "../core/vault/format.js";
 import { checkVaultFits } from "../core/vault/size.js";
 import type { VaultData } from "../core/vault/model.js";
-import { openData, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
+import { openData, openDataIndex, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
+import { indexOfEntries, type VaultIndex } from "../core/vault/payload.js";
 import type { Ctx, ReadResult } from "./context.js";
 import { remindAboutBackup } from "./backup-reminder.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../core/vault/recovery-key.js";
@@ -56,6 +57,55 @@ export async function openVault(ctx: Ctx): Promise<OpenedVault> {
   };
 }
 
+/**
+ * The vault's index (names, issuers, accounts, types) and each entry on demand, for commands
+ * that read one entry or the names (`otp code`, `otp list`). With a session and a minor-3 file,
+ * only the header, the index and the chunk of an entry asked for are decrypted, and the
+ * checksum runs only when the key or the payload fails (so damage is still exit 5, not 4);
+ * otherwise the vault opens whole, as openVault. `vault.data` opens the whole vault when read.
+ */
+export async function openVaultIndex(ctx: Ctx): Promise<{ vault: OpenedVault; index: VaultIndex }> {
+  const file = await ctx.vaultFile.read(ctx.vaultPath);
+  for (const w of file.warnings) ctx.warn(w);
+  const damage = () => {
+    const err = checkIntegrity(file.bytes);
+    if (err) throw err;
+  };
+  // Damage is named as the checksum names it, whichever check met it first.
+  const named = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof VaultDamagedError) damage();
+      throw err;
+    }
+  };
+  const bySession = !!ctx.env.OTP_SESSION && !ctx.passwordFile && !ctx.env.OTP_PASSWORD;
+  const head = bySession ? named(() => parseHeaderOnly(file.bytes)) : null;
+  if (!head || head.envelope.minor < 3) {
+    const { envelope, readOnly } = parseEnvelope(file.bytes);
+    const { key, ...how } = await masterKeyFor(ctx, envelope);
+    const data = openData(envelope, key);
+    return { vault: { ...how, envelope, masterKey: key, data, readOnly }, index: indexOfEntries(data.entries) };
+  }
+  const { key, ...how } = await masterKeyFor(ctx, head.envelope, damage);
+  const index = named(() => openDataIndex(head.envelope, key, head.data));
+  let data: VaultData | undefined;
+  const vault: OpenedVault = {
+    ...how,
+    envelope: head.envelope,
+    masterKey: key,
+    readOnly: head.readOnly,
+    get data(): VaultData {
+      return (data ??= openData(parseEnvelope(file.bytes).envelope, key));
+    },
+    set data(d: VaultData) {
+      data = d;
+    },
+  };
+  return { vault, index: { entries: index.entries, entry: (at) => named(() => index.entry(at)) } };
+}
+
 /** Reads the password file's first line, without its line ending. `-` is standard input. */
 export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> {
   // Only the first line is read, and it is capped: `--password-file /dev/stdin < /dev/zero`
@@ -74,7 +124,7 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
 }
 
 /** The master key of this envelope from the password sources above (and the password, when one was given). Throws AuthError (4). */
-export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundKey> {
+export async function masterKeyFor(ctx: Ctx, envelope: Envelope, onSessionError?: () => void): Promise<FoundKey> {
   // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms (at the prompt,
   // the prompt's own line says it is checking).
   const withPassword = async (password: string, spin = ctx.stderrIsTTY): Promise<FoundKey> => {
@@ -87,6 +137,8 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope): Promise<FoundK
     try {
       return { key: await ctx.sessions.open(ctx.env.OTP_SESSION, envelope, ctx.now(), ctx.vaultPath) };
     } catch (err) {
+      // A file read without its checksum (openVaultIndex): damage is named before anything else.
+      onSessionError?.();
       if (!(err instanceof AuthError) || !ctx.canPrompt()) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);
     }

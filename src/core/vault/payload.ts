@@ -27,7 +27,7 @@ export interface IndexEntry {
   name: string;
   issuer: string;
   account: string;
-  type: string;
+  type: Entry["type"];
   /** the entry's place in the vault's entries */
   at: number;
 }
@@ -227,7 +227,7 @@ export function openIndex(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint8Ar
     throw err;
   }
   const { name, issuer, account, type } = ix.columns;
-  const entries: IndexEntry[] = name.map((n, i) => ({ name: n, issuer: issuer[i] ?? "", account: account[i] ?? "", type: type[i]!, at: i }));
+  const entries: IndexEntry[] = name.map((n, i) => ({ name: n, issuer: issuer[i] ?? "", account: account[i] ?? "", type: type[i] as Entry["type"], at: i }));
   const opened = new Map<number, Entry[]>();
   return {
     entries,
@@ -239,5 +239,13 @@ export function openIndex(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint8Ar
       if (!opened.has(k)) opened.set(k, openChunk(c, ad, read, ix, k, first));
       return checkData({ entries: [opened.get(k)![at - first]], tombstones: [], meta: {} }).entries[0]!;
     },
+  };
+}
+
+/** The index of entries already open (a file older than minor 3, opened whole). */
+export function indexOfEntries(entries: Entry[]): VaultIndex {
+  return {
+    entries: entries.map((e, at) => ({ name: e.name, issuer: e.issuer, account: e.account, type: e.type, at })),
+    entry: (at) => entries[at]!,
   };
 }

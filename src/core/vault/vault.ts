@@ -17,7 +17,7 @@ import {
 } from "./format.js";
 import { DEFAULT_ARGON2, argon2id, type Argon2Params } from "./kdf.js";
 import { parseData, serializeData, type VaultData } from "./model.js";
-import { SEGMENTED_MINOR, openIndex, openSegments, sealSegments, type VaultIndex } from "./payload.js";
+import { SEGMENTED_MINOR, indexOfEntries, openIndex, openSegments, sealSegments, type VaultIndex } from "./payload.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const PAYLOAD_SUBKEY = "payload";
@@ -168,8 +168,7 @@ export function openData(env: Envelope, masterKey: Uint8Array): VaultData {
  */
 export function openDataIndex(env: Envelope, masterKey: Uint8Array, data: { length: number; read(s: number, e: number): Uint8Array }): VaultIndex {
   if (env.minor < SEGMENTED_MINOR) {
-    const { entries } = openData({ ...env, data: data.read(0, data.length) }, masterKey);
-    return { entries: entries.map((e, at) => ({ name: e.name, issuer: e.issuer, account: e.account, type: e.type, at })), entry: (at) => entries[at]! };
+    return indexOfEntries(openData({ ...env, data: data.read(0, data.length) }, masterKey).entries);
   }
   const key = deriveSubkey(masterKey, PAYLOAD_SUBKEY);
   try {
