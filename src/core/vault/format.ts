@@ -56,8 +56,9 @@
 //             "chunks":[c1,…,cm],"lengths":[|S1|,…,|Sk|]} (k = m + 1): the entries' names,
 //             issuers, accounts (null where absent) and types in the entries' order; how many
 //             entries each chunk holds (each ≥ 1, together all of them); each further segment's
-//             sealed length. Padded (0x80 then zeros, at most 1 KiB) so that the whole of
-//             `data` is a multiple of 1 KiB, as minor 2's single payload was.
+//             sealed length. Padded (0x80 then zeros, at most 4 KiB) so that the whole of
+//             `data` is a multiple of 4 KiB: the segments' own padding and tags take room that
+//             minor 2's 1 KiB blocks had, and the size still shows the entry count only roughly.
 //           S1, the rest: pad256(UTF-8 JSON of the content with `entries` replaced by their count,
 //             in its place): tombstones, meta, priorKeys and members this otp does not know.
 //           S2…Sk, the chunks: pad256(UTF-8 JSON array of the entries, in order): at most 64

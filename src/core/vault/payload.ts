@@ -15,7 +15,7 @@ import { checkData, type VaultData } from "./model.js";
 const CHUNK_ENTRIES = 64;
 const CHUNK_BYTES = 16 * 1024;
 const PAD_BLOCK = 256;
-const TOTAL_BLOCK = 1024;
+const TOTAL_BLOCK = 4096;
 const TAG_BYTES = 16;
 /** The 4-byte length of the index segment that starts `data`. */
 const PREFIX_BYTES = 4;
@@ -88,7 +88,7 @@ const indexText = (l: ReturnType<typeof layout>, lengths: number[]) => JSON.stri
 
 /**
  * The index with ISO/IEC 7816-4 padding (0x80, then zeros) up to where the whole of `data`
- * fills a multiple of TOTAL_BLOCK bytes, as minor 2's single payload did: the file's size shows
+ * fills a multiple of TOTAL_BLOCK bytes (minor 2's single payload filled 1 KiB blocks): the file's size shows
  * the number of entries only roughly.
  */
 function padIndex(text: Uint8Array, others: number): Uint8Array {

@@ -240,11 +240,11 @@ describe("vault-v1-minor3.otp (password test; the entries of vault-v1.otp in a s
   const bytes = read("vault-v1-minor3.otp");
 
   it("is the committed file, byte for byte, at minor 3", () => {
-    expect(sha256(bytes)).toBe("ca656e615990421192dd4d2143510453e8fe4b0b079ad12d35485d5f89a0a04a");
-    expect(bytes).toHaveLength(4668);
+    expect(sha256(bytes)).toBe("6b234d8d91cc62eeddedaf40aa540091e629a849e2b5f83b34c66231e0e37037");
+    expect(bytes).toHaveLength(6036);
     const { envelope, readOnly } = parseEnvelope(bytes);
     expect(readOnly).toBe(false);
-    expect([envelope.minor, generationOf(envelope), envelope.vaultId]).toEqual([3, 1, "0ef5f34e6a9e361dd4cf2d699b5defb2"]);
+    expect([envelope.minor, generationOf(envelope), envelope.vaultId]).toEqual([3, 1, "e4db0b7c723e3f24680dcb926c696b77"]);
     expect(serializeEnvelope(envelope)).toEqual(bytes);
   });
 
