@@ -25,7 +25,12 @@ const RUNS = Number(process.env.BENCH_RUNS || 25);
 const SIZES = (process.env.BENCH_SIZES || "1,300,10000").split(",").map(Number);
 const PASSWORD = "correct horse battery staple";
 const CA = process.env.NODE_EXTRA_CA_CERTS || (process.platform === "linux" ? "/etc/ssl/certs/ca-certificates.crt" : undefined);
-const builds = BASELINE ? [["today", BASELINE], ["new", OTP]] : [["", OTP]];
+const builds = BASELINE
+  ? [
+      ["today", BASELINE],
+      ["new", OTP],
+    ]
+  : [["", OTP]];
 
 function baseEnv(home) {
   return { PATH: process.env.PATH, HOME: home, LANG: "C", TZ: "UTC", NO_COLOR: "1" };
@@ -103,7 +108,8 @@ function benchSize(n, ca) {
     const env = (v, extra) => ({ ...baseEnv(v.home), ...caEnv, ...extra });
     const named = (what, v) => (v.label ? `${what}, ${v.label}` : what);
     const cases = { "node -e 0": [process.execPath, ["-e", "0"], env(vaults[0], {})] };
-    for (const v of vaults) cases[named("otp code (session)", v)] = [process.execPath, [v.bin, "code", "github"], env(v, { OTP_SESSION: v.session })];
+    for (const v of vaults)
+      cases[named("otp code (session)", v)] = [process.execPath, [v.bin, "code", "github"], env(v, { OTP_SESSION: v.session })];
     for (const v of vaults)
       cases[named("otp code (password, KDF)", v)] = [process.execPath, [v.bin, "code", "github"], env(v, { OTP_PASSWORD: PASSWORD })];
     for (const v of vaults) cases[named("otp list (session)", v)] = [process.execPath, [v.bin, "list"], env(v, { OTP_SESSION: v.session })];
@@ -122,7 +128,9 @@ const rows = [];
 const kdf = kdfAlone();
 for (const ca of process.env.BENCH_CA === "1" && CA ? [false, true] : [false]) {
   for (const n of SIZES) {
-    process.stderr.write(`bench: ${label(n)}${ca ? ", NODE_EXTRA_CA_CERTS set" : ""}: making the vault, then ${RUNS} interleaved runs each…\n`);
+    process.stderr.write(
+      `bench: ${label(n)}${ca ? ", NODE_EXTRA_CA_CERTS set" : ""}: making the vault, then ${RUNS} interleaved runs each…\n`,
+    );
     for (const { k, m, base } of benchSize(n, ca)) {
       const row = { vault: label(n), command: k, "median ms": m.toFixed(1), "× node -e 0": (m / base).toFixed(2) };
       if (ca) row.NODE_EXTRA_CA_CERTS = "set";

@@ -117,7 +117,7 @@ export function segmentCipher(key: Uint8Array, nonce: Uint8Array) {
   const { subkey, nonce12 } = xchachaParams(key, nonce);
   const nonceOf = (j: number): Buffer => {
     const n = Buffer.from(nonce12);
-    n.writeUInt32LE((n.readUInt32LE(4) ^ j % 0x100000000) >>> 0, 4);
+    n.writeUInt32LE((n.readUInt32LE(4) ^ (j % 0x100000000)) >>> 0, 4);
     n.writeUInt32LE((n.readUInt32LE(8) ^ Math.floor(j / 0x100000000)) >>> 0, 8);
     return n;
   };

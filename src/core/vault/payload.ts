@@ -114,7 +114,19 @@ export function sealSegments(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint
   try {
     const sealed = l.segments.map((s, i) => c.seal(i + 1, s, ad));
     const others = sealed.reduce((n, s) => n + s.length, 0);
-    const index = c.seal(0, padIndex(textBytes(indexText(l, sealed.map((s) => s.length))), others), ad);
+    const index = c.seal(
+      0,
+      padIndex(
+        textBytes(
+          indexText(
+            l,
+            sealed.map((s) => s.length),
+          ),
+        ),
+        others,
+      ),
+      ad,
+    );
     const out = new Uint8Array(PREFIX_BYTES + index.length + others);
     new DataView(out.buffer).setUint32(0, index.length, true);
     out.set(index, PREFIX_BYTES);
@@ -147,7 +159,12 @@ const strings = (v: unknown, n: number, nullable: boolean): boolean =>
   Array.isArray(v) && v.length === n && v.every((s) => typeof s === "string" || (nullable && s === null));
 
 /** Opens and checks the index: `read(start, end)` gives bytes of `data`, `length` is its size. */
-function openIndexSegment(c: ReturnType<typeof segmentCipher>, ad: Uint8Array, read: (s: number, e: number) => Uint8Array, length: number): Index {
+function openIndexSegment(
+  c: ReturnType<typeof segmentCipher>,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  length: number,
+): Index {
   if (length < PREFIX_BYTES + TAG_BYTES) throw undecryptable();
   const head = read(0, PREFIX_BYTES);
   const indexLen = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true);
@@ -162,10 +179,16 @@ function openIndexSegment(c: ReturnType<typeof segmentCipher>, ad: Uint8Array, r
   const want = ["name", "issuer", "account", "type", "chunks", "lengths"];
   if (keys.length !== want.length || !want.every((k) => keys.includes(k))) throw invalid();
   const { chunks, lengths } = o;
-  if (!Array.isArray(chunks) || !chunks.every((n) => isCount(n) && n > 0) || !Array.isArray(lengths) || lengths.length !== chunks.length + 1)
+  if (
+    !Array.isArray(chunks) ||
+    !chunks.every((n) => isCount(n) && n > 0) ||
+    !Array.isArray(lengths) ||
+    lengths.length !== chunks.length + 1
+  )
     throw invalid();
   const n = (chunks as number[]).reduce((a, b) => a + b, 0);
-  if (!strings(o.name, n, false) || !strings(o.issuer, n, true) || !strings(o.account, n, true) || !strings(o.type, n, false)) throw invalid();
+  if (!strings(o.name, n, false) || !strings(o.issuer, n, true) || !strings(o.account, n, true) || !strings(o.type, n, false))
+    throw invalid();
   const offsets = [PREFIX_BYTES + indexLen];
   for (const l of lengths) {
     if (!isCount(l) || l < TAG_BYTES) throw invalid();
@@ -176,7 +199,13 @@ function openIndexSegment(c: ReturnType<typeof segmentCipher>, ad: Uint8Array, r
   return { columns: o as unknown as Index["columns"], counts: chunks as number[], offsets };
 }
 
-function openSegment(c: ReturnType<typeof segmentCipher>, ad: Uint8Array, read: (s: number, e: number) => Uint8Array, ix: Index, j: number): unknown {
+function openSegment(
+  c: ReturnType<typeof segmentCipher>,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  ix: Index,
+  j: number,
+): unknown {
   const plain = c.open(j, read(ix.offsets[j - 1]!, ix.offsets[j]!), ad);
   if (!plain) throw undecryptable();
   const text = unpad(plain, PAD_BLOCK);
@@ -185,12 +214,25 @@ function openSegment(c: ReturnType<typeof segmentCipher>, ad: Uint8Array, read: 
 }
 
 /** Chunk k's entries, checked against the index (k from 0; entries from `first`). */
-function openChunk(c: ReturnType<typeof segmentCipher>, ad: Uint8Array, read: (s: number, e: number) => Uint8Array, ix: Index, k: number, first: number): Entry[] {
+function openChunk(
+  c: ReturnType<typeof segmentCipher>,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  ix: Index,
+  k: number,
+  first: number,
+): Entry[] {
   const list = openSegment(c, ad, read, ix, k + 2);
   if (!Array.isArray(list) || list.length !== ix.counts[k]) throw invalid();
   list.forEach((e, i) => {
     const { name, issuer, account, type } = ix.columns;
-    if (!isObject(e) || e.name !== name[first + i] || (e.issuer ?? null) !== issuer[first + i] || (e.account ?? null) !== account[first + i] || e.type !== type[first + i])
+    if (
+      !isObject(e) ||
+      e.name !== name[first + i] ||
+      (e.issuer ?? null) !== issuer[first + i] ||
+      (e.account ?? null) !== account[first + i] ||
+      e.type !== type[first + i]
+    )
       throw invalid();
   });
   return list as Entry[];
@@ -205,7 +247,8 @@ export function openSegments(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint
     const rest = openSegment(c, ad, read, ix, 1);
     if (!isObject(rest) || rest.entries !== ix.columns.name.length) throw invalid();
     const entries: Entry[] = [];
-    for (let k = 0, first = 0; k < ix.counts.length; first += ix.counts[k]!, k++) for (const e of openChunk(c, ad, read, ix, k, first)) entries.push(e);
+    for (let k = 0, first = 0; k < ix.counts.length; first += ix.counts[k]!, k++)
+      for (const e of openChunk(c, ad, read, ix, k, first)) entries.push(e);
     return checkData({ ...rest, entries });
   } finally {
     c.wipe();
@@ -217,7 +260,13 @@ export function openSegments(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint
  * bytes of `data` (a reader may decode just those), `length` its size. The key is copied, and
  * wiped when the process no longer holds the index.
  */
-export function openIndex(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint8Array, read: (s: number, e: number) => Uint8Array, length: number): VaultIndex {
+export function openIndex(
+  payloadKey: Uint8Array,
+  nonce: Uint8Array,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  length: number,
+): VaultIndex {
   const c = segmentCipher(payloadKey, nonce);
   let ix: Index;
   try {
@@ -227,7 +276,13 @@ export function openIndex(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint8Ar
     throw err;
   }
   const { name, issuer, account, type } = ix.columns;
-  const entries: IndexEntry[] = name.map((n, i) => ({ name: n, issuer: issuer[i] ?? "", account: account[i] ?? "", type: type[i] as Entry["type"], at: i }));
+  const entries: IndexEntry[] = name.map((n, i) => ({
+    name: n,
+    issuer: issuer[i] ?? "",
+    account: account[i] ?? "",
+    type: type[i] as Entry["type"],
+    at: i,
+  }));
   const opened = new Map<number, Entry[]>();
   return {
     entries,

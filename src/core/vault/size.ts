@@ -39,7 +39,8 @@ export function entriesThatFit(envelope: Envelope, before: VaultData, added: rea
   if (envelope.minor >= 2) {
     // The segmented size is not a sum over entries (chunks, index): the size only grows with
     // each entry added, so a binary search finds the most that fit.
-    const fits = (n: number) => vaultFileSize(envelope, { ...before, entries: [...before.entries, ...added.slice(0, n)] }) <= MAX_FILE_BYTES;
+    const fits = (n: number) =>
+      vaultFileSize(envelope, { ...before, entries: [...before.entries, ...added.slice(0, n)] }) <= MAX_FILE_BYTES;
     let lo = 0;
     let hi = added.length;
     while (lo < hi) {

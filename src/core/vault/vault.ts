@@ -166,7 +166,11 @@ export function openData(env: Envelope, masterKey: Uint8Array): VaultData {
  * entry is asked for; an older one opens whole). `data` reads ranges of the payload.
  * Throws VaultDamagedError as openData does.
  */
-export function openDataIndex(env: Envelope, masterKey: Uint8Array, data: { length: number; read(s: number, e: number): Uint8Array }): VaultIndex {
+export function openDataIndex(
+  env: Envelope,
+  masterKey: Uint8Array,
+  data: { length: number; read(s: number, e: number): Uint8Array },
+): VaultIndex {
   if (env.minor < SEGMENTED_MINOR) {
     return indexOfEntries(openData({ ...env, data: data.read(0, data.length) }, masterKey).entries);
   }

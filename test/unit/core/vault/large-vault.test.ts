@@ -23,7 +23,9 @@ let masterKey: Uint8Array;
 let bytes: Uint8Array;
 
 beforeAll(async () => {
-  const drafts = Array.from({ length: N }, (_, i) => totpDraft(`Issuer${i}`, `JBSWY3DPEHPK3PXP${b32(i)}`, { issuer: `Issuer${i}`, account: `user${i}@example.com` }));
+  const drafts = Array.from({ length: N }, (_, i) =>
+    totpDraft(`Issuer${i}`, `JBSWY3DPEHPK3PXP${b32(i)}`, { issuer: `Issuer${i}`, account: `user${i}@example.com` }),
+  );
   data = addEntries(emptyData(NOW_ISO), drafts, newId, NOW_ISO).data;
   const v = await createVault("test", data, CHEAP_KDF);
   masterKey = v.masterKey;
@@ -45,7 +47,12 @@ describe("a 10,000-entry vault (minor 3)", () => {
   it("merges two changed copies as the content merges in memory", () => {
     const { envelope } = parseEnvelope(bytes);
     const ours = removeEntry(updateEntry(data, data.entries[5]!.id, { name: "renamed here" }, LATER), data.entries[7]!.id, LATER);
-    const theirs = addEntries(updateEntry(data, data.entries[9_000]!.id, { notes: "there" }, LATER), [totpDraft("new there", "GEZDGNBVGY3TQOJQ")], newId, LATER).data;
+    const theirs = addEntries(
+      updateEntry(data, data.entries[9_000]!.id, { notes: "there" }, LATER),
+      [totpDraft("new there", "GEZDGNBVGY3TQOJQ")],
+      newId,
+      LATER,
+    ).data;
     const open = (d: VaultData) => {
       const env = parseEnvelope(serializeEnvelope(sealData(envelope, masterKey, d))).envelope;
       return { envelope: env, key: masterKey, data: openData(env, masterKey) };

@@ -33,7 +33,9 @@ describe("round trips", () => {
     const text = fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ name: text, issuer: fc.string({ maxLength: 10 }), account: fc.string({ maxLength: 10 }) }), { maxLength: 150 }),
+        fc.array(fc.record({ name: text, issuer: fc.string({ maxLength: 10 }), account: fc.string({ maxLength: 10 }) }), {
+          maxLength: 150,
+        }),
         fc.string({ maxLength: 400 }),
         async (names, notes) => {
           const data = vaultData(names, notes);
@@ -43,7 +45,9 @@ describe("round trips", () => {
           expect(serializeData(openData(env, masterKey))).toBe(serializeData(data));
           const index = lazyIndex(bytes, masterKey);
           expect(index.entries.map(({ at, ...rest }) => ({ ...rest, at }))).toEqual(data.entries.map((e, at) => ({ ...view(e), at })));
-          for (const at of [0, Math.floor(data.entries.length / 2), data.entries.length - 1].filter((i) => i >= 0 && i < data.entries.length))
+          for (const at of [0, Math.floor(data.entries.length / 2), data.entries.length - 1].filter(
+            (i) => i >= 0 && i < data.entries.length,
+          ))
             expect(index.entry(at)).toEqual(data.entries[at]);
         },
       ),
@@ -104,7 +108,8 @@ describe("an attacker's edits", () => {
         const index = lazyIndex(edited, masterKey);
         index.entries.forEach((e, at) => {
           const got = index.entry(at);
-          if (JSON.stringify(got) !== JSON.stringify(data.entries[at]) || e.name !== data.entries[at]!.name) throw new Error(`wrong entry at ${at}`);
+          if (JSON.stringify(got) !== JSON.stringify(data.entries[at]) || e.name !== data.entries[at]!.name)
+            throw new Error(`wrong entry at ${at}`);
         });
       }),
     };
@@ -191,7 +196,10 @@ describe("an attacker's edits", () => {
   it("the index opens without decoding `data` whole: a reader asks only for the ranges it needs", () => {
     const head = parseHeaderOnly(bytes);
     const asked: [number, number][] = [];
-    const index = openDataIndex(head.envelope, masterKey, { length: head.data.length, read: (s, e) => (asked.push([s, e]), head.data.read(s, e)) });
+    const index = openDataIndex(head.envelope, masterKey, {
+      length: head.data.length,
+      read: (s, e) => (asked.push([s, e]), head.data.read(s, e)),
+    });
     expect(index.entry(150)).toEqual(data.entries[150]);
     const read = asked.reduce((n, [s, e]) => n + e - s, 0);
     expect(read).toBeLessThan(head.data.length / 2);
