@@ -4,10 +4,11 @@
 // take the lock and re-read the vault under it; the KDF and any prompt happen before the lock,
 // so a slow typist never blocks other otp processes.
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
-import { checkEnvelopeChecksum, generationOf, parseEnvelope, type Envelope } from "../core/vault/format.js";
+import { checkIntegrity, generationOf, parseEnvelope, parseHeaderOnly, type Envelope } from "../core/vault/format.js";
 import { checkVaultFits } from "../core/vault/size.js";
 import type { VaultData } from "../core/vault/model.js";
-import { openData, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
+import { openData, openDataIndex, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
+import { indexOfEntries, type VaultIndex } from "../core/vault/payload.js";
 import type { Ctx, ReadResult } from "./context.js";
 import { remindAboutBackup } from "./backup-reminder.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../core/vault/recovery-key.js";
@@ -43,33 +44,66 @@ export async function readEnvelope(ctx: Ctx): Promise<{ envelope: Envelope; read
 
 /** The vault, unlocked and decrypted. Throws AuthError (4), VaultDamagedError (5), OtpError (1). */
 export async function openVault(ctx: Ctx): Promise<OpenedVault> {
-  const file = await ctx.vaultFile.read(ctx.vaultPath);
-  for (const w of file.warnings) ctx.warn(w);
-  // The checksum is checked before any KDF, or when a session's key or the data fails to open
-  // (format.ts): a session opening a whole file never hashes its megabytes.
-  const { envelope, readOnly } = parseEnvelope(file.bytes, { checksum: "deferred" });
-  let whole = false;
-  const checked = () => {
-    if (!whole) checkEnvelopeChecksum(file.bytes);
-    whole = true;
-  };
-  const found = await masterKeyFor(ctx, envelope, checked);
-  let data: VaultData;
-  try {
-    data = openData(envelope, found.key);
-  } catch (err) {
-    checked();
-    throw err;
-  }
+  const { envelope, readOnly } = await readEnvelope(ctx);
+  const found = await masterKeyFor(ctx, envelope);
   return {
     envelope,
     masterKey: found.key,
-    data,
+    data: openData(envelope, found.key),
     readOnly,
     password: found.password,
     stretched: found.stretched,
     recoveryKeyBytes: found.recoveryKeyBytes,
   };
+}
+
+/**
+ * The vault's index (names, issuers, accounts, types) and each entry on demand, for commands
+ * that read one entry or the names (`otp code`, `otp list`). With a session and a minor-3 file,
+ * only the header, the index and the chunk of an entry asked for are decrypted, and the
+ * checksum runs only when the key or the payload fails (so damage is still exit 5, not 4);
+ * otherwise the vault opens whole, as openVault. `vault.data` opens the whole vault when read.
+ */
+export async function openVaultIndex(ctx: Ctx): Promise<{ vault: OpenedVault; index: VaultIndex }> {
+  const file = await ctx.vaultFile.read(ctx.vaultPath);
+  for (const w of file.warnings) ctx.warn(w);
+  const damage = () => {
+    const err = checkIntegrity(file.bytes);
+    if (err) throw err;
+  };
+  // Damage is named as the checksum names it, whichever check met it first.
+  const named = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof VaultDamagedError) damage();
+      throw err;
+    }
+  };
+  const bySession = !!ctx.env.OTP_SESSION && !ctx.passwordFile && !ctx.env.OTP_PASSWORD;
+  const head = bySession ? named(() => parseHeaderOnly(file.bytes)) : null;
+  if (!head || head.envelope.minor < 3) {
+    const { envelope, readOnly } = parseEnvelope(file.bytes);
+    const { key, ...how } = await masterKeyFor(ctx, envelope);
+    const data = openData(envelope, key);
+    return { vault: { ...how, envelope, masterKey: key, data, readOnly }, index: indexOfEntries(data.entries) };
+  }
+  const { key, ...how } = await masterKeyFor(ctx, head.envelope, damage);
+  const index = named(() => openDataIndex(head.envelope, key, head.data));
+  let data: VaultData | undefined;
+  const vault: OpenedVault = {
+    ...how,
+    envelope: head.envelope,
+    masterKey: key,
+    readOnly: head.readOnly,
+    get data(): VaultData {
+      return (data ??= openData(parseEnvelope(file.bytes).envelope, key));
+    },
+    set data(d: VaultData) {
+      data = d;
+    },
+  };
+  return { vault, index: { entries: index.entries, entry: (at) => named(() => index.entry(at)) } };
 }
 
 /** Reads the password file's first line, without its line ending. `-` is standard input. */
@@ -90,11 +124,10 @@ export async function readPasswordFile(ctx: Ctx, file: string): Promise<string> 
 }
 
 /** The master key of this envelope from the password sources above (and the password, when one was given). Throws AuthError (4). */
-export async function masterKeyFor(ctx: Ctx, envelope: Envelope, checked: () => void = () => undefined): Promise<FoundKey> {
+export async function masterKeyFor(ctx: Ctx, envelope: Envelope, onSessionError?: () => void): Promise<FoundKey> {
   // The KDF blocks for a moment: a spinner on a terminal if it takes over 300 ms (at the prompt,
   // the prompt's own line says it is checking).
   const withPassword = async (password: string, spin = ctx.stderrIsTTY): Promise<FoundKey> => {
-    checked();
     const { key, stretched } = await ctx.process.spinner(spin, "unlocking the vault…", () => unlockAndStretch(envelope, password));
     return { key, stretched, password };
   };
@@ -104,13 +137,12 @@ export async function masterKeyFor(ctx: Ctx, envelope: Envelope, checked: () => 
     try {
       return { key: await ctx.sessions.open(ctx.env.OTP_SESSION, envelope, ctx.now(), ctx.vaultPath) };
     } catch (err) {
-      checked();
+      // A file read without its checksum (openVaultIndex): damage is named before anything else.
+      onSessionError?.();
       if (!(err instanceof AuthError) || !ctx.canPrompt()) throw err;
       ctx.warn(`${err.message}; asking for the password instead`);
     }
   }
-  // Past the session: a KDF, or giving up; either way a damaged file is named as such first.
-  checked();
   if (ctx.env.OTP_RECOVERY_KEY) {
     const recoveryKeyBytes = parseRecoveryKey(ctx.env.OTP_RECOVERY_KEY);
     return { key: await unlockWithRecoveryKey(envelope, recoveryKeyBytes), recoveryKeyBytes };

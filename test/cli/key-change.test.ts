@@ -126,7 +126,7 @@ describe("otp passwd", () => {
       expectOk(r);
       expect(r.stderr).toContain("the old recovery key stopped working");
       expect(r.stderr).toContain("otp recovery-key new");
-      expect(header(h.vault)).toMatchObject({ minor: 2, ext: { generation: 1 } });
+      expect(header(h.vault)).toMatchObject({ minor: 3, ext: { generation: 1 } });
       expect(header(h.vault).slots.map((s) => s.kind)).toEqual(["password"]);
       expectFailure(await otp(h, ["list"], { password: false, env: { OTP_RECOVERY_KEY: h.recoveryKey } }), 4, "no recovery key");
     },

@@ -11,7 +11,7 @@ import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
 import { advanceHotp } from "../hotp.js";
 import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { codeLine } from "../render/code-line.js";
-import { openVault } from "../vault.js";
+import { openVaultIndex } from "../vault.js";
 
 export interface CodeOptions {
   at?: string;
@@ -36,8 +36,9 @@ export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<v
   refuseSecretQuery(query);
   checkOptions(opts);
   const at = opts.at === undefined ? undefined : parseTime(opts.at);
-  const vault = await openVault(ctx);
-  let entry = await pickEntry(ctx, vault.data.entries, query);
+  // The names pick the entry; only its own record is opened (a minor-3 vault with a session).
+  const { vault, index } = await openVaultIndex(ctx);
+  let entry = index.entry((await pickEntry(ctx, index.entries, query)).at);
   // Find the clipboard before an HOTP counter moves: no clipboard must not cost a code.
   const board = opts.copy ? await findClipboard(ctx) : undefined;
   if (entry.type === "hotp") {

@@ -33,7 +33,7 @@ export function table(rows: string[][]): string[] {
   );
 }
 
-export function entryTable(entries: Entry[]): string[] {
+export function entryTable(entries: Pick<Entry, "name" | "issuer" | "account" | "type">[]): string[] {
   const rows = entries.map((e) => [e.name, e.issuer, e.account, e.type].map(escapeForTerminal));
   return table([["NAME", "ISSUER", "ACCOUNT", "TYPE"], ...rows]);
 }

@@ -107,6 +107,46 @@ export function open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array,
   }
 }
 
+/**
+ * XChaCha20-Poly1305 for the numbered segments of one payload (format.ts, minor 3): segment j
+ * uses `nonce` with j (64-bit little-endian) XORed into its last 8 bytes, so all segments share
+ * one HChaCha20 subkey and differ in the native cipher's nonce. seal/open are seal()/open() of
+ * that nonce; call wipe() when done.
+ */
+export function segmentCipher(key: Uint8Array, nonce: Uint8Array) {
+  const { subkey, nonce12 } = xchachaParams(key, nonce);
+  const nonceOf = (j: number): Buffer => {
+    const n = Buffer.from(nonce12);
+    n.writeUInt32LE((n.readUInt32LE(4) ^ (j % 0x100000000)) >>> 0, 4);
+    n.writeUInt32LE((n.readUInt32LE(8) ^ Math.floor(j / 0x100000000)) >>> 0, 8);
+    return n;
+  };
+  return {
+    seal(j: number, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
+      const c = createCipheriv("chacha20-poly1305", subkey, nonceOf(j), { authTagLength: TAG_BYTES });
+      c.setAAD(ad, { plaintextLength: plaintext.length });
+      return concatBytes(c.update(plaintext), c.final(), c.getAuthTag());
+    },
+    open(j: number, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
+      if (ciphertext.length < TAG_BYTES) return null;
+      const body = ciphertext.subarray(0, ciphertext.length - TAG_BYTES);
+      try {
+        const d = createDecipheriv("chacha20-poly1305", subkey, nonceOf(j), { authTagLength: TAG_BYTES });
+        d.setAAD(ad, { plaintextLength: body.length });
+        d.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES));
+        const out = d.update(body);
+        const rest = d.final();
+        return rest.length === 0 ? asBytes(out) : concatBytes(out, rest);
+      } catch {
+        return null;
+      }
+    },
+    wipe(): void {
+      subkey.fill(0);
+    },
+  };
+}
+
 /** ISO/IEC 7816-4 padding to a multiple of `block` bytes, as libsodium's sodium_pad. */
 export function pad(data: Uint8Array, block = 1024): Uint8Array {
   const out = new Uint8Array((Math.floor(data.length / block) + 1) * block);

@@ -38,6 +38,11 @@ export function parseData(json: string): VaultData {
   } catch {
     throw invalid();
   }
+  return checkData(v);
+}
+
+/** Checks parsed content against the schema (parseData, and each segment of a minor-3 payload). */
+export function checkData(v: unknown): VaultData {
   if (!isObj(v) || !Array.isArray(v.entries) || !Array.isArray(v.tombstones) || !isObj(v.meta)) throw invalid();
   const ids = new Set<string>();
   for (const e of v.entries) {

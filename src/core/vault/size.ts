@@ -9,6 +9,7 @@ import type { Entry } from "../entry.js";
 import { sizeName } from "../limits.js";
 import { MAX_FILE_BYTES, headerAD, type Envelope } from "./format.js";
 import { serializeData, type VaultData } from "./model.js";
+import { segmentedSize } from "./payload.js";
 
 const PAD_BLOCK = 1024;
 const TAG_BYTES = 16;
@@ -25,6 +26,8 @@ export function sealedSize(payloadBytes: number, headerBytes: number): number {
 
 /** Bytes of the vault file `data` would make under `envelope`'s header (same slots, any nonce). */
 export function vaultFileSize(envelope: Envelope, data: VaultData): number {
+  // A file with key generations is written segmented (vault.ts sealData), an older one whole.
+  if (envelope.minor >= 2) return headerAD(envelope).length + 4 * Math.ceil(segmentedSize(data) / 3) + FRAME_BYTES;
   return sealedSize(utf8Length(serializeData(data)), headerAD(envelope).length);
 }
 
@@ -33,6 +36,20 @@ export function vaultFileSize(envelope: Envelope, data: VaultData): number {
  * MAX_FILE_BYTES: after.length when all do. One serialization of `before`, then one per entry.
  */
 export function entriesThatFit(envelope: Envelope, before: VaultData, added: readonly Entry[]): number {
+  if (envelope.minor >= 2) {
+    // The segmented size is not a sum over entries (chunks, index): the size only grows with
+    // each entry added, so a binary search finds the most that fit.
+    const fits = (n: number) =>
+      vaultFileSize(envelope, { ...before, entries: [...before.entries, ...added.slice(0, n)] }) <= MAX_FILE_BYTES;
+    let lo = 0;
+    let hi = added.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
   const header = headerAD(envelope).length;
   let payload = utf8Length(serializeData(before));
   for (let i = 0; i < added.length; i++) {

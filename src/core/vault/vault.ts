@@ -17,6 +17,7 @@ import {
 } from "./format.js";
 import { DEFAULT_ARGON2, argon2id, type Argon2Params } from "./kdf.js";
 import { parseData, serializeData, type VaultData } from "./model.js";
+import { SEGMENTED_MINOR, indexOfEntries, openIndex, openSegments, sealSegments, type VaultIndex } from "./payload.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const PAYLOAD_SUBKEY = "payload";
@@ -138,6 +139,13 @@ export async function unlockAndStretch(env: Envelope, password: string): Promise
  */
 export function openData(env: Envelope, masterKey: Uint8Array): VaultData {
   const key = deriveSubkey(masterKey, PAYLOAD_SUBKEY);
+  if (env.minor >= SEGMENTED_MINOR) {
+    try {
+      return openSegments(key, env.nonce, headerAD(env), env.data);
+    } finally {
+      wipe(key);
+    }
+  }
   const padded = open(key, env.nonce, env.data, headerAD(env));
   wipe(key);
   if (!padded)
@@ -153,10 +161,41 @@ export function openData(env: Envelope, masterKey: Uint8Array): VaultData {
   return parseData(json);
 }
 
-/** A copy of env with `data` re-encrypted under a fresh nonce. */
-export function sealData(env: Envelope, masterKey: Uint8Array, data: VaultData): Envelope {
-  const next: Envelope = { ...env, nonce: randomBytes(NONCE_BYTES) };
+/**
+ * The entries' index of a vault (a minor-3 payload opens only its index, and a chunk when an
+ * entry is asked for; an older one opens whole). `data` reads ranges of the payload.
+ * Throws VaultDamagedError as openData does.
+ */
+export function openDataIndex(
+  env: Envelope,
+  masterKey: Uint8Array,
+  data: { length: number; read(s: number, e: number): Uint8Array },
+): VaultIndex {
+  if (env.minor < SEGMENTED_MINOR) {
+    return indexOfEntries(openData({ ...env, data: data.read(0, data.length) }, masterKey).entries);
+  }
   const key = deriveSubkey(masterKey, PAYLOAD_SUBKEY);
+  try {
+    return openIndex(key, env.nonce, headerAD(env), data.read, data.length);
+  } finally {
+    wipe(key);
+  }
+}
+
+/**
+ * A copy of env with `data` re-encrypted under a fresh nonce. A file with key generations
+ * (minor 2) becomes minor 3 here, its payload segmented; an older one keeps its minor and its
+ * single sealed payload until its first key change gives it a generation.
+ */
+export function sealData(env: Envelope, masterKey: Uint8Array, data: VaultData): Envelope {
+  const minor = env.minor >= 2 ? Math.max(env.minor, SEGMENTED_MINOR) : env.minor;
+  const next: Envelope = { ...env, minor, nonce: randomBytes(NONCE_BYTES) };
+  const key = deriveSubkey(masterKey, PAYLOAD_SUBKEY);
+  if (minor >= SEGMENTED_MINOR) {
+    next.data = sealSegments(key, next.nonce, headerAD(next), data);
+    wipe(key);
+    return next;
+  }
   const plain = pad(new TextEncoder().encode(serializeData(data)));
   next.data = seal(key, next.nonce, plain, headerAD(next));
   wipe(key, plain);

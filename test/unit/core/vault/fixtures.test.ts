@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../../../src/core/errors.js";
 import { generateCode } from "../../../../src/core/otp.js";
-import { generationOf, parseEnvelope, serializeEnvelope } from "../../../../src/core/vault/format.js";
+import { generationOf, parseEnvelope, parseHeaderOnly, serializeEnvelope } from "../../../../src/core/vault/format.js";
 import { kdfCount } from "../../../../src/core/vault/kdf.js";
-import { sealData } from "../../../../src/core/vault/vault.js";
+import { openDataIndex, sealData } from "../../../../src/core/vault/vault.js";
 import { parseRecoveryKey, unlockWithRecoveryKey } from "../../../../src/core/vault/recovery-key.js";
 import { priorKeysOf } from "../../../../src/core/vault/prior-keys.js";
 import { dec, openWithPassword, thrown } from "./helpers.js";
@@ -233,5 +233,34 @@ describe("vault-v1-minor2.otp (password test, key generation 2, recovery key 008
     expect(generateCode(data.entries[1]!, T1).code).toBe("254676");
     expect(priorKeysOf(data).map((k) => k.generation)).toEqual([1]);
     expect(await thrown(() => openWithPassword(bytes, "first password"))).toBeInstanceOf(AuthError);
+  });
+});
+
+describe("vault-v1-minor3.otp (password test; the entries of vault-v1.otp in a segmented payload)", () => {
+  const bytes = read("vault-v1-minor3.otp");
+
+  it("is the committed file, byte for byte, at minor 3", () => {
+    expect(sha256(bytes)).toBe("6b234d8d91cc62eeddedaf40aa540091e629a849e2b5f83b34c66231e0e37037");
+    expect(bytes).toHaveLength(6036);
+    const { envelope, readOnly } = parseEnvelope(bytes);
+    expect(readOnly).toBe(false);
+    expect([envelope.minor, generationOf(envelope), envelope.vaultId]).toEqual([3, 1, "e4db0b7c723e3f24680dcb926c696b77"]);
+    expect(serializeEnvelope(envelope)).toEqual(bytes);
+  });
+
+  it("opens with `test`, whole and through its index, to the five entries and their codes", async () => {
+    const { data, masterKey } = await openWithPassword(bytes, "test");
+    const codes = (e: Parameters<typeof generateCode>[0]) => [generateCode(e, T1).code, generateCode(e, T2).code];
+    const want = [
+      ["GitHub", ["704044", "890699"]],
+      ["AWS root", ["13523213", "34471171"]],
+      ["Legacy VPN", ["254676", "254676"]],
+      ["Steam", ["DV89H", "5C3VB"]],
+      ["Bücherei — 東京 🔑", ["466130", "278167"]],
+    ];
+    expect(data.entries.map((e) => [e.name, codes(e)])).toEqual(want);
+    const head = parseHeaderOnly(bytes);
+    const index = openDataIndex(head.envelope, masterKey, head.data);
+    expect(index.entries.map((e) => [e.name, codes(index.entry(e.at))])).toEqual(want);
   });
 });

@@ -307,7 +307,7 @@ describe("canonical violations are corrupted even with the checksum recomputed",
   const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const cases: [string, (t: string) => string][] = [
     ["a space after a colon", (t) => t.replace('"version":1,', '"version": 1,')],
-    ["a tab between members", (t) => t.replace('"minor":2,', '"minor":2,\t')],
+    ["a tab between members", (t) => t.replace('"minor":3,', '"minor":3,\t')],
     ["a newline inside the object", (t) => t.replace('"cipher":', '\n"cipher":')],
     ["a space inside a slot", (t) => t.replace('"kind":"password"', '"kind": "password"')],
     [
@@ -316,11 +316,11 @@ describe("canonical violations are corrupted even with the checksum recomputed",
     ],
     ["two slot members swapped", (t) => t.replace(/"id":"([0-9a-f]{32})","kind":"password"/, '"kind":"password","id":"$1"')],
     ["two kdf members swapped", (t) => t.replace('"ops":1,"mem":8192', '"mem":8192,"ops":1')],
-    ['"minor":2.0', (t) => t.replace('"minor":2,', '"minor":2.0,')],
+    ['"minor":3.0', (t) => t.replace('"minor":3,', '"minor":3.0,')],
     ['"version":1.0', (t) => t.replace('"version":1,', '"version":1.0,')],
     ['"version":1e0', (t) => t.replace('"version":1,', '"version":1e0,')],
     ['"ops":1.0', (t) => t.replace('"ops":1,', '"ops":1.0,')],
-    ["a duplicate top-level key", (t) => t.replace('"minor":2,', '"minor":2,"minor":2,')],
+    ["a duplicate top-level key", (t) => t.replace('"minor":3,', '"minor":3,"minor":3,')],
     ["a duplicate key in a slot", (t) => t.replace('"kind":"password",', '"kind":"password","kind":"password",')],
     ["a duplicate key in ext", (t) => t.replace('"ext":{"generation":1}', '"ext":{"generation":1,"generation":1}')],
     ["base64 salt without padding", (t) => t.replace(saltOf(t), saltOf(t).replace(/=+$/, ""))],
@@ -569,7 +569,7 @@ describe("versions", () => {
 
   it("minor and ext are authenticated: editing either (checksum recomputed) stops the data opening", async () => {
     for (const fn of [
-      (o: Record<string, any>) => (o.minor = 3),
+      (o: Record<string, any>) => (o.minor = 4),
       (o: Record<string, any>) => (o.ext = { future: 1, generation: 1 }),
       (o: Record<string, any>) => (o.ext = { generation: 2 }),
     ]) {

@@ -145,3 +145,9 @@ describe.skipIf(process.env.MAKE_FIXTURES !== "1")("make the minor-2 fixture vau
     writeOnce("vault-v1-minor2.otp", sealAndVerify(r.envelope, r.masterKey, r.data));
   });
 });
+
+describe.skipIf(process.env.MAKE_FIXTURES !== "1")("make the minor-3 fixture vault (MAKE_FIXTURES=1 only)", () => {
+  it("vault-v1-minor3.otp: the five entries of vault-v1.otp in a segmented payload", async () => {
+    writeOnce("vault-v1-minor3.otp", (await createVault("test", data(MAIN_ENTRIES), CHEAP_KDF)).bytes);
+  });
+});

@@ -1,0 +1,306 @@
+// The segmented payload of format minor 3 (format.ts is the specification): an index of the
+// entries' names, issuers, accounts and types, the rest of the vault's content, and the entries
+// themselves in chunks, each sealed on its own, so that finding one entry decrypts and parses
+// the index and one chunk, not the whole vault. Every segment is authenticated with the header
+// and bound to its place by its nonce; the index, itself authenticated, says how long each
+// segment is and how many entries each chunk holds, so none can be swapped, dropped, replayed
+// from an older copy or moved unnoticed.
+import type { Entry } from "../entry.js";
+import { VaultDamagedError } from "../errors.js";
+import { isObject } from "../json.js";
+import { pad, segmentCipher, textBytes, unpad, wipe } from "./crypto.js";
+import { checkData, type VaultData } from "./model.js";
+
+/** Entries per chunk at most, and the plaintext size past which a chunk is closed early. */
+const CHUNK_ENTRIES = 64;
+const CHUNK_BYTES = 16 * 1024;
+const PAD_BLOCK = 256;
+const TOTAL_BLOCK = 4096;
+const TAG_BYTES = 16;
+/** The 4-byte length of the index segment that starts `data`. */
+const PREFIX_BYTES = 4;
+/** The first minor whose payload is segmented. */
+export const SEGMENTED_MINOR = 3;
+
+/** What a reader needs to find an entry without opening the rest. */
+export interface IndexEntry {
+  name: string;
+  issuer: string;
+  account: string;
+  type: Entry["type"];
+  /** the entry's place in the vault's entries */
+  at: number;
+}
+
+export interface VaultIndex {
+  entries: IndexEntry[];
+  /** The whole entry at `at`: opens its chunk (once). Throws VaultDamagedError. */
+  entry(at: number): Entry;
+}
+
+const invalid = () => new VaultDamagedError("invalid-content", "vault content invalid");
+const undecryptable = () =>
+  new VaultDamagedError("corrupted", "vault data does not decrypt with this key (damaged, or the session belongs to another copy)");
+const utf8 = (bytes: Uint8Array): string => {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw invalid();
+  }
+};
+const json = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid(); // V8 quotes input in its errors, and this input holds seeds
+  }
+};
+
+/** The entries, cut into chunks: at most CHUNK_ENTRIES each, closed early past CHUNK_BYTES. */
+function chunksOf(entries: Entry[]): string[][] {
+  const chunks: string[][] = [];
+  let cur: string[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    const s = JSON.stringify(e);
+    if (cur.length === CHUNK_ENTRIES || (cur.length > 0 && bytes + s.length > CHUNK_BYTES)) (chunks.push(cur), (cur = []), (bytes = 0));
+    cur.push(s);
+    bytes += s.length + 1;
+  }
+  if (cur.length > 0) chunks.push(cur);
+  return chunks;
+}
+
+/** The plaintexts of the segments, index first (without its lengths: see sealSegments). */
+function layout(data: VaultData) {
+  const chunks = chunksOf(data.entries);
+  // The rest keeps data's member order: `entries` stays where it was, holding the count.
+  const rest = JSON.stringify({ ...data, entries: data.entries.length });
+  const column = (k: "name" | "issuer" | "account" | "type") => data.entries.map((e) => e[k] ?? null);
+  return {
+    columns: { name: column("name"), issuer: column("issuer"), account: column("account"), type: column("type") },
+    counts: chunks.map((c) => c.length),
+    segments: [rest, ...chunks.map((c) => `[${c.join(",")}]`)].map((s) => pad(textBytes(s), PAD_BLOCK)),
+  };
+}
+
+const indexText = (l: ReturnType<typeof layout>, lengths: number[]) => JSON.stringify({ ...l.columns, chunks: l.counts, lengths });
+
+/**
+ * The index with ISO/IEC 7816-4 padding (0x80, then zeros) up to where the whole of `data`
+ * fills a multiple of TOTAL_BLOCK bytes (minor 2's single payload filled 1 KiB blocks): the file's size shows
+ * the number of entries only roughly.
+ */
+function padIndex(text: Uint8Array, others: number): Uint8Array {
+  const used = PREFIX_BYTES + text.length + 1 + TAG_BYTES + others;
+  const out = new Uint8Array(text.length + 1 + ((TOTAL_BLOCK - (used % TOTAL_BLOCK)) % TOTAL_BLOCK));
+  out.set(text);
+  out[text.length] = 0x80;
+  return out;
+}
+
+/** padIndex undone: null when the padding is malformed. */
+function unpadIndex(data: Uint8Array): Uint8Array | null {
+  let i = data.length - 1;
+  while (i >= 0 && data[i] === 0) i--;
+  if (i < 0 || data[i] !== 0x80 || data.length - i > TOTAL_BLOCK) return null;
+  return data.subarray(0, i);
+}
+
+/** `data` of a minor-3 file: the index's length, then the sealed index, rest and chunks. */
+export function sealSegments(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint8Array, data: VaultData): Uint8Array {
+  const l = layout(data);
+  const c = segmentCipher(payloadKey, nonce);
+  try {
+    const sealed = l.segments.map((s, i) => c.seal(i + 1, s, ad));
+    const others = sealed.reduce((n, s) => n + s.length, 0);
+    const index = c.seal(
+      0,
+      padIndex(
+        textBytes(
+          indexText(
+            l,
+            sealed.map((s) => s.length),
+          ),
+        ),
+        others,
+      ),
+      ad,
+    );
+    const out = new Uint8Array(PREFIX_BYTES + index.length + others);
+    new DataView(out.buffer).setUint32(0, index.length, true);
+    out.set(index, PREFIX_BYTES);
+    let at = PREFIX_BYTES + index.length;
+    for (const s of sealed) (out.set(s, at), (at += s.length));
+    wipe(...l.segments);
+    return out;
+  } finally {
+    c.wipe();
+  }
+}
+
+/** Bytes of `data` sealSegments would make (for the size cap), without sealing. */
+export function segmentedSize(data: VaultData): number {
+  const l = layout(data);
+  const lengths = l.segments.map((s) => s.length + TAG_BYTES);
+  const others = lengths.reduce((a, b) => a + b, 0);
+  return PREFIX_BYTES + padIndex(textBytes(indexText(l, lengths)), others).length + TAG_BYTES + others;
+}
+
+interface Index {
+  columns: { name: string[]; issuer: (string | null)[]; account: (string | null)[]; type: string[] };
+  counts: number[];
+  /** where each segment after the index starts in `data`, and where the last ends */
+  offsets: number[];
+}
+
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+const strings = (v: unknown, n: number, nullable: boolean): boolean =>
+  Array.isArray(v) && v.length === n && v.every((s) => typeof s === "string" || (nullable && s === null));
+
+/** Opens and checks the index: `read(start, end)` gives bytes of `data`, `length` is its size. */
+function openIndexSegment(
+  c: ReturnType<typeof segmentCipher>,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  length: number,
+): Index {
+  if (length < PREFIX_BYTES + TAG_BYTES) throw undecryptable();
+  const head = read(0, PREFIX_BYTES);
+  const indexLen = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true);
+  if (PREFIX_BYTES + indexLen > length) throw undecryptable();
+  const plain = c.open(0, read(PREFIX_BYTES, PREFIX_BYTES + indexLen), ad);
+  if (!plain) throw undecryptable();
+  const text = unpadIndex(plain);
+  if (!text) throw invalid();
+  const o = json(utf8(text));
+  if (!isObject(o)) throw invalid();
+  const keys = Object.keys(o);
+  const want = ["name", "issuer", "account", "type", "chunks", "lengths"];
+  if (keys.length !== want.length || !want.every((k) => keys.includes(k))) throw invalid();
+  const { chunks, lengths } = o;
+  if (
+    !Array.isArray(chunks) ||
+    !chunks.every((n) => isCount(n) && n > 0) ||
+    !Array.isArray(lengths) ||
+    lengths.length !== chunks.length + 1
+  )
+    throw invalid();
+  const n = (chunks as number[]).reduce((a, b) => a + b, 0);
+  if (!strings(o.name, n, false) || !strings(o.issuer, n, true) || !strings(o.account, n, true) || !strings(o.type, n, false))
+    throw invalid();
+  const offsets = [PREFIX_BYTES + indexLen];
+  for (const l of lengths) {
+    if (!isCount(l) || l < TAG_BYTES) throw invalid();
+    offsets.push(offsets[offsets.length - 1]! + l);
+  }
+  // The index covers `data` to its last byte: nothing missing, nothing added.
+  if (offsets[offsets.length - 1] !== length) throw undecryptable();
+  return { columns: o as unknown as Index["columns"], counts: chunks as number[], offsets };
+}
+
+function openSegment(
+  c: ReturnType<typeof segmentCipher>,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  ix: Index,
+  j: number,
+): unknown {
+  const plain = c.open(j, read(ix.offsets[j - 1]!, ix.offsets[j]!), ad);
+  if (!plain) throw undecryptable();
+  const text = unpad(plain, PAD_BLOCK);
+  if (!text) throw invalid();
+  return json(utf8(text));
+}
+
+/** Chunk k's entries, checked against the index (k from 0; entries from `first`). */
+function openChunk(
+  c: ReturnType<typeof segmentCipher>,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  ix: Index,
+  k: number,
+  first: number,
+): Entry[] {
+  const list = openSegment(c, ad, read, ix, k + 2);
+  if (!Array.isArray(list) || list.length !== ix.counts[k]) throw invalid();
+  list.forEach((e, i) => {
+    const { name, issuer, account, type } = ix.columns;
+    if (
+      !isObject(e) ||
+      e.name !== name[first + i] ||
+      (e.issuer ?? null) !== issuer[first + i] ||
+      (e.account ?? null) !== account[first + i] ||
+      e.type !== type[first + i]
+    )
+      throw invalid();
+  });
+  return list as Entry[];
+}
+
+/** The whole content of a minor-3 payload, checked as parseData checks a minor-2 one. */
+export function openSegments(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint8Array, bytes: Uint8Array): VaultData {
+  const read = (s: number, e: number) => bytes.subarray(s, e);
+  const c = segmentCipher(payloadKey, nonce);
+  try {
+    const ix = openIndexSegment(c, ad, read, bytes.length);
+    const rest = openSegment(c, ad, read, ix, 1);
+    if (!isObject(rest) || rest.entries !== ix.columns.name.length) throw invalid();
+    const entries: Entry[] = [];
+    for (let k = 0, first = 0; k < ix.counts.length; first += ix.counts[k]!, k++)
+      for (const e of openChunk(c, ad, read, ix, k, first)) entries.push(e);
+    return checkData({ ...rest, entries });
+  } finally {
+    c.wipe();
+  }
+}
+
+/**
+ * The index of a minor-3 payload, opening only what is asked for: `read(start, end)` gives the
+ * bytes of `data` (a reader may decode just those), `length` its size. The key is copied, and
+ * wiped when the process no longer holds the index.
+ */
+export function openIndex(
+  payloadKey: Uint8Array,
+  nonce: Uint8Array,
+  ad: Uint8Array,
+  read: (s: number, e: number) => Uint8Array,
+  length: number,
+): VaultIndex {
+  const c = segmentCipher(payloadKey, nonce);
+  let ix: Index;
+  try {
+    ix = openIndexSegment(c, ad, read, length);
+  } catch (err) {
+    c.wipe();
+    throw err;
+  }
+  const { name, issuer, account, type } = ix.columns;
+  const entries: IndexEntry[] = name.map((n, i) => ({
+    name: n,
+    issuer: issuer[i] ?? "",
+    account: account[i] ?? "",
+    type: type[i] as Entry["type"],
+    at: i,
+  }));
+  const opened = new Map<number, Entry[]>();
+  return {
+    entries,
+    entry(at: number): Entry {
+      if (!Number.isSafeInteger(at) || at < 0 || at >= entries.length) throw new RangeError("no such entry");
+      let k = 0;
+      let first = 0;
+      while (first + ix.counts[k]! <= at) first += ix.counts[k++]!;
+      if (!opened.has(k)) opened.set(k, openChunk(c, ad, read, ix, k, first));
+      return checkData({ entries: [opened.get(k)![at - first]], tombstones: [], meta: {} }).entries[0]!;
+    },
+  };
+}
+
+/** The index of entries already open (a file older than minor 3, opened whole). */
+export function indexOfEntries(entries: Entry[]): VaultIndex {
+  return {
+    entries: entries.map((e, at) => ({ name: e.name, issuer: e.issuer, account: e.account, type: e.type, at })),
+    entry: (at) => entries[at]!,
+  };
+}
