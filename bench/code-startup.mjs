@@ -8,15 +8,16 @@
 //
 // BENCH_BASELINE=/path/to/another/checkout/bin/otp.cjs adds that build's figures ("today") beside
 // this one's ("new"), measured in the same run: each build makes its own vault (an older otp may
-// not read a newer format) from the same seeds. The "KDF alone" figure is Argon2id at the default
-// parameters, its first call in a fresh process with libsodium loaded: `otp code (password, KDF)` less it
-// is what the password path costs beyond the key derivation.
+// not read a newer format) from the same seeds. The "KDF alone" figures are Argon2id at the default
+// parameters, its first call in a fresh process with the package loaded, native and WASM:
+// `otp code (password, KDF)` less the one its build uses is what the password path costs beyond
+// the key derivation.
 // BENCH_RUNS (default 25) and BENCH_SIZES (default "1,300,10000") pick how much to run.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const OTP = fileURLToPath(new URL("../bin/otp.cjs", import.meta.url));
@@ -85,11 +86,20 @@ const median = (xs) => {
 
 /**
  * Argon2id at otp's default parameters as `otp code` pays for it: the first call in a fresh
- * process (libsodium loaded, not timed), whose 64 MiB are fresh pages; the median of 5 processes.
- * A second call in the same process is much faster, and would make otp's own part look bigger.
+ * process (the package loaded, not timed), whose 64 MiB are fresh pages; the median of 5
+ * processes. A second call in the same process is much faster, and would make otp's own part
+ * look bigger. "native" is @node-rs/argon2 (what otp uses where its binary loads), "wasm" is
+ * libsodium's (the fallback, and what builds before it used).
  */
-function kdfAlone() {
-  const script = `
+function kdfAlone(engine) {
+  const script =
+    engine === "native"
+      ? `
+    const { hashRawSync } = require("@node-rs/argon2");
+    const t0 = process.hrtime.bigint();
+    hashRawSync("correct horse battery staple", { algorithm: 2, version: 1, timeCost: 3, memoryCost: 65536, parallelism: 1, outputLen: 32, salt: new Uint8Array(16) });
+    console.log(Number(process.hrtime.bigint() - t0) / 1e6);`
+      : `
     const sodium = require("libsodium-wrappers-sumo");
     sodium.ready.then(() => {
       const t0 = process.hrtime.bigint();
@@ -103,6 +113,15 @@ function kdfAlone() {
     times.push(Number(r.stdout));
   }
   return median(times);
+}
+
+/** Which Argon2id a build uses: native if its bundle loads @node-rs/argon2. */
+function engineOf(bin) {
+  try {
+    return readFileSync(join(dirname(bin), "..", "dist", "otp.cjs"), "utf8").includes("@node-rs/argon2") ? "native" : "wasm";
+  } catch {
+    return "wasm";
+  }
 }
 
 function benchSize(n, ca) {
@@ -130,7 +149,8 @@ function benchSize(n, ca) {
 
 const label = (n) => (n === 1 ? "1 entry" : `${n.toLocaleString("en")} entries`);
 const rows = [];
-const kdf = kdfAlone();
+const kdf = { native: kdfAlone("native"), wasm: kdfAlone("wasm") };
+const engines = Object.fromEntries(builds.map(([label, bin]) => [label, engineOf(bin)]));
 for (const ca of process.env.BENCH_CA === "1" && CA ? [false, true] : [false]) {
   for (const n of SIZES) {
     process.stderr.write(
@@ -140,13 +160,16 @@ for (const ca of process.env.BENCH_CA === "1" && CA ? [false, true] : [false]) {
       const row = { vault: label(n), command: k, "median ms": m.toFixed(1), "× node -e 0": (m / base).toFixed(2) };
       if (ca) row.NODE_EXTRA_CA_CERTS = "set";
       // The password rows less the KDF's own time, against `node -e 0`.
-      if (k.startsWith("otp code (password, KDF)")) row["(ms − KDF) × node"] = ((m - kdf) / base).toFixed(2);
+      if (k.startsWith("otp code (password, KDF)")) {
+        const engine = engines[builds.find(([label]) => k.endsWith(`, ${label}`) || label === "")[0]];
+        row["(ms − KDF) × node"] = `${((m - kdf[engine]) / base).toFixed(2)} (${engine})`;
+      }
       rows.push(row);
     }
   }
 }
 console.log(
-  `node ${process.version}, ${RUNS} runs each, medians of wall time, stdout piped; KDF alone (Argon2id, ops 3, 64 MiB): ${kdf.toFixed(1)} ms; load average at the end ${loadavg()
+  `node ${process.version}, ${RUNS} runs each, medians of wall time, stdout piped; KDF alone (Argon2id, ops 3, 64 MiB): native ${kdf.native.toFixed(1)} ms, wasm ${kdf.wasm.toFixed(1)} ms; load average at the end ${loadavg()
     .map((x) => x.toFixed(2))
     .join(" ")}`,
 );
