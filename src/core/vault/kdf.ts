@@ -7,7 +7,7 @@
 // passwords brings their own fast Argon2id anyway, so the native one gives them nothing and gives
 // the user back most of a second (docs/packages.md). test/unit/core/vault/kdf.test.ts checks that
 // both agree, on RFC 9106's parameters and on random inputs.
-import { loadPackage } from "../load.js";
+import { loadCommonJs, loadPackage } from "../load.js";
 import { textBytes } from "./crypto.js";
 
 /** libsodium, ready to use (the fallback KDF here, the recovery slot's sealed box in recovery-key.ts). */
@@ -49,7 +49,7 @@ type NativeArgon2 = typeof import("@node-rs/argon2");
 let native: Promise<Hash | undefined> | undefined;
 /** The native Argon2id, or undefined where its binary does not load (no build for this platform). */
 function loadNative(): Promise<Hash | undefined> {
-  native ??= loadPackage<NativeArgon2 & { default?: NativeArgon2 }>("@node-rs/argon2").then(
+  native ??= loadCommonJs<NativeArgon2 & { default?: NativeArgon2 }>("@node-rs/argon2").then(
     (mod) => {
       const hashRawSync = mod.hashRawSync ?? mod.default?.hashRawSync;
       if (typeof hashRawSync !== "function") return undefined;

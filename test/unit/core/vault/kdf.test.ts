@@ -2,7 +2,7 @@
 // implementations agree on (libsodium's crypto_pwhash, @node-rs/argon2, hash-wasm's argon2id,
 // computed once by hand): a vault made where one engine runs must open where the other does.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_ARGON2, argon2Engine, argon2id, kdfCount } from "../../../../src/core/vault/kdf.js";
 import { hex } from "./helpers.js";
 
@@ -49,5 +49,24 @@ describe("Argon2id engines", () => {
     const nfd = await argon2id("pässwörd".normalize("NFD"), salt7, { ops: 1, mem: 8 * 1024 });
     expect(hex(nfd)).toBe(hex(nfc));
     expect(kdfCount() - before).toBe(2);
+  });
+});
+
+describe("where the native binary does not load", () => {
+  it("falls back to libsodium's WASM, with the same bytes", async () => {
+    vi.resetModules();
+    vi.doMock("../../../../src/core/load.js", async (importOriginal) => {
+      const real = await importOriginal<typeof import("../../../../src/core/load.js")>();
+      return { ...real, loadCommonJs: () => Promise.reject(new Error("Cannot find native binding")) };
+    });
+    try {
+      const kdf = await import("../../../../src/core/vault/kdf.js");
+      expect(await kdf.argon2Engine()).toBe("wasm");
+      expect(hex(await kdf.argon2id("pässwörd", salt7, DEFAULT_ARGON2))).toBe(PINNED);
+      await expect(kdf.argon2id("pässwörd", salt7, DEFAULT_ARGON2, "native")).rejects.toThrow(/does not load/);
+    } finally {
+      vi.doUnmock("../../../../src/core/load.js");
+      vi.resetModules();
+    }
   });
 });
