@@ -13,7 +13,9 @@
 // `otp code (password, KDF)` less the one its build uses is what the password path costs beyond
 // the key derivation.
 // BENCH_RUNS (default 25) and BENCH_SIZES (default "1,300,10000") pick how much to run.
-import { spawnSync } from "node:child_process";
+// `otp watch` needs a terminal: its first frame is timed under script(1), beside `node -e 0`
+// under script(1) too (skipped where script is missing).
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -124,7 +126,35 @@ function engineOf(bin) {
   }
 }
 
-function benchSize(n, ca) {
+const hasScript = spawnSync("script", ["-V"], { encoding: "utf8" }).status === 0;
+
+/** ms from starting `command` under script(1) (a pseudo-terminal) until its output matches `until`, or it exits. */
+function firstOutput(command, env, until) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const c = spawn("script", ["-qfec", command, "/dev/null"], { stdio: ["pipe", "pipe", "ignore"], env, detached: true });
+    let out = "";
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      try {
+        process.kill(-c.pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+      resolve(ms);
+    };
+    c.stdout.on("data", (d) => {
+      out += d;
+      if (until?.test(out)) end();
+    });
+    c.on("exit", end);
+  });
+}
+
+async function benchSize(n, ca) {
   const lines = seedLines(n);
   const vaults = builds.map(([label, bin]) => ({ label, bin, ...makeVault(bin, lines) }));
   try {
@@ -141,7 +171,23 @@ function benchSize(n, ca) {
     for (const [, [cmd, args, e]] of Object.entries(cases)) timeOnce(cmd, args, e); // warm the page cache
     for (let i = 0; i < RUNS; i++) for (const [k, [cmd, args, e]] of Object.entries(cases)) times[k].push(timeOnce(cmd, args, e));
     const base = median(times["node -e 0"]);
-    return Object.keys(cases).map((k) => ({ k, m: median(times[k]), base }));
+    const out = Object.keys(cases).map((k) => ({ k, m: median(times[k]), base }));
+    // `otp watch` needs a terminal: both it and `node -e 0` run under script(1)'s pseudo-terminal,
+    // and the figure is the time to the first frame's last line (the status line).
+    if (hasScript) {
+      const pty = { "node -e 0 (pty)": [] };
+      for (const v of vaults) pty[named("otp watch, first frame (pty)", v)] = [];
+      for (let i = 0; i < RUNS; i++) {
+        pty["node -e 0 (pty)"].push(await firstOutput(`${process.execPath} -e 0`, env(vaults[0], {}), null));
+        for (const v of vaults)
+          pty[named("otp watch, first frame (pty)", v)].push(
+            await firstOutput(`${process.execPath} ${v.bin} watch`, env(v, { OTP_SESSION: v.session, TERM: "xterm" }), /q quit/),
+          );
+      }
+      const ptyBase = median(pty["node -e 0 (pty)"]);
+      for (const k of Object.keys(pty)) out.push({ k, m: median(pty[k]), base: ptyBase });
+    }
+    return out;
   } finally {
     for (const v of vaults) rmSync(v.home, { recursive: true, force: true });
   }
@@ -156,7 +202,7 @@ for (const ca of process.env.BENCH_CA === "1" && CA ? [false, true] : [false]) {
     process.stderr.write(
       `bench: ${label(n)}${ca ? ", NODE_EXTRA_CA_CERTS set" : ""}: making the vault, then ${RUNS} interleaved runs each…\n`,
     );
-    for (const { k, m, base } of benchSize(n, ca)) {
+    for (const { k, m, base } of await benchSize(n, ca)) {
       const row = { vault: label(n), command: k, "median ms": m.toFixed(1), "× node -e 0": (m / base).toFixed(2) };
       if (ca) row.NODE_EXTRA_CA_CERTS = "set";
       // The password rows less the KDF's own time, against `node -e 0`.
