@@ -47,9 +47,28 @@ type Hash = (pw: Uint8Array, salt: Uint8Array, params: Argon2Params) => Uint8Arr
 type NativeArgon2 = typeof import("@node-rs/argon2");
 
 let native: Promise<Hash | undefined> | undefined;
+
+/**
+ * The package's binding. Its own loader reads /usr/bin/ldd to tell musl from glibc and walks a
+ * list of candidates (~4 ms more than the addon's own ~3 ms): on glibc Linux and macOS the
+ * platform package's addon is required straight away, and the loader runs only if that fails
+ * (musl, another platform).
+ */
+async function loadArgon2(): Promise<NativeArgon2 & { default?: NativeArgon2 }> {
+  const { platform, arch } = process;
+  const triple = platform === "linux" ? `linux-${arch}-gnu` : platform === "darwin" ? `darwin-${arch}` : null;
+  if (triple) {
+    try {
+      return await loadCommonJs(`@node-rs/argon2-${triple}/argon2.${triple}.node`);
+    } catch {
+      // not this platform's build after all: the package knows
+    }
+  }
+  return loadCommonJs("@node-rs/argon2");
+}
 /** The native Argon2id, or undefined where its binary does not load (no build for this platform). */
 function loadNative(): Promise<Hash | undefined> {
-  native ??= loadCommonJs<NativeArgon2 & { default?: NativeArgon2 }>("@node-rs/argon2").then(
+  native ??= loadArgon2().then(
     (mod) => {
       const hashRawSync = mod.hashRawSync ?? mod.default?.hashRawSync;
       if (typeof hashRawSync !== "function") return undefined;
