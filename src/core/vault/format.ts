@@ -304,19 +304,27 @@ export function parseHeaderOnly(file: Uint8Array | FileRanges): { envelope: Enve
   // The last two characters of `data` and its closing quote.
   const tail = bytes(Math.max(0, bodyEnd - 3), bodyEnd);
   if (tail[tail.length - 1] !== 0x22) throw corrupted("unexpected members");
-  // `data` is the body's last member: its `,"data":"` is the first one after which the header
-  // parses (one inside `ext` would cut an object short). Read more only for a huge `ext`.
-  let head: { envelope: Envelope; header: string; dataStart: number } | null = null;
+  // `data` is the body's last member: its `,"data":"` is the first one that no `"` follows in
+  // what was read (base64 has none; one inside `ext` is followed by its own closing quote), as
+  // dataMemberAt finds it in a whole file. Read more only for a huge `ext`.
+  let head: ReturnType<typeof parseHeaderAt> | null = null;
   for (let n = Math.min(src.size, FIRST_READ); !head; n = Math.min(src.size, n * 4)) {
     const buf = bytes(0, n);
-    for (let at = buf.indexOf(DATA_MEMBER); at >= 0 && at < bodyEnd && !head; at = buf.indexOf(DATA_MEMBER, at + 1)) {
-      try {
-        head = parseHeaderAt(buf, at);
-      } catch (err) {
-        if (!(err instanceof VaultDamagedError)) throw err;
-      }
+    const whole = n === src.size;
+    for (let c = buf.indexOf(DATA_MEMBER); c >= 0 && c < bodyEnd; c = buf.indexOf(DATA_MEMBER, c + 1)) {
+      const quote = buf.indexOf(0x22, c + DATA_MEMBER.length);
+      if (quote >= 0 && quote < bodyEnd - 1) continue;
+      // No quote up to the end of what was read: `data`, unless one in `ext` closes further on.
+      if (whole) head = parseHeaderAt(buf, c);
+      else
+        try {
+          head = parseHeaderAt(buf, c);
+        } catch (err) {
+          if (!(err instanceof VaultDamagedError)) throw err;
+        }
+      break;
     }
-    if (!head && n === src.size) throw corrupted("unexpected members");
+    if (!head && whole) throw corrupted("unexpected members");
   }
   const { envelope, header, dataStart } = head;
   if (JSON.stringify(headerJson(envelope)) !== header) throw corrupted("not in canonical form");

@@ -123,3 +123,27 @@ describe("a 10,000-entry vault read a range at a time (otp code with a session)"
     expect(ranged.data.read(1000, 2000)).toEqual(whole.data.read(1000, 2000));
   });
 });
+
+describe("finding `data` a range at a time when `ext` holds members named data", () => {
+  const ranges = (file: Uint8Array) => ({ size: file.length, read: (s: number, e: number) => file.subarray(s, e) });
+  const withExt = async (ext: Record<string, unknown>) => {
+    const v = await createVault("test", addEntries(emptyData(NOW_ISO), [totpDraft("GitHub")], newId, NOW_ISO).data, CHEAP_KDF);
+    const env = sealData({ ...v.envelope, ext: { ...v.envelope.ext, ...ext } }, v.masterKey, openData(v.envelope, v.masterKey));
+    return { bytes: serializeEnvelope(env), masterKey: v.masterKey };
+  };
+
+  it("reads the same header as the whole file does, with a nested data member in ext", async () => {
+    const { bytes: file, masterKey: key } = await withExt({ x: { data: "QUJD", more: [{ data: "" }] } });
+    const ranged = parseHeaderOnly(ranges(file));
+    expect(ranged.envelope).toEqual({ ...parseEnvelope(file).envelope, data: ranged.envelope.data });
+    expect(openDataIndex(ranged.envelope, key, ranged.data).entries.map((e) => e.name)).toEqual(["GitHub"]);
+  });
+
+  it("past the first read: an ext of 100,000 data members (300 KiB) is found in time linear in its size", async () => {
+    const many = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, { data: "" }]));
+    const { bytes: file } = await withExt({ many });
+    const ranged = parseHeaderOnly(ranges(file));
+    expect(Object.keys((ranged.envelope.ext.many as object) ?? {})).toHaveLength(100_000);
+    expect(ranged.envelope).toEqual({ ...parseEnvelope(file).envelope, data: ranged.envelope.data });
+  });
+});
