@@ -9,7 +9,7 @@ export interface FormatTitle {
   title: string;
 }
 
-/** Not a codec: the cli reads QR codes out of images itself (cli/import-image.ts). */
+/** Not a codec: the cli reads QR codes out of images itself (cli/commands/import/image.ts). */
 export const IMAGE_FORMAT: FormatTitle = { name: "image", title: "QR codes in photos or screenshots: PNG, JPEG, WebP, GIF, TIFF, AVIF" };
 
 /** The formats `otp import --format` takes (but auto), as help lists them: by name. */

@@ -90,7 +90,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
           "otp add bank --stdin --type hotp --counter 5 --digits 8",
         ]),
       ),
-    () => import("./commands/add.js"),
+    () => import("./commands/add/add.js"),
   );
 
   action(
@@ -248,7 +248,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
           importFormatsHelp() +
           "andOTP's encrypted backups, TOTP Authenticator's backups and pass-otp's URIs carry no marker:\nname them with --format (pass-otp: the HOTP counters are imported plus one).\n",
       ),
-    () => import("./commands/import.js"),
+    () => import("./commands/import/import.js"),
   );
 
   action(

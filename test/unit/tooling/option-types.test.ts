@@ -11,7 +11,7 @@ import { ROOT } from "../../helpers/otp-home.js";
 
 const PROGRAM = join(ROOT, "src/cli/program.ts");
 const programText = readFileSync(PROGRAM, "utf8");
-const addText = readFileSync(join(ROOT, "src/cli/commands/add.ts"), "utf8");
+const addText = readFileSync(join(ROOT, "src/cli/commands/add/add.ts"), "utf8");
 
 /** program.ts with `from` replaced by `to` (which must be there, or the probe proves nothing). */
 function edited(text: string, from: string, to: string): string {
@@ -35,8 +35,8 @@ const cases: { what: string; files: () => Record<string, string>; want: string }
     // The slip plain assignability lets through: every property is optional.
     what: "a misspelt optional property in the command's options type",
     files: () => ({
-      "src/cli/commands/add-probe.ts": edited(addText, "  digits?: number;\n", "  digits?: number;\n  digts?: number;\n"),
-      "src/cli/probe-misspelt.ts": edited(programText, 'import("./commands/add.js")', 'import("./commands/add-probe.js")'),
+      "src/cli/commands/add/add-probe.ts": edited(addText, "  digits?: number;\n", "  digits?: number;\n  digts?: number;\n"),
+      "src/cli/probe-misspelt.ts": edited(programText, 'import("./commands/add/add.js")', 'import("./commands/add/add-probe.js")'),
     }),
     want: "option 'digts' is in run()'s options but not declared in program.ts",
   },
