@@ -3,7 +3,15 @@
 // loads no code of `add`, `import` or the prompts.
 import { InvalidArgumentError, type Command } from "commander";
 import type { Ctx } from "./context.js";
-import { exportChoices, exportFormatDescription, importChoices, importFormatsHelp } from "./format-help.js";
+import {
+  exportChoices,
+  exportFormatDescription,
+  exportFormats,
+  importChoiceFormats,
+  importChoices,
+  importFormatsHelp,
+  titled,
+} from "./format-help.js";
 import { examples, hintSubcommandTypos, OtpCommand } from "./help-hints.js";
 import { action, Argument, type Cmd, globalOptions, Option, type OptionValues, typed, type MakeCtx } from "./typed-commander.js";
 
@@ -204,7 +212,12 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
     program
       .command("export")
       .description("export entries (plain formats hold every secret in the clear)")
-      .addOption(new Option("--format <format>", exportFormatDescription()).choices(exportChoices()).default(exportChoices()[0]!))
+      .addOption(
+        titled(
+          new Option("--format <format>", exportFormatDescription()).choices(exportChoices()).default(exportChoices()[0]!),
+          exportFormats(),
+        ),
+      )
       .option("--plain", "confirm that the output holds the secrets in the clear")
       .option("--output <file>", "write to FILE (0600) instead of standard output (--format ga: a folder for PNG files)")
       .option("--force", "overwrite FILE, or print to a terminal")
@@ -230,7 +243,12 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
       .command("import")
       .argument("<files...>", "files to import; - is standard input")
       .description("import entries from other apps' exports (recognised by their content)")
-      .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(importChoices()).default("auto"))
+      .addOption(
+        titled(
+          new Option("--format <format>", "input format (auto: recognise it)").choices(importChoices()).default("auto"),
+          importChoiceFormats(),
+        ),
+      )
       .option("--dry-run", "show what would be added; change nothing")
       .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
       .addHelpText(
