@@ -5,6 +5,7 @@ import tseslint from "typescript-eslint";
 
 const HEAVY = [
   "libsodium-wrappers-sumo",
+  "@node-rs/argon2",
   "@inquirer/*",
   "sharp",
   "jsqr",

@@ -8,15 +8,18 @@
 //
 // BENCH_BASELINE=/path/to/another/checkout/bin/otp.cjs adds that build's figures ("today") beside
 // this one's ("new"), measured in the same run: each build makes its own vault (an older otp may
-// not read a newer format) from the same seeds. The "KDF alone" figure is Argon2id at the default
-// parameters, its first call in a fresh process with libsodium loaded: `otp code (password, KDF)` less it
-// is what the password path costs beyond the key derivation.
+// not read a newer format) from the same seeds. The "KDF alone" figures are Argon2id at the default
+// parameters, its first call in a fresh process with the package loaded, native and WASM:
+// `otp code (password, KDF)` less the one its build uses is what the password path costs beyond
+// the key derivation.
 // BENCH_RUNS (default 25) and BENCH_SIZES (default "1,300,10000") pick how much to run.
-import { spawnSync } from "node:child_process";
+// `otp watch` needs a terminal: its first frame is timed under script(1), beside `node -e 0`
+// under script(1) too (skipped where script is missing).
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const OTP = fileURLToPath(new URL("../bin/otp.cjs", import.meta.url));
@@ -85,11 +88,20 @@ const median = (xs) => {
 
 /**
  * Argon2id at otp's default parameters as `otp code` pays for it: the first call in a fresh
- * process (libsodium loaded, not timed), whose 64 MiB are fresh pages; the median of 5 processes.
- * A second call in the same process is much faster, and would make otp's own part look bigger.
+ * process (the package loaded, not timed), whose 64 MiB are fresh pages; the median of 5
+ * processes. A second call in the same process is much faster, and would make otp's own part
+ * look bigger. "native" is @node-rs/argon2 (what otp uses where its binary loads), "wasm" is
+ * libsodium's (the fallback, and what builds before it used).
  */
-function kdfAlone() {
-  const script = `
+function kdfAlone(engine) {
+  const script =
+    engine === "native"
+      ? `
+    const { hashRawSync } = require("@node-rs/argon2");
+    const t0 = process.hrtime.bigint();
+    hashRawSync("correct horse battery staple", { algorithm: 2, version: 1, timeCost: 3, memoryCost: 65536, parallelism: 1, outputLen: 32, salt: new Uint8Array(16) });
+    console.log(Number(process.hrtime.bigint() - t0) / 1e6);`
+      : `
     const sodium = require("libsodium-wrappers-sumo");
     sodium.ready.then(() => {
       const t0 = process.hrtime.bigint();
@@ -105,7 +117,44 @@ function kdfAlone() {
   return median(times);
 }
 
-function benchSize(n, ca) {
+/** Which Argon2id a build uses: native if its bundle loads @node-rs/argon2. */
+function engineOf(bin) {
+  try {
+    return readFileSync(join(dirname(bin), "..", "dist", "otp.cjs"), "utf8").includes("@node-rs/argon2") ? "native" : "wasm";
+  } catch {
+    return "wasm";
+  }
+}
+
+const hasScript = spawnSync("script", ["-V"], { encoding: "utf8" }).status === 0;
+
+/** ms from starting `command` under script(1) (a pseudo-terminal) until its output matches `until`, or it exits. */
+function firstOutput(command, env, until) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const c = spawn("script", ["-qfec", command, "/dev/null"], { stdio: ["pipe", "pipe", "ignore"], env, detached: true });
+    let out = "";
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      try {
+        process.kill(-c.pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+      resolve(ms);
+    };
+    c.stdout.on("data", (d) => {
+      out += d;
+      if (until?.test(out)) end();
+    });
+    c.on("exit", end);
+  });
+}
+
+async function benchSize(n, ca) {
   const lines = seedLines(n);
   const vaults = builds.map(([label, bin]) => ({ label, bin, ...makeVault(bin, lines) }));
   try {
@@ -122,7 +171,23 @@ function benchSize(n, ca) {
     for (const [, [cmd, args, e]] of Object.entries(cases)) timeOnce(cmd, args, e); // warm the page cache
     for (let i = 0; i < RUNS; i++) for (const [k, [cmd, args, e]] of Object.entries(cases)) times[k].push(timeOnce(cmd, args, e));
     const base = median(times["node -e 0"]);
-    return Object.keys(cases).map((k) => ({ k, m: median(times[k]), base }));
+    const out = Object.keys(cases).map((k) => ({ k, m: median(times[k]), base }));
+    // `otp watch` needs a terminal: both it and `node -e 0` run under script(1)'s pseudo-terminal,
+    // and the figure is the time to the first frame's last line (the status line).
+    if (hasScript) {
+      const pty = { "node -e 0 (pty)": [] };
+      for (const v of vaults) pty[named("otp watch, first frame (pty)", v)] = [];
+      for (let i = 0; i < RUNS; i++) {
+        pty["node -e 0 (pty)"].push(await firstOutput(`${process.execPath} -e 0`, env(vaults[0], {}), null));
+        for (const v of vaults)
+          pty[named("otp watch, first frame (pty)", v)].push(
+            await firstOutput(`${process.execPath} ${v.bin} watch`, env(v, { OTP_SESSION: v.session, TERM: "xterm" }), /q quit/),
+          );
+      }
+      const ptyBase = median(pty["node -e 0 (pty)"]);
+      for (const k of Object.keys(pty)) out.push({ k, m: median(pty[k]), base: ptyBase });
+    }
+    return out;
   } finally {
     for (const v of vaults) rmSync(v.home, { recursive: true, force: true });
   }
@@ -130,23 +195,27 @@ function benchSize(n, ca) {
 
 const label = (n) => (n === 1 ? "1 entry" : `${n.toLocaleString("en")} entries`);
 const rows = [];
-const kdf = kdfAlone();
+const kdf = { native: kdfAlone("native"), wasm: kdfAlone("wasm") };
+const engines = Object.fromEntries(builds.map(([label, bin]) => [label, engineOf(bin)]));
 for (const ca of process.env.BENCH_CA === "1" && CA ? [false, true] : [false]) {
   for (const n of SIZES) {
     process.stderr.write(
       `bench: ${label(n)}${ca ? ", NODE_EXTRA_CA_CERTS set" : ""}: making the vault, then ${RUNS} interleaved runs each…\n`,
     );
-    for (const { k, m, base } of benchSize(n, ca)) {
+    for (const { k, m, base } of await benchSize(n, ca)) {
       const row = { vault: label(n), command: k, "median ms": m.toFixed(1), "× node -e 0": (m / base).toFixed(2) };
       if (ca) row.NODE_EXTRA_CA_CERTS = "set";
       // The password rows less the KDF's own time, against `node -e 0`.
-      if (k.startsWith("otp code (password, KDF)")) row["(ms − KDF) × node"] = ((m - kdf) / base).toFixed(2);
+      if (k.startsWith("otp code (password, KDF)")) {
+        const engine = engines[builds.find(([label]) => k.endsWith(`, ${label}`) || label === "")[0]];
+        row["(ms − KDF) × node"] = `${((m - kdf[engine]) / base).toFixed(2)} (${engine})`;
+      }
       rows.push(row);
     }
   }
 }
 console.log(
-  `node ${process.version}, ${RUNS} runs each, medians of wall time, stdout piped; KDF alone (Argon2id, ops 3, 64 MiB): ${kdf.toFixed(1)} ms; load average at the end ${loadavg()
+  `node ${process.version}, ${RUNS} runs each, medians of wall time, stdout piped; KDF alone (Argon2id, ops 3, 64 MiB): native ${kdf.native.toFixed(1)} ms, wasm ${kdf.wasm.toFixed(1)} ms; load average at the end ${loadavg()
     .map((x) => x.toFixed(2))
     .join(" ")}`,
 );

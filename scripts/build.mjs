@@ -46,6 +46,7 @@ await build({
   supported: { "dynamic-import": true },
   external: [
     "libsodium-wrappers-sumo",
+    "@node-rs/argon2",
     "@inquirer/prompts",
     "@inquirer/core",
     "sharp",

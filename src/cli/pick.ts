@@ -3,7 +3,7 @@
 // terminals: the list is drawn on stderr, so `$(otp code git)` can still pick), and are exit 3
 // with the candidates elsewhere, as scripts expect. A QUERY that is a secret is refused first.
 import { InputError } from "../core/errors.js";
-import { matchEntries, resolveEntry, type Matchable } from "../core/match.js";
+import { columnsOf, matchIndices, resolveFound, type MatchColumns, type Matchable } from "../core/match.js";
 import type { Ctx } from "./context.js";
 import { refuseSecretInArgv } from "./vault.js";
 
@@ -25,7 +25,12 @@ export function refuseSecretQuery(query: string | undefined): void {
 }
 
 export async function pickEntry<T extends Matchable>(ctx: Ctx, entries: T[], query: string): Promise<T> {
-  const found = matchEntries(entries, query);
-  if (found.length <= 1 || !ctx.stdinIsTTY || !ctx.stderrIsTTY) return resolveEntry(entries, query);
+  return pickFrom(ctx, columnsOf(entries), (i) => entries[i]!, query);
+}
+
+/** pickEntry over columns (a vault's index): only the entries found are built, by `row`. */
+export async function pickFrom<T extends Matchable>(ctx: Ctx, cols: MatchColumns, row: (i: number) => T, query: string): Promise<T> {
+  const found = matchIndices(cols, query).map(row);
+  if (found.length <= 1 || !ctx.stdinIsTTY || !ctx.stderrIsTTY) return resolveFound(found, query);
   return ctx.prompts.pick(`"${query}" matches ${found.length} entries; pick one:`, found);
 }

@@ -65,10 +65,16 @@ export async function openVault(ctx: Ctx): Promise<OpenedVault> {
  * otherwise the vault opens whole, as openVault. `vault.data` opens the whole vault when read.
  */
 export async function openVaultIndex(ctx: Ctx): Promise<{ vault: OpenedVault; index: VaultIndex }> {
-  const file = await ctx.vaultFile.read(ctx.vaultPath);
+  const bySession = !!ctx.env.OTP_SESSION && !ctx.passwordFile && !ctx.env.OTP_PASSWORD;
+  if (!bySession) {
+    const vault = await openVault(ctx);
+    return { vault, index: indexOfEntries(vault.data.entries) };
+  }
+  // With a session the file is read a range at a time: its header, the index, one chunk.
+  const file = await ctx.vaultFile.openRanges(ctx.vaultPath);
   for (const w of file.warnings) ctx.warn(w);
   const damage = () => {
-    const err = checkIntegrity(file.bytes);
+    const err = checkIntegrity(file.whole());
     if (err) throw err;
   };
   // Damage is named as the checksum names it, whichever check met it first.
@@ -80,10 +86,9 @@ export async function openVaultIndex(ctx: Ctx): Promise<{ vault: OpenedVault; in
       throw err;
     }
   };
-  const bySession = !!ctx.env.OTP_SESSION && !ctx.passwordFile && !ctx.env.OTP_PASSWORD;
-  const head = bySession ? named(() => parseHeaderOnly(file.bytes)) : null;
-  if (!head || head.envelope.minor < 3) {
-    const { envelope, readOnly } = parseEnvelope(file.bytes);
+  const head = named(() => parseHeaderOnly(file));
+  if (head.envelope.minor < 3) {
+    const { envelope, readOnly } = parseEnvelope(file.whole());
     const { key, ...how } = await masterKeyFor(ctx, envelope);
     const data = openData(envelope, key);
     return { vault: { ...how, envelope, masterKey: key, data, readOnly }, index: indexOfEntries(data.entries) };
@@ -97,13 +102,21 @@ export async function openVaultIndex(ctx: Ctx): Promise<{ vault: OpenedVault; in
     masterKey: key,
     readOnly: head.readOnly,
     get data(): VaultData {
-      return (data ??= openData(parseEnvelope(file.bytes).envelope, key));
+      return (data ??= openData(parseEnvelope(file.whole()).envelope, key));
     },
     set data(d: VaultData) {
       data = d;
     },
   };
-  return { vault, index: { entries: index.entries, entry: (at) => named(() => index.entry(at)) } };
+  const checked: VaultIndex = {
+    columns: index.columns,
+    row: index.row,
+    get entries() {
+      return index.entries;
+    },
+    entry: (at) => named(() => index.entry(at)),
+  };
+  return { vault, index: checked };
 }
 
 /** Reads the password file's first line, without its line ending. `-` is standard input. */

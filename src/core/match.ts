@@ -9,9 +9,34 @@ export interface Matchable {
   account: string;
 }
 
+/**
+ * Entries seen through their fields: a matcher over a 10,000-entry index need not build an
+ * object per entry (vault/payload.ts), and folds a string only when it could match.
+ */
+export interface MatchColumns {
+  length: number;
+  name(i: number): string;
+  issuer(i: number): string;
+  account(i: number): string;
+  /** every name, issuer and account is ASCII: folding is then toLowerCase and keeps the length */
+  ascii?: boolean;
+}
+
+/** The columns of entries already in objects. */
+export function columnsOf(entries: readonly Matchable[]): MatchColumns {
+  return {
+    length: entries.length,
+    name: (i) => entries[i]!.name,
+    issuer: (i) => entries[i]!.issuer,
+    account: (i) => entries[i]!.account,
+  };
+}
+
 function fold(s: string): string {
   return s.normalize("NFC").toLowerCase();
 }
+
+const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
 
 /** True when every character of `needle` appears in `hay` in order (`gh` in `github`). */
 function isSubsequence(needle: string, hay: string): boolean {
@@ -34,25 +59,36 @@ function isSubsequence(needle: string, hay: string): boolean {
  * An empty (or blank) query gives all entries; no match gives []. Never throws.
  */
 export function matchEntries<T extends Matchable>(entries: T[], query: string): T[] {
+  return matchIndices(columnsOf(entries), query).map((i) => entries[i]!);
+}
+
+/** matchEntries over columns: the places of the entries QUERY names. */
+export function matchIndices(cols: MatchColumns, query: string): number[] {
+  const all = Array.from({ length: cols.length }, (_, i) => i);
   const q = fold(query.trim());
-  if (q === "") return [...entries];
-  // Keys are folded rule by rule: an exact name (the common case) never folds the rest.
-  const names = entries.map((e) => fold(e.name));
-  const byName = entries.filter((_, i) => names[i] === q);
+  if (q === "") return all;
+  // Folding is the cost at 10,000 entries: an ASCII column folds by toLowerCase alone, and a
+  // string whose length differs from an ASCII query's cannot equal it, so it is never folded.
+  const f = cols.ascii ? (s: string) => s.toLowerCase() : fold;
+  const byLength = !!cols.ascii && isAscii(q);
+  const equal = (s: string) => (!byLength || s.length === q.length) && f(s) === q;
+  const byName = all.filter((i) => equal(cols.name(i)));
   if (byName.length > 1) {
-    const caseExact = byName.filter((e) => e.name.normalize("NFC") === query.trim().normalize("NFC"));
-    if (caseExact.length === 1) return [caseExact[0]!];
+    const caseExact = byName.filter((i) => cols.name(i).normalize("NFC") === query.trim().normalize("NFC"));
+    if (caseExact.length === 1) return caseExact;
   }
   if (byName.length > 0) return byName;
 
-  const byIssuer = entries.filter((e) => fold(e.issuer) === q);
-  if (byIssuer.length === 1) return [byIssuer[0]!];
+  const byIssuer = all.filter((i) => equal(cols.issuer(i)));
+  if (byIssuer.length === 1) return byIssuer;
 
-  const fulls = entries.map((e) => fold(`${e.issuer}:${e.account}`));
-  const bySubstring = entries.filter((_, i) => fulls[i]!.includes(q) || names[i]!.includes(q));
+  // Keys are folded rule by rule: an exact name or issuer (the common cases) never folds the rest.
+  const names = all.map((i) => f(cols.name(i)));
+  const fulls = all.map((i) => f(`${cols.issuer(i)}:${cols.account(i)}`));
+  const bySubstring = all.filter((i) => fulls[i]!.includes(q) || names[i]!.includes(q));
   if (bySubstring.length > 0) return bySubstring;
 
-  return entries.filter((_, i) => isSubsequence(q, names[i]!) || isSubsequence(q, fulls[i]!));
+  return all.filter((i) => isSubsequence(q, names[i]!) || isSubsequence(q, fulls[i]!));
 }
 
 /**
@@ -61,7 +97,11 @@ export function matchEntries<T extends Matchable>(entries: T[], query: string): 
  * several do. The query appears in messages escaped for the terminal.
  */
 export function resolveEntry<T extends Matchable>(entries: T[], query: string): T {
-  const found = matchEntries(entries, query);
+  return resolveFound(matchEntries(entries, query), query);
+}
+
+/** resolveEntry's verdict on the entries matchEntries found. */
+export function resolveFound<T extends Matchable>(found: T[], query: string): T {
   const shown = escapeForTerminal(query);
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new NotFoundError("not-found", `no entry matches "${shown}"`, [], ["`otp list` shows all entries"]);

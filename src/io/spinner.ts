@@ -1,4 +1,4 @@
-// A spinner on standard error while slow synchronous work runs (Argon2id in WASM blocks the
+// A spinner on standard error while slow synchronous work runs (Argon2id blocks the
 // main thread, so no timer of ours could fire): a worker thread waits `delayMs` and only then
 // draws, so fast work shows nothing. Stopping is synchronous: the worker clears its line
 // before stop() returns, so the next message starts on a clean line. Loaded only on a terminal.

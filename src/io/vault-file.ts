@@ -13,6 +13,7 @@ import {
   readSync,
   realpathSync,
   statSync,
+  type Stats,
 } from "node:fs";
 import { randomBytes } from "../core/vault/crypto.js";
 import { basename, dirname, join } from "node:path";
@@ -70,6 +71,91 @@ function crashPoint(name: string): void {
  */
 export async function readVaultFile(path: string): Promise<ReadResult> {
   // Synchronous on purpose: the start-up path of `otp code` avoids fs/promises and streams.
+  const { fd, st, warnings } = openChecked(path);
+  try {
+    const bytes = readWhole(fd, st.size);
+    return { bytes, identity: { ...identityOf(st), bytes }, warnings };
+  } catch (err) {
+    if (err instanceof OtpError) throw err;
+    throw ioError(`cannot read ${path}`, err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A vault file open for positioned reads (`otp code` with a session reads a few ranges of it). */
+export interface VaultRanges {
+  /** the size fstat gave when it was opened */
+  size: number;
+  warnings: string[];
+  /** bytes [start, end) of the file as opened: the same file even if an atomic write replaced it meanwhile */
+  read(start: number, end: number): Uint8Array;
+  /** the whole file as opened, read once */
+  whole(): Uint8Array;
+  close(): void;
+}
+
+// A VaultRanges dropped without close() (a command that ended by an error) still gives its
+// descriptor back; a process that exits gives all back anyway.
+const closeLater = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+/** Opens the vault as readVaultFile does (same checks, same errors) and reads nothing yet. */
+export async function openVaultRanges(path: string): Promise<VaultRanges> {
+  const { fd, st, warnings } = openChecked(path);
+  let open = true;
+  let whole: Uint8Array | undefined;
+  const fail = (err: unknown) => (err instanceof OtpError ? err : ioError(`cannot read ${path}`, err));
+  const ranges: VaultRanges = {
+    size: st.size,
+    warnings,
+    read(start, end) {
+      if (whole) return whole.subarray(start, end);
+      if (!open) throw new Error("vault file closed");
+      start = Math.max(0, Math.min(start, st.size));
+      end = Math.max(start, Math.min(end, st.size));
+      const buf = Buffer.allocUnsafe(end - start);
+      try {
+        for (let off = 0; off < buf.length;) {
+          const n = readSync(fd, buf, off, buf.length - off, start + off);
+          // A file truncated meanwhile (not by otp: its writes replace the file): what is missing fails authentication.
+          if (n === 0) return new Uint8Array(buf.buffer, buf.byteOffset, off);
+          off += n;
+        }
+      } catch (err) {
+        throw fail(err);
+      }
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    },
+    whole() {
+      if (whole) return whole;
+      if (!open) throw new Error("vault file closed");
+      try {
+        whole = readWhole(fd, st.size);
+      } catch (err) {
+        throw fail(err);
+      }
+      ranges.close();
+      return whole;
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeLater.unregister(ranges);
+      closeSync(fd);
+    },
+  };
+  closeLater.register(ranges, fd, ranges);
+  return ranges;
+}
+
+/** The vault opened non-blocking and checked: a regular file, at most 16 MiB, safe permissions. */
+function openChecked(path: string): { fd: number; st: Stats; warnings: string[] } {
   let fd: number;
   try {
     fd = openSync(path, C.O_RDONLY | C.O_NONBLOCK);
@@ -84,14 +170,11 @@ export async function readVaultFile(path: string): Promise<ReadResult> {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new VaultDamagedError("not-a-vault", `${path} is not a regular file`);
     if (st.size > MAX_FILE_BYTES) throw new VaultDamagedError("corrupted", "vault file is damaged (larger than 16 MiB)");
-    const warnings = checkPermissions(realVaultPath(path), st);
-    const bytes = readWhole(fd, st.size);
-    return { bytes, identity: { ...identityOf(st), bytes }, warnings };
+    return { fd, st, warnings: checkPermissions(realVaultPath(path), st) };
   } catch (err) {
+    closeSync(fd);
     if (err instanceof OtpError) throw err;
     throw ioError(`cannot read ${path}`, err);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -109,7 +192,7 @@ function readWhole(fd: number, size: number): Uint8Array {
       buf.copy(bigger);
       buf = bigger;
     }
-    const n = readSync(fd, buf, off, buf.length - off, null);
+    const n = readSync(fd, buf, off, buf.length - off, off);
     if (n === 0) break;
     off += n;
     if (off > MAX_FILE_BYTES) throw new VaultDamagedError("corrupted", "vault file is damaged (larger than 16 MiB)");

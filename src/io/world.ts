@@ -13,7 +13,7 @@ import type { QrMatrix, QrOptions } from "../core/qr-matrix.js";
 import type { GitResult } from "../core/git-output.js";
 import type { Finding } from "../core/audit.js";
 import { snapshotDir, type Env } from "./paths.js";
-import type { FileIdentity, ReadResult } from "./vault-file.js";
+import type { FileIdentity, ReadResult, VaultRanges } from "./vault-file.js";
 import type { SessionVault } from "./session.js";
 import type { Clipboard, ClipboardTool } from "./clipboard.js";
 import type { LineOptions, RegularFile } from "./bounded-read.js";
@@ -22,6 +22,8 @@ import type { LiveTerminal } from "./live-terminal.js";
 /** The vault file: read, locked, replaced atomically (io/vault-file.ts, docs/locking.md). */
 export interface VaultFiles {
   read(path: string): Promise<ReadResult>;
+  /** the same checks as read, then only the ranges asked for (`otp code` with a session) */
+  openRanges(path: string): Promise<VaultRanges>;
   withLock<T>(vault: string, fn: (stillHeld: () => void, realPath: string) => Promise<T>): Promise<T>;
   /** writes under the lock (or a new file: expect null); returns warnings to show */
   writeAtomic(path: string, bytes: Uint8Array, expect: FileIdentity | null, stillHeld?: () => void): Promise<string[]>;
@@ -178,6 +180,7 @@ export function realWorld(env: Env): World {
   return {
     vaultFile: {
       read: async (path) => (await vaultFile()).readVaultFile(path),
+      openRanges: async (path) => (await vaultFile()).openVaultRanges(path),
       withLock: async (vault, fn) => (await vaultFile()).withLock(vault, fn),
       writeAtomic: async (path, bytes, expect, stillHeld) => (await vaultFile()).writeVaultAtomic(path, bytes, expect, stillHeld),
       snapshotDir: (vault) => snapshotDir(vault),

@@ -7,7 +7,8 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { hotp as hotpDraft, otpHome, runOtpAsync, totp, type OtpHome } from "../helpers/otp-home.js";
+import { hotp as hotpDraft, otpHome, runOtp, runOtpAsync, totp, type OtpHome } from "../helpers/otp-home.js";
+import { newSecret } from "../helpers/e2e-util.js";
 import { killTmuxSessions, startTmux, type TmuxSession } from "../helpers/tmux.js";
 import { needTool } from "../helpers/tools.js";
 import { hotp, totpStep } from "./reference-totp.js";
@@ -288,5 +289,43 @@ describe.skipIf(!needTool("tmux"))("picking and copying on a terminal (tmux)", (
     expect(log.replace(m![0], "")).not.toContain(code); // not printed anywhere else
     expect(await t.screen()).toMatch(/copied github's code through the terminal \(OSC 52\)/);
     expect(existsSync(join(h.home, "clipboard"))).toBe(false);
+  });
+});
+
+describe.skipIf(!needTool("tmux"))("otp watch with a session (the index first)", () => {
+  afterEach(killTmuxSessions);
+  const many = (n: number) => Array.from({ length: n }, (_, i) => totp(`acct${String(i).padStart(3, "0")}`, newSecret()));
+  const session = (h: OtpHome) => {
+    const r = runOtp(["unlock", "--for", "10m"], h.env());
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout.trim().replace(/^export OTP_SESSION=/, "");
+  };
+
+  it("draws the first frame from the index, then goes on from the whole vault: Space saves an HOTP counter", async () => {
+    using h = await otpHome([hotpDraft("bank", BANK, 4), totp("github", GITHUB, { issuer: "GitHub" }), ...many(150)]);
+    const from = Date.now();
+    const t = await startTmux({ home: h.home, args: ["watch"], env: { OTP_SESSION: session(h) } });
+    const first = rows(await t.waitFor(/github .*s$/m)).find((r) => r.name === "github")!;
+    expect(totpStep(GITHUB, first.code, from, Date.now())).toBeDefined();
+    expect(await t.screen()).toContain("of 152");
+    await t.type(" "); // bank is selected first
+    expect(await t.waitFor(/counter 4/)).toContain(hotp(BANK, 4).replace(/(\d{3})(\d{3})/, "$1 $2"));
+    await t.type("q");
+    expect(await t.exitCode()).toBe(0);
+    const after = runOtp(["list", "--json"], h.env());
+    expect(JSON.parse(after.stdout).find((e: { name: string }) => e.name === "bank").counter).toBe(5);
+  });
+
+  it("is exit 5 for damage in a chunk the first frame did not open, with the terminal restored", async () => {
+    using h = await otpHome([totp("github", GITHUB, { issuer: "GitHub" }), ...many(150)]);
+    const value = session(h);
+    const bytes = readFileSync(h.vault);
+    const at = bytes.indexOf('","checksum":"') - 100; // a base64 character of the last chunk
+    bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
+    writeFileSync(h.vault, bytes);
+    const t = await startTmux({ home: h.home, args: ["watch"], env: { OTP_SESSION: value } });
+    expect(await t.exitCode()).toBe(5);
+    expect(await t.screen()).toMatch(/otp: error: vault file is damaged/);
+    await expectRestored(t);
   });
 });

@@ -9,7 +9,7 @@ import { escapeForTerminal, safeJson } from "../../core/text.js";
 import type { Ctx } from "../context.js";
 import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
 import { advanceHotp } from "../hotp.js";
-import { pickEntry, refuseSecretQuery } from "../pick.js";
+import { pickFrom, refuseSecretQuery } from "../pick.js";
 import { codeLine } from "../render/code-line.js";
 import { openVaultIndex } from "../vault.js";
 
@@ -38,7 +38,7 @@ export async function run(ctx: Ctx, query: string, opts: CodeOptions): Promise<v
   const at = opts.at === undefined ? undefined : parseTime(opts.at);
   // The names pick the entry; only its own record is opened (a minor-3 vault with a session).
   const { vault, index } = await openVaultIndex(ctx);
-  let entry = index.entry((await pickEntry(ctx, index.entries, query)).at);
+  let entry = index.entry((await pickFrom(ctx, index.columns, index.row, query)).at);
   // Find the clipboard before an HOTP counter moves: no clipboard must not cost a code.
   const board = opts.copy ? await findClipboard(ctx) : undefined;
   if (entry.type === "hotp") {

@@ -16,8 +16,9 @@ export async function run(ctx: Ctx, query: string | undefined, opts: { json?: bo
   const all = (await openVaultIndex(ctx)).index.entries;
   const entries = matching(all, query);
   if (all.length === 0) ctx.hint("the vault is empty; add an entry with `otp add`");
-  if (ctx.stdoutIsTTY && entries.length > 0) for (const line of entryTable(entries)) ctx.data(line);
-  else for (const e of entries) ctx.data(escapeForTerminal(e.name));
+  const lines = ctx.stdoutIsTTY && entries.length > 0 ? entryTable(entries) : entries.map((e) => escapeForTerminal(e.name));
+  // One write, not one a line: 10,000 writes cost a 10,000-entry list ~35 ms.
+  if (lines.length > 0) ctx.data(lines.join("\n"));
 }
 
 function matching<T extends Matchable>(all: T[], query: string | undefined): T[] {

@@ -12,7 +12,9 @@ import { refuseSecretQuery } from "../pick.js";
 import { DEFAULT_CLEAR_AFTER_S, copyCode, findClipboard } from "../copy.js";
 import { advanceHotp } from "../hotp.js";
 import { initialState, paint, renderFrame, type LiveEntry, type LiveState } from "../render/live-view.js";
-import { openVault, readEnvelope } from "../vault.js";
+import { openVaultIndex, readEnvelope } from "../vault.js";
+import type { VaultIndex } from "../../core/vault/payload.js";
+import type { Entry } from "../../core/entry.js";
 import { applyKey } from "../watch-state.js";
 import { generateCode } from "../../core/otp.js";
 import { openData } from "../../core/vault/vault.js";
@@ -25,8 +27,12 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
   refuseSecretQuery(query);
   if (!ctx.stdinIsTTY || !ctx.stdoutIsTTY)
     throw new UsageError("usage", "otp watch needs a terminal", ["in scripts use `otp code QUERY`, or `otp list` for the names"]);
-  const vault = await openVault(ctx);
-  const pick = () => (query === undefined ? vault.data.entries : matchEntries(vault.data.entries, query));
+  // The first frame needs every name but only the shown rows' seeds: with a session and a
+  // minor-3 vault, it is drawn from the index, each row opening its chunk (LazyRow). Then the
+  // whole vault is opened and checked, as before, and the view goes on from it.
+  const { vault, index } = await openVaultIndex(ctx);
+  let all: LiveEntry[] = Array.from({ length: index.columns.length }, (_, at) => new LazyRow(index, at));
+  const pick = () => (query === undefined ? all : matchEntries(all, query));
   let entries: LiveEntry[] = pick();
   if (query !== undefined && entries.length === 0)
     throw new NotFoundError("not-found", `no entry matches "${escapeForTerminal(query)}"`, [], ["`otp list` shows all entries"]);
@@ -34,7 +40,11 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
   let state: LiveState = initialState();
   let timer: NodeJS.Timeout | undefined;
   let finish: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (finish = resolve));
+  let fail: (err: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
 
   const draw = () => {
     const size = term.size();
@@ -58,6 +68,7 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
       if (envelope.vaultId !== vault.envelope.vaultId) return;
       vault.data = openData(envelope, vault.masterKey);
       vault.envelope = envelope;
+      all = vault.data.entries;
       entries = pick();
       draw();
     } catch {
@@ -115,6 +126,7 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
     try {
       const used = await advanceHotp(ctx, vault, id);
       state = { ...state, hotp: { ...state.hotp, [id]: generateCode(used, ctx.now()).code } };
+      all = vault.data.entries;
       entries = pick();
       say(`new code for ${escapeForTerminal(used.name)}; the counter is saved`);
     } catch (err) {
@@ -129,9 +141,53 @@ export async function run(ctx: Ctx, query: string | undefined, opts: WatchOption
   const term = await ctx.terminal.live((k) => void act(k), redraw, redraw);
   try {
     tick();
+    setImmediate(() => {
+      try {
+        all = vault.data.entries;
+        entries = pick();
+      } catch (err) {
+        fail(err); // damage the index did not show: exit 5, as when it was read whole first
+      }
+    });
     await done;
   } finally {
     clearTimeout(timer);
     term.close();
+  }
+}
+
+/** An entry of the first frame, known by its index row: the rest of it (its chunk) opens when the row is drawn. */
+class LazyRow implements LiveEntry {
+  readonly name: string;
+  readonly issuer: string;
+  readonly account: string;
+  readonly type: Entry["type"];
+  #full: Entry | undefined;
+  constructor(
+    private readonly index: VaultIndex,
+    private readonly at: number,
+  ) {
+    ({ name: this.name, issuer: this.issuer, account: this.account, type: this.type } = index.row(at));
+  }
+  private get full(): Entry {
+    return (this.#full ??= this.index.entry(this.at));
+  }
+  get id() {
+    return this.full.id;
+  }
+  get secret() {
+    return this.full.secret;
+  }
+  get algorithm() {
+    return this.full.algorithm;
+  }
+  get digits() {
+    return this.full.digits;
+  }
+  get period() {
+    return this.full.period;
+  }
+  get counter() {
+    return this.full.counter;
   }
 }

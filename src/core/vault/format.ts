@@ -273,29 +273,72 @@ export interface DataText {
   read(start: number, end: number): Uint8Array;
 }
 
+/** A vault file read a range at a time (io's positioned reads), or bytes already in memory. */
+export interface FileRanges {
+  size: number;
+  /** the file's bytes [start, end) */
+  read(start: number, end: number): Uint8Array;
+}
+
+/** How much of the file is read first to find the header: a usual header is under 1 KiB. */
+const FIRST_READ = 64 * 1024;
+
 /**
  * The header of a vault file, checked as parseEnvelope checks it (size, structure, caps, the
- * header's canonical form), without its checksum and without decoding `data`: for a reader that
- * holds the key already (a session) and opens only what it needs of a minor-3 payload, which
- * authenticates the header and what it opens. Whoever gets an error from the key or the payload
- * runs checkIntegrity(bytes) first, so that damage is still named as such.
+ * header's canonical form), without its checksum and without reading or decoding `data`: for a
+ * reader that holds the key already (a session) and opens only what it needs of a minor-3
+ * payload, which authenticates the header and what it opens. It reads the file's first bytes,
+ * its last 104 (the checksum member) and then only the ranges of `data` asked for. Whoever gets
+ * an error from it, the key or the payload runs checkIntegrity on the whole file first, so
+ * that damage is still named as such.
  */
-export function parseHeaderOnly(bytes: Uint8Array): { envelope: Envelope; readOnly: boolean; data: DataText } {
-  const buf = vaultBuffer(bytes);
-  const bodyEnd = buf.length - SUFFIX_BYTES;
-  if (bodyEnd <= 0 || !SUFFIX.test(buf.subarray(bodyEnd).toString("latin1"))) throw checkIntegrity(buf) ?? corrupted("truncated");
-  const { envelope, header, dataStart } = parseHeader(buf, bodyEnd);
+export function parseHeaderOnly(file: Uint8Array | FileRanges): { envelope: Envelope; readOnly: boolean; data: DataText } {
+  const src: FileRanges = file instanceof Uint8Array ? { size: file.length, read: (s, e) => file.subarray(s, e) } : file;
+  const bytes = (s: number, e: number) => {
+    const b = src.read(s, e);
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  };
+  const bodyEnd = src.size - SUFFIX_BYTES;
+  vaultBuffer(bytes(0, Math.min(src.size, FIRST_READ)), src.size);
+  if (bodyEnd <= 0 || !SUFFIX.test(bytes(bodyEnd, src.size).toString("latin1"))) throw corrupted("truncated");
+  // The last two characters of `data` and its closing quote.
+  const tail = bytes(Math.max(0, bodyEnd - 3), bodyEnd);
+  if (tail[tail.length - 1] !== 0x22) throw corrupted("unexpected members");
+  // `data` is the body's last member: its `,"data":"` is the first one that no `"` follows in
+  // what was read (base64 has none; one inside `ext` is followed by its own closing quote), as
+  // dataMemberAt finds it in a whole file. Read more only for a huge `ext`.
+  let head: ReturnType<typeof parseHeaderAt> | null = null;
+  for (let n = Math.min(src.size, FIRST_READ); !head; n = Math.min(src.size, n * 4)) {
+    const buf = bytes(0, n);
+    const whole = n === src.size;
+    for (let c = buf.indexOf(DATA_MEMBER); c >= 0 && c < bodyEnd; c = buf.indexOf(DATA_MEMBER, c + 1)) {
+      const quote = buf.indexOf(0x22, c + DATA_MEMBER.length);
+      if (quote >= 0 && quote < bodyEnd - 1) continue;
+      // No quote up to the end of what was read: `data`, unless one in `ext` closes further on.
+      if (whole) head = parseHeaderAt(buf, c);
+      else
+        try {
+          head = parseHeaderAt(buf, c);
+        } catch (err) {
+          if (!(err instanceof VaultDamagedError)) throw err;
+        }
+      break;
+    }
+    if (!head && whole) throw corrupted("unexpected members");
+  }
+  const { envelope, header, dataStart } = head;
   if (JSON.stringify(headerJson(envelope)) !== header) throw corrupted("not in canonical form");
-  const chars = buf.subarray(dataStart, bodyEnd - 1);
-  const pads = chars.length > 0 && chars[chars.length - 1] === 0x3d ? (chars[chars.length - 2] === 0x3d ? 2 : 1) : 0;
-  if (chars.length % 4 !== 0) throw corrupted("bad data");
-  const length = (chars.length / 4) * 3 - pads;
+  const chars = bodyEnd - 1 - dataStart;
+  const pads = chars > 0 && tail[1] === 0x3d ? (tail[0] === 0x3d ? 2 : 1) : 0;
+  if (chars < 0 || chars % 4 !== 0) throw corrupted("bad data");
+  const length = (chars / 4) * 3 - pads;
   const read = (start: number, end: number): Uint8Array => {
     // base64 turns every 3 bytes into 4 characters: decode the whole groups that hold the range.
     const from = Math.floor(start / 3);
-    const text = chars.subarray(from * 4, Math.ceil(end / 3) * 4).toString("latin1");
+    const range = bytes(dataStart + from * 4, dataStart + Math.ceil(end / 3) * 4);
+    const text = range.toString("latin1");
     const out = base64(text, "data");
-    if (!canonicalBase64(chars.subarray(from * 4, from * 4 + text.length), text, out)) throw corrupted("not in canonical form");
+    if (!canonicalBase64(range, text, out)) throw corrupted("not in canonical form");
     return out.subarray(start - from * 3, end - from * 3);
   };
   if (length < 16) throw corrupted("data too short");
@@ -313,9 +356,10 @@ export function checkIntegrity(bytes: Uint8Array): VaultDamagedError | null {
   }
 }
 
-function vaultBuffer(bytes: Uint8Array): Buffer {
-  if (bytes.length === 0) throw damaged("corrupted", "vault file is empty (corrupted)");
-  if (bytes.length > MAX_FILE_BYTES) throw corrupted("larger than 16 MiB");
+/** The file's first bytes (or all of them) checked: not empty, not too big, a vault, not a newer major. */
+function vaultBuffer(bytes: Uint8Array, size = bytes.length): Buffer {
+  if (size === 0) throw damaged("corrupted", "vault file is empty (corrupted)");
+  if (size > MAX_FILE_BYTES) throw corrupted("larger than 16 MiB");
   // Works on the bytes: a vault is mostly `data`, and decoding, parsing and re-serializing
   // megabytes of base64 as strings cost a 10,000-entry vault ~80 ms.
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -353,6 +397,11 @@ function parseHeader(buf: Buffer, bodyEnd: number): { envelope: Envelope; header
   // goes through JSON.parse.
   const at = dataMemberAt(buf, bodyEnd);
   if (at < 0 || buf[bodyEnd - 1] !== 0x22) throw corrupted("unexpected members");
+  return parseHeaderAt(buf, at);
+}
+
+/** The header as the bytes before `at` (where `,"data":"` starts) give it. */
+function parseHeaderAt(buf: Buffer, at: number): { envelope: Envelope; header: string; dataStart: number } {
   let header: string;
   try {
     header = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf.subarray(0, at)) + "}";

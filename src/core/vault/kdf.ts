@@ -1,9 +1,16 @@
-// Argon2id13 through libsodium-wrappers-sumo (the plain build has no crypto_pwhash at run
-// time). Loaded lazily: only commands that must stretch a password pay the ~18 ms WASM start.
-import { loadPackage } from "../load.js";
+// Argon2id13 for password slots. Two implementations that give the same bytes:
+// - @node-rs/argon2, native (Rust, prebuilt per platform, no install script): ~7 ms to load and
+//   ~60 ms for 3 passes over 64 MiB on the bench machine;
+// - libsodium-wrappers-sumo, WASM (the plain build has no crypto_pwhash at run time): ~85 ms to
+//   load and ~375 ms for the same work. Used where no prebuilt binary exists for the platform.
+// Both load lazily: only commands that must stretch a password pay for one. An attacker guessing
+// passwords brings their own fast Argon2id anyway, so the native one gives them nothing and gives
+// the user back most of a second (docs/packages.md). test/unit/core/vault/kdf.test.ts checks that
+// both agree, on RFC 9106's parameters and on random inputs.
+import { loadCommonJs, loadPackage } from "../load.js";
 import { textBytes } from "./crypto.js";
 
-/** libsodium, ready to use (the KDF here, the recovery slot's sealed box in recovery-key.ts). */
+/** libsodium, ready to use (the fallback KDF here, the recovery slot's sealed box in recovery-key.ts). */
 export async function loadSodium() {
   const { default: sodium } = await loadPackage<typeof import("libsodium-wrappers-sumo")>("libsodium-wrappers-sumo");
   await sodium.ready;
@@ -35,12 +42,74 @@ export function kdfCount(): number {
   return kdfRuns;
 }
 
-export async function argon2id(password: string, salt: Uint8Array, params: Argon2Params): Promise<Uint8Array> {
+export type Argon2Engine = "native" | "wasm";
+type Hash = (pw: Uint8Array, salt: Uint8Array, params: Argon2Params) => Uint8Array;
+type NativeArgon2 = typeof import("@node-rs/argon2");
+
+let native: Promise<Hash | undefined> | undefined;
+
+/**
+ * The package's binding. Its own loader reads /usr/bin/ldd to tell musl from glibc and walks a
+ * list of candidates (~4 ms more than the addon's own ~3 ms): on glibc Linux and macOS the
+ * platform package's addon is required straight away, and the loader runs only if that fails
+ * (musl, another platform).
+ */
+async function loadArgon2(): Promise<NativeArgon2 & { default?: NativeArgon2 }> {
+  const { platform, arch } = process;
+  const triple = platform === "linux" ? `linux-${arch}-gnu` : platform === "darwin" ? `darwin-${arch}` : null;
+  if (triple) {
+    try {
+      return await loadCommonJs(`@node-rs/argon2-${triple}/argon2.${triple}.node`);
+    } catch {
+      // not this platform's build after all: the package knows
+    }
+  }
+  return loadCommonJs("@node-rs/argon2");
+}
+/** The native Argon2id, or undefined where its binary does not load (no build for this platform). */
+function loadNative(): Promise<Hash | undefined> {
+  native ??= loadArgon2().then(
+    (mod) => {
+      const hashRawSync = mod.hashRawSync ?? mod.default?.hashRawSync;
+      if (typeof hashRawSync !== "function") return undefined;
+      return (pw, salt, params) =>
+        // algorithm 2 = Argon2id, version 1 = 0x13 (const enums in the package's types);
+        // libsodium takes memory in bytes and uses whole KiB, as this does.
+        new Uint8Array(
+          hashRawSync(pw, {
+            algorithm: 2,
+            version: 1,
+            timeCost: params.ops,
+            memoryCost: Math.floor(params.mem / 1024),
+            parallelism: 1,
+            outputLen: 32,
+            salt,
+          }),
+        );
+    },
+    () => undefined,
+  );
+  return native;
+}
+
+async function wasm(): Promise<Hash> {
   const sodium = await loadSodium();
+  return (pw, salt, params) => sodium.crypto_pwhash(32, pw, salt, params.ops, params.mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
+}
+
+/** Which implementation `argon2id` uses in this process: native where it loads, else WASM. */
+export async function argon2Engine(): Promise<Argon2Engine> {
+  return (await loadNative()) ? "native" : "wasm";
+}
+
+/** Argon2id13 of the password (NFC, UTF-8) into a 32-byte key; `engine` is for tests that compare the two. */
+export async function argon2id(password: string, salt: Uint8Array, params: Argon2Params, engine?: Argon2Engine): Promise<Uint8Array> {
+  const hash = (engine !== "wasm" && (await loadNative())) || (engine === "native" ? undefined : await wasm());
+  if (!hash) throw new Error("the native Argon2id does not load on this platform");
   kdfRuns++;
   const pw = passwordBytes(password);
   try {
-    return sodium.crypto_pwhash(32, pw, salt, params.ops, params.mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
+    return hash(pw, salt, params);
   } finally {
     pw.fill(0);
   }

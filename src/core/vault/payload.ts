@@ -8,6 +8,7 @@
 import type { Entry } from "../entry.js";
 import { VaultDamagedError } from "../errors.js";
 import { isObject } from "../json.js";
+import { columnsOf, type MatchColumns } from "../match.js";
 import { pad, segmentCipher, textBytes, unpad, wipe } from "./crypto.js";
 import { checkData, type VaultData } from "./model.js";
 
@@ -33,7 +34,12 @@ export interface IndexEntry {
 }
 
 export interface VaultIndex {
-  entries: IndexEntry[];
+  /** names, issuers and accounts for matching, without an object per entry */
+  columns: MatchColumns;
+  /** the index entry at `at` */
+  row(at: number): IndexEntry;
+  /** every index entry (built on first use) */
+  readonly entries: IndexEntry[];
   /** The whole entry at `at`: opens its chunk (once). Throws VaultDamagedError. */
   entry(at: number): Entry;
 }
@@ -152,6 +158,8 @@ interface Index {
   counts: number[];
   /** where each segment after the index starts in `data`, and where the last ends */
   offsets: number[];
+  /** the index text is ASCII without \u escapes: every name, issuer and account is ASCII */
+  ascii: boolean;
 }
 
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
@@ -173,7 +181,8 @@ function openIndexSegment(
   if (!plain) throw undecryptable();
   const text = unpadIndex(plain);
   if (!text) throw invalid();
-  const o = json(utf8(text));
+  const str = utf8(text);
+  const o = json(str);
   if (!isObject(o)) throw invalid();
   const keys = Object.keys(o);
   const want = ["name", "issuer", "account", "type", "chunks", "lengths"];
@@ -196,7 +205,8 @@ function openIndexSegment(
   }
   // The index covers `data` to its last byte: nothing missing, nothing added.
   if (offsets[offsets.length - 1] !== length) throw undecryptable();
-  return { columns: o as unknown as Index["columns"], counts: chunks as number[], offsets };
+  const ascii = str.length === text.length && !str.includes("\\u");
+  return { columns: o as unknown as Index["columns"], counts: chunks as number[], offsets, ascii };
 }
 
 function openSegment(
@@ -276,18 +286,29 @@ export function openIndex(
     throw err;
   }
   const { name, issuer, account, type } = ix.columns;
-  const entries: IndexEntry[] = name.map((n, i) => ({
-    name: n,
+  const row = (i: number): IndexEntry => ({
+    name: name[i]!,
     issuer: issuer[i] ?? "",
     account: account[i] ?? "",
     type: type[i] as Entry["type"],
     at: i,
-  }));
+  });
+  let entries: IndexEntry[] | undefined;
   const opened = new Map<number, Entry[]>();
   return {
-    entries,
+    columns: {
+      length: name.length,
+      name: (i) => name[i]!,
+      issuer: (i) => issuer[i] ?? "",
+      account: (i) => account[i] ?? "",
+      ascii: ix.ascii,
+    },
+    row,
+    get entries() {
+      return (entries ??= name.map((_, i) => row(i)));
+    },
     entry(at: number): Entry {
-      if (!Number.isSafeInteger(at) || at < 0 || at >= entries.length) throw new RangeError("no such entry");
+      if (!Number.isSafeInteger(at) || at < 0 || at >= name.length) throw new RangeError("no such entry");
       let k = 0;
       let first = 0;
       while (first + ix.counts[k]! <= at) first += ix.counts[k++]!;
@@ -299,8 +320,17 @@ export function openIndex(
 
 /** The index of entries already open (a file older than minor 3, opened whole). */
 export function indexOfEntries(entries: Entry[]): VaultIndex {
+  const row = (at: number): IndexEntry => {
+    const e = entries[at]!;
+    return { name: e.name, issuer: e.issuer, account: e.account, type: e.type, at };
+  };
+  let all: IndexEntry[] | undefined;
   return {
-    entries: entries.map((e, at) => ({ name: e.name, issuer: e.issuer, account: e.account, type: e.type, at })),
+    columns: columnsOf(entries),
+    row,
+    get entries() {
+      return (all ??= entries.map((_, at) => row(at)));
+    },
     entry: (at) => entries[at]!,
   };
 }

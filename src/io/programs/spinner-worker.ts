@@ -1,6 +1,6 @@
 // The spinner's worker thread (io/spinner.ts starts it, from dist/spinner-worker.cjs): waits
 // `delayMs` on a shared flag and only then draws frames on standard error until told to stop,
-// then clears its line and says it is done. Argon2id in WASM blocks the main thread, so only a
+// then clears its line and says it is done. Argon2id blocks the main thread, so only a
 // thread of its own can draw meanwhile. flag[0]: 1 = stop; flag[1]: 1 = running; flag[2]: 1 = done.
 import { writeSync } from "node:fs";
 import { workerData } from "node:worker_threads";

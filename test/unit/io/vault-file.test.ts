@@ -26,7 +26,7 @@ import { OtpError, VaultDamagedError } from "../../../src/core/errors.js";
 import { parseEnvelope, type Envelope } from "../../../src/core/vault/format.js";
 import { addEntry, type VaultData } from "../../../src/core/vault/model.js";
 import { createVault, newId, openData, sealAndVerify } from "../../../src/core/vault/vault.js";
-import { KEEP_SNAPSHOTS, listSnapshots, readVaultFile, withLock, writeVaultAtomic } from "../../../src/io/vault-file.js";
+import { KEEP_SNAPSHOTS, listSnapshots, openVaultRanges, readVaultFile, withLock, writeVaultAtomic } from "../../../src/io/vault-file.js";
 import { CHEAP_KDF, NOW_ISO, dataWith, totpDraft } from "../core/vault/helpers.js";
 import { vaultLockHeld } from "../../helpers/vault-lock.js";
 
@@ -219,6 +219,42 @@ describe("writeVaultAtomic", () => {
     const err = await errorOf(writeVaultAtomic(join(dir, "missing", "vault.otp"), version(0), null));
     expect(err.kind).toBe("io");
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("openVaultRanges (positioned reads)", () => {
+  it("gives the file's bytes a range at a time and whole, as readVaultFile reads them", async () => {
+    const bytes = version(0);
+    writeFileSync(vault, bytes, { mode: 0o600 });
+    const r = await openVaultRanges(vault);
+    expect(r.size).toBe(bytes.length);
+    expect(r.warnings).toEqual([]);
+    expect(r.read(10, 50)).toEqual(bytes.subarray(10, 50));
+    expect(r.read(bytes.length - 5, bytes.length + 100)).toEqual(bytes.subarray(bytes.length - 5));
+    expect(r.whole()).toEqual((await readVaultFile(vault)).bytes);
+    expect(r.read(0, 8)).toEqual(bytes.subarray(0, 8)); // from the whole, once read
+  });
+
+  it("keeps reading the file it opened when a write replaces the vault meanwhile", async () => {
+    writeFileSync(vault, version(0), { mode: 0o600 });
+    const r = await openVaultRanges(vault);
+    const next = join(dir, "next");
+    writeFileSync(next, version(1), { mode: 0o600 });
+    renameSync(next, vault);
+    expect(versionOf(r.whole())).toBe(0);
+    expect(versionOf(sync(vault))).toBe(1);
+  });
+
+  it("checks the file as readVaultFile does: missing, a folder, others can read", async () => {
+    expect((await errorOf(openVaultRanges(vault))).kind).toBe("no-vault");
+    mkdirSync(join(dir, "sub"));
+    expect((await errorOf(openVaultRanges(join(dir, "sub")))).kind).toBe("not-a-vault");
+    writeFileSync(vault, version(0), { mode: 0o644 });
+    const r = await openVaultRanges(vault);
+    expect(r.warnings).toEqual((await readVaultFile(vault)).warnings);
+    expect(r.warnings.length).toBeGreaterThan(0);
+    r.close();
+    expect(() => r.read(0, 1)).toThrow(/closed/);
   });
 });
 
