@@ -87,10 +87,22 @@ function wrap(name: string, h: OtpHome): Machine {
   });
 }
 
+/**
+ * Master keys by (vault id, slots, password): unlockWithPassword is a pure function of those, and
+ * the tests read each machine's vault after every step, mostly under keys already seen (~60 ms
+ * of Argon2id each at today's default, 138 times in sync-attacks). openData still decrypts and
+ * authenticates the payload with the key, so a changed file is caught exactly as before.
+ */
+const unlocked = new Map<string, Uint8Array>();
+const hexBytes = (_k: string, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v);
+
 /** The decrypted data of a vault file (password "test"). */
 export async function readData(path: string, password = TEST_PASSWORD): Promise<VaultData> {
   const { envelope } = parseEnvelope(new Uint8Array(readFileSync(path)));
-  return openData(envelope, await unlockWithPassword(envelope, password));
+  const id = JSON.stringify([envelope.vaultId, envelope.slots, password], hexBytes);
+  let key = unlocked.get(id);
+  if (!key) unlocked.set(id, (key = await unlockWithPassword(envelope, password)));
+  return openData(envelope, key);
 }
 
 /** Entries and tombstones only, as JSON: what must be the same on every machine. */
