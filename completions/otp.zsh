@@ -9,6 +9,44 @@ _otp_entries() {
   names=(${(f)"$(OTP_PASSWORD= command otp $vault completion --entries 2>/dev/null </dev/null)"})
   compadd -a names
 }
+_otp_export_format() {
+  local -a values=(
+    'uri:otpauth:// lines'
+    'json:otp'\''s own'
+    'aegis:Aegis vault'
+    'ga:Google Authenticator QR codes'
+    'html:printable emergency kit'
+  )
+  _describe -t values 'format' values
+}
+_otp_import_format() {
+  local -a values=(
+    'auto:recognise it by its content'
+    '2fas:2FAS Authenticator backup (.2fas, plain or encrypted)'
+    'aegis:Aegis vault or export (plain or encrypted)'
+    'andotp:andOTP backup (plain .json, or encrypted .json.aes, old and new)'
+    'authenticator-plus:Authenticator Plus backup (password-protected .zip)'
+    'authy:Authy for Android token file (plain or with a backup password)'
+    'battle-net:Battle.net Authenticator for Android preferences file'
+    'bitwarden:Bitwarden unencrypted export (.json or .csv)'
+    'duo:Duo Mobile accounts.json'
+    'ente:Ente Auth plain export (otpauth:// URIs with codeDisplay)'
+    'freeotp:FreeOTP 1.x or FreeOTP+ tokens.xml, or FreeOTP+ JSON export'
+    'freeotp2:FreeOTP 2.x encrypted backup (externalBackup.xml)'
+    'ga:Google Authenticator'\''s transfer codes as otpauth-migration:// URIs'
+    'ga-db:Google Authenticator for Android database (SQLite)'
+    'image:QR codes in photos or screenshots: PNG, JPEG, WebP, GIF, TIFF, AVIF'
+    'microsoft:Microsoft Authenticator for Android database (PhoneFactor, SQLite)'
+    'otpvault:otp'\''s own JSON export (otp export --format json)'
+    'pass-otp:pass-otp'\''s otpauth:// URIs (HOTP counters plus one)'
+    'proton:Proton Authenticator JSON export'
+    'steam:Steam Guard secrets (Steam app or SDA .maFile JSON)'
+    'stratum:Stratum / Authenticator Pro backup (plain, encrypted, legacy) or .db3'
+    'totp-authenticator:TOTP Authenticator backup (base64, encrypted) or its preferences file'
+    'uri:otpauth:// URIs, one per line'
+  )
+  _describe -t values 'format' values
+}
 _otp_commands() {
   local -a commands=(
     'init:create an empty vault and print its recovery key (once)'
@@ -161,7 +199,7 @@ _otp() {
             && ret=0 ;;
         export)
           _arguments \
-            '--format[output format: uri (otpauth:// lines), json (otp'\''s own), aegis (Aegis vault), ga (Google Authenticator QR codes), html (printable emergency kit)]:format:(uri json aegis ga html)' \
+            '--format[output format: uri (otpauth:// lines), json (otp'\''s own), aegis (Aegis vault), ga (Google Authenticator QR codes), html (printable emergency kit)]:format:_otp_export_format' \
             '--plain[confirm that the output holds the secrets in the clear]' \
             '--output[write to FILE (0600) instead of standard output (--format ga: a folder for PNG files)]:output:_files' \
             '--force[overwrite FILE, or print to a terminal]' \
@@ -173,7 +211,7 @@ _otp() {
             && ret=0 ;;
         import)
           _arguments \
-            '--format[input format (auto: recognise it)]:format:(auto 2fas aegis andotp authenticator-plus authy battle-net bitwarden duo ente freeotp freeotp2 ga ga-db image microsoft otpvault pass-otp proton steam stratum totp-authenticator uri)' \
+            '--format[input format (auto: recognise it)]:format:_otp_import_format' \
             '--dry-run[show what would be added; change nothing]' \
             '--import-password-file[the password of an encrypted export, from the first line of FILE]:import-password-file:_files' \
             '(- *)'{-h,--help}'[show help]' \

@@ -4,12 +4,19 @@
 // only while a session is unlocked: the script asks `otp completion --entries`, which reads
 // OTP_SESSION and nothing else (no password, no prompt, no KDF), and prints nothing otherwise.
 import { Help, type Command, type Option } from "commander";
+import { choiceTitle } from "./format-help.js";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
 
 /** What a value or an argument completes to. */
-type Value = { kind: "none" } | { kind: "files" } | { kind: "entries" } | { kind: "commands" } | { kind: "choices"; choices: string[] };
+type Value =
+  | { kind: "none" }
+  | { kind: "files" }
+  | { kind: "entries" }
+  | { kind: "commands" }
+  /** titles: one per choice, when program.ts gave them (format-help.ts titled()); zsh and fish show them */
+  | { kind: "choices"; choices: string[]; titles?: string[] };
 
 interface OptSpec {
   short?: string;
@@ -40,8 +47,11 @@ interface Spec {
 
 const FILEISH = /file|path|dir|image/i;
 
-function valueOf(name: string, choices: readonly string[] | undefined): Value {
-  if (choices && choices.length > 0) return { kind: "choices", choices: [...choices] };
+function valueOf(name: string, choices: readonly string[] | undefined, of?: Option): Value {
+  if (choices && choices.length > 0) {
+    const titles = of && choices.map((c) => choiceTitle(of, c) ?? "");
+    return { kind: "choices", choices: [...choices], ...(titles?.every(Boolean) ? { titles } : {}) };
+  }
   if (/^query$/i.test(name)) return { kind: "entries" };
   if (/^command$/i.test(name)) return { kind: "commands" };
   if (FILEISH.test(name)) return { kind: "files" };
@@ -54,7 +64,7 @@ function optSpec(o: Option): OptSpec {
     short: o.short,
     long: o.long,
     description: o.description.split("\n")[0]!.replace(/\s+/g, " ").trim(),
-    value: o.required || o.optional ? valueOf(valueName, o.argChoices) : undefined,
+    value: o.required || o.optional ? valueOf(valueName, o.argChoices, o) : undefined,
   };
 }
 
@@ -165,8 +175,13 @@ function bash(spec: Spec): string {
 const zq = (s: string) => s.replace(/'/g, "'\\''");
 const zdesc = (s: string) => zq(s.replace(/([[\]\\])/g, "\\$1"));
 
-function zshAction(v: Value | undefined, name: string): string {
+/** Choices with titles → the function that offers them with _describe (name:title), per option. */
+type Described = Map<Value, string>;
+
+function zshAction(v: Value | undefined, name: string, described?: Described): string {
   if (!v) return "";
+  const fn = described?.get(v);
+  if (fn) return `:${name}:${fn}`;
   switch (v.kind) {
     case "files":
       return `:${name}:_files`;
@@ -181,10 +196,12 @@ function zshAction(v: Value | undefined, name: string): string {
   }
 }
 
-function zshOpt(o: OptSpec): string {
+const optName = (o: OptSpec) => (o.long ?? o.short ?? "").replace(/^-+/, "");
+
+function zshOpt(o: OptSpec, described: Described): string {
   const flags = flagsOf(o);
-  const name = (o.long ?? o.short ?? "").replace(/^-+/, "");
-  const action = zshAction(o.value, name);
+  const name = optName(o);
+  const action = zshAction(o.value, name, described);
   const desc = `[${zdesc(o.description)}]${zq(action)}`;
   const exclusive = o.long === "--help" || o.long === "--version" ? "(- *)" : flags.length > 1 ? `(${flags.join(" ")})` : "";
   return flags.length > 1 ? `'${exclusive}'{${flags.join(",")}}'${desc}'` : `'${exclusive}${flags[0]}${desc}'`;
@@ -195,7 +212,26 @@ function zshArg(a: ArgSpec, i: number): string {
   return `'${pos}${a.optional && !a.variadic ? ":" : ""}${zq(zshAction(a.value, a.name))}'`;
 }
 
+/** A function per option whose choices have titles (`otp export --format`): _describe shows each beside its name. */
+function zshDescribed(spec: Spec): { described: Described; lines: string[] } {
+  const described: Described = new Map();
+  const lines: string[] = [];
+  const owners: [string, OptSpec[]][] = [["", spec.global], ...spec.commands.map((c): [string, OptSpec[]] => [c.names[0]!, c.options])];
+  for (const [owner, opts] of owners)
+    for (const o of opts) {
+      const v = o.value;
+      if (v?.kind !== "choices" || !v.titles) continue;
+      const fn = `_otp${owner ? `_${owner}` : ""}_${optName(o)}`.replace(/[^A-Za-z0-9_]/g, "_");
+      described.set(v, fn);
+      lines.push(`${fn}() {`, "  local -a values=(");
+      v.choices.forEach((c, i) => lines.push(`    '${zq(c.replace(/:/g, "\\:"))}:${zq(v.titles![i]!)}'`));
+      lines.push("  )", `  _describe -t values '${zq(optName(o))}' values`, "}");
+    }
+  return { described, lines };
+}
+
 function zsh(spec: Spec): string {
+  const { described, lines: describers } = zshDescribed(spec);
   const lines = [
     "#compdef otp",
     header("zsh"),
@@ -206,6 +242,7 @@ function zsh(spec: Spec): string {
     '  names=(${(f)"$(OTP_PASSWORD= command otp $vault completion --entries 2>/dev/null </dev/null)"})',
     "  compadd -a names",
     "}",
+    ...describers,
     "_otp_commands() {",
     "  local -a commands=(",
   ];
@@ -219,11 +256,11 @@ function zsh(spec: Spec): string {
     "  typeset -A opt_args",
     "  _arguments -C \\",
   );
-  for (const o of spec.global) lines.push(`    ${zshOpt(o)} \\`);
+  for (const o of spec.global) lines.push(`    ${zshOpt(o, described)} \\`);
   lines.push("    '1: :_otp_commands' \\", "    '*:: :->args' && ret=0", "  case $state in", "    args)", "      case $words[1] in");
   for (const c of spec.commands) {
     lines.push(`        ${c.names.join("|")})`, "          _arguments \\");
-    for (const o of [...c.options, ...inherited(spec)]) lines.push(`            ${zshOpt(o)} \\`);
+    for (const o of [...c.options, ...inherited(spec)]) lines.push(`            ${zshOpt(o, described)} \\`);
     for (const [i, a] of c.args.entries()) lines.push(`            ${zshArg(a, i)} \\`);
     lines.push("            && ret=0 ;;");
   }
@@ -241,6 +278,8 @@ function zsh(spec: Spec): string {
 // ---- fish ----
 
 const fq = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+/** A word in double quotes, for a list that fish expands when it completes (inside fq). */
+const fdq = (s: string) => `"${s.replace(/[\\"$]/g, "\\$&")}"`;
 
 function fishValue(v: Value | undefined, commands: string): string {
   if (!v) return "";
@@ -252,7 +291,8 @@ function fishValue(v: Value | undefined, commands: string): string {
     case "commands":
       return ` -x -a ${fq(commands)}`;
     case "choices":
-      return ` -x -a ${fq(v.choices.join(" "))}`;
+      // A title goes after a tab: fish shows it beside the choice (a -d would replace the option's own).
+      return ` -x -a ${fq(v.choices.map((c, i) => (v.titles ? `${fdq(c)}\\t${fdq(v.titles[i]!)}` : c)).join(" "))}`;
     default:
       return " -x";
   }

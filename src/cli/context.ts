@@ -19,7 +19,8 @@ export type { Env } from "../io/paths.js";
 export interface GlobalOptions {
   vault?: string;
   passwordFile?: string;
-  color?: boolean;
+  /** false with --no-color; commander always sets it */
+  color: boolean;
 }
 
 /** What a command gets: the settings of this run, its writers, and the outside world (io/world.ts). */

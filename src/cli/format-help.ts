@@ -9,7 +9,7 @@ export interface FormatTitle {
   title: string;
 }
 
-/** Not a codec: the cli reads QR codes out of images itself (cli/import-image.ts). */
+/** Not a codec: the cli reads QR codes out of images itself (cli/commands/import/image.ts). */
 export const IMAGE_FORMAT: FormatTitle = { name: "image", title: "QR codes in photos or screenshots: PNG, JPEG, WebP, GIF, TIFF, AVIF" };
 
 /** The formats `otp import --format` takes (but auto), as help lists them: by name. */
@@ -17,8 +17,27 @@ export function importFormats(): FormatTitle[] {
   return [...IMPORT_FORMATS, IMAGE_FORMAT].map(({ name, title }) => ({ name, title })).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-export const importChoices = (): string[] => ["auto", ...importFormats().map((f) => f.name)];
-export const exportChoices = (): string[] => EXPORT_FORMATS.map((f) => f.name);
+/** `otp import --format`'s default, as the completions describe it. */
+const AUTO_FORMAT: FormatTitle = { name: "auto", title: "recognise it by its content" };
+/** Every value `otp import --format` takes, auto first, with its title. */
+export const importChoiceFormats = (): FormatTitle[] => [AUTO_FORMAT, ...importFormats()];
+/** Every value `otp export --format` takes, the default first, with its title. */
+export const exportFormats = (): FormatTitle[] => EXPORT_FORMATS.map(({ name, title }) => ({ name, title }));
+
+export const importChoices = (): string[] => importChoiceFormats().map((f) => f.name);
+export const exportChoices = (): string[] => exportFormats().map((f) => f.name);
+
+/** The titles of an option's choices, which the zsh and fish completions show beside each (cli/completion.ts). */
+const choiceTitles = new WeakMap<object, ReadonlyMap<string, string>>();
+
+/** `option`, whose choices these formats describe: their titles go to the completions. */
+export function titled<O extends object>(option: O, formats: readonly FormatTitle[]): O {
+  choiceTitles.set(option, new Map(formats.map((f) => [f.name, f.title])));
+  return option;
+}
+
+/** The title of one of an option's choices, if program.ts gave its choices titles. */
+export const choiceTitle = (option: object, choice: string): string | undefined => choiceTitles.get(option)?.get(choice);
 
 /** `otp import --help`'s table of formats: a name, then its title. */
 export function importFormatsHelp(): string {

@@ -1,50 +1,44 @@
 // The one place that lists otp's commands, their options and help examples. Each action
 // imports its command module only when it runs (changesets does this), so `otp code`
 // loads no code of `add`, `import` or the prompts.
-import { Argument, type Command, InvalidArgumentError, Option } from "commander";
-import { createCtx, type Ctx, type GlobalOptions } from "./context.js";
-import { exportChoices, exportFormatDescription, importChoices, importFormatsHelp } from "./format-help.js";
+import { InvalidArgumentError, type Command } from "commander";
+import type { Ctx } from "./context.js";
+import {
+  exportChoices,
+  exportFormatDescription,
+  exportFormats,
+  importChoiceFormats,
+  importChoices,
+  importFormatsHelp,
+  titled,
+} from "./format-help.js";
 import { examples, hintSubcommandTypos, OtpCommand } from "./help-hints.js";
+import { action, Argument, type Cmd, globalOptions, Option, type OptionValues, typed, type MakeCtx } from "./typed-commander.js";
 
-// A command's run(ctx, ...operands, options): `never` takes every command's own parameter types;
-// commander hands the values over untyped, so the call below says what it passes.
-type Run = (ctx: Ctx, ...args: never[]) => Promise<void>;
-type Loader = () => Promise<{ run: Run }>;
+export type { MakeCtx };
 
 const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
   return Number(v);
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** The Ctx a command runs with: the real one, or what buildProgram was given (tests: test/helpers/cli-run.ts). */
-export type MakeCtx = (g: GlobalOptions) => Ctx;
-const ctxFor = (cmd: Command): Ctx => {
-  let root = cmd;
-  while (root.parent) root = root.parent;
-  return ((root as OtpCommand).makeCtx ?? createCtx)(cmd.optsWithGlobals() as GlobalOptions);
+/** A group that takes operands of its own (`otp sync`, `otp backup FILE`): typos of its subcommands are named. */
+const withTypoHints = <C>(cmd: C, fileHint?: (word: string) => string): C => {
+  hintSubcommandTypos(cmd as unknown as Command, fileHint);
+  return cmd;
 };
 
-/** Wires an action: the command's own options (plus --json etc.) and the global ones go to run(). */
-function action(cmd: Command, load: Loader) {
-  cmd.action(async (...args: unknown[]) => {
-    const self = args[args.length - 1] as Command;
-    const positional = args.slice(0, -2);
-    const ctx = ctxFor(self);
-    const mod = await load();
-    await (mod.run as (ctx: Ctx, ...args: unknown[]) => Promise<void>)(ctx, ...positional, self.opts());
-  });
-  return cmd;
-}
-
 export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
-  const program = new OtpCommand("otp")
-    .description("An offline authenticator for the terminal: 2FA codes from an encrypted vault on your own disk.")
-    .version(version, "-V, --version", "print the version")
-    .helpOption("-h, --help", "show help")
-    .option("--vault <path>", "the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)")
-    .option("--password-file <file>", "read the vault password from the first line of FILE (- for standard input)")
-    .option("--no-color", "no colour (also NO_COLOR=1)")
+  const root = new OtpCommand("otp");
+  const program = globalOptions(
+    typed(root)
+      .description("An offline authenticator for the terminal: 2FA codes from an encrypted vault on your own disk.")
+      .version(version, "-V, --version", "print the version")
+      .helpOption("-h, --help", "show help")
+      .option("--vault <path>", "the vault file (else OTP_VAULT, else ~/.local/share/otp/vault.otp)")
+      .option("--password-file <file>", "read the vault password from the first line of FILE (- for standard input)")
+      .option("--no-color", "no colour (also NO_COLOR=1)"),
+  )
     .showSuggestionAfterError(true)
     .addHelpText(
       "after",
@@ -104,7 +98,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
           "otp add bank --stdin --type hotp --counter 5 --digits 8",
         ]),
       ),
-    () => import("./commands/add.js"),
+    () => import("./commands/add/add.js"),
   );
 
   action(
@@ -218,7 +212,12 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
     program
       .command("export")
       .description("export entries (plain formats hold every secret in the clear)")
-      .addOption(new Option("--format <format>", exportFormatDescription()).choices(exportChoices()).default(exportChoices()[0]))
+      .addOption(
+        titled(
+          new Option("--format <format>", exportFormatDescription()).choices(exportChoices()).default(exportChoices()[0]!),
+          exportFormats(),
+        ),
+      )
       .option("--plain", "confirm that the output holds the secrets in the clear")
       .option("--output <file>", "write to FILE (0600) instead of standard output (--format ga: a folder for PNG files)")
       .option("--force", "overwrite FILE, or print to a terminal")
@@ -244,7 +243,12 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
       .command("import")
       .argument("<files...>", "files to import; - is standard input")
       .description("import entries from other apps' exports (recognised by their content)")
-      .addOption(new Option("--format <format>", "input format (auto: recognise it)").choices(importChoices()).default("auto"))
+      .addOption(
+        titled(
+          new Option("--format <format>", "input format (auto: recognise it)").choices(importChoices()).default("auto"),
+          importChoiceFormats(),
+        ),
+      )
       .option("--dry-run", "show what would be added; change nothing")
       .option("--import-password-file <file>", "the password of an encrypted export, from the first line of FILE")
       .addHelpText(
@@ -262,7 +266,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
           importFormatsHelp() +
           "andOTP's encrypted backups, TOTP Authenticator's backups and pass-otp's URIs carry no marker:\nname them with --format (pass-otp: the HOTP counters are imported plus one).\n",
       ),
-    () => import("./commands/import.js"),
+    () => import("./commands/import/import.js"),
   );
 
   action(
@@ -317,7 +321,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
   );
 
   const sync = action(
-    hintSubcommandTypos(program.command("sync"))
+    withTypoHints(program.command("sync"))
       .description("sync the vault through git: pull, merge entry by entry, push")
       .addHelpText(
         "after",
@@ -409,19 +413,20 @@ export function buildProgram(version: string, makeCtx?: MakeCtx): Command {
         "otp completion fish > ~/.config/fish/completions/otp.fish",
       ]) + '\nEntry names complete only while a session is unlocked (`eval "$(otp unlock)"`).\n',
     );
-  completion.action(async (shell: string | undefined, opts: { entries?: boolean }) => {
-    const mod = await import("./commands/completion.js");
-    await mod.run(ctxFor(completion), shell, opts, program);
-  });
+  action(completion, () =>
+    import("./commands/completion.js").then((m) => ({
+      run: (ctx: Ctx, shell: string | undefined, opts: Parameters<typeof m.run>[2]) => m.run(ctx, shell, opts, root),
+    })),
+  );
 
-  program.makeCtx = makeCtx;
-  return program;
+  root.makeCtx = makeCtx;
+  return root;
 }
 
 /** Backups, restore, the recovery key, recovery codes, passwd and audit. */
-function addSafetyCommands(program: Command): void {
+function addSafetyCommands<G extends OptionValues>(program: Cmd<[], G>): void {
   const backup = action(
-    hintSubcommandTypos(program.command("backup"), (w) => `to write a backup named ${w}, give it as ./${w}`)
+    withTypoHints(program.command("backup"), (w) => `to write a backup named ${w}, give it as ./${w}`)
       .argument("[file]", "where to write it (default: otp-backup-DATE.otp here)")
       .description("write an encrypted backup of the vault, then read it back and check it")
       .option("--backup-password-file <file>", "protect it with its own password, from the first line of FILE")
@@ -449,7 +454,7 @@ function addSafetyCommands(program: Command): void {
     // `backup` has an option of the same name, and commander gives it the value wherever it stands.
     () =>
       import("./commands/backup/verify.js").then((m) => ({
-        run: (ctx: Ctx, file: string, o: object) => m.run(ctx, file, { ...backup.opts(), ...o }),
+        run: (ctx: Ctx, file: string, o: Parameters<typeof m.run>[2]) => m.run(ctx, file, { ...backup.opts(), ...o }),
       })),
   );
 

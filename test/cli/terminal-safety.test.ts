@@ -148,7 +148,7 @@ describe("no control or bidi character from a vault reaches the terminal", () =>
 
   it("backup, and restore's report in another vault", async () => {
     using h = await hostileHome();
-    // `otp backup` prints the path it was given on stdout as it is (src/cli/commands/backup.ts):
+    // `otp backup` prints the path it was given on stdout as it is (src/cli/commands/backup/backup.ts):
     // the user's own argument, so the backup is written under a plain name and renamed.
     const plain = join(h.home, "b.otp");
     const file = join(h.home, "b\u001b[2J.otp");

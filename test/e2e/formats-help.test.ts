@@ -30,13 +30,21 @@ describe("formats in help and completions", () => {
     expectFailure(otp(h, ["export", "--format", "nope"]), 2, names(EXPORT_FORMATS));
   });
 
-  it("every completion script offers every format after --format", async () => {
+  it("every completion script offers every format after --format; zsh and fish with its title", async () => {
     await using h = await otpHome();
-    for (const shell of ["bash", "zsh", "fish"]) {
-      const script = expectOk(otp(h, ["completion", shell]));
-      expect(script).toContain(["auto", ...importFormats().map((f) => f.name)].join(" "));
-      expect(script).toContain(EXPORT_FORMATS.map((f) => f.name).join(" "));
+    const bash = expectOk(otp(h, ["completion", "bash"]));
+    expect(bash).toContain(["auto", ...importFormats().map((f) => f.name)].join(" "));
+    expect(bash).toContain(EXPORT_FORMATS.map((f) => f.name).join(" "));
+    // As each script quotes them: zsh's _describe takes 'name:title' (in single quotes), fish
+    // "name"\t"title" (inside its single-quoted -a list).
+    const zsh = expectOk(otp(h, ["completion", "zsh"]));
+    const fish = expectOk(otp(h, ["completion", "fish"]));
+    for (const { name, title } of [...importFormats(), ...EXPORT_FORMATS]) {
+      expect(zsh).toContain(`'${name}:${title.replace(/'/g, "'\\''")}'`);
+      expect(fish).toContain(`"${name}"\\\\t"${title.replace(/'/g, "\\'")}"`);
     }
+    expect(zsh).toContain("'auto:recognise it by its content'");
+    expect(fish).toContain('"auto"\\\\t"recognise it by its content"');
   });
 
   it("`otp code` and `otp list` evaluate the registries and no codec or export module; `otp import` the codecs", async () => {

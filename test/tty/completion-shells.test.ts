@@ -10,6 +10,8 @@ import { OTP_BIN, ROOT, otpHome, totp, writeVault, type OtpHome } from "../helpe
 import { expectOk, newSecret, otp } from "../helpers/e2e-util.js";
 import { killTmuxSessions, startTmux } from "../helpers/tmux.js";
 import { needTool } from "../helpers/tools.js";
+import { EXPORT_FORMATS } from "../../src/cli/commands/export/formats.js";
+import { importFormats } from "../../src/cli/format-help.js";
 
 const script = (shell: string) => join(ROOT, "completions", `otp.${shell}`);
 
@@ -47,17 +49,17 @@ _otp; printf '%s\\n' "\${COMPREPLY[@]}"`,
   return out.split("\n").filter(Boolean);
 }
 
-/** fish: `complete -C` for `line`, candidates without their descriptions. */
-function fish(line: string, env: Record<string, string>): string[] {
+/** fish: `complete -C` for `line`, each candidate with its description after a tab. */
+function fishRaw(line: string, env: Record<string, string>): string[] {
   const out = execFileSync("fish", ["--no-config", "-c", `source '${script("fish")}'; complete -C$argv[1]`, line], {
     env,
     encoding: "utf8",
   });
-  return out
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => l.split("\t")[0]!);
+  return out.split("\n").filter(Boolean);
 }
+
+/** fish: `complete -C` for `line`, candidates without their descriptions. */
+const fish = (line: string, env: Record<string, string>): string[] => fishRaw(line, env).map((l) => l.split("\t")[0]!);
 
 describe.skipIf(!needTool("bash"))("bash completion", () => {
   it("commands, options, option values; names only with a session", async () => {
@@ -90,6 +92,12 @@ describe.skipIf(!needTool("fish"))("fish completion", () => {
     expect(fish("otp co", env)).toEqual(["code", "completion"]);
     expect(fish("otp code --ne", env)).toEqual(["--next"]);
     expect(fish("otp import --format ", env)).toEqual(expect.arrayContaining(["auto", "uri"]));
+    // each format with its title (the registries'), and --format itself keeps its own description
+    expect(fishRaw("otp export --format ", env)).toEqual(expect.arrayContaining(EXPORT_FORMATS.map((f) => `${f.name}\t${f.title}`)));
+    expect(fishRaw("otp import --format ", env)).toEqual(
+      expect.arrayContaining(["auto\trecognise it by its content", ...importFormats().map((f) => `${f.name}\t${f.title}`)]),
+    );
+    expect(fishRaw("otp export --form", env)).toEqual([expect.stringMatching(/^--format\toutput format: uri /)]);
     expect(fish("otp code g", env)).toEqual([]);
     expect(fish("otp code g", { ...env, OTP_PASSWORD: "test" })).toEqual([]);
     expect(fish("otp code g", { ...env, OTP_SESSION: session })).toEqual(["github", "gitlab"]);
@@ -126,6 +134,13 @@ describe.skipIf(!needTool("zsh") || !needTool("tmux"))("zsh completion (tmux)", 
     await t.type("otp import --format ae");
     await t.sendKeys("Tab");
     await t.waitFor(/otp import --format aegis/);
+    // the choices listed with their titles, as _describe lays them out
+    await t.sendKeys("C-u");
+    await t.type("otp export --format ");
+    await t.sendKeys("Tab");
+    const formats = await t.waitFor(/^aegis\s+-- Aegis vault$/m);
+    expect(formats).toMatch(/^ga\s+-- Google Authenticator QR codes$/m);
+    expect(formats).toMatch(/^json\s+-- otp's own$/m);
   });
 
   it("names complete with a session, not without", async () => {

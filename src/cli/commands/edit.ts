@@ -13,7 +13,8 @@ export interface EditOptions {
   issuer?: string;
   account?: string;
   tag?: string[];
-  tags?: boolean;
+  /** false with --no-tags; commander always sets it */
+  tags: boolean;
   digits?: number;
   period?: number;
   counter?: number;

@@ -13,7 +13,7 @@ import { printRecoveryKey } from "../recovery-key.js";
 import type { Ctx } from "../context.js";
 import { newPassword, warnIfWeak } from "../new-password.js";
 
-export async function run(ctx: Ctx, opts: { recoveryKey?: boolean } = {}): Promise<void> {
+export async function run(ctx: Ctx, opts: { recoveryKey: boolean }): Promise<void> {
   const path = ctx.vaultPath;
   if (await ctx.files.stat(path))
     throw new OtpError("vault-exists", `a vault already exists at ${path}; it was left untouched`, [

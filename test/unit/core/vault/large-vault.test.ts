@@ -11,6 +11,7 @@ import { addEntries, emptyData, removeEntry, serializeData, updateEntry, type Va
 import { backupWithPassword, backupWithVaultKeys, openBackup, readBackup } from "../../../../src/core/vault/backup.js";
 import { createVault, newId, openData, openDataIndex, sealAndVerify, sealData } from "../../../../src/core/vault/vault.js";
 import { matchIndices } from "../../../../src/core/match.js";
+import type { JsonObject } from "../../../../src/core/vault/format.js";
 import { CHEAP_KDF, NOW_ISO, totpDraft } from "./helpers.js";
 
 const N = 10_000;
@@ -126,7 +127,7 @@ describe("a 10,000-entry vault read a range at a time (otp code with a session)"
 
 describe("finding `data` a range at a time when `ext` holds members named data", () => {
   const ranges = (file: Uint8Array) => ({ size: file.length, read: (s: number, e: number) => file.subarray(s, e) });
-  const withExt = async (ext: Record<string, unknown>) => {
+  const withExt = async (ext: JsonObject) => {
     const v = await createVault("test", addEntries(emptyData(NOW_ISO), [totpDraft("GitHub")], newId, NOW_ISO).data, CHEAP_KDF);
     const env = sealData({ ...v.envelope, ext: { ...v.envelope.ext, ...ext } }, v.masterKey, openData(v.envelope, v.masterKey));
     return { bytes: serializeEnvelope(env), masterKey: v.masterKey };

@@ -1,18 +1,18 @@
 // `otp add [NAME]`: one entry from exactly one source (--uri, --secret, --stdin, or hidden
 // prompts on a terminal), checked, refused when its secret is already in the vault (unless
 // --force), and confirmed by printing its name and current code.
-import { normaliseSecret, secretBits } from "../../core/base32.js";
-import { checkDraft, counterAfter, type Algorithm, type EntryDraft, type OtpType } from "../../core/entry.js";
-import { InputError, UsageError } from "../../core/errors.js";
-import { generateCode } from "../../core/otp.js";
-import { escapeForTerminal } from "../../core/text.js";
-import { parseOtpauthUri } from "../../core/uri.js";
-import { addEntry, findBySecret, updateEntry } from "../../core/vault/model.js";
-import { newId } from "../../core/vault/vault.js";
-import type { Ctx } from "../context.js";
-import { codeLine } from "../render/code-line.js";
-import { looksLikeSecret, mayAskPassword, openVault, refuseSecretInArgv, updateVault } from "../vault.js";
-import type { QrImage } from "../qr-add.js";
+import { normaliseSecret, secretBits } from "../../../core/base32.js";
+import { checkDraft, counterAfter, type Algorithm, type EntryDraft, type OtpType } from "../../../core/entry.js";
+import { InputError, UsageError } from "../../../core/errors.js";
+import { generateCode } from "../../../core/otp.js";
+import { escapeForTerminal } from "../../../core/text.js";
+import { parseOtpauthUri } from "../../../core/uri.js";
+import { addEntry, findBySecret, updateEntry } from "../../../core/vault/model.js";
+import { newId } from "../../../core/vault/vault.js";
+import type { Ctx } from "../../context.js";
+import { codeLine } from "../../render/code-line.js";
+import { looksLikeSecret, mayAskPassword, openVault, refuseSecretInArgv, updateVault } from "../../vault.js";
+import type { QrImage } from "./qr.js";
 
 /** checkName's limit (core/vault/model.ts) */
 const MAX_NAME = 200;
@@ -48,7 +48,7 @@ export async function run(ctx: Ctx, name: string | undefined, opts: AddOptions):
   // An image is read and checked first, but decoded only after the password prompt: a password
   // typed ahead during the decode would be echoed in clear. --stdin typed at a terminal: unlock
   // first, so the prompts come before the paste. Elsewhere check the input first, before any KDF.
-  const image = opts.qr !== undefined ? await (await import("../qr-add.js")).readQrImage(ctx, opts.qr) : null;
+  const image = opts.qr !== undefined ? await (await import("./qr.js")).readQrImage(ctx, opts.qr) : null;
   const pasteAtTerminal = !!opts.stdin && ctx.stdinIsTTY;
   const early = pasteAtTerminal || (image && mayAskPassword(ctx)) ? await openVault(ctx) : null;
   if (pasteAtTerminal) ctx.info("paste the secret or otpauth:// URI, then press Enter");
@@ -157,7 +157,7 @@ function fromUri(ctx: Ctx, uri: string): EntryDraft {
 
 /** The one account in a QR image (otpauth://, or a Google Authenticator code holding one account). */
 async function fromQrImage(ctx: Ctx, image: QrImage): Promise<EntryDraft> {
-  const { decodeQrImage } = await import("../qr-add.js");
+  const { decodeQrImage } = await import("./qr.js");
   const { entries, problems } = await decodeQrImage(ctx, image);
   if (entries.length === 0)
     throw new InputError(

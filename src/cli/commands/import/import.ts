@@ -5,20 +5,20 @@
 // that cannot be read at all stops the import before anything is written. Every file is
 // recognised (or refused) before any is decoded, and files that need no password are decoded
 // before those that do: the errors a user can fix come before any password is asked.
-import { AuthError, InputError } from "../../core/errors.js";
-import { escapeForTerminal } from "../../core/text.js";
-import { pickCodec } from "../../core/codecs/index.js";
-import { missingParts } from "../../core/codecs/google-migration.js";
-import type { BatchPart, Codec, CodecHelpers, Decoded, ImportedEntry } from "../../core/codecs/types.js";
-import { decodeImage, isImageInput } from "../import-image.js";
-import { addEntries, type VaultData } from "../../core/vault/model.js";
-import { newId } from "../../core/vault/vault.js";
-import { MAX_FILE_BYTES, type Envelope } from "../../core/vault/format.js";
-import { checkEntriesFit } from "../../core/vault/size.js";
-import { MAX_ENTRIES } from "../../core/limits.js";
-import type { Ctx } from "../context.js";
-import { openVault, readPasswordFile, updateVault } from "../vault.js";
-import { startProgress, type Progress } from "../progress.js";
+import { AuthError, InputError } from "../../../core/errors.js";
+import { escapeForTerminal } from "../../../core/text.js";
+import { pickCodec } from "../../../core/codecs/index.js";
+import { missingParts } from "../../../core/codecs/google-migration.js";
+import type { BatchPart, Codec, CodecHelpers, Decoded, ImportedEntry } from "../../../core/codecs/types.js";
+import { decodeImage, isImageInput } from "./image.js";
+import { addEntries, type VaultData } from "../../../core/vault/model.js";
+import { newId } from "../../../core/vault/vault.js";
+import { MAX_FILE_BYTES, type Envelope } from "../../../core/vault/format.js";
+import { checkEntriesFit } from "../../../core/vault/size.js";
+import { MAX_ENTRIES } from "../../../core/limits.js";
+import type { Ctx } from "../../context.js";
+import { openVault, readPasswordFile, updateVault } from "../../vault.js";
+import { startProgress, type Progress } from "../../progress.js";
 
 export interface ImportOptions {
   format: string;

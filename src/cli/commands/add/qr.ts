@@ -3,14 +3,14 @@
 // that they are an image otp reads) is apart from decoding them, so `otp add` can ask for the
 // vault password in between: the decode takes a moment, and a password typed ahead of a prompt
 // that has not yet turned the terminal's echo off would be shown in clear.
-import { InputError } from "../core/errors.js";
-import { loadMigrationCodec } from "../core/codecs/google-migration.js";
-import type { Decoded } from "../core/codecs/types.js";
-import { parseUriItems } from "../core/codecs/uri-list.js";
-import { MAX_FILE_BYTES } from "../core/vault/format.js";
-import { escapeForTerminal } from "../core/text.js";
-import { refuseUnreadableImage } from "../core/image-kind.js";
-import type { Ctx } from "./context.js";
+import { InputError } from "../../../core/errors.js";
+import { loadMigrationCodec } from "../../../core/codecs/google-migration.js";
+import type { Decoded } from "../../../core/codecs/types.js";
+import { parseUriItems } from "../../../core/codecs/uri-list.js";
+import { MAX_FILE_BYTES } from "../../../core/vault/format.js";
+import { escapeForTerminal } from "../../../core/text.js";
+import { refuseUnreadableImage } from "../../../core/image-kind.js";
+import type { Ctx } from "../../context.js";
 
 export interface QrImage {
   /** how messages name it */

@@ -2,12 +2,12 @@
 // read for QR codes, and each code's text is read as an otpauth:// or otpauth-migration:// URI.
 // Kept out of import.ts so that file stays a driver of formats. Recognising an image is cheap
 // and apart from decoding it, so an import can refuse any of its files before it asks anything.
-import { InputError } from "../core/errors.js";
-import { imageKind, refuseUnreadableImage } from "../core/image-kind.js";
-import { loadMigrationCodec } from "../core/codecs/google-migration.js";
-import type { Decoded, ImportSource } from "../core/codecs/types.js";
-import { parseUriItems } from "../core/codecs/uri-list.js";
-import type { Ctx } from "./context.js";
+import { InputError } from "../../../core/errors.js";
+import { imageKind, refuseUnreadableImage } from "../../../core/image-kind.js";
+import { loadMigrationCodec } from "../../../core/codecs/google-migration.js";
+import type { Decoded, ImportSource } from "../../../core/codecs/types.js";
+import { parseUriItems } from "../../../core/codecs/uri-list.js";
+import type { Ctx } from "../../context.js";
 
 const IMAGE_NAME = /\.(png|jpe?g|gif|webp|tiff?|avif|heic|heif|bmp)$/i;
 
