@@ -114,3 +114,41 @@ export function allObjects(repo: string): string {
   if (r.status !== 0) throw new Error(`cat-file failed: ${r.stderr}`);
   return r.stdout.toString("latin1");
 }
+
+/** A remote and machines already set up for sync, as a property test plays each history from. */
+export interface SyncSetup {
+  remote: Remote;
+  machines: Machine[];
+}
+
+/**
+ * Setups made once with the real commands (`otp sync init` on each machine: ~45 git runs and
+ * ~0.7 s each), then copied back into place (`cp -a`, same paths, so every remote URL, hook and
+ * merge driver in them still holds) for each further history a property test plays. What a
+ * history starts from is byte for byte what the commands made; `sync init` itself is tested in
+ * sync-commands. Dispose at the end of the test: that removes the kept copies.
+ */
+export function syncSetups(): { get(key: string, make: () => Promise<SyncSetup>): Promise<SyncSetup> } & Disposable {
+  const made = new Map<string, { setup: SyncSetup; dirs: string[] }>();
+  const kept = (dir: string) => `${dir}.setup`;
+  return {
+    async get(key, make) {
+      const have = made.get(key);
+      if (have) {
+        for (const dir of have.dirs) {
+          rmSync(dir, { recursive: true, force: true });
+          execFileSync("cp", ["-a", kept(dir), dir]);
+        }
+        return have.setup;
+      }
+      const setup = await make();
+      const dirs = [dirname(setup.remote.path), ...setup.machines.map((m) => m.home)];
+      for (const dir of dirs) execFileSync("cp", ["-a", dir, kept(dir)]);
+      made.set(key, { setup, dirs });
+      return setup;
+    },
+    [Symbol.dispose]() {
+      for (const { dirs } of made.values()) for (const dir of dirs) rmSync(kept(dir), { recursive: true, force: true });
+    },
+  };
+}
