@@ -11,10 +11,14 @@ import { defineConfig } from "vitest/config";
 // behind that the next one would see and a later test in the same file would not: no vi.mock,
 // fake timers are restored in afterEach, and kdf.test.ts resets the module graph it mocked.
 // e2e and tty tests spawn processes, so isolation costs them little; they keep it.
-const layer = (name: string, more: { isolate?: boolean } = {}) => ({
+const layer = (name: string, more: { isolate?: boolean; include?: string[]; exclude?: string[] } = {}) => ({
   extends: true,
   test: { name, include: [`test/${name}/**/*.test.ts`], ...more },
 });
+// Unit tests whose cost is sheer volume (every bit of a vault flipped, 16 MiB and 10,000-entry
+// vaults sealed for real: ~20 s of CPU) are named *.slow.test.ts: `npm test` runs them as the
+// project "slow", the quick loop (`npm run test:unit`) leaves them out.
+const SLOW = "test/unit/**/*.slow.test.ts";
 
 export default defineConfig({
   test: {
@@ -23,6 +27,12 @@ export default defineConfig({
     // e2e and tmux tests spawn many processes; two cores here, so keep the fan-out modest.
     maxWorkers: 2,
     passWithNoTests: true,
-    projects: [layer("unit", { isolate: false }), layer("cli", { isolate: false }), layer("e2e"), layer("tty")],
+    projects: [
+      layer("unit", { isolate: false, exclude: [SLOW] }),
+      layer("slow", { isolate: false, include: [SLOW] }),
+      layer("cli", { isolate: false }),
+      layer("e2e"),
+      layer("tty"),
+    ],
   },
 });
