@@ -47,8 +47,14 @@ export interface Machine extends OtpHome {
 /** A machine with its own HOME and git identity; with `entries`, a vault holding them. */
 export async function machine(name: string, entries?: EntryDraft[], o: { identity?: boolean } = {}): Promise<Machine> {
   const h = await otpHome(entries);
+  // No automatic housekeeping: git would start `gc --auto` after each push (receive.autogc) and
+  // `maintenance run --auto` after each fetch, which on repositories this small never pack
+  // anything (2 of a sync's ~21 processes); otp does not rely on it either way.
   if (o.identity !== false)
-    writeFileSync(join(h.home, ".gitconfig"), `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n`);
+    writeFileSync(
+      join(h.home, ".gitconfig"),
+      `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n[gc]\n\tauto = 0\n[receive]\n\tautogc = false\n[maintenance]\n\tauto = false\n`,
+    );
   return wrap(name, h);
 }
 
