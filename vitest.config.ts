@@ -6,10 +6,10 @@ import { defineConfig } from "vitest/config";
 //
 // unit and cli run their files one after another in each worker without a fresh module graph
 // per file (isolate: false): re-importing src/ and the lazy packages (libsodium, zxcvbn, the
-// prompts, sharp) per file cost more than the tests themselves (cli 22 s → 10 s, unit 37 s →
-// 22 s on the 2-core machine). Safe because these layers hold no state a file could leave
-// behind that the next one would see and a later test in the same file would not: no vi.mock,
-// fake timers are restored in afterEach, and kdf.test.ts resets the module graph it mocked.
+// prompts, sharp) per file cost about as much as the tests themselves (back to back on the
+// 2-core machine: cli 24 s → 12 s, unit 38 s → 22 s). Safe because these layers keep no state
+// between files that they do not already keep between the tests of one file: no vi.mock, fake
+// timers are restored in afterEach, and kdf.test.ts resets the module graph it mocked.
 // e2e and tty tests spawn processes, so isolation costs them little; they keep it.
 const layer = (name: string, more: { isolate?: boolean; include?: string[]; exclude?: string[] } = {}) => ({
   extends: true,
