@@ -14,7 +14,7 @@ import type { VaultData } from "../../src/core/vault/model.js";
 import { expectFailure, expectOk, newSecret, sha256 } from "../helpers/e2e-util.js";
 import { hotp, totp } from "../helpers/otp-home.js";
 import { writeSecretFile } from "../helpers/safety-vault.js";
-import { bareRemote, machine, readData, type Machine, type Remote } from "../helpers/sync-machines.js";
+import { bareRemote, machine, readData, syncSetups, type Machine, type Remote, type SyncSetup } from "../helpers/sync-machines.js";
 import { needTool } from "../helpers/tools.js";
 
 const hasGit = needTool("git");
@@ -230,7 +230,9 @@ const op: fc.Arbitrary<Op> = fc.record({
   m: fc.nat(2),
   pick: fc.nat(50),
 });
-const RUNS = Number(process.env.OTP_SYNC_PROPERTY_RUNS ?? 5);
+// Fresh random histories on every run of the suite (no fixed seed), so runs add up; for a deep
+// run: OTP_SYNC_PROPERTY_RUNS=25 npx vitest run test/e2e/sync-attacks.test.ts test/e2e/sync-converge.test.ts
+const RUNS = Number(process.env.OTP_SYNC_PROPERTY_RUNS ?? 3);
 const pwOf = (g: number) => `pw-${g}`;
 
 interface Seen {
@@ -245,20 +247,26 @@ describe.skipIf(!hasGit)("random histories with rollbacks, replays and key chang
     "on every machine after every step: no entry leaves but by a tombstone, no counter goes down, no used code comes back, the key generation never goes back",
     { timeout: 900_000 },
     async () => {
+      const pwFile = (m: Machine) => writeSecretFile(join(m.home, "pw"), pwOf(Math.max(1, generationOf(m.envelope()))) + "\n");
+      const run = (m: Machine, args: string[], o: { input?: string; remotePw?: string } = {}) =>
+        m.otp(["--password-file", pwFile(m), ...args], { password: false, input: o.input, env: { OTP_PASSWORD: o.remotePw } });
+      // Each history starts from the same synced machines: made once per machine count, copied after.
+      using setups = syncSetups();
+      const setUp = async (count: number): Promise<SyncSetup> => {
+        const remote = bareRemote();
+        const ms: Machine[] = [await machine("A", [hotp("seed", newSecret())])];
+        for (let i = 1; i < count; i++) ms.push(await machine(String.fromCharCode(65 + i)));
+        expectOk(ms[0]!.otp(["sync", "init", remote.path]));
+        // Generation 1 from here on, with the password the model expects.
+        expectOk(ms[0]!.otp(["passwd", "--new-password-file", writeSecretFile(join(ms[0]!.home, "p"), pwOf(2) + "\n")]));
+        expectOk(run(ms[0]!, ["sync"]));
+        for (const m of ms.slice(1)) expectOk(m.otp(["sync", "init", remote.path]));
+        return { remote, machines: ms };
+      };
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 12 }), fc.integer({ min: 2, max: 3 }), async (ops, count) => {
-          using remote = bareRemote();
-          const ms: Machine[] = [await machine("A", [hotp("seed", newSecret())])];
-          for (let i = 1; i < count; i++) ms.push(await machine(String.fromCharCode(65 + i)));
+          const { remote, machines: ms } = await setups.get(`${count} machines`, () => setUp(count));
           try {
-            const pwFile = (m: Machine) => writeSecretFile(join(m.home, "pw"), pwOf(Math.max(1, generationOf(m.envelope()))) + "\n");
-            const run = (m: Machine, args: string[], o: { input?: string; remotePw?: string } = {}) =>
-              m.otp(["--password-file", pwFile(m), ...args], { password: false, input: o.input, env: { OTP_PASSWORD: o.remotePw } });
-            expectOk(ms[0]!.otp(["sync", "init", remote.path]));
-            // Generation 1 from here on, with the password the model expects.
-            expectOk(ms[0]!.otp(["passwd", "--new-password-file", writeSecretFile(join(ms[0]!.home, "p"), pwOf(2) + "\n")]));
-            expectOk(run(ms[0]!, ["sync"]));
-            for (const m of ms.slice(1)) expectOk(m.otp(["sync", "init", remote.path]));
             const commits: string[] = [remote.head()];
             const seen: Seen[] = [];
             const state = async (m: Machine): Promise<Seen> => {
@@ -327,6 +335,7 @@ describe.skipIf(!hasGit)("random histories with rollbacks, replays and key chang
               }
             }
           } finally {
+            remote[Symbol.dispose]();
             for (const m of ms) m[Symbol.dispose]();
           }
         }),

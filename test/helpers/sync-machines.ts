@@ -47,8 +47,14 @@ export interface Machine extends OtpHome {
 /** A machine with its own HOME and git identity; with `entries`, a vault holding them. */
 export async function machine(name: string, entries?: EntryDraft[], o: { identity?: boolean } = {}): Promise<Machine> {
   const h = await otpHome(entries);
+  // No automatic housekeeping: git would start `gc --auto` after each push (receive.autogc) and
+  // `maintenance run --auto` after each fetch, which on repositories this small never pack
+  // anything (2 of a sync's ~21 processes); otp does not rely on it either way.
   if (o.identity !== false)
-    writeFileSync(join(h.home, ".gitconfig"), `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n`);
+    writeFileSync(
+      join(h.home, ".gitconfig"),
+      `[user]\n\tname = Test ${name}\n\temail = ${name.toLowerCase()}@example.com\n[gc]\n\tauto = 0\n[receive]\n\tautogc = false\n[maintenance]\n\tauto = false\n`,
+    );
   return wrap(name, h);
 }
 
@@ -87,10 +93,22 @@ function wrap(name: string, h: OtpHome): Machine {
   });
 }
 
+/**
+ * Master keys by (vault id, slots, password): unlockWithPassword is a pure function of those, and
+ * the tests read each machine's vault after every step, mostly under keys already seen (~60 ms
+ * of Argon2id each at today's default, 138 times in sync-attacks). openData still decrypts and
+ * authenticates the payload with the key, so a changed file is caught exactly as before.
+ */
+const unlocked = new Map<string, Uint8Array>();
+const hexBytes = (_k: string, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v);
+
 /** The decrypted data of a vault file (password "test"). */
 export async function readData(path: string, password = TEST_PASSWORD): Promise<VaultData> {
   const { envelope } = parseEnvelope(new Uint8Array(readFileSync(path)));
-  return openData(envelope, await unlockWithPassword(envelope, password));
+  const id = JSON.stringify([envelope.vaultId, envelope.slots, password], hexBytes);
+  let key = unlocked.get(id);
+  if (!key) unlocked.set(id, (key = await unlockWithPassword(envelope, password)));
+  return openData(envelope, key);
 }
 
 /** Entries and tombstones only, as JSON: what must be the same on every machine. */
@@ -101,4 +119,42 @@ export function allObjects(repo: string): string {
   const r = spawnSync("git", ["-C", repo, "cat-file", "--batch-all-objects", "--batch"], { maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`cat-file failed: ${r.stderr}`);
   return r.stdout.toString("latin1");
+}
+
+/** A remote and machines already set up for sync, as a property test plays each history from. */
+export interface SyncSetup {
+  remote: Remote;
+  machines: Machine[];
+}
+
+/**
+ * Setups made once with the real commands (`otp sync init` on each machine: ~45 git runs and
+ * ~0.7 s each), then copied back into place (`cp -a`, same paths, so every remote URL, hook and
+ * merge driver in them still holds) for each further history a property test plays. What a
+ * history starts from is byte for byte what the commands made; `sync init` itself is tested in
+ * sync-commands. Dispose at the end of the test: that removes the kept copies.
+ */
+export function syncSetups(): { get(key: string, make: () => Promise<SyncSetup>): Promise<SyncSetup> } & Disposable {
+  const made = new Map<string, { setup: SyncSetup; dirs: string[] }>();
+  const kept = (dir: string) => `${dir}.setup`;
+  return {
+    async get(key, make) {
+      const have = made.get(key);
+      if (have) {
+        for (const dir of have.dirs) {
+          rmSync(dir, { recursive: true, force: true });
+          execFileSync("cp", ["-a", kept(dir), dir]);
+        }
+        return have.setup;
+      }
+      const setup = await make();
+      const dirs = [dirname(setup.remote.path), ...setup.machines.map((m) => m.home)];
+      for (const dir of dirs) execFileSync("cp", ["-a", dir, kept(dir)]);
+      made.set(key, { setup, dirs });
+      return setup;
+    },
+    [Symbol.dispose]() {
+      for (const { dirs } of made.values()) for (const dir of dirs) rmSync(kept(dir), { recursive: true, force: true });
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { hotp as hotpDraft, otpHome, runOtp, runOtpAsync, totp, type OtpHome } from "../helpers/otp-home.js";
+import { OTP_BIN, hotp as hotpDraft, otpHome, runOtp, runOtpAsync, totp, type OtpHome } from "../helpers/otp-home.js";
 import { newSecret } from "../helpers/e2e-util.js";
 import { killTmuxSessions, startTmux, type TmuxSession } from "../helpers/tmux.js";
 import { needTool } from "../helpers/tools.js";
@@ -16,6 +16,7 @@ import { hotp, totpStep } from "./reference-totp.js";
 const GITHUB = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const GITLAB = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const BANK = "KRUGS4ZANFZSAYJAONSWG4TFOQQGM33S";
+const hasFaketime = needTool("faketime");
 
 const home = () =>
   otpHome([totp("github", GITHUB, { issuer: "GitHub" }), totp("gitlab", GITLAB, { issuer: "GitLab" }), hotpDraft("bank", BANK, 4)]);
@@ -259,11 +260,16 @@ describe.skipIf(!needTool("tmux"))("picking and copying on a terminal (tmux)", (
     expect(totpStep(GITHUB, code!, Date.now() - 10_000, Date.now())).toBeDefined();
   });
 
-  it("--fresh N counts down on standard error, then prints a code with N s or more left", async () => {
+  it.skipIf(!hasFaketime)("--fresh N counts down on standard error, then prints a code with N s or more left", async () => {
     using h = await otpHome([totp("slow", GITHUB, { period: 10 })]);
-    // start when about 8 s of the 10 s step are left: --fresh 9 must wait for the next step
-    while (Date.now() % 10_000 < 1500 || Date.now() % 10_000 > 2500) await new Promise((r) => setTimeout(r, 50));
-    const t = await startTmux({ home: h.home, args: ["code", "slow", "--fresh", "9"], env: { OTP_PASSWORD: "test" } });
+    // A clock that starts 8 s into a 10 s step and runs from there (faketime "@"): 2 s are left,
+    // so --fresh 9 must count down to the next step. Waiting for the real clock to reach such a
+    // moment cost up to 10 s more; a start-up of up to a second still leaves a countdown.
+    const t = await startTmux({
+      home: h.home,
+      shell: `faketime -f '@2026-01-01 00:00:08' '${process.execPath}' '${OTP_BIN}' code slow --fresh 9`,
+      env: { OTP_PASSWORD: "test" },
+    });
     await t.waitForOutput(/otp: waiting \d s for a fresh code…/);
     expect(await t.exitCode(15_000)).toBe(0);
     const screen = await t.screen();
