@@ -24,7 +24,9 @@ export interface Host {
 }
 
 export async function runCli(argv: string[], host: Host, version: string): Promise<number> {
-  const program = buildProgram(version, host.makeCtx);
+  // On a terminal `otp` alone is the live view; elsewhere (a script, a pipe) the help.
+  if (argv.length === 0 && host.interactive) argv = ["watch"];
+  const program = buildProgram(version, host.makeCtx, argv);
   // Commands copy these settings when they are created, inside buildProgram: set them on
   // every command, or a command's own usage errors exit 1 without the `otp: ` prefix.
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
@@ -39,12 +41,8 @@ export async function runCli(argv: string[], host: Host, version: string): Promi
         getErrHasColors: () => host.color(2),
       });
   if (argv.length === 0) {
-    // On a terminal `otp` alone is the live view; elsewhere (a script, a pipe) the help.
-    if (host.interactive) argv = ["watch"];
-    else {
-      program.outputHelp();
-      return EXIT.ok;
-    }
+    program.outputHelp();
+    return EXIT.ok;
   }
   try {
     await program.parseAsync(argv, { from: "user" });
