@@ -27,7 +27,9 @@ describe("README figures", () => {
 
   it("says how long `npm test` takes", () => {
     expect(
-      says(/`npm test` runs the type check, the build and every test layer with vitest\. It takes several minutes/),
+      says(
+        /`npm test` runs the type check, lint and the builds side by side \(`scripts\/checks\.mjs`\), then every test layer with vitest: about \d+ minutes/,
+      ),
       "Development",
     ).toBe(true);
     expect(says(/npm test +# builds and runs every test layer: several minutes/), "Set-up").toBe(true);
