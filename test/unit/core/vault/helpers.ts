@@ -1,12 +1,13 @@
 // Shared pieces of the vault unit tests: small vaults with the cheap test-only KDF, the whole
 // open path (parse → unlock → open), bit flips, and a checksum recomputed from the spec's rule
 // (BLAKE2b-512 of the canonical body + "\n") with node:crypto, independently of format.ts.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { encodeBase32 } from "../../../../src/core/base32.js";
 import type { EntryDraft } from "../../../../src/core/entry.js";
 import { kdfCount } from "../../../../src/core/vault/kdf.js";
-import { parseEnvelope, type Envelope } from "../../../../src/core/vault/format.js";
+import { parseEnvelope, serializeEnvelope, type Envelope } from "../../../../src/core/vault/format.js";
 import { addEntry, emptyData, type VaultData } from "../../../../src/core/vault/model.js";
-import { createVault, newId, openData, unlockWithPassword } from "../../../../src/core/vault/vault.js";
+import { createVault, newId, openData, sealData, unlockWithPassword } from "../../../../src/core/vault/vault.js";
 
 /** Argon2id at 8 KiB / 1 pass: test-only, about half a millisecond. */
 export const CHEAP_KDF = { ops: 1, mem: 8192 };
@@ -124,3 +125,10 @@ export function editJson(bytes: Uint8Array, fn: (o: Record<string, any>) => void
 }
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+/** A random 160-bit secret in base32. */
+export const randomSecret = (): string => encodeBase32(randomBytes(20));
+
+/** The length of the vault file `data` seals to under v's header and key (for the size tests). */
+export const sealedLength = (v: { envelope: Envelope; masterKey: Uint8Array }, data: VaultData): number =>
+  serializeEnvelope(sealData(v.envelope, v.masterKey, data)).length;

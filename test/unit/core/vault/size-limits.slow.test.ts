@@ -3,23 +3,17 @@
 // 16 MiB, sealed for real). Also: an import's numbering of alike names stays linear (60,000
 // drafts). Slow (seconds of sealing), so in the full suite only (vitest.config.ts "slow").
 import { describe, expect, it } from "vitest";
-import { MAX_FILE_BYTES, serializeEnvelope } from "../../../../src/core/vault/format.js";
-import { addEntries, emptyData, type VaultData } from "../../../../src/core/vault/model.js";
+import { MAX_FILE_BYTES } from "../../../../src/core/vault/format.js";
+import { addEntries, emptyData } from "../../../../src/core/vault/model.js";
 import { checkEntriesFit, checkVaultFits, entriesThatFit } from "../../../../src/core/vault/size.js";
-import { sealData } from "../../../../src/core/vault/vault.js";
-import { NOW_ISO, smallVault, totpDraft } from "./helpers.js";
+import { NOW_ISO, randomSecret, sealedLength, smallVault, totpDraft } from "./helpers.js";
 import { encodeBase32 } from "../../../../src/core/base32.js";
-import { randomBytes } from "node:crypto";
-
-const secret = () => encodeBase32(randomBytes(20));
-const sealedLength = (v: { envelope: Parameters<typeof sealData>[0]; masterKey: Uint8Array }, data: VaultData) =>
-  serializeEnvelope(sealData(v.envelope, v.masterKey, data)).length;
 
 describe("checkEntriesFit", () => {
   it("refuses past 16 MiB naming how many fit, and that many do fit", async () => {
     const v = await smallVault();
     // 64 KiB of notes each: some 190 entries reach the limit.
-    const drafts = Array.from({ length: 300 }, (_, i) => totpDraft(`e${i}`, secret(), { notes: "n".repeat(64 * 1024) }));
+    const drafts = Array.from({ length: 300 }, (_, i) => totpDraft(`e${i}`, randomSecret(), { notes: "n".repeat(64 * 1024) }));
     let n = 0;
     const r = addEntries(v.data, drafts, () => `id${n++}`, NOW_ISO);
     const fit = entriesThatFit(v.envelope, v.data, r.added);
@@ -44,8 +38,8 @@ describe("checkEntriesFit", () => {
 
   it("a full vault: none fit", async () => {
     const v = await smallVault();
-    const big = addEntries(v.data, [totpDraft("big", secret(), { notes: "n".repeat(12 * 1024 * 1024) })], () => "big", NOW_ISO).data;
-    const r = addEntries(big, [totpDraft("one", secret(), { notes: "m".repeat(4 * 1024 * 1024) })], () => "one", NOW_ISO);
+    const big = addEntries(v.data, [totpDraft("big", randomSecret(), { notes: "n".repeat(12 * 1024 * 1024) })], () => "big", NOW_ISO).data;
+    const r = addEntries(big, [totpDraft("one", randomSecret(), { notes: "m".repeat(4 * 1024 * 1024) })], () => "one", NOW_ISO);
     expect(() => checkEntriesFit(v.envelope, big, r.data, r.added)).toThrow(/1 new entry would make .*: none of them fit/);
   });
 });

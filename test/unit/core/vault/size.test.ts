@@ -2,17 +2,9 @@
 // gives (empty, small, non-ASCII, around a KiB boundary). Near and past 16 MiB, and the
 // numbering of 60,000 alike names: size-limits.slow.test.ts (the full suite, not the quick loop).
 import { describe, expect, it } from "vitest";
-import { serializeEnvelope } from "../../../../src/core/vault/format.js";
 import { addEntries, emptyData, type VaultData } from "../../../../src/core/vault/model.js";
 import { sealedSize, vaultFileSize } from "../../../../src/core/vault/size.js";
-import { sealData } from "../../../../src/core/vault/vault.js";
-import { NOW_ISO, smallVault, totpDraft } from "./helpers.js";
-import { encodeBase32 } from "../../../../src/core/base32.js";
-import { randomBytes } from "node:crypto";
-
-const secret = () => encodeBase32(randomBytes(20));
-const sealedLength = (v: { envelope: Parameters<typeof sealData>[0]; masterKey: Uint8Array }, data: VaultData) =>
-  serializeEnvelope(sealData(v.envelope, v.masterKey, data)).length;
+import { NOW_ISO, randomSecret, sealedLength, smallVault, totpDraft } from "./helpers.js";
 
 describe("vaultFileSize", () => {
   it("is the sealed file's length, byte for byte", async () => {
@@ -21,7 +13,7 @@ describe("vaultFileSize", () => {
     const cases: VaultData[] = [emptyData(NOW_ISO), v.data];
     let d = v.data;
     for (const name of ["Ünïcödé 🔐", "a".repeat(200), "b"]) {
-      d = addEntries(d, [totpDraft(name, secret(), { notes: "ñ".repeat(700) })], () => `id-${name.length}`, NOW_ISO).data;
+      d = addEntries(d, [totpDraft(name, randomSecret(), { notes: "ñ".repeat(700) })], () => `id-${name.length}`, NOW_ISO).data;
       cases.push(d);
     }
     for (const data of cases) expect(vaultFileSize(v.envelope, data)).toBe(sealedLength(v, data));
