@@ -1,6 +1,6 @@
 // `npm test`'s checks before vitest, side by side: the type check, lint, and both builds (the
 // product's, then the test bundle's). Run one after another they took ~25 s of the 2-core
-// machine; together ~15 s, since the type check and ESLint each keep one core busy. Each one's
+// machine; together ~18 s, since the type check and ESLint each keep one core busy. Each one's
 // output is printed whole when it ends, so two never interleave; any failure fails the run.
 import { spawn } from "node:child_process";
 
@@ -17,6 +17,7 @@ const run = (scripts) =>
           let out = "";
           child.stdout.on("data", (d) => (out += d));
           child.stderr.on("data", (d) => (out += d));
+          child.on("error", (err) => (out += `${err.message}\n`));
           child.on("close", (code) => {
             process.stdout.write(`> ${script}: ${code === 0 ? "ok" : `failed (exit ${code})`}\n${out}`);
             resolve(code === 0);

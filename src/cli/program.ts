@@ -445,7 +445,7 @@ export function buildProgram(version: string, makeCtx?: MakeCtx, argv?: readonly
     action(completion, () =>
       import("./commands/completion.js").then((m) => ({
         run: (ctx: Ctx, shell: string | undefined, opts: Parameters<typeof m.run>[2]) =>
-          m.run(ctx, shell, opts, buildProgram(version, makeCtx)),
+          m.run(ctx, shell, opts, () => buildProgram(version, makeCtx)),
       })),
     );
   }
@@ -462,7 +462,9 @@ function commandWord(root: Command, argv: readonly string[]): string | undefined
     if (arg === "--") return undefined;
     if (!arg.startsWith("-")) return arg;
     const option = root.options.find((o) => o.long === arg || o.short === arg);
-    if (option?.required || option?.optional) i++;
+    // As commander reads them: a required value is the next word whatever it is, an optional
+    // one only when it does not start with "-".
+    if (option?.required || (option?.optional && !argv[i + 1]?.startsWith("-"))) i++;
   }
   return undefined;
 }

@@ -10,12 +10,13 @@ import { SHELLS, completionScript, type Shell } from "../completion.js";
 import type { Ctx } from "../context.js";
 import { readEnvelope } from "../vault.js";
 
-export async function run(ctx: Ctx, shell: string | undefined, opts: { entries?: boolean }, program: Command): Promise<void> {
+/** program: the whole command tree, built only when a script is printed (not at each <Tab>). */
+export async function run(ctx: Ctx, shell: string | undefined, opts: { entries?: boolean }, program: () => Command): Promise<void> {
   if (opts.entries) return printEntries(ctx);
   if (shell === undefined)
     throw new UsageError("usage", "name a shell: bash, zsh or fish", ["`otp completion --help` says how to install each"]);
   if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError("usage", `no completion for ${shell}: bash, zsh or fish`);
-  ctx.write(completionScript(program, shell as Shell));
+  ctx.write(completionScript(program(), shell as Shell));
 }
 
 async function printEntries(ctx: Ctx): Promise<void> {
