@@ -62,33 +62,74 @@ const json = (text: string): unknown => {
   }
 };
 
-/** The entries, cut into chunks: at most CHUNK_ENTRIES each, closed early past CHUNK_BYTES. */
-function chunksOf(entries: Entry[]): string[][] {
-  const chunks: string[][] = [];
-  let cur: string[] = [];
-  let bytes = 0;
+/** An entry's JSON and that JSON's UTF-8 length: what the layout needs of it. */
+export interface EntryJson {
+  text: string;
+  bytes: number;
+}
+export type EntryJsonOf = (e: Entry) => EntryJson;
+
+const utf8Length = (s: string): number => Buffer.byteLength(s, "utf8");
+const entryJson: EntryJsonOf = (e) => {
+  const text = JSON.stringify(e);
+  return { text, bytes: utf8Length(text) };
+};
+
+/**
+ * entryJson, remembered per entry object: for a caller that sizes the same entries many times
+ * (entriesThatFit's binary search over tens of thousands of them).
+ */
+export function rememberedEntryJson(): EntryJsonOf {
+  const seen = new Map<Entry, EntryJson>();
+  return (e) => {
+    let j = seen.get(e);
+    if (!j) seen.set(e, (j = entryJson(e)));
+    return j;
+  };
+}
+
+/** The entries, cut into chunks: at most CHUNK_ENTRIES each, closed early past CHUNK_BYTES (of JSON text). */
+function chunksOf(entries: Entry[], json: EntryJsonOf): EntryJson[][] {
+  const chunks: EntryJson[][] = [];
+  let cur: EntryJson[] = [];
+  let chars = 0;
   for (const e of entries) {
-    const s = JSON.stringify(e);
-    if (cur.length === CHUNK_ENTRIES || (cur.length > 0 && bytes + s.length > CHUNK_BYTES)) (chunks.push(cur), (cur = []), (bytes = 0));
-    cur.push(s);
-    bytes += s.length + 1;
+    const j = json(e);
+    if (cur.length === CHUNK_ENTRIES || (cur.length > 0 && chars + j.text.length > CHUNK_BYTES))
+      (chunks.push(cur), (cur = []), (chars = 0));
+    cur.push(j);
+    chars += j.text.length + 1;
   }
   if (cur.length > 0) chunks.push(cur);
   return chunks;
 }
 
-/** The plaintexts of the segments, index first (without its lengths: see sealSegments). */
-function layout(data: VaultData) {
-  const chunks = chunksOf(data.entries);
+/**
+ * The segments' plaintexts before padding, index first (without its lengths: see sealSegments):
+ * the rest of the vault's content, then each chunk as a JSON array of its entries' JSON.
+ */
+function layout(data: VaultData, json: EntryJsonOf = entryJson) {
+  const chunks = chunksOf(data.entries, json);
   // The rest keeps data's member order: `entries` stays where it was, holding the count.
   const rest = JSON.stringify({ ...data, entries: data.entries.length });
   const column = (k: "name" | "issuer" | "account" | "type") => data.entries.map((e) => e[k] ?? null);
   return {
     columns: { name: column("name"), issuer: column("issuer"), account: column("account"), type: column("type") },
     counts: chunks.map((c) => c.length),
-    segments: [rest, ...chunks.map((c) => `[${c.join(",")}]`)].map((s) => pad(textBytes(s), PAD_BLOCK)),
+    rest,
+    chunks,
   };
 }
+
+/** The segments after the index, as text: what sealSegments pads and seals. */
+const segmentTexts = (l: ReturnType<typeof layout>): string[] => [l.rest, ...l.chunks.map((c) => `[${c.map((j) => j.text).join(",")}]`)];
+/** Their UTF-8 lengths, computed from the entries' (`[`, the entries, a comma between each, `]`). */
+const segmentBytes = (l: ReturnType<typeof layout>): number[] => [
+  utf8Length(l.rest),
+  ...l.chunks.map((c) => c.reduce((n, j) => n + j.bytes, c.length + 1)),
+];
+/** pad()'s length for `bytes` bytes: the next whole PAD_BLOCK, with at least one byte of padding. */
+const paddedLength = (bytes: number): number => (Math.floor(bytes / PAD_BLOCK) + 1) * PAD_BLOCK;
 
 const indexText = (l: ReturnType<typeof layout>, lengths: number[]) => JSON.stringify({ ...l.columns, chunks: l.counts, lengths });
 
@@ -98,11 +139,16 @@ const indexText = (l: ReturnType<typeof layout>, lengths: number[]) => JSON.stri
  * the number of entries only roughly.
  */
 function padIndex(text: Uint8Array, others: number): Uint8Array {
-  const used = PREFIX_BYTES + text.length + 1 + TAG_BYTES + others;
-  const out = new Uint8Array(text.length + 1 + ((TOTAL_BLOCK - (used % TOTAL_BLOCK)) % TOTAL_BLOCK));
+  const out = new Uint8Array(paddedIndexLength(text.length, others));
   out.set(text);
   out[text.length] = 0x80;
   return out;
+}
+
+/** padIndex's length for an index text of `bytes` bytes followed by `others` bytes of sealed segments. */
+function paddedIndexLength(bytes: number, others: number): number {
+  const used = PREFIX_BYTES + bytes + 1 + TAG_BYTES + others;
+  return bytes + 1 + ((TOTAL_BLOCK - (used % TOTAL_BLOCK)) % TOTAL_BLOCK);
 }
 
 /** padIndex undone: null when the padding is malformed. */
@@ -116,9 +162,10 @@ function unpadIndex(data: Uint8Array): Uint8Array | null {
 /** `data` of a minor-3 file: the index's length, then the sealed index, rest and chunks. */
 export function sealSegments(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint8Array, data: VaultData): Uint8Array {
   const l = layout(data);
+  const segments = segmentTexts(l).map((s) => pad(textBytes(s), PAD_BLOCK));
   const c = segmentCipher(payloadKey, nonce);
   try {
-    const sealed = l.segments.map((s, i) => c.seal(i + 1, s, ad));
+    const sealed = segments.map((s, i) => c.seal(i + 1, s, ad));
     const others = sealed.reduce((n, s) => n + s.length, 0);
     const index = c.seal(
       0,
@@ -138,19 +185,22 @@ export function sealSegments(payloadKey: Uint8Array, nonce: Uint8Array, ad: Uint
     out.set(index, PREFIX_BYTES);
     let at = PREFIX_BYTES + index.length;
     for (const s of sealed) (out.set(s, at), (at += s.length));
-    wipe(...l.segments);
+    wipe(...segments);
     return out;
   } finally {
     c.wipe();
   }
 }
 
-/** Bytes of `data` sealSegments would make (for the size cap), without sealing. */
-export function segmentedSize(data: VaultData): number {
-  const l = layout(data);
-  const lengths = l.segments.map((s) => s.length + TAG_BYTES);
+/**
+ * Bytes of `data` sealSegments would make (for the size cap), without sealing or padding:
+ * lengths only, from each entry's JSON (`json` may remember it between calls).
+ */
+export function segmentedSize(data: VaultData, json: EntryJsonOf = entryJson): number {
+  const l = layout(data, json);
+  const lengths = segmentBytes(l).map((n) => paddedLength(n) + TAG_BYTES);
   const others = lengths.reduce((a, b) => a + b, 0);
-  return PREFIX_BYTES + padIndex(textBytes(indexText(l, lengths)), others).length + TAG_BYTES + others;
+  return PREFIX_BYTES + paddedIndexLength(utf8Length(indexText(l, lengths)), others) + TAG_BYTES + others;
 }
 
 interface Index {
