@@ -20,7 +20,8 @@ export function entryChanges(before: VaultData, after: VaultData): EntryChanges 
   const changed: EntryChanges["changed"] = [];
   for (const [id, e] of now) {
     const o = old.get(id);
-    if (o && canonicalJson(o) !== canonicalJson(e)) changed.push({ id, kind: kindOf(o, e) });
+    // An entry a change did not touch is the same object on both sides: no JSON to compare.
+    if (o && o !== e && canonicalJson(o) !== canonicalJson(e)) changed.push({ id, kind: kindOf(o, e) });
   }
   return {
     added: [...now.keys()].filter((id) => !old.has(id)),

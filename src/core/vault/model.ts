@@ -3,7 +3,7 @@
 // not know (written by a newer one) ride along untouched.
 import type { Entry, EntryDraft, RecoveryCode } from "../entry.js";
 import { VaultDamagedError, InputError } from "../errors.js";
-import { decodeBase32, normaliseSecret, sameSecret } from "../base32.js";
+import { decodeBase32, normaliseSecret } from "../base32.js";
 import { isObject } from "../json.js";
 import { validPriorKeys } from "./prior-keys.js";
 
@@ -65,7 +65,9 @@ export function serializeData(d: VaultData): string {
 
 /** The entry that already holds this secret, if any. */
 export function findBySecret(d: VaultData, secret: string): Entry | undefined {
-  return d.entries.find((e) => sameSecret(e.secret, secret));
+  // The secret is decoded once, not once per entry as sameSecret(e.secret, secret) would.
+  const key = secretKey(secret);
+  return key === null ? undefined : d.entries.find((e) => secretKey(e.secret) === key);
 }
 
 export function findByName(d: VaultData, name: string): Entry | undefined {
