@@ -25,3 +25,12 @@ export function sortKeys<T>(v: T): T {
 export function canonicalJson(v: unknown): string {
   return JSON.stringify(sortKeys(v));
 }
+
+/**
+ * canonicalJson(a) === canonicalJson(b), made quick for the usual case of values that are the
+ * same JSON as they stand (copies of a vault parsed from files one serializer wrote): the same
+ * JSON is the same canonical JSON, so only values that differ are sorted.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b);
+}

@@ -2,6 +2,7 @@
 // message names the action and the entries' random ids, never a name, secret, issuer or
 // account: commits travel to remotes in the clear (`otp: add entry 3f2a9c1d`).
 import type { Entry } from "../entry.js";
+import { sameJson } from "../json.js";
 import { canonicalJson } from "./merge.js";
 import type { VaultData } from "./model.js";
 
@@ -20,8 +21,7 @@ export function entryChanges(before: VaultData, after: VaultData): EntryChanges 
   const changed: EntryChanges["changed"] = [];
   for (const [id, e] of now) {
     const o = old.get(id);
-    // An entry a change did not touch is the same object on both sides: no JSON to compare.
-    if (o && o !== e && canonicalJson(o) !== canonicalJson(e)) changed.push({ id, kind: kindOf(o, e) });
+    if (o && !sameJson(o, e)) changed.push({ id, kind: kindOf(o, e) });
   }
   return {
     added: [...now.keys()].filter((id) => !old.has(id)),

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, isObject, sortKeys } from "../../../src/core/json.js";
+import { canonicalJson, isObject, sameJson, sortKeys } from "../../../src/core/json.js";
 import { ROOT } from "../../helpers/otp-home.js";
 
 /** The canonical JSON merge.ts used to make, with a replacer: the new one must spell everything the same. */
@@ -36,6 +36,29 @@ describe("core/json", () => {
     expect(canonicalJson(JSON.parse('{"z":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"z":1}');
     fc.assert(
       fc.property(fc.jsonValue(), (v) => canonicalJson(v) === replacerJson(v)),
+      { numRuns: 500 },
+    );
+  });
+
+  it("sameJson is equality of canonical JSON: key order aside, values compared", () => {
+    expect(sameJson({ a: 1, b: [{ c: 1, d: 2 }] }, { b: [{ d: 2, c: 1 }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: 2 }, { a: 1, b: 3 })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+    const shuffled = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(shuffled)
+        : isObject(v)
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, shuffled(x)]),
+            )
+          : v;
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        expect(sameJson(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+        expect(sameJson(a, shuffled(a))).toBe(true);
+      }),
       { numRuns: 500 },
     );
   });

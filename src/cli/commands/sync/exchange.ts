@@ -11,6 +11,7 @@
 import { OtpError, VaultDamagedError } from "../../../core/errors.js";
 import { changeSummary, commitMessage, entryChanges, otherChange, type EntryChanges } from "../../../core/vault/changes.js";
 import { equalBytes, generationOf, parseEnvelope, slotJson, type Envelope } from "../../../core/vault/format.js";
+import { sameJson } from "../../../core/json.js";
 import { canonicalJson, mergeCopies, type KeyedCopy, type VaultCopy } from "../../../core/vault/merge.js";
 import type { VaultData } from "../../../core/vault/model.js";
 import { openData, sealAndVerify } from "../../../core/vault/vault.js";
@@ -223,7 +224,7 @@ function adopt(opened: OpenedVault, merged: KeyedCopy): void {
 function sameCopy(a: KeyedCopy, b: KeyedCopy): boolean {
   return (
     equalBytes(a.key, b.key) &&
-    canonicalJson(a.data) === canonicalJson(b.data) &&
+    sameJson(a.data, b.data) &&
     JSON.stringify(a.envelope.slots.map((s) => slotJson(s))) === JSON.stringify(b.envelope.slots.map((s) => slotJson(s))) &&
     canonicalJson(a.envelope.ext) === canonicalJson(b.envelope.ext) &&
     a.envelope.minor === b.envelope.minor
