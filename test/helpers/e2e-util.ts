@@ -14,6 +14,32 @@ import { CHEAP_KDF, NO_TTY, ROOT, TEST_PASSWORD, binFor, runOtp, runOtpAsync, ty
 export const DIST = join(ROOT, "dist", "otp.cjs");
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
 
+/** Every top-level command, as `otp --help` lists them. */
+export const COMMANDS: readonly string[] = [
+  "init",
+  "add",
+  "code",
+  "list",
+  "show",
+  "edit",
+  "remove",
+  "unlock",
+  "lock",
+  "export",
+  "import",
+  "backup",
+  "restore",
+  "passwd",
+  "recovery",
+  "recovery-key",
+  "audit",
+  "sync",
+  "new",
+  "verify",
+  "watch",
+  "completion",
+];
+
 /** Someone may be rebuilding dist/ right now: wait (up to 20 s) until the bundle is back. */
 export function waitForBuild(): void {
   const until = Date.now() + 20_000;
