@@ -1,7 +1,8 @@
 // Every exit code in the README, each with its stable error phrase (docs/testplan.md "Exit codes and error kinds"), through the
 // built CLI. Every failure also keeps the §8 invariants (see expectFailure): stdout empty,
 // stderr starting `otp: error:`, no stack trace, no secret. Exit 4's session cases live in
-// session.test.ts, exit 5's damage sweep in damage.test.ts.
+// session.test.ts, exit 5's damage sweep in damage.test.ts, exit 1 `busy` (a 12 s wait) in process
+// with a fake clock in test/cli/busy.test.ts.
 import { chmodSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,28 +46,6 @@ describe("exit 1: failed", () => {
     expectFailure(r, 1, "no vault");
     expect(r.stderr).toContain("otp init");
   });
-
-  it("a busy vault (another otp holds its lock) is waited for, then exit 1 `busy`; the vault and the lock are left alone", async () => {
-    await using h = await otpHome(entries());
-    const release = await holdVaultLock(h.vault);
-    const sum = sha256(h.vault);
-    const secret = newSecret();
-    try {
-      const started = Date.now();
-      const { done } = spawnOtp(h, ["add", "newone", "--stdin"], { input: secret });
-      const r = await done;
-      const waited = Date.now() - started;
-      expectFailure(r, 1, "busy", [...SECRETS, secret]);
-      expect(r.stderr).toContain(`${h.vault}.lock`);
-      expect(r.stderr, "names the holder").toContain(`otp (pid ${process.pid})`);
-      expect(waited, "waits for the lock before giving up").toBeGreaterThan(5_000);
-      expect(vaultLockHeld(h.vault), "the holder still holds it").toBe(true);
-    } finally {
-      release();
-    }
-    expect(sha256(h.vault)).toBe(sum);
-    expect(tmpFilesUnder(dirname(h.vault))).toEqual([]);
-  }, 40_000);
 });
 
 describe("exit 1: unsafe permissions", () => {
