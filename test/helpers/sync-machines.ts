@@ -10,6 +10,7 @@ import type { EntryDraft } from "../../src/core/entry.js";
 import { parseEnvelope, type Envelope } from "../../src/core/vault/format.js";
 import type { VaultData } from "../../src/core/vault/model.js";
 import { openData, unlockWithPassword } from "../../src/core/vault/vault.js";
+import { otpIn } from "./cli-run.js";
 import { otp, type RunOpts } from "./e2e-util.js";
 import { TEST_PASSWORD, otpHome, type OtpHome, type RunResult } from "./otp-home.js";
 
@@ -35,6 +36,8 @@ export interface Machine extends OtpHome {
   /** the vault's folder: the sync repository */
   dir: string;
   otp(args: string[], o?: RunOpts): RunResult;
+  /** otp in this process (test/helpers/cli-run.ts): the command layer's way, milliseconds instead of a process start */
+  run(args: string[], o?: RunOpts): Promise<RunResult>;
   /** git in the vault's folder with this machine's HOME; throws on failure */
   git(args: string[], extraEnv?: Record<string, string>): string;
   /** git that may fail */
@@ -81,6 +84,7 @@ function wrap(name: string, h: OtpHome): Machine {
     name,
     dir,
     otp: (args: string[], ro?: RunOpts) => otp(h, args, ro),
+    run: (args: string[], ro?: RunOpts) => otpIn(h, args, ro),
     git(args: string[], extraEnv?: Record<string, string>) {
       const r = gitRun(args, extraEnv);
       if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed on ${name}: ${r.stderr}`);

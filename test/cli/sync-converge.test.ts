@@ -1,4 +1,5 @@
-// Convergence through real git: three machines (each its own HOME and git identity) and a bare
+// Convergence through real git, otp in process (each sync still runs git, and git otp's merge
+// driver and hooks as the built binary): three machines (each its own HOME and git identity) and a bare
 // remote. Concurrent adds, edits, removals and HOTP codes on every side, synced in different
 // orders, end as the same entries everywhere, with no entry lost and no HOTP counter reused
 // once a machine has heard of its use; then the same with random operations and syncs.
@@ -15,8 +16,8 @@ const hasGit = needTool("git");
 vi.setConfig({ testTimeout: 180_000 });
 
 /** `otp code NAME --json` on an HOTP entry: the code shown and the counter it used. */
-function useHotp(m: Machine, name: string): { code: string; counter: number } {
-  const out = JSON.parse(expectOk(m.otp(["code", name, "--json"])));
+async function useHotp(m: Machine, name: string): Promise<{ code: string; counter: number }> {
+  const out = JSON.parse(expectOk(await m.run(["code", name, "--json"])));
   return { code: out.code, counter: out.counter };
 }
 
@@ -29,21 +30,21 @@ describe.skipIf(!hasGit)("three machines converge", () => {
     await using a = await machine("A", [totp("github", newSecret()), totp("old", newSecret()), hotp("bank", bankSecret)]);
     await using b = await machine("B");
     await using c = await machine("C");
-    expectOk(a.otp(["sync", "init", remote.path]));
-    expectOk(b.otp(["sync", "init", remote.path]));
-    expectOk(c.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
+    expectOk(await b.run(["sync", "init", remote.path]));
+    expectOk(await c.run(["sync", "init", remote.path]));
     const shown: number[] = [];
     // Apart: each machine changes its own copy.
-    expectOk(a.otp(["add", "a-mail", "--stdin"], { input: newSecret() + "\n" }));
-    expectOk(a.otp(["edit", "github", "--name", "gh"]));
-    shown.push(useHotp(a, "bank").counter, useHotp(a, "bank").counter);
-    expectOk(b.otp(["add", "b-cloud", "--stdin"], { input: newSecret() + "\n" }));
-    expectOk(b.otp(["rm", "old", "--yes"]));
-    expectOk(b.otp(["rm", "github", "--yes"])); // after A's edit: the removal is newer, it wins
-    expectOk(c.otp(["add", "c-shop", "--stdin"], { input: newSecret() + "\n" }));
-    expectOk(c.otp(["edit", "old", "--notes", "still used"])); // after B's removal: the edit is newer, "old" stays
+    expectOk(await a.run(["add", "a-mail", "--stdin"], { input: newSecret() + "\n" }));
+    expectOk(await a.run(["edit", "github", "--name", "gh"]));
+    shown.push((await useHotp(a, "bank")).counter, (await useHotp(a, "bank")).counter);
+    expectOk(await b.run(["add", "b-cloud", "--stdin"], { input: newSecret() + "\n" }));
+    expectOk(await b.run(["rm", "old", "--yes"]));
+    expectOk(await b.run(["rm", "github", "--yes"])); // after A's edit: the removal is newer, it wins
+    expectOk(await c.run(["add", "c-shop", "--stdin"], { input: newSecret() + "\n" }));
+    expectOk(await c.run(["edit", "old", "--notes", "still used"])); // after B's removal: the edit is newer, "old" stays
     // Synced in a scrambled order, then once round so everyone has everything.
-    for (const m of [c, a, b, c, a]) expectOk(m.otp(["sync"]));
+    for (const m of [c, a, b, c, a]) expectOk(await m.run(["sync"]));
     const [da, db, dc] = [await a.data(), await b.data(), await c.data()];
     expect(entriesOf(db)).toBe(entriesOf(da));
     expect(entriesOf(dc)).toBe(entriesOf(da));
@@ -52,14 +53,14 @@ describe.skipIf(!hasGit)("three machines converge", () => {
     // HOTP: machines apart showed counters 0 and 1 on A; once synced nobody reuses them.
     expect(shown).toEqual([0, 1]);
     expect(byName(da, "bank")!.counter).toBe(2);
-    const next = [useHotp(b, "bank"), useHotp(c, "bank")];
+    const next = [await useHotp(b, "bank"), await useHotp(c, "bank")];
     expect(next.map((n) => n.counter)).toEqual([2, 2]); // B and C apart again: each shows the next one
-    for (const m of [b, c, b]) expectOk(m.otp(["sync"]));
-    const after = useHotp(c, "bank");
+    for (const m of [b, c, b]) expectOk(await m.run(["sync"]));
+    const after = await useHotp(c, "bank");
     expect(after.counter).toBe(3);
     expect(after.code).toBe(hotpRef(bankSecret, 3));
     // Every machine's git history has the same head once it has synced last.
-    expectOk(a.otp(["sync"]));
+    expectOk(await a.run(["sync"]));
     expect(a.git(["rev-parse", "HEAD"])).toBe(b.git(["rev-parse", "HEAD"]));
     expect(a.git(["status", "--porcelain"])).toBe("");
   });
@@ -68,15 +69,15 @@ describe.skipIf(!hasGit)("three machines converge", () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
     await using b = await machine("B");
-    expectOk(a.otp(["sync", "init", remote.path]));
-    expectOk(b.otp(["sync", "init", remote.path]));
-    expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
-    expectOk(b.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
-    expectOk(a.otp(["sync"]));
-    const r = b.otp(["sync"]);
+    expectOk(await a.run(["sync", "init", remote.path]));
+    expectOk(await b.run(["sync", "init", remote.path]));
+    expectOk(await a.run(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
+    expectOk(await b.run(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
+    expectOk(await a.run(["sync"]));
+    const r = await b.run(["sync"]);
     expectOk(r);
     expect(r.stderr).toMatch(/warning: 2 entries are named "mail" now; rename one/);
-    expect(expectOk(b.otp(["list"]))).toBe("github\nmail\nmail\n");
+    expect(expectOk(await b.run(["list"]))).toBe("github\nmail\nmail\n");
   });
 });
 
@@ -100,7 +101,7 @@ describe.skipIf(!hasGit)("random operations and syncs (fast-check)", () => {
       const setUp = async (): Promise<SyncSetup> => {
         const remote = bareRemote();
         const machines = [await machine("A", [hotp("seed", newSecret())]), await machine("B"), await machine("C")];
-        for (const m of machines) expectOk(m.otp(["sync", "init", remote.path]));
+        for (const m of machines) expectOk(await m.run(["sync", "init", remote.path]));
         return { remote, machines };
       };
       await fc.assert(
@@ -122,7 +123,7 @@ describe.skipIf(!hasGit)("random operations and syncs (fast-check)", () => {
           for (const s of steps) {
             const m = ms[s.m]!;
             if (s.op === "sync") {
-              expectOk(m.otp(["sync"]));
+              expectOk(await m.run(["sync"]));
               // Two sets, not one shared: what this machine hears later has not reached the remote.
               heard[s.m] = new Set([...heard[s.m]!, ...remoteHeard]);
               remoteHeard = new Set(heard[s.m]);
@@ -131,20 +132,20 @@ describe.skipIf(!hasGit)("random operations and syncs (fast-check)", () => {
             const entries = (await m.data()).entries;
             const target = entries[s.pick % Math.max(1, entries.length)];
             if (s.op === "add" || !target) {
-              expectOk(m.otp(["add", `e${n++}${m.name}`, "--stdin", "--type", "hotp"], { input: newSecret() + "\n" }));
+              expectOk(await m.run(["add", `e${n++}${m.name}`, "--stdin", "--type", "hotp"], { input: newSecret() + "\n" }));
               const added = (await m.data()).entries.at(-1)!;
               last.set(added.id, "alive");
               // `otp add` shows the code of counter 0 for the user to check: a use like any other.
               uses.push({ id: added.id, counter: 0 });
               heard[s.m]!.add(`${added.id}:0`);
             } else if (s.op === "edit") {
-              expectOk(m.otp(["edit", target.name, "--notes", `n${n++}`]));
+              expectOk(await m.run(["edit", target.name, "--notes", `n${n++}`]));
               last.set(target.id, "alive");
             } else if (s.op === "remove") {
-              expectOk(m.otp(["rm", target.name, "--yes"]));
+              expectOk(await m.run(["rm", target.name, "--yes"]));
               last.set(target.id, "removed");
             } else {
-              const { counter } = useHotp(m, target.name);
+              const { counter } = await useHotp(m, target.name);
               for (const u of uses)
                 if (u.id === target.id && heard[s.m]!.has(`${u.id}:${u.counter}`))
                   expect(counter, "a counter this machine had heard of").toBeGreaterThan(u.counter);
@@ -153,7 +154,7 @@ describe.skipIf(!hasGit)("random operations and syncs (fast-check)", () => {
               last.set(target.id, "alive");
             }
           }
-          for (const m of [a, b, c, a, b]) expectOk(m.otp(["sync"]));
+          for (const m of [a, b, c, a, b]) expectOk(await m.run(["sync"]));
           const all = await Promise.all(ms.map((m) => m.data()));
           expect(entriesOf(all[1]!)).toBe(entriesOf(all[0]!));
           expect(entriesOf(all[2]!)).toBe(entriesOf(all[0]!));
