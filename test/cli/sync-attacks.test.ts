@@ -4,6 +4,7 @@
 // they are not, so entries, HOTP counters and used recovery codes never go back; a password
 // changed on another machine is asked for, and this machine's unsynced changes are kept; the
 // remote can write nothing here but the vault. Then the same with random histories (fast-check).
+// otp runs in process (Machine.run); git, its hooks and otp's merge driver are real processes.
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -54,18 +55,18 @@ describe.skipIf(!hasGit)("a remote that replays an old vault", () => {
   it("the issue's attack: passwd, add, two HOTP codes, sync; the first commit's vault pushed back: exit 5, the vault here untouched", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [hotp("bank", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     const first = a.git(["rev-list", "--max-parents=0", "HEAD"]).trim();
     const B = writeSecretFile(join(a.home, "B"), "B\n");
-    expectOk(a.otp(["passwd", "--new-password-file", B]));
+    expectOk(await a.run(["passwd", "--new-password-file", B]));
     const pwB = { password: false, env: { OTP_PASSWORD: "B" } };
-    expectOk(a.otp(["add", "mail", "--stdin"], { ...pwB, input: newSecret() }));
-    expectOk(a.otp(["code", "bank"], pwB));
-    expectOk(a.otp(["code", "bank"], pwB));
-    expectOk(a.otp(["sync"], pwB));
+    expectOk(await a.run(["add", "mail", "--stdin"], { ...pwB, input: newSecret() }));
+    expectOk(await a.run(["code", "bank"], pwB));
+    expectOk(await a.run(["code", "bank"], pwB));
+    expectOk(await a.run(["sync"], pwB));
     attackerPush(remote, a, blobAt(remote, first));
     const sum = sha256(a.vault);
-    const r = a.otp(["sync"], pwB);
+    const r = await a.run(["sync"], pwB);
     expectFailure(r, 5, "the remote holds an older vault than this one");
     expect(sha256(a.vault)).toBe(sum);
     expect(await readData(a.vault, "B").then((d) => [d.entries.map((e) => e.name), counterOf(d, "bank")])).toEqual([["bank", "mail"], 2]);
@@ -74,11 +75,11 @@ describe.skipIf(!hasGit)("a remote that replays an old vault", () => {
   it("a plain `git pull` that only fast-forwards to an older key generation: the post-merge hook puts the vault back", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("gh", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     const first = a.git(["rev-parse", "HEAD"]).trim();
-    expectOk(a.otp(["passwd", "--new-password-file", writeSecretFile(join(a.home, "B"), "B\n")]));
-    expectOk(a.otp(["add", "mail", "--stdin"], { password: false, env: { OTP_PASSWORD: "B" }, input: newSecret() }));
-    expectOk(a.otp(["sync"], { password: false, env: { OTP_PASSWORD: "B" } }));
+    expectOk(await a.run(["passwd", "--new-password-file", writeSecretFile(join(a.home, "B"), "B\n")]));
+    expectOk(await a.run(["add", "mail", "--stdin"], { password: false, env: { OTP_PASSWORD: "B" }, input: newSecret() }));
+    expectOk(await a.run(["sync"], { password: false, env: { OTP_PASSWORD: "B" } }));
     const sum = sha256(a.vault);
     attackerPush(remote, a, blobAt(remote, first));
     const pulled = a.tryGit(["pull", "-q"]);
@@ -86,25 +87,25 @@ describe.skipIf(!hasGit)("a remote that replays an old vault", () => {
     expect(sha256(a.vault), "put back byte for byte").toBe(sum);
     expect((await readData(a.vault, "B")).entries.map((e) => e.name)).toEqual(["gh", "mail"]);
     // The pull took the rolled-back commit into HEAD; `otp sync` commits the vault put back on top and mends the remote.
-    expectOk(a.otp(["sync"], { password: false, env: { OTP_PASSWORD: "B" } }));
+    expectOk(await a.run(["sync"], { password: false, env: { OTP_PASSWORD: "B" } }));
     expect(generationOf(parseEnvelope(new Uint8Array(blobAt(remote, remote.head()))).envelope)).toBe(2);
   });
 
   it("an older commit of the same key generation pushed back: merged entry by entry, nothing goes back, and the remote is mended", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [hotp("bank", newSecret()), totp("gh", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
-    expectOk(a.otp(["recovery", "add", "gh"], { input: "code-0001\ncode-0002\n" }));
+    expectOk(await a.run(["sync", "init", remote.path]));
+    expectOk(await a.run(["recovery", "add", "gh"], { input: "code-0001\ncode-0002\n" }));
     const old = a.git(["rev-parse", "HEAD"]).trim();
-    expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() }));
-    expectOk(a.otp(["rm", "gh", "--yes"]));
-    expectOk(a.otp(["code", "bank"]));
-    expectOk(a.otp(["code", "bank"]));
-    expectOk(a.otp(["sync"]));
+    expectOk(await a.run(["add", "mail", "--stdin"], { input: newSecret() }));
+    expectOk(await a.run(["rm", "gh", "--yes"]));
+    expectOk(await a.run(["code", "bank"]));
+    expectOk(await a.run(["code", "bank"]));
+    expectOk(await a.run(["sync"]));
     // The old commit's vault, as a new commit on top (a fast-forward for A), then as a rewritten history.
     for (const mode of ["replay", "rewrite"] as const) {
       attackerPush(remote, a, blobAt(remote, old), mode);
-      expectOk(a.otp(["sync"]));
+      expectOk(await a.run(["sync"]));
       const d = await a.data();
       expect(d.entries.map((e) => e.name)).toEqual(["bank", "mail"]);
       expect(d.tombstones.map((t) => t.id)).toHaveLength(1);
@@ -112,32 +113,32 @@ describe.skipIf(!hasGit)("a remote that replays an old vault", () => {
     }
     // A new machine gets everything from the mended remote.
     await using b = await machine("B");
-    expectOk(b.otp(["sync", "init", remote.path]));
+    expectOk(await b.run(["sync", "init", remote.path]));
     expect((await b.data()).entries.map((e) => e.name)).toEqual(["bank", "mail"]);
   });
 
   it("a used recovery code stays used when an old copy comes back", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("gh", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
-    expectOk(a.otp(["recovery", "add", "gh"], { input: "code-0001\ncode-0002\n" }));
-    expectOk(a.otp(["sync"]));
+    expectOk(await a.run(["sync", "init", remote.path]));
+    expectOk(await a.run(["recovery", "add", "gh"], { input: "code-0001\ncode-0002\n" }));
+    expectOk(await a.run(["sync"]));
     const old = a.git(["rev-parse", "HEAD"]).trim();
-    expect(expectOk(a.otp(["recovery", "use", "gh"])).trim()).toBe("code-0001");
-    expectOk(a.otp(["sync"]));
+    expect(expectOk(await a.run(["recovery", "use", "gh"])).trim()).toBe("code-0001");
+    expectOk(await a.run(["sync"]));
     attackerPush(remote, a, blobAt(remote, old));
-    expectOk(a.otp(["sync"]));
-    expect(expectOk(a.otp(["recovery", "use", "gh"])).trim()).toBe("code-0002");
+    expectOk(await a.run(["sync"]));
+    expect(expectOk(await a.run(["recovery", "use", "gh"])).trim()).toBe("code-0002");
   });
 });
 
 /** A and B sync; B changes the password to "new one" and syncs; A adds "only-here" and has not synced since. */
 async function newPasswordOnB(remote: Remote, a: Machine, b: Machine): Promise<void> {
-  expectOk(a.otp(["sync", "init", remote.path]));
-  expectOk(b.otp(["sync", "init", remote.path]));
-  expectOk(b.otp(["passwd", "--new-password-file", writeSecretFile(join(b.home, "N"), "new one\n")]));
-  expectOk(b.otp(["sync"], { password: false, env: { OTP_PASSWORD: "new one" } }));
-  expectOk(a.otp(["add", "only-here", "--stdin"], { input: newSecret() }));
+  expectOk(await a.run(["sync", "init", remote.path]));
+  expectOk(await b.run(["sync", "init", remote.path]));
+  expectOk(await b.run(["passwd", "--new-password-file", writeSecretFile(join(b.home, "N"), "new one\n")]));
+  expectOk(await b.run(["sync"], { password: false, env: { OTP_PASSWORD: "new one" } }));
+  expectOk(await a.run(["add", "only-here", "--stdin"], { input: newSecret() }));
 }
 
 describe.skipIf(!hasGit)("a password changed on another machine", () => {
@@ -147,11 +148,11 @@ describe.skipIf(!hasGit)("a password changed on another machine", () => {
     await using b = await machine("B");
     await newPasswordOnB(remote, a, b);
     const sum = sha256(a.vault);
-    const r = a.otp(["sync"]);
+    const r = await a.run(["sync"]);
     expectFailure(r, 4, "its password was changed on another machine");
     expect(sha256(a.vault)).toBe(sum);
     // The old password opens this machine's copy; the new one, given in a file, the remote's.
-    const synced = a.otp(["--password-file", writeSecretFile(join(a.home, "old"), "test\n"), "sync"], {
+    const synced = await a.run(["--password-file", writeSecretFile(join(a.home, "old"), "test\n"), "sync"], {
       password: false,
       env: { OTP_PASSWORD: "new one" },
     });
@@ -159,8 +160,8 @@ describe.skipIf(!hasGit)("a password changed on another machine", () => {
     expect(synced.stderr).toContain("from now on it opens with that password here too");
     expect(generationOf(a.envelope())).toBe(2);
     expect((await readData(a.vault, "new one")).entries.map((e) => e.name)).toEqual(["gh", "only-here"]);
-    expectFailure(a.otp(["list"]), 4, "wrong password");
-    expectOk(b.otp(["sync"], { password: false, env: { OTP_PASSWORD: "new one" } }));
+    expectFailure(await a.run(["list"]), 4, "wrong password");
+    expectOk(await b.run(["sync"], { password: false, env: { OTP_PASSWORD: "new one" } }));
     expect((await readData(b.vault, "new one")).entries.map((e) => e.name)).toEqual(["gh", "only-here"]);
   });
 
@@ -169,7 +170,7 @@ describe.skipIf(!hasGit)("a password changed on another machine", () => {
     await using a = await machine("A", [totp("gh", newSecret())]);
     await using b = await machine("B");
     await newPasswordOnB(remote, a, b);
-    const session = expectOk(a.otp(["unlock"]))
+    const session = expectOk(await a.run(["unlock"]))
       .trim()
       .replace(/^export OTP_SESSION=/, "");
     const sum = sha256(a.vault);
@@ -188,9 +189,9 @@ describe.skipIf(!hasGit)("a remote writes only the vault", () => {
   it("a pushed `snapshots` symlink, a `vault.otp.lock/keep` and other files: sync warns and ignores them, and so does a plain `git pull`", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("gh", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     await using b = await machine("B");
-    expectOk(b.otp(["sync", "init", remote.path]));
+    expectOk(await b.run(["sync", "init", remote.path]));
     const elsewhere = join(a.home, "elsewhere");
     mkdirSync(elsewhere);
     attackerPush(remote, a, null, "replay", (clone, git) => {
@@ -200,7 +201,7 @@ describe.skipIf(!hasGit)("a remote writes only the vault", () => {
       writeFileSync(join(clone, "evil.sh"), "echo hi\n");
       git(["add", "-f", "snapshots", "vault.otp.lock/keep", "evil.sh"]);
     });
-    const r = a.otp(["sync"]);
+    const r = await a.run(["sync"]);
     expectOk(r);
     expect(r.stderr).toContain("hold files otp does not sync (evil.sh, snapshots, vault.otp.lock/keep); they were ignored");
     for (const m of [a]) {
@@ -209,14 +210,14 @@ describe.skipIf(!hasGit)("a remote writes only the vault", () => {
       expect(existsSync(join(m.dir, "vault.otp.lock", "keep"))).toBe(false);
     }
     expect(readdirSync(elsewhere)).toEqual([]);
-    expectOk(a.otp(["add", "after", "--stdin"], { input: newSecret() }));
+    expectOk(await a.run(["add", "after", "--stdin"], { input: newSecret() }));
     expect(readdirSync(elsewhere)).toEqual([]);
     // B pulls with plain git: the sparse checkout keeps it to the vault too.
     const pulled = b.tryGit(["pull", "-q"], { OTP_PASSWORD: "test" });
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(existsSync(join(b.dir, "evil.sh"))).toBe(false);
     expect(existsSync(join(b.dir, "snapshots")) && lstatSync(join(b.dir, "snapshots")).isSymbolicLink()).toBe(false);
-    expectOk(b.otp(["add", "b-after", "--stdin"], { input: newSecret() }));
+    expectOk(await b.run(["add", "b-after", "--stdin"], { input: newSecret() }));
   });
 });
 
@@ -248,19 +249,19 @@ describe.skipIf(!hasGit)("random histories with rollbacks, replays and key chang
     { timeout: 900_000 },
     async () => {
       const pwFile = (m: Machine) => writeSecretFile(join(m.home, "pw"), pwOf(Math.max(1, generationOf(m.envelope()))) + "\n");
-      const run = (m: Machine, args: string[], o: { input?: string; remotePw?: string } = {}) =>
-        m.otp(["--password-file", pwFile(m), ...args], { password: false, input: o.input, env: { OTP_PASSWORD: o.remotePw } });
+      const run = async (m: Machine, args: string[], o: { input?: string; remotePw?: string } = {}) =>
+        await m.run(["--password-file", pwFile(m), ...args], { password: false, input: o.input, env: { OTP_PASSWORD: o.remotePw } });
       // Each history starts from the same synced machines: made once per machine count, copied after.
       using setups = syncSetups();
       const setUp = async (count: number): Promise<SyncSetup> => {
         const remote = bareRemote();
         const ms: Machine[] = [await machine("A", [hotp("seed", newSecret())])];
         for (let i = 1; i < count; i++) ms.push(await machine(String.fromCharCode(65 + i)));
-        expectOk(ms[0]!.otp(["sync", "init", remote.path]));
+        expectOk(await ms[0]!.run(["sync", "init", remote.path]));
         // Generation 1 from here on, with the password the model expects.
-        expectOk(ms[0]!.otp(["passwd", "--new-password-file", writeSecretFile(join(ms[0]!.home, "p"), pwOf(2) + "\n")]));
-        expectOk(run(ms[0]!, ["sync"]));
-        for (const m of ms.slice(1)) expectOk(m.otp(["sync", "init", remote.path]));
+        expectOk(await ms[0]!.run(["passwd", "--new-password-file", writeSecretFile(join(ms[0]!.home, "p"), pwOf(2) + "\n")]));
+        expectOk(await run(ms[0]!, ["sync"]));
+        for (const m of ms.slice(1)) expectOk(await m.run(["sync", "init", remote.path]));
         return { remote, machines: ms };
       };
       await fc.assert(
@@ -292,14 +293,14 @@ describe.skipIf(!hasGit)("random histories with rollbacks, replays and key chang
               const target = entries[o.pick % Math.max(1, entries.length)];
               let r;
               if (o.k === "add" || (!target && !["sync", "passwd", "replay", "rewrite"].includes(o.k)))
-                r = run(m, ["add", `e${n++}`, "--type", "hotp", "--stdin"], { input: newSecret() + "\n" });
-              else if (o.k === "rm") r = run(m, ["rm", target!.name, "--yes"]);
-              else if (o.k === "hotp") r = run(m, ["code", target!.name]);
+                r = await run(m, ["add", `e${n++}`, "--type", "hotp", "--stdin"], { input: newSecret() + "\n" });
+              else if (o.k === "rm") r = await run(m, ["rm", target!.name, "--yes"]);
+              else if (o.k === "hotp") r = await run(m, ["code", target!.name]);
               else if (o.k === "use-code") {
-                r = run(m, ["recovery", "add", target!.name], { input: `c${n++}-a\nc${n++}-b\n` });
-                if (r.code === 0) r = run(m, ["recovery", "use", target!.name]);
+                r = await run(m, ["recovery", "add", target!.name], { input: `c${n++}-a\nc${n++}-b\n` });
+                if (r.code === 0) r = await run(m, ["recovery", "use", target!.name]);
               } else if (o.k === "passwd")
-                r = run(m, [
+                r = await run(m, [
                   "passwd",
                   "--new-password-file",
                   writeSecretFile(join(m.home, "np"), pwOf(generationOf(m.envelope()) + 1) + "\n"),
@@ -307,7 +308,7 @@ describe.skipIf(!hasGit)("random histories with rollbacks, replays and key chang
               else if (o.k === "sync") {
                 const head = remote.head();
                 const remoteGen = generationOf(parseEnvelope(new Uint8Array(blobAt(remote, head))).envelope);
-                r = run(m, ["sync"], { remotePw: pwOf(remoteGen) });
+                r = await run(m, ["sync"], { remotePw: pwOf(remoteGen) });
                 if (r.code === 5) {
                   expect(r.stderr, "only a rollback is refused").toContain("older vault than this one");
                   expect(m.bytes().equals(before), "refused: the vault untouched").toBe(true);
