@@ -1,5 +1,6 @@
-// With real git; otp in-process (test/helpers/cli-run.ts). `otp sync init`, the commit after every change, `otp sync status`, and the refusals: real
-// git with a bare repository in a temporary folder as the remote, each machine its own HOME.
+// `otp sync init`, the commit after every change, `otp sync status`, and the refusals: otp in
+// process (Machine.run), real git with a bare repository in a temporary folder as the remote,
+// each machine its own HOME. As spawned processes through git: test/e2e/sync-{driver,hygiene,large}.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,20 +22,20 @@ describe.skipIf(!hasGit)("otp sync init", () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret()), hotp("bank", newSecret())]);
     await using b = await machine("B");
-    const r = a.otp(["sync", "init", remote.path]);
+    const r = await a.run(["sync", "init", remote.path]);
     expectOk(r);
     expect(r.stderr).toMatch(/synced with .*vault\.git \(main\).*pushed/);
     expect(tree(a)).toEqual([".gitattributes", ".gitignore", "vault.otp"]);
     expect(remote.head()).toBe(a.git(["rev-parse", "HEAD"]).trim());
     expect(lastMessage(a)).toBe("otp: start syncing this vault");
 
-    const rb = b.otp(["sync", "init", remote.path]);
+    const rb = await b.run(["sync", "init", remote.path]);
     expectOk(rb);
     expect(rb.stderr).toMatch(/copied the vault from/);
     expect(sha256(b.vault)).toBe(sha256(a.vault));
     expect(modeOf(b.vault)).toBe(0o600);
     expect(modeOf(b.dir)).toBe(0o700);
-    expect(expectOk(b.otp(["list"]))).toBe("github\nbank\n");
+    expect(expectOk(await b.run(["list"]))).toBe("github\nbank\n");
     expect(b.git(["status", "--porcelain"])).toBe("");
     // Plain `git pull` works there too: the driver and the upstream are set.
     expect(b.git(["config", "merge.otpvault.driver"])).toMatch(/'sync' 'merge-driver'|sync merge-driver %O %A %B/);
@@ -44,9 +45,9 @@ describe.skipIf(!hasGit)("otp sync init", () => {
   it("keeps snapshots, locks, temporary files and exports out, whatever happens in the folder", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
-    expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
-    expectOk(a.otp(["export", "--plain", "--output", join(a.dir, "export.txt")]));
+    expectOk(await a.run(["sync", "init", remote.path]));
+    expectOk(await a.run(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
+    expectOk(await a.run(["export", "--plain", "--output", join(a.dir, "export.txt")]));
     writeFileSync(join(a.dir, ".vault.otp.123456.tmp"), "x");
     mkdirSync(join(a.dir, "vault.otp.lock.d"));
     expect(existsSync(join(a.dir, "snapshots"))).toBe(true);
@@ -62,29 +63,29 @@ describe.skipIf(!hasGit)("otp sync init", () => {
     using remote = bareRemote();
     using other = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     const head = a.git(["rev-parse", "HEAD"]);
-    expectOk(a.otp(["sync", "init"]));
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init"]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     expect(a.git(["rev-parse", "HEAD"])).toBe(head);
-    expectFailure(a.otp(["sync", "init", other.path]), 1, "already syncs with");
+    expectFailure(await a.run(["sync", "init", other.path]), 1, "already syncs with");
   });
 
   it("without a remote: a repository now, a remote later", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
-    const r = a.otp(["sync", "init"]);
+    const r = await a.run(["sync", "init"]);
     expectOk(r);
     expect(r.stderr).toMatch(/is a sync repository now/);
-    expectFailure(a.otp(["sync"]), 1, "has no remote");
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectFailure(await a.run(["sync"]), 1, "has no remote");
+    expectOk(await a.run(["sync", "init", remote.path]));
     expect(remote.head()).toBe(a.git(["rev-parse", "HEAD"]).trim());
   });
 
   it('with no git identity configured, commits as a neutral "otp <otp@localhost>" and says so', async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())], { identity: false });
-    const r = a.otp(["sync", "init", remote.path]);
+    const r = await a.run(["sync", "init", remote.path]);
     expectOk(r);
     expect(r.stderr).toContain("commits in");
     expect(r.stderr).toContain("otp <otp@localhost>");
@@ -94,25 +95,25 @@ describe.skipIf(!hasGit)("otp sync init", () => {
   it("refuses what it cannot do, with a way forward and nothing created", async () => {
     using remote = bareRemote();
     await using a = await machine("A");
-    expectFailure(a.otp(["sync", "init"]), 1, "otp init");
-    const empty = a.otp(["sync", "init", remote.path]);
+    expectFailure(await a.run(["sync", "init"]), 1, "otp init");
+    const empty = await a.run(["sync", "init", remote.path]);
     expectFailure(empty, 1, "holds none yet");
     expect(existsSync(join(a.dir, ".git"))).toBe(false);
-    expectFailure(a.otp(["sync", "init", "/nonexistent/remote.git"]), 1, "cannot reach the remote");
+    expectFailure(await a.run(["sync", "init", "/nonexistent/remote.git"]), 1, "cannot reach the remote");
     expect(existsSync(join(a.dir, ".git"))).toBe(false);
-    expectFailure(a.otp(["sync", "init", "--", "-x"]), 2, "not a remote");
-    expectFailure(a.otp(["sync"]), 1, "not a sync repository");
-    expectFailure(a.otp(["sync", "status"]), 1, "otp sync init");
+    expectFailure(await a.run(["sync", "init", "--", "-x"]), 2, "not a remote");
+    expectFailure(await a.run(["sync"]), 1, "not a sync repository");
+    expectFailure(await a.run(["sync", "status"]), 1, "otp sync init");
     // A vault straight in HOME would make HOME a repository.
     await writeVault(join(a.home, "vault.otp"), [totp("x", newSecret())]);
-    expectFailure(a.otp(["sync", "init", "--vault", join(a.home, "vault.otp")]), 1, "folder of its own");
+    expectFailure(await a.run(["sync", "init", "--vault", join(a.home, "vault.otp")]), 1, "folder of its own");
     expect(existsSync(join(a.home, ".git"))).toBe(false);
   });
 
   it("a damaged vault gets no repository (exit 5)", async () => {
     await using a = await machine("A", [totp("github", newSecret())]);
     writeFileSync(a.vault, a.bytes().subarray(0, 100), { mode: 0o600 });
-    expectFailure(a.otp(["sync", "init"]), 5, "damaged");
+    expectFailure(await a.run(["sync", "init"]), 5, "damaged");
     expect(existsSync(join(a.dir, ".git"))).toBe(false);
   });
 });
@@ -120,21 +121,21 @@ describe.skipIf(!hasGit)("otp sync init", () => {
 describe.skipIf(!hasGit)("a commit after every change", () => {
   it("names the action and the entry's id, never its name", async () => {
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init"]));
-    expectOk(a.otp(["add", "bank", "--stdin", "--type", "hotp"], { input: newSecret() + "\n" }));
-    const id = JSON.parse(expectOk(a.otp(["list", "--json"]))).find((e: { name: string }) => e.name === "bank").id as string;
+    expectOk(await a.run(["sync", "init"]));
+    expectOk(await a.run(["add", "bank", "--stdin", "--type", "hotp"], { input: newSecret() + "\n" }));
+    const id = JSON.parse(expectOk(await a.run(["list", "--json"]))).find((e: { name: string }) => e.name === "bank").id as string;
     expect(lastMessage(a)).toBe(`otp: add entry ${id.slice(0, 8)}`);
-    expectOk(a.otp(["code", "bank"]));
+    expectOk(await a.run(["code", "bank"]));
     expect(lastMessage(a)).toBe(`otp: use an HOTP code of entry ${id.slice(0, 8)}`);
-    expectOk(a.otp(["edit", "bank", "--name", "savings"]));
+    expectOk(await a.run(["edit", "bank", "--name", "savings"]));
     expect(lastMessage(a)).toBe(`otp: edit entry ${id.slice(0, 8)}`);
     expectOk(
-      a.otp(["import", "-"], {
+      await a.run(["import", "-"], {
         input: [1, 2, 3, 4].map((i) => `otpauth://totp/Site${i}:me?secret=${newSecret()}&issuer=Site${i}`).join("\n") + "\n",
       }),
     );
     expect(lastMessage(a)).toBe("otp: add 4 entries");
-    expectOk(a.otp(["rm", "savings", "--yes"]));
+    expectOk(await a.run(["rm", "savings", "--yes"]));
     expect(lastMessage(a)).toBe(`otp: remove entry ${id.slice(0, 8)}`);
     expect(a.git(["status", "--porcelain"])).toBe("");
     expect(Number(a.git(["rev-list", "--count", "HEAD"]))).toBe(6);
@@ -143,17 +144,17 @@ describe.skipIf(!hasGit)("a commit after every change", () => {
   it("a commit that fails never fails or undoes the write; `otp sync` commits it later", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     const head = a.git(["rev-parse", "HEAD"]);
     writeFileSync(join(a.dir, ".git", "index.lock"), ""); // as if another git were running
-    const r = a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" });
+    const r = await a.run(["add", "mail", "--stdin"], { input: newSecret() + "\n" });
     expectOk(r);
     expect(r.stderr).toMatch(/warning: the vault is saved, but the change was not committed for sync/);
-    expect(expectOk(a.otp(["list"]))).toBe("github\nmail\n");
+    expect(expectOk(await a.run(["list"]))).toBe("github\nmail\n");
     expect(a.git(["rev-parse", "HEAD"])).toBe(head);
-    expect(expectOk(a.otp(["sync", "status", "--offline"]))).toMatch(/uncommitted/);
+    expect(expectOk(await a.run(["sync", "status", "--offline"]))).toMatch(/uncommitted/);
     renameSync(join(a.dir, ".git", "index.lock"), join(a.dir, "gone.lock"));
-    expectOk(a.otp(["sync"]));
+    expectOk(await a.run(["sync"]));
     expect(a.git(["log", "-2", "--format=%s"]).trim().split("\n")[0]).toMatch(/^otp: add entry [0-9a-f]{8}$/);
     expect(remote.head()).toBe(a.git(["rev-parse", "HEAD"]).trim());
   });
@@ -172,17 +173,17 @@ describe.skipIf(!hasGit)("otp sync status", () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
     await using b = await machine("B");
-    expectOk(a.otp(["sync", "init", remote.path]));
-    expectOk(b.otp(["sync", "init", remote.path]));
-    const inSync = expectOk(a.otp(["sync", "status"]));
+    expectOk(await a.run(["sync", "init", remote.path]));
+    expectOk(await b.run(["sync", "init", remote.path]));
+    const inSync = expectOk(await a.run(["sync", "status"]));
     expect(inSync).toMatch(/^repository  .*otp \(vault\.otp on main\)$/m);
     expect(inSync).toMatch(/^state       in sync with the remote$/m);
     expect(inSync).toMatch(/^last sync   \d{4}-\d\d-\d\dT.*\((just now|\d+ seconds? ago)\)$/m);
-    expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
-    expectOk(a.otp(["add", "bank", "--stdin"], { input: newSecret() + "\n" }));
-    expect(expectOk(a.otp(["sync", "status", "--offline"]))).toMatch(/^state       2 commits ahead \(run `otp sync`\)$/m);
-    expectOk(a.otp(["sync"]));
-    const s = JSON.parse(expectOk(b.otp(["sync", "status", "--json"])));
+    expectOk(await a.run(["add", "mail", "--stdin"], { input: newSecret() + "\n" }));
+    expectOk(await a.run(["add", "bank", "--stdin"], { input: newSecret() + "\n" }));
+    expect(expectOk(await a.run(["sync", "status", "--offline"]))).toMatch(/^state       2 commits ahead \(run `otp sync`\)$/m);
+    expectOk(await a.run(["sync"]));
+    const s = JSON.parse(expectOk(await b.run(["sync", "status", "--json"])));
     expect(s).toMatchObject({
       branch: "main",
       ahead: 0,
@@ -198,24 +199,24 @@ describe.skipIf(!hasGit)("otp sync status", () => {
   it("says the real age of the last sync", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
-    const ageOf = (ms: number) => {
+    expectOk(await a.run(["sync", "init", remote.path]));
+    const ageOf = async (ms: number) => {
       a.git(["config", "otp.lastSync", new Date(Date.now() - ms).toISOString()]);
-      return /^last sync   \S+ \((.*)\)$/m.exec(expectOk(a.otp(["sync", "status", "--offline"])))?.[1];
+      return /^last sync   \S+ \((.*)\)$/m.exec(expectOk(await a.run(["sync", "status", "--offline"])))?.[1];
     };
-    expect(ageOf(90_000)).toMatch(/^1 minute 3\d seconds ago$/);
-    expect(ageOf(45_000)).toMatch(/^4\d seconds ago$/);
-    expect(ageOf(3 * 3600_000 + 20 * 60_000)).toBe("3 hours 20 minutes ago");
-    expect(ageOf(2 * 86400_000 + 3600_000 + 5000)).toBe("2 days 1 hour ago");
-    expect(ageOf(-630_000)).toMatch(/^10 minutes (29|30) seconds from now: the clock has been set back since$/);
+    expect(await ageOf(90_000)).toMatch(/^1 minute 3\d seconds ago$/);
+    expect(await ageOf(45_000)).toMatch(/^4\d seconds ago$/);
+    expect(await ageOf(3 * 3600_000 + 20 * 60_000)).toBe("3 hours 20 minutes ago");
+    expect(await ageOf(2 * 86400_000 + 3600_000 + 5000)).toBe("2 days 1 hour ago");
+    expect(await ageOf(-630_000)).toMatch(/^10 minutes (29|30) seconds from now: the clock has been set back since$/);
   });
 
   it("an unreachable remote is one line on stderr, and the rest still shows", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     a.git(["remote", "set-url", "origin", "/nonexistent/vault.git"]);
-    const r = a.otp(["sync", "status"]);
+    const r = await a.run(["sync", "status"]);
     expect(expectOk(r)).toMatch(/^state       in sync with the remote$/m);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^otp: warning: cannot reach \/nonexistent\/vault\.git/);
@@ -226,8 +227,8 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
   async function synced() {
     const remote = bareRemote();
     const a = await machine("A", [totp("github", newSecret()), hotp("bank", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
-    expectOk(a.otp(["add", "mail", "--stdin"], { input: newSecret() + "\n" })); // one commit to push
+    expectOk(await a.run(["sync", "init", remote.path]));
+    expectOk(await a.run(["add", "mail", "--stdin"], { input: newSecret() + "\n" })); // one commit to push
     return {
       remote,
       a,
@@ -253,13 +254,13 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     await pushRaw(s.remote.path, (f) => writeVault(f, [totp("other", newSecret())]));
     const before = sha256(s.a.vault),
       remoteHead = s.remote.head();
-    expectFailure(s.a.otp(["sync"]), 1, "the remote holds another vault");
+    expectFailure(await s.a.run(["sync"]), 1, "the remote holds another vault");
     expect(sha256(s.a.vault)).toBe(before);
     expect(s.remote.head()).toBe(remoteHead);
     // and a fresh vault elsewhere that meets this remote
     await using d = await machine("D", [totp("mine", newSecret())]);
     const mine = sha256(d.vault);
-    expectFailure(d.otp(["sync", "init", s.remote.path]), 1, "another vault");
+    expectFailure(await d.run(["sync", "init", s.remote.path]), 1, "another vault");
     expect(sha256(d.vault)).toBe(mine);
     expect(s.remote.head()).toBe(remoteHead);
   });
@@ -274,11 +275,11 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     });
     const before = sha256(s.a.vault),
       remoteHead = s.remote.head();
-    expectFailure(s.a.otp(["sync"]), 5, "the remote's copy of the vault is damaged");
+    expectFailure(await s.a.run(["sync"]), 5, "the remote's copy of the vault is damaged");
     expect(sha256(s.a.vault)).toBe(before);
     expect(s.remote.head()).toBe(remoteHead);
     await using n = await machine("N");
-    expectFailure(n.otp(["sync", "init", s.remote.path]), 5, "damaged");
+    expectFailure(await n.run(["sync", "init", s.remote.path]), 5, "damaged");
     expect(existsSync(n.vault)).toBe(false);
     expect(existsSync(join(n.dir, ".git"))).toBe(false);
   });
@@ -288,7 +289,7 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     s.a.git(["remote", "set-url", "origin", join(s.a.home, "no-such-remote.git")]);
     const before = sha256(s.a.vault),
       mtime = statSync(s.a.vault).mtimeMs;
-    const r = s.a.otp(["sync"]);
+    const r = await s.a.run(["sync"]);
     expectFailure(r, 1, "cannot fetch from");
     expect(r.stderr.split("\n").filter((l) => l.startsWith("otp: error:"))).toHaveLength(1);
     expect(sha256(s.a.vault)).toBe(before);
@@ -301,7 +302,7 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     writeFileSync(hook, "#!/bin/sh\necho 'read-only mirror' >&2\nexit 1\n", { mode: 0o755 });
     const before = sha256(s.a.vault),
       remoteHead = s.remote.head();
-    const r = s.a.otp(["sync"]);
+    const r = await s.a.run(["sync"]);
     expectFailure(r, 1, "cannot push to");
     expect(r.stderr.split("\n").filter((l) => l.startsWith("otp: error:"))).toHaveLength(1);
     expect(r.stderr).toMatch(/otp: hint: the vault here is saved and committed/);
@@ -309,7 +310,7 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     expect(s.remote.head()).toBe(remoteHead);
     expect(s.a.git(["status", "--porcelain"])).toBe("");
     renameSync(hook, hook + ".off");
-    expectOk(s.a.otp(["sync"]));
+    expectOk(await s.a.run(["sync"]));
     expect(s.remote.head()).toBe(s.a.git(["rev-parse", "HEAD"]).trim());
   });
 
@@ -317,7 +318,7 @@ describe.skipIf(!hasGit)("what leaves the local vault byte for byte as it was", 
     await using s = await synced();
     const before = sha256(s.a.vault),
       head = s.a.git(["rev-parse", "HEAD"]);
-    expectFailure(s.a.otp(["sync"], { env: { OTP_PASSWORD: "wrong" } }), 4, "wrong password");
+    expectFailure(await s.a.run(["sync"], { env: { OTP_PASSWORD: "wrong" } }), 4, "wrong password");
     expect(sha256(s.a.vault)).toBe(before);
     expect(s.a.git(["rev-parse", "HEAD"])).toBe(head);
   });
@@ -329,7 +330,7 @@ describe.skipIf(!hasGit)("an empty bare repository as the remote", () => {
     // `git init --bare` where git's default branch is another: HEAD names a branch no one pushes
     a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD", "refs/heads/master"]);
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     expect(a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD"]).stdout.trim()).toBe("refs/heads/main");
     const clone = join(a.home, "clone");
     const r = a_git(["clone", remote.path, clone]);
@@ -341,11 +342,11 @@ describe.skipIf(!hasGit)("an empty bare repository as the remote", () => {
   it("a remote with commits keeps its HEAD", async () => {
     using remote = bareRemote();
     await using a = await machine("A", [totp("github", newSecret())]);
-    expectOk(a.otp(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync", "init", remote.path]));
     a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD", "refs/heads/other"]);
     await using b = await machine("B");
-    expectOk(b.otp(["sync", "init", remote.path]));
-    expectOk(a.otp(["sync"]));
+    expectOk(await b.run(["sync", "init", remote.path]));
+    expectOk(await a.run(["sync"]));
     expect(a_git(["--git-dir", remote.path, "symbolic-ref", "HEAD"]).stdout.trim()).toBe("refs/heads/other");
   });
 });
