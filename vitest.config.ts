@@ -15,10 +15,11 @@ const layer = (name: string, more: { isolate?: boolean; include?: string[]; excl
   extends: true,
   test: { name, include: [`test/${name}/**/*.test.ts`], ...more },
 });
-// Unit tests whose cost is sheer volume (every bit of a vault flipped, 16 MiB and 10,000-entry
-// vaults sealed for real: ~20 s of CPU) are named *.slow.test.ts: `npm test` runs them as the
-// project "slow", the quick loop (`npm run test:unit`) leaves them out.
-const SLOW = "test/unit/**/*.slow.test.ts";
+// Tests whose cost is sheer volume are named *.slow.test.ts: `npm test` runs them as the project
+// "slow", the quick loop (`npm run test:unit`, `test:cli`) leaves them out. In unit: every bit
+// of a vault flipped, 16 MiB and 10,000-entry vaults sealed for real (~20 s of CPU); in cli: the
+// sync scenarios, each a few dozen real git processes and otp's merge driver (~60 s).
+const SLOW = "test/{unit,cli}/**/*.slow.test.ts";
 
 export default defineConfig({
   test: {
@@ -30,7 +31,7 @@ export default defineConfig({
     projects: [
       layer("unit", { isolate: false, exclude: [SLOW] }),
       layer("slow", { isolate: false, include: [SLOW] }),
-      layer("cli", { isolate: false }),
+      layer("cli", { isolate: false, exclude: [SLOW] }),
       layer("e2e"),
       layer("tty"),
     ],

@@ -88,7 +88,7 @@ const step: fc.Arbitrary<Step> = fc.record({
   pick: fc.nat(20),
 });
 // Fresh random histories on every run of the suite (no fixed seed), so runs add up; for a deep
-// run: OTP_SYNC_PROPERTY_RUNS=25 npx vitest run test/cli/sync-attacks.test.ts test/cli/sync-converge.test.ts
+// run: OTP_SYNC_PROPERTY_RUNS=25 npx vitest run test/cli/sync-attacks.slow.test.ts test/cli/sync-converge.slow.test.ts
 const RUNS = Number(process.env.OTP_SYNC_PROPERTY_RUNS ?? 3);
 
 describe.skipIf(!hasGit)("random operations and syncs (fast-check)", () => {

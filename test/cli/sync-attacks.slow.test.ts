@@ -232,7 +232,7 @@ const op: fc.Arbitrary<Op> = fc.record({
   pick: fc.nat(50),
 });
 // Fresh random histories on every run of the suite (no fixed seed), so runs add up; for a deep
-// run: OTP_SYNC_PROPERTY_RUNS=25 npx vitest run test/cli/sync-attacks.test.ts test/cli/sync-converge.test.ts
+// run: OTP_SYNC_PROPERTY_RUNS=25 npx vitest run test/cli/sync-attacks.slow.test.ts test/cli/sync-converge.slow.test.ts
 const RUNS = Number(process.env.OTP_SYNC_PROPERTY_RUNS ?? 3);
 const pwOf = (g: number) => `pw-${g}`;
 
