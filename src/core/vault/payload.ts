@@ -69,7 +69,8 @@ export interface EntryJson {
 }
 export type EntryJsonOf = (e: Entry) => EntryJson;
 
-const utf8Length = (s: string): number => Buffer.byteLength(s, "utf8");
+/** Bytes of `s` in UTF-8, without encoding it. */
+export const utf8Length = (s: string): number => Buffer.byteLength(s, "utf8");
 const entryJson: EntryJsonOf = (e) => {
   const text = JSON.stringify(e);
   return { text, bytes: utf8Length(text) };

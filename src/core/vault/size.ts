@@ -9,14 +9,12 @@ import type { Entry } from "../entry.js";
 import { sizeName } from "../limits.js";
 import { MAX_FILE_BYTES, headerAD, type Envelope } from "./format.js";
 import { serializeData, type VaultData } from "./model.js";
-import { rememberedEntryJson, segmentedSize, type EntryJsonOf } from "./payload.js";
+import { rememberedEntryJson, segmentedSize, utf8Length, type EntryJsonOf } from "./payload.js";
 
 const PAD_BLOCK = 1024;
 const TAG_BYTES = 16;
 /** `,"data":"` + `"` + `,"checksum":"` + 88 base64 characters + `"}\n`, less the header's own `}`. */
 const FRAME_BYTES = 9 + 1 + 13 + 88 + 3 - 1;
-
-const utf8Length = (s: string): number => Buffer.byteLength(s, "utf8");
 
 /** Bytes of the vault file that seals `payloadBytes` of JSON under a header of `headerBytes` (its headerAD). */
 export function sealedSize(payloadBytes: number, headerBytes: number): number {
