@@ -15,6 +15,8 @@ export interface GitOptions {
   network?: boolean;
   /** return a non-zero exit instead of throwing */
   allowFail?: boolean;
+  /** the user's core.sshCommand ("" for none), when the caller has read it already: one git run fewer */
+  sshCommand?: string;
 }
 
 /** What git gets of the user's environment: where config and ssh keys are, proxies, CA files. */
@@ -75,7 +77,7 @@ export async function git(dir: string, args: string[], o: GitOptions): Promise<G
   const env = gitEnv(o.env);
   // ssh must not ask for a passphrase, a password or a new host key on the terminal.
   if (o.network && !env.GIT_SSH)
-    env.GIT_SSH_COMMAND = `${env.GIT_SSH_COMMAND ?? ((await sshCommand(dir, o.env)) || "ssh")} -o BatchMode=yes -o ConnectTimeout=20`;
+    env.GIT_SSH_COMMAND = `${env.GIT_SSH_COMMAND ?? ((o.sshCommand ?? (await sshCommand(dir, o.env))) || "ssh")} -o BatchMode=yes -o ConnectTimeout=20`;
   const r = await new Promise<GitResult>((resolve, reject) => {
     const child = execFile(
       "git",

@@ -69,7 +69,14 @@ export interface ClipboardPort {
 
 /** git, run without a shell in a clean environment (io/git.ts). */
 export interface GitPort {
-  run(dir: string, args: string[], o?: { network?: boolean; allowFail?: boolean }): Promise<GitResult>;
+  run(dir: string, args: string[], o?: GitRunOptions): Promise<GitResult>;
+}
+
+export interface GitRunOptions {
+  network?: boolean;
+  allowFail?: boolean;
+  /** for network runs: the user's core.sshCommand ("" for none), when the caller has read it already */
+  sshCommand?: string;
 }
 
 export interface FileStat {

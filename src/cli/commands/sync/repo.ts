@@ -11,11 +11,58 @@ import { DRIVER, attributesLine, type SyncRepo } from "./where.js";
 
 export const REMOTE = "origin";
 
-export type Git = (args: string[], o?: { network?: boolean; allowFail?: boolean }) => Promise<GitResult>;
+/** git in one folder (gitIn). */
+export interface Git {
+  (args: string[], o?: { network?: boolean; allowFail?: boolean }): Promise<GitResult>;
+  /** A setting as git resolves it (system, global, then the repository's; the last one wins), or null. */
+  config(key: string): Promise<string | null>;
+}
 
-/** git in the repository, with the user's environment cleaned (io/git.ts). */
+/** Commands that may change what git's config holds: the settings are read again after them. */
+const changesConfig = ([command, sub]: string[]) =>
+  command === "config" || command === "init" || command === "clone" || (command === "remote" && sub !== "get-url");
+
+/**
+ * git in the repository, with the user's environment cleaned (io/git.ts). Its settings are read
+ * with one `git config --list` when first asked for and kept until a command that may change
+ * them: a sync asked git for eight settings one process at a time, and each git process is
+ * a few milliseconds, more when started from a large process.
+ */
 export function gitIn(ctx: Ctx, dir: string): Git {
-  return (args, o = {}) => ctx.git.run(dir, args, o);
+  let settings: Promise<Map<string, string>> | null = null;
+  const g = (async (args, o = {}) => {
+    if (changesConfig(args)) settings = null;
+    // ssh must not prompt (io/git.ts); the user's own ssh command is one of the settings read once.
+    const sshCommand = o.network ? ((await g.config("core.sshCommand")) ?? "") : undefined;
+    return ctx.git.run(dir, args, sshCommand === undefined ? o : { ...o, sshCommand });
+  }) as Git;
+  g.config = async (key) => {
+    settings ??= readSettings(ctx, dir);
+    return (await settings).get(settingName(key)) ?? null;
+  };
+  return g;
+}
+
+/** Every setting git sees from `dir`, as `git config --get` would give each: the last value of a key wins. */
+async function readSettings(ctx: Ctx, dir: string): Promise<Map<string, string>> {
+  const r = await ctx.git.run(dir, ["config", "--list", "-z"], { allowFail: true });
+  const out = new Map<string, string>();
+  if (r.code !== 0) return out; // as `--get` of each would fail: no settings
+  for (const item of r.stdout.toString("utf8").split("\0")) {
+    if (item === "") continue;
+    const nl = item.indexOf("\n");
+    // A key without `=` (a bare boolean) has no newline; `--get` prints it as an empty value.
+    out.set(nl < 0 ? item : item.slice(0, nl), nl < 0 ? "" : item.slice(nl + 1));
+  }
+  return out;
+}
+
+/** How `git config --list` names a key: section and variable names in lower case, a subsection as it is. */
+export function settingName(key: string): string {
+  const first = key.indexOf(".");
+  const last = key.lastIndexOf(".");
+  if (first < 0) return key.toLowerCase();
+  return `${key.slice(0, first).toLowerCase()}${key.slice(first, last)}.${key.slice(last + 1).toLowerCase()}`;
 }
 
 /** A commit id, or null when the revision does not exist. */
@@ -53,17 +100,12 @@ export async function remoteUrl(g: Git): Promise<string | null> {
  * remote can change): a remote copy older than it is a rollback, refused. 0 before any sync.
  */
 export async function seenGeneration(g: Git): Promise<number> {
-  const v = await configGet(g, "otp.remoteGeneration");
+  const v = await g.config("otp.remoteGeneration");
   return v !== null && /^\d{1,15}$/.test(v) ? Number(v) : 0;
 }
 
 export async function setSeenGeneration(g: Git, n: number): Promise<void> {
   if (n > (await seenGeneration(g))) await g(["config", "otp.remoteGeneration", String(n)]);
-}
-
-export async function configGet(g: Git, key: string): Promise<string | null> {
-  const r = await g(["config", "--get", key], { allowFail: true });
-  return r.code === 0 ? text(r) : null;
 }
 
 function refuseDuringMerge(ctx: Ctx, repo: SyncRepo): void {
@@ -165,7 +207,7 @@ export async function configureRepo(ctx: Ctx, repo: SyncRepo): Promise<Configure
     ["user.name", FALLBACK_IDENTITY.name],
     ["user.email", FALLBACK_IDENTITY.email],
   ] as const)
-    if ((await configGet(g, key)) === null) {
+    if ((await g.config(key)) === null) {
       await g(["config", key, value]);
       identitySet = true;
     }
@@ -208,13 +250,13 @@ async function writeHooks(ctx: Ctx, repo: SyncRepo): Promise<void> {
  */
 export async function setDriver(ctx: Ctx, repo: SyncRepo): Promise<void> {
   const g = gitIn(ctx, repo.dir);
-  if (ctx.passwordFile && ctx.passwordFile !== "-" && (await configGet(g, "otp.passwordFile")) === null)
+  if (ctx.passwordFile && ctx.passwordFile !== "-" && (await g.config("otp.passwordFile")) === null)
     await g(["config", "otp.passwordFile", isAbsolute(ctx.passwordFile) ? ctx.passwordFile : resolve(ctx.passwordFile)]);
   await keepCheckoutsToTheVault(ctx, repo);
-  if ((await configGet(g, "core.sparseCheckout")) !== "true") await g(["config", "core.sparseCheckout", "true"]);
+  if ((await g.config("core.sparseCheckout")) !== "true") await g(["config", "core.sparseCheckout", "true"]);
   await writeHooks(ctx, repo);
-  const want = driverCommand(ctx, await configGet(g, "otp.passwordFile"));
-  if ((await configGet(g, `merge.${DRIVER}.driver`)) !== want) {
+  const want = driverCommand(ctx, await g.config("otp.passwordFile"));
+  if ((await g.config(`merge.${DRIVER}.driver`)) !== want) {
     await g(["config", `merge.${DRIVER}.name`, "otp vault, merged entry by entry"]);
     await g(["config", `merge.${DRIVER}.driver`, want]);
   }

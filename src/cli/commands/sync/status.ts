@@ -5,7 +5,7 @@
 import { gitReason, redactUrl, text } from "../../../core/git-output.js";
 import { escapeForTerminal, safeJson } from "../../../core/text.js";
 import type { Ctx } from "../../context.js";
-import { REMOTE, configGet, currentBranch, gitIn, remoteUrl, revParse } from "./repo.js";
+import { REMOTE, currentBranch, gitIn, remoteUrl, revParse } from "./repo.js";
 import { requireSyncRepo } from "./report.js";
 
 export interface StatusOptions {
@@ -43,7 +43,7 @@ export async function run(ctx: Ctx, opts: StatusOptions): Promise<void> {
     behind = 0;
   }
   const uncommitted = text(await g(["status", "--porcelain", "--untracked-files=no", "--", repo.name])) !== "";
-  const lastSync = await configGet(g, "otp.lastSync");
+  const lastSync = await g.config("otp.lastSync");
   const status = {
     repository: repo.dir,
     vault: repo.name,
