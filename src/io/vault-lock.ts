@@ -42,7 +42,8 @@ export interface VaultLock {
 
 /** How long a busy vault is waited for. */
 export const LOCK_WAIT_MS = 12_000;
-const OLD_LOCK_STILL_MS = 5_000;
+/** How long an older otp's lock folder must stand still (mtime unchanged) before it is removed. */
+export const OLD_LOCK_STILL_MS = 5_000;
 const OTHER_HOST_STALE_MS = 15_000;
 const OWNERLESS_STALE_MS = 3_000;
 

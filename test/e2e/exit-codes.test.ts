@@ -2,7 +2,7 @@
 // built CLI. Every failure also keeps the §8 invariants (see expectFailure): stdout empty,
 // stderr starting `otp: error:`, no stack trace, no secret. Exit 4's session cases live in
 // session.test.ts, exit 5's damage sweep in damage.test.ts, exit 1 `busy` (a 12 s wait) in process
-// with a fake clock in test/cli/busy.test.ts.
+// with a fake clock in test/cli/lock-waits.test.ts.
 import { chmodSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
