@@ -11,31 +11,10 @@ import { LOCK_WAIT_MS, OLD_LOCK_STILL_MS } from "../../src/io/vault-lock.js";
 import { otpHome, totp } from "../helpers/otp-home.js";
 import { expectFailure, expectOk, names, newSecret, sha256, tmpFilesUnder } from "../helpers/e2e-util.js";
 import { otpIn as otp } from "../helpers/cli-run.js";
+import { onFakeClock } from "../helpers/fake-clock.js";
 import { holdVaultLock, vaultLockHeld } from "../helpers/vault-lock.js";
 
 afterEach(() => void vi.useRealTimers());
-
-/**
- * Runs `start()` under a fake clock that moves only while otp sleeps (a fake timer is pending);
- * real work, such as the KDF, runs in real time meanwhile. Returns the result with the fake
- * time it took: the time otp waited.
- */
-async function onFakeClock<T>(start: () => Promise<T>): Promise<{ result: T; elapsed: number }> {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
-  try {
-    const started = performance.now();
-    let done = false;
-    const run = start().finally(() => (done = true));
-    while (!done) {
-      await new Promise((r) => setImmediate(r));
-      if (vi.getTimerCount() > 0) await vi.advanceTimersToNextTimerAsync();
-    }
-    const elapsed = performance.now() - started;
-    return { result: await run, elapsed };
-  } finally {
-    vi.useRealTimers();
-  }
-}
 
 describe("exit 1: busy", () => {
   it("a vault another otp holds is waited for, then exit 1 `busy` naming the holder; the vault and the lock are left alone", async () => {

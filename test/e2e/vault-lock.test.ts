@@ -7,8 +7,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { folderLock } from "../../src/io/vault-lock.js";
+import { onFakeClock } from "../helpers/fake-clock.js";
 
 let dir: string;
 let lock: string;
@@ -16,7 +17,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "otp-lock-"));
   lock = join(dir, "vault.otp.lock.d");
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const soon = (ms = 600) => performance.now() + ms;
 const bootId = () => readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
@@ -58,7 +62,9 @@ describe("the lock folder", () => {
 
   it("a live holder on this host is never taken over, whatever its heartbeat says", async () => {
     plantOwner({ pid: process.pid, host: hostname(), boot: existsSync("/proc") ? bootId() : "", beat: 0 });
-    expect(await kindOf(folderLock(lock, soon(1500), 100))).toBe("busy");
+    const { result, elapsed } = await onFakeClock(() => kindOf(folderLock(lock, soon(20_000), 100)));
+    expect(result).toBe("busy");
+    expect(elapsed, "waited until the deadline").toBeGreaterThanOrEqual(20_000);
     expect(owner().nonce).toBe("planted");
   });
 
@@ -80,9 +86,11 @@ describe("the lock folder", () => {
 
   it("a folder left without an owner (killed between mkdir and writing it) is taken after 3 s", async () => {
     mkdirSync(lock);
-    const l = await folderLock(lock, soon(5000));
-    l.release();
-  }, 10_000);
+    const { result, elapsed } = await onFakeClock(() => folderLock(lock, soon(20_000)));
+    expect(elapsed, "not before 3 s").toBeGreaterThanOrEqual(3_000);
+    expect(elapsed, "soon after").toBeLessThan(5_000);
+    result.release();
+  });
 
   it("a holder whose folder was taken over knows it before it writes", async () => {
     const a = await folderLock(lock, soon());
