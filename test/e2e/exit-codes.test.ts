@@ -1,8 +1,8 @@
 // Every exit code in the README, each with its stable error phrase (docs/testplan.md "Exit codes and error kinds"), through the
 // built CLI. Every failure also keeps the §8 invariants (see expectFailure): stdout empty,
 // stderr starting `otp: error:`, no stack trace, no secret. Exit 4's session cases live in
-// session.test.ts, exit 5's damage sweep in damage.test.ts, exit 1 `busy` (a 12 s wait) in process
-// with a fake clock in test/cli/lock-waits.test.ts.
+// session.test.ts, exit 5's damage sweeps in test/cli/damage-sweeps.test.ts, exit 1 `busy` (a 12 s wait) in process
+// with a fake clock in test/cli/lock-waits.test.ts, exit 2's cases one by one in test/cli/exit-2.test.ts.
 import { chmodSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -83,94 +83,6 @@ describe("exit 2: usage or invalid input", () => {
     await using h = await otpHome(entries());
     expectFailure(otp(h, ["list", "--bogus"]), 2, "unknown option");
     expectFailure(otp(h, ["code", "github", "--bogus"]), 2, "unknown option");
-  });
-
-  it("bad option values and a missing argument of a command", async () => {
-    await using h = await otpHome(entries());
-    const sum = sha256(h.vault);
-    expectFailure(otp(h, ["add", "x", "--stdin", "--digits", "six"], { input: newSecret() }), 2, "--digits");
-    expectFailure(otp(h, ["add", "x", "--stdin", "--type", "motp"], { input: newSecret() }), 2, "--type");
-    expectFailure(otp(h, ["code"]), 2, "missing required argument");
-    expect(sha256(h.vault)).toBe(sum);
-  });
-
-  it("malformed secrets", async () => {
-    await using h = await otpHome(entries());
-    const sum = sha256(h.vault);
-    for (const bad of ["0189ABCDEFGHJKLM", "JBSWY3DPEHPK3PX!", "A", "   "]) {
-      const r = otp(h, ["add", "x", "--stdin"], { input: bad });
-      expectFailure(r, 2, /secret/, SECRETS);
-      expect(r.stderr).not.toContain("0189ABCDEFGHJKLM");
-    }
-    expect(sha256(h.vault)).toBe(sum);
-  });
-
-  it("bad otpauth URIs", async () => {
-    await using h = await otpHome(entries());
-    const sum = sha256(h.vault);
-    const s = newSecret();
-    const cases: [string, RegExp][] = [
-      [`otpauth://totp/ACME:me?issuer=ACME`, /no secret/],
-      [`otpauth://motp/ACME:me?secret=${s}`, /type/],
-      [`otpauth://totp/ACME:me?secret=${s}&digits=5`, /digits/],
-      [`otpauth://totp/ACME:me?secret=${s}&algorithm=MD5`, /algorithm/],
-      [`otpauth://totp/ACME:me?secret=${s}&period=0`, /period/],
-      [`otpauth://hotp/ACME:me?secret=${s}&counter=9007199254740992`, /counter/],
-      [`http://example.com/?secret=${s}`, /otpauth/],
-    ];
-    for (const [uri, phrase] of cases) expectFailure(otp(h, ["add", "--uri", uri]), 2, phrase, [...SECRETS, s]);
-    for (const [uri, phrase] of cases.slice(0, 6)) expectFailure(otp(h, ["add", "--stdin"], { input: uri }), 2, phrase, [...SECRETS, s]);
-    expect(sha256(h.vault)).toBe(sum);
-  });
-
-  it("`otp add NAME` where NAME looks like a seed or an otpauth URI: exit 2 before any unlock or write", async () => {
-    await using h = await otpHome(entries());
-    const sum = sha256(h.vault);
-    const s = newSecret();
-    // A wrong password proves the refusal comes before the vault is even opened.
-    for (const name of [
-      s,
-      `${s}====`,
-      s.replace(/(.{4})(?=.)/g, "$1-"),
-      `otpauth://totp/X:me?secret=${s}`,
-      `OTPAUTH://hotp/X?secret=${s}`,
-    ]) {
-      const r = otp(h, ["add", name, "--stdin"], { input: newSecret(), env: { OTP_PASSWORD: "wrong" } });
-      expectFailure(r, 2, "looks like a secret", [...SECRETS, s]);
-      expect(r.stderr).toMatch(/--stdin/);
-    }
-    expect(sha256(h.vault)).toBe(sum);
-  });
-
-  // Google shows "Can't scan it?" keys in lower case, in groups of four: people paste that too.
-  it("`otp add NAME` where NAME is a seed in lower case, grouped by spaces: exit 2", async () => {
-    await using h = await otpHome(entries());
-    const sum = sha256(h.vault);
-    const s = "jbsw y3dp ehpk 3pxp kr2x g5ct";
-    const r = otp(h, ["add", s, "--stdin"], { input: newSecret() });
-    expectFailure(r, 2, "looks like a secret", [...SECRETS, s]);
-    expect(sha256(h.vault)).toBe(sum);
-    expectOk(otp(h, ["list"]));
-  });
-
-  it("`--for garbage`, 0, and over 24 h", async () => {
-    await using h = await otpHome(entries());
-    for (const d of ["garbage", "0s", "25h", "-5m"]) expectFailure(otp(h, ["unlock", "--for", d]), 2, "--for");
-  });
-
-  it("`remove` without --yes off a terminal", async () => {
-    await using h = await otpHome(entries());
-    const sum = sha256(h.vault);
-    const r = otp(h, ["remove", "github"]);
-    expectFailure(r, 2, "--yes", SECRETS);
-    expect(sha256(h.vault)).toBe(sum);
-    expectOk(otp(h, ["code", "github"]));
-  });
-
-  it("two sources for one secret", async () => {
-    await using h = await otpHome(entries());
-    const s = newSecret();
-    expectFailure(otp(h, ["add", "x", "--secret", s, "--stdin"], { input: newSecret() }), 2, "one way", [...SECRETS]);
   });
 });
 
