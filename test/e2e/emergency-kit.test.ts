@@ -6,14 +6,14 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { EntryDraft } from "../../src/core/entry.js";
 import { formatOtpauthUri } from "../../src/core/uri.js";
 import { addEntry, emptyData, updateEntry } from "../../src/core/vault/model.js";
 import { createVault, newId } from "../../src/core/vault/vault.js";
 import { CHEAP_KDF, hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
 import { expectFailure, expectOk, newSecret, otp } from "../helpers/e2e-util.js";
-import { pdfPages, printToPdf } from "../helpers/print-pdf.js";
+import { closeBrowser, pdfPages, printToPdf } from "../helpers/print-pdf.js";
 import { needTool } from "../helpers/tools.js";
 
 const tools = needTool("chromium", "chromium") && needTool("pdftoppm", "poppler-utils") && needTool("zbarimg", "zbar-tools");
@@ -54,6 +54,7 @@ function qrCodes(png: string): string[] {
 }
 
 describe.skipIf(!tools)("the emergency kit, printed", () => {
+  afterAll(closeBrowser);
   it("Letter and A4: every QR code on every page decodes back to the vault's entries", { timeout: 240_000 }, async () => {
     const drafts: EntryDraft[] = [
       totp("github", newSecret(), { issuer: "GitHub", account: "octo@example.com" }),
@@ -85,7 +86,7 @@ describe.skipIf(!tools)("the emergency kit, printed", () => {
     ] as const) {
       const dir = mkdtempSync(join(h.home, `print-${paper}-`));
       // printed as a browser prints by default: with its own header and footer
-      const pages = pdfPages(printToPdf(page, dir), dir);
+      const pages = pdfPages(await printToPdf(page, dir), dir);
       expect(pages.length, paper).toBeGreaterThan(1);
       const found = pages.flatMap(qrCodes);
       expect([...found].sort(), paper).toEqual([...uris].sort());
