@@ -27,6 +27,10 @@ export class Chromium {
   private stderr = "";
   private died: Error | undefined;
   private readonly exited: Promise<void>;
+  private page: Promise<string> | undefined;
+  /** The loaderIds of the documents that have fired their load event. */
+  private readonly loads = new Set<unknown>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly child: ChildProcess,
@@ -39,6 +43,7 @@ export class Chromium {
       for (let end = buffered.indexOf(0); end >= 0; end = buffered.indexOf(0)) {
         const m = JSON.parse(buffered.subarray(0, end).toString("utf8")) as Message;
         buffered = buffered.subarray(end + 1);
+        if (m.method === "Page.lifecycleEvent" && m.params?.name === "load") this.loads.add(m.params.loaderId);
         for (const w of this.waiting) if (w.match(m)) w.settle(m);
       }
     });
@@ -77,40 +82,43 @@ export class Chromium {
   }
 
   /**
-   * Opens `url` in a fresh browser context, waits for its load event and prints it as
+   * Opens `url` in the browser's one page, waits for its load event and prints it as
    * `--print-to-pdf` does (Chromium's headless_command.js): the page's @page size, backgrounds,
    * a tagged PDF, and Page.printToPDF's defaults otherwise (0.4 in margins, scale 1); with the
    * browser's header and footer (date, title, URL, page n/N) unless headerFooter is false.
+   * Prints run one after another: they share the page.
    */
-  async printToPdf(url: string, o: { headerFooter: boolean }): Promise<Buffer> {
-    const { browserContextId } = await this.send("Target.createBrowserContext");
-    try {
-      const { targetId } = await this.send("Target.createTarget", { url: "about:blank", browserContextId });
-      const { sessionId } = (await this.send("Target.attachToTarget", { targetId, flatten: true })) as { sessionId: string };
-      await this.send("Page.enable", {}, sessionId);
-      await this.send("Page.setLifecycleEventsEnabled", { enabled: true }, sessionId);
-      // the load of this navigation's document (its loaderId), not a late one of about:blank
-      let loaderId: unknown;
-      const loaded = this.next(
-        (m) =>
-          m.method === "Page.lifecycleEvent" && m.sessionId === sessionId && m.params?.name === "load" && m.params.loaderId === loaderId,
-        `loading ${url}`,
-      );
-      loaded.catch(() => {}); // awaited below unless the navigation fails first
-      const nav = await this.send("Page.navigate", { url }, sessionId);
-      if (nav.errorText) throw new Error(`chromium could not open ${url}: ${String(nav.errorText)}`);
-      loaderId = nav.loaderId;
-      await loaded;
-      const { data } = await this.send(
-        "Page.printToPDF",
-        { displayHeaderFooter: o.headerFooter, generateTaggedPDF: true, printBackground: true, preferCSSPageSize: true },
-        sessionId,
-      );
-      return Buffer.from(data as string, "base64");
-    } finally {
-      // closes the page too; after a crash there is nothing left to dispose of
-      await this.send("Target.disposeBrowserContext", { browserContextId }).catch(() => {});
-    }
+  printToPdf(url: string, o: { headerFooter: boolean }): Promise<Buffer> {
+    const print = this.queue.then(() => this.print(url, o.headerFooter));
+    this.queue = print.catch(() => {});
+    return print;
+  }
+
+  private async print(url: string, headerFooter: boolean): Promise<Buffer> {
+    // One page for every print: a new one per print (as --print-to-pdf opens) costs a third of
+    // a second more and prints the same; each navigation loads a fresh document anyway.
+    this.page ??= this.openPage();
+    const sessionId = await this.page;
+    const nav = await this.send("Page.navigate", { url }, sessionId);
+    if (nav.errorText) throw new Error(`chromium could not open ${url}: ${String(nav.errorText)}`);
+    // the load of this navigation's document (its loaderId), not of the one before; it may have
+    // come in the same read as the reply to Page.navigate, so it is looked up, not awaited
+    if (!this.loads.has(nav.loaderId)) await this.next(() => this.loads.has(nav.loaderId), `loading ${url}`);
+    const { data } = await this.send(
+      "Page.printToPDF",
+      { displayHeaderFooter: headerFooter, generateTaggedPDF: true, printBackground: true, preferCSSPageSize: true },
+      sessionId,
+    );
+    return Buffer.from(data as string, "base64");
+  }
+
+  /** A blank page to print from; its session's id. */
+  private async openPage(): Promise<string> {
+    const { targetId } = await this.send("Target.createTarget", { url: "about:blank" });
+    const { sessionId } = (await this.send("Target.attachToTarget", { targetId, flatten: true })) as { sessionId: string };
+    await this.send("Page.enable", {}, sessionId);
+    await this.send("Page.setLifecycleEventsEnabled", { enabled: true }, sessionId);
+    return sessionId;
   }
 
   /** Ends the browser (politely, then by force) and removes its profile. */
