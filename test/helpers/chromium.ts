@@ -128,8 +128,7 @@ export class Chromium {
       const timer = setTimeout(() => this.kill(), 10_000);
       await this.exited;
       clearTimeout(timer);
-    }
-    this.kill(); // stray renderers of a browser that crashed
+    } else this.kill(); // a browser that crashed may leave its renderers behind
     rmSync(this.profile, { recursive: true, force: true });
   }
 
