@@ -73,6 +73,9 @@ export class Chromium {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // the browser window's omnibox popup, a web page of its own that headless Chromium still
+      // loads at start-up (~1.5 s of CPU here); it plays no part in printing
+      "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
       `--user-data-dir=${profile}`,
       "about:blank",
     ];
