@@ -4,9 +4,10 @@
 // test file (started by the first print; the file ends it with afterAll(closeBrowser)). Then
 // reads the PDF back with poppler-utils: pages as PNG (pdftoppm), the page count (pdfinfo), the
 // text (pdftotext) and every word's box (pdftotext -bbox).
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Chromium } from "./chromium.js";
 
 let browser: Chromium | undefined;
@@ -29,9 +30,9 @@ export async function closeBrowser(): Promise<void> {
   await b?.close();
 }
 
-/** The PDF's pages as PNG files (150 dpi), in order. */
-export function pdfPages(pdf: string, dir: string): string[] {
-  execFileSync("pdftoppm", ["-r", "150", "-png", pdf, join(dir, "page")]);
+/** The PDF's pages as PNG files (150 dpi), in order; async, so that several PDFs can be rasterized at once. */
+export async function pdfPages(pdf: string, dir: string): Promise<string[]> {
+  await promisify(execFile)("pdftoppm", ["-r", "150", "-png", pdf, join(dir, "page")]);
   return readdirSync(dir)
     .filter((f) => /^page-\d+\.png$/.test(f))
     .sort()
