@@ -6,13 +6,13 @@
 // of every word of the kit (pdftotext -bbox, compared with the same page printed without them).
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { EntryDraft, RecoveryCode } from "../../src/core/entry.js";
 import { addEntry, emptyData, updateEntry } from "../../src/core/vault/model.js";
 import { createVault, newId } from "../../src/core/vault/vault.js";
 import { CHEAP_KDF, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
 import { expectOk, otp } from "../helpers/e2e-util.js";
-import { pdfPageCount, pdfText, pdfWords, printToPdf, type Word } from "../helpers/print-pdf.js";
+import { closeBrowser, pdfPageCount, pdfText, pdfWords, printToPdf, type Word } from "../helpers/print-pdf.js";
 import { needTool } from "../helpers/tools.js";
 
 const tools = needTool("chromium", "chromium") && needTool("pdftotext", "poppler-utils") && needTool("pdfinfo", "poppler-utils");
@@ -84,13 +84,14 @@ const overlaps = (a: Word, b: Word, gap: number) =>
 const key = (w: Word) => `${w.page}:${w.text}:${Math.round(w.xMin)}:${Math.round(w.yMin)}`;
 
 describe.skipIf(!tools)("the emergency kit's layout, printed with the browser's header and footer", () => {
+  afterAll(closeBrowser);
   it("4 accounts: at most 2 pages on Letter and on A4, and no used date split across lines", { timeout: 240_000 }, async () => {
     await using h = await kitHome();
     const html = expectOk(otp(h, ["export", "--format", "html", "--plain", "--force"]));
     expect(USED_DATES).toHaveLength(6);
     for (const [name, css] of PAPERS) {
       const dir = mkdtempSync(join(h.home, `print-${name}-`));
-      const pdf = printToPdf(paper(html, css), dir);
+      const pdf = await printToPdf(paper(html, css), dir);
       expect(pdfPageCount(pdf), name).toBeLessThanOrEqual(2);
       const text = pdfText(pdf);
       for (const d of USED_DATES) expect(text, `${name}: "used ${d}" on one line`).toContain(`used ${d}`);
@@ -102,8 +103,8 @@ describe.skipIf(!tools)("the emergency kit's layout, printed with the browser's 
     const html = expectOk(otp(h, ["export", "--format", "html", "--plain", "--force"]));
     for (const [name, css] of PAPERS) {
       const dir = mkdtempSync(join(h.home, `margins-${name}-`));
-      const plain = pdfWords(printToPdf(paper(html, css), dir, { name: "plain", headerFooter: false })).words;
-      const framed = pdfWords(printToPdf(paper(html, css), dir, { name: "framed" }));
+      const plain = pdfWords(await printToPdf(paper(html, css), dir, { name: "plain", headerFooter: false })).words;
+      const framed = pdfWords(await printToPdf(paper(html, css), dir, { name: "framed" }));
       // The kit's words are where they were without the header and footer; the rest are the browser's.
       const kitKeys = new Set(plain.map(key));
       expect(framed.words.filter((w) => kitKeys.has(key(w))).length, name).toBe(plain.length);

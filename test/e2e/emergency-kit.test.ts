@@ -3,17 +3,17 @@
 // header and footer (as browsers print by default), the PDF turned into PNG pages with
 // pdftoppm, and every QR code on every page decoded with zbarimg back to exactly the vault's
 // entries. The HTML itself needs no network and shows what a restore needs.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { EntryDraft } from "../../src/core/entry.js";
 import { formatOtpauthUri } from "../../src/core/uri.js";
 import { addEntry, emptyData, updateEntry } from "../../src/core/vault/model.js";
 import { createVault, newId } from "../../src/core/vault/vault.js";
 import { CHEAP_KDF, hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
 import { expectFailure, expectOk, newSecret, otp } from "../helpers/e2e-util.js";
-import { pdfPages, printToPdf } from "../helpers/print-pdf.js";
+import { closeBrowser, pdfPages, printToPdf } from "../helpers/print-pdf.js";
 import { needTool } from "../helpers/tools.js";
 
 const tools = needTool("chromium", "chromium") && needTool("pdftoppm", "poppler-utils") && needTool("zbarimg", "zbar-tools");
@@ -46,14 +46,19 @@ async function kitHome(drafts: EntryDraft[]): Promise<OtpHome> {
 }
 
 /** Every QR code on the page, as text (zbarimg exits 4 when a page has none). */
-function qrCodes(png: string): string[] {
-  const r = spawnSync("zbarimg", ["-q", "--raw", "-Sdisable", "-Sqrcode.enable", png], { encoding: "utf8" });
+async function qrCodes(png: string): Promise<string[]> {
+  const r = await new Promise<{ status: unknown; stdout: string; stderr: string }>((resolve) =>
+    execFile("zbarimg", ["-q", "--raw", "-Sdisable", "-Sqrcode.enable", png], { encoding: "utf8" }, (e, stdout, stderr) =>
+      resolve({ status: e ? e.code : 0, stdout, stderr }),
+    ),
+  );
   if (r.status === 4) return [];
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split("\n").filter((l) => l !== "");
 }
 
 describe.skipIf(!tools)("the emergency kit, printed", () => {
+  afterAll(closeBrowser);
   it("Letter and A4: every QR code on every page decodes back to the vault's entries", { timeout: 240_000 }, async () => {
     const drafts: EntryDraft[] = [
       totp("github", newSecret(), { issuer: "GitHub", account: "octo@example.com" }),
@@ -79,17 +84,22 @@ describe.skipIf(!tools)("the emergency kit, printed", () => {
     );
     expect(uris).toHaveLength(drafts.length);
 
-    for (const [paper, page] of [
+    const papers = [
       ["Letter", html],
       ["A4", html.replace("<style>", "<style>@page { size: A4; }")],
-    ] as const) {
-      const dir = mkdtempSync(join(h.home, `print-${paper}-`));
-      // printed as a browser prints by default: with its own header and footer
-      const pages = pdfPages(printToPdf(page, dir), dir);
-      expect(pages.length, paper).toBeGreaterThan(1);
-      const found = pages.flatMap(qrCodes);
-      expect([...found].sort(), paper).toEqual([...uris].sort());
-    }
+    ] as const;
+    // Both papers at once: the prints take turns in the one browser, the pages are rasterized and
+    // decoded (most of the time here) side by side.
+    await Promise.all(
+      papers.map(async ([paper, page]) => {
+        const dir = mkdtempSync(join(h.home, `print-${paper}-`));
+        // printed as a browser prints by default: with its own header and footer
+        const pages = await pdfPages(await printToPdf(page, dir), dir);
+        expect(pages.length, paper).toBeGreaterThan(1);
+        const found = (await Promise.all(pages.map(qrCodes))).flat();
+        expect([...found].sort(), paper).toEqual([...uris].sort());
+      }),
+    );
   });
 });
 

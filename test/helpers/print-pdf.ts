@@ -1,49 +1,38 @@
 // Prints an HTML page to PDF with headless Chromium (Debian's chromium; no network, a fresh
 // profile), as a user's browser would: with the browser's own header and footer (date, title,
-// file path, page number) unless { headerFooter: false }. Then reads the PDF back with
-// poppler-utils: pages as PNG (pdftoppm), the page count (pdfinfo), the text (pdftotext) and
-// every word's box (pdftotext -bbox).
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// file path, page number) unless { headerFooter: false }. One browser serves every print of a
+// test file (started by the first print; the file ends it with afterAll(closeBrowser)). Then
+// reads the PDF back with poppler-utils: pages as PNG (pdftoppm), the page count (pdfinfo), the
+// text (pdftotext) and every word's box (pdftotext -bbox).
+import { execFile, execFileSync } from "node:child_process";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { Chromium } from "./chromium.js";
+
+let browser: Chromium | undefined;
 
 /** Writes `html` as DIR/NAME.html and prints it to DIR/NAME.pdf; returns the PDF's path. */
-export function printToPdf(html: string, dir: string, o: { name?: string; headerFooter?: boolean } = {}): string {
+export async function printToPdf(html: string, dir: string, o: { name?: string; headerFooter?: boolean } = {}): Promise<string> {
   const name = o.name ?? "kit";
   const page = join(dir, `${name}.html`);
   writeFileSync(page, html);
-  const profile = mkdtempSync(join(tmpdir(), "otp-chromium-"));
-  try {
-    const pdf = join(dir, `${name}.pdf`);
-    const r = spawnSync(
-      "chromium",
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--user-data-dir=${profile}`,
-        ...(o.headerFooter === false ? ["--no-pdf-header-footer"] : []),
-        `--print-to-pdf=${pdf}`,
-        `file://${page}`,
-      ],
-      { encoding: "utf8", timeout: 120_000 },
-    );
-    if (r.status !== 0) throw new Error(`chromium failed (${r.status}): ${r.stderr}`);
-    return pdf;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+  browser ??= Chromium.launch();
+  const pdf = join(dir, `${name}.pdf`);
+  writeFileSync(pdf, await browser.printToPdf(`file://${page}`, { headerFooter: o.headerFooter !== false }));
+  return pdf;
 }
 
-/** The PDF's pages as PNG files (150 dpi), in order. */
-export function pdfPages(pdf: string, dir: string): string[] {
-  execFileSync("pdftoppm", ["-r", "150", "-png", pdf, join(dir, "page")]);
+/** Ends the browser the prints started, if any, and removes its profile: afterAll(closeBrowser). */
+export async function closeBrowser(): Promise<void> {
+  const b = browser;
+  browser = undefined;
+  await b?.close();
+}
+
+/** The PDF's pages as PNG files (150 dpi), in order; async, so that several PDFs can be rasterized at once. */
+export async function pdfPages(pdf: string, dir: string): Promise<string[]> {
+  await promisify(execFile)("pdftoppm", ["-r", "150", "-png", pdf, join(dir, "page")]);
   return readdirSync(dir)
     .filter((f) => /^page-\d+\.png$/.test(f))
     .sort()
