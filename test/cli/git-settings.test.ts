@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../../src/cli/context.js";
-import { gitIn, settingName } from "../../src/cli/commands/sync/repo.js";
+import { gitIn, seenGeneration, settingName } from "../../src/cli/commands/sync/repo.js";
 import { realWorld } from "../../src/io/world.js";
 import { needTool } from "../helpers/tools.js";
 
@@ -78,6 +78,15 @@ describe.skipIf(!hasGit)("git's settings, read once", () => {
     expect(await g.config("otp.lastSync")).toBe("later");
     await g(["remote", "add", "origin", "/nowhere"]);
     expect(await g.config("remote.origin.url")).toBe("/nowhere");
+  });
+
+  it("the rollback floor (otp.remoteGeneration) is read afresh: another otp may have raised it meanwhile", async () => {
+    setUp();
+    const g = gitIn({ git: realWorld(env).git } as Ctx, repo);
+    expect(await seenGeneration(g)).toBe(7);
+    execFileSync("git", ["config", "--replace-all", "otp.remoteGeneration", "12"], { cwd: repo, env });
+    expect(await g.config("otp.remoteGeneration"), "other settings come from what was read").toBe("7");
+    expect(await seenGeneration(g)).toBe(12);
   });
 
   it("name keys as `git config --list` does", () => {

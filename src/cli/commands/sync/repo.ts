@@ -14,8 +14,12 @@ export const REMOTE = "origin";
 /** git in one folder (gitIn). */
 export interface Git {
   (args: string[], o?: { network?: boolean; allowFail?: boolean }): Promise<GitResult>;
-  /** A setting as git resolves it (system, global, then the repository's; the last one wins), or null. */
-  config(key: string): Promise<string | null>;
+  /**
+   * A setting as git resolves it (system, global, then the repository's; the last one wins), or
+   * null. `fresh`: read now, not from what this command read before (another otp may have
+   * changed it meanwhile).
+   */
+  config(key: string, o?: { fresh?: boolean }): Promise<string | null>;
 }
 
 /** Commands that may change what git's config holds: the settings are read again after them. */
@@ -36,7 +40,8 @@ export function gitIn(ctx: Ctx, dir: string): Git {
     const sshCommand = o.network ? ((await g.config("core.sshCommand")) ?? "") : undefined;
     return ctx.git.run(dir, args, sshCommand === undefined ? o : { ...o, sshCommand });
   }) as Git;
-  g.config = async (key) => {
+  g.config = async (key, o = {}) => {
+    if (o.fresh) settings = null;
     settings ??= readSettings(ctx, dir);
     return (await settings).get(settingName(key)) ?? null;
   };
@@ -100,7 +105,9 @@ export async function remoteUrl(g: Git): Promise<string | null> {
  * remote can change): a remote copy older than it is a rollback, refused. 0 before any sync.
  */
 export async function seenGeneration(g: Git): Promise<number> {
-  const v = await g.config("otp.remoteGeneration");
+  // Read afresh each time: a value this command read earlier may be lower than what another otp
+  // recorded since, and the floor must never go down.
+  const v = await g.config("otp.remoteGeneration", { fresh: true });
   return v !== null && /^\d{1,15}$/.test(v) ? Number(v) : 0;
 }
 
