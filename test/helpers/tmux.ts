@@ -6,11 +6,11 @@
 // (no OTP_*, no TMUX) reaches otp. run.sh records `stty -a` before and after the command and
 // then its exit status in files of a harness folder (not in HOME); `remain-on-exit` keeps the
 // pane readable after the command ends. Tests type with type()/sendKeys(), then poll the
-// screen with waitFor() (capture-pane every 50 ms, never a fixed sleep). pipe-pane logs every
+// screen with waitFor() (capture-pane within 50 ms of new output, never a fixed sleep). pipe-pane logs every
 // byte the pane printed, so "never shown" can be checked on the stream, not only on the
 // final screen. Call killTmuxSessions() in afterEach.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -123,14 +123,26 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
       .join("\n")
       .trimEnd();
   };
-  const poll = async (what: string, read: () => Promise<string>, re: RegExp, timeoutMs: number) => {
+  const poll = async (what: string, read: () => Promise<string>, re: RegExp, timeoutMs: number, changed = () => true) => {
     const end = Date.now() + timeoutMs;
+    let text = await read();
     for (;;) {
-      const text = await read();
       if (re.test(text)) return text;
       if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${re} in the ${what}:\n${text}`);
       await new Promise((r) => setTimeout(r, POLL_MS));
+      if (changed() || Date.now() > end) text = await read();
     }
+  };
+  // The screen changes only when the pane prints, and pipe-pane logs each byte after tmux has
+  // drawn it: while the log stands still, the screen is the one already read. A capture-pane
+  // is a tmux client process (~5 ms of CPU); 20 a second per waiting test added up to many
+  // seconds of the tmux layer. Every 500 ms the screen is read anyway (a resize, tmux's own text).
+  let seen = { size: -1, at: 0 };
+  const screenChanged = () => {
+    const size = statSync(f("output.log"), { throwIfNoEntry: false })?.size ?? 0;
+    if (size === seen.size && Date.now() - seen.at < 500) return false;
+    seen = { size, at: Date.now() };
+    return true;
   };
   const readIf = (name: string) => (existsSync(f(name)) ? readFileSync(f(name), "utf8") : "");
 
@@ -161,7 +173,7 @@ export async function startTmux(opts: TmuxOptions): Promise<TmuxSession> {
     type: async (text) => void (await tmux("send-keys", "-t", "t", "-l", "--", text)),
     sendKeys: async (...keys) => void (await tmux("send-keys", "-t", "t", ...keys)),
     screen: capture,
-    waitFor: (re, timeoutMs = 5000) => poll("screen", capture, re, timeoutMs),
+    waitFor: (re, timeoutMs = 5000) => poll("screen", capture, re, timeoutMs, screenChanged),
     waitForOutput: (re, timeoutMs = 5000) => poll("output log", async () => readIf("output.log"), re, timeoutMs),
     async exitCode(timeoutMs = 10_000) {
       try {
