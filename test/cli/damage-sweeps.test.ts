@@ -6,22 +6,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hotp, otpHome, totp, type OtpHome } from "../helpers/otp-home.js";
-import { expectFailure, expectOk, names, newSecret, prng, sha256, tmpFilesUnder } from "../helpers/e2e-util.js";
+import { otpHome, type OtpHome } from "../helpers/otp-home.js";
+import { expectFailure, expectOk, names, prng, sha256, tmpFilesUnder } from "../helpers/e2e-util.js";
 import { otpIn as otp } from "../helpers/cli-run.js";
 
-const S1 = newSecret();
-const S2 = newSecret();
-const SECRETS = [S1, S2];
-const entries = () => [totp("github", S1, { issuer: "GitHub", account: "octo@example.com" }), hotp("bank", S2, 3)];
-
-type Command = { label: string; args: (vault: string) => string[]; input?: string };
-const ADDED = newSecret();
-const COMMANDS: Command[] = [
-  { label: "code", args: (v) => ["--vault", v, "code", "github"] },
-  { label: "list", args: (v) => ["--vault", v, "list"] },
-  { label: "add", args: (v) => ["--vault", v, "add", "newone", "--stdin"], input: ADDED },
-];
+import { ADDED, COMMANDS, SECRETS, entries, type Command } from "../helpers/damage-cases.js";
 
 interface Case {
   what: string;

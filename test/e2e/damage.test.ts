@@ -8,22 +8,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseEnvelope, serializeEnvelope, FORMAT_MINOR } from "../../src/core/vault/format.js";
 import { openData, sealData, unlockWithPassword } from "../../src/core/vault/vault.js";
-import { OTP_BIN, TEST_PASSWORD, hotp, otpHome, totp, type OtpHome, type RunResult } from "../helpers/otp-home.js";
+import { OTP_BIN, TEST_PASSWORD, otpHome, type OtpHome, type RunResult } from "../helpers/otp-home.js";
 import { needTool } from "../helpers/tools.js";
 import { expectFailure, expectOk, names, newSecret, otp, sha256, totpRef, waitForBuild } from "../helpers/e2e-util.js";
 
-const S1 = newSecret();
-const S2 = newSecret();
-const SECRETS = [S1, S2];
-const entries = () => [totp("github", S1, { issuer: "GitHub", account: "octo@example.com" }), hotp("bank", S2, 3)];
-
-type Command = { label: string; args: (vault: string) => string[]; input?: string };
-const ADDED = newSecret();
-const COMMANDS: Command[] = [
-  { label: "code", args: (v) => ["--vault", v, "code", "github"] },
-  { label: "list", args: (v) => ["--vault", v, "list"] },
-  { label: "add", args: (v) => ["--vault", v, "add", "newone", "--stdin"], input: ADDED },
-];
+import { ADDED, COMMANDS, SECRETS, entries } from "../helpers/damage-cases.js";
 
 describe("a damaged vault: exit 5, the file untouched", () => {
   it('"version":99 says to upgrade otp', async () => {
@@ -87,7 +76,7 @@ describe("a vault from a newer minor version opens read-only", () => {
 
     const t0 = Date.now();
     const code = expectOk(otp(h, ["code", "github"]));
-    expect([totpRef(S1, t0), totpRef(S1, Date.now())].map((c) => c + "\n")).toContain(code);
+    expect([totpRef(SECRETS[0]!, t0), totpRef(SECRETS[0]!, Date.now())].map((c) => c + "\n")).toContain(code);
     expect(names(expectOk(otp(h, ["list"])))).toEqual(["github", "bank"]);
     const listed = JSON.parse(expectOk(otp(h, ["list", "--json"])));
     expect(listed.map((e: { name: string }) => e.name)).toEqual(["github", "bank"]);
