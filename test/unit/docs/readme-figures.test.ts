@@ -28,7 +28,7 @@ describe("README figures", () => {
   it("says how long `npm test` takes", () => {
     expect(
       says(
-        /`npm test` runs the type check, lint and the builds side by side \(`scripts\/checks\.mjs`\), then every test layer with vitest: about \d+ minutes/,
+        /`npm test` runs the type check, lint and every test layer with vitest side by side, after the builds \(`scripts\/test\.mjs`\): about \d+ minutes/,
       ),
       "Development",
     ).toBe(true);
