@@ -22,7 +22,10 @@ function run(command, args, capture) {
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.stderr?.on("data", (d) => (out += d));
-    child.on("error", (err) => (out += `${err.message}\n`));
+    child.on("error", (err) => {
+      out += `${err.message}\n`;
+      if (!capture) process.stderr.write(`${command}: ${err.message}\n`); // e.g. vitest not installed: say so, not only fail
+    });
     child.on("close", (code) => resolve({ ok: code === 0, out, code }));
   });
 }

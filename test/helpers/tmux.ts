@@ -6,9 +6,9 @@
 // (no OTP_*, no TMUX) reaches otp. run.sh records `stty -a` before and after the command and
 // then its exit status in files of a harness folder (not in HOME); `remain-on-exit` keeps the
 // pane readable after the command ends. Tests type with type()/sendKeys(), then poll the
-// screen with waitFor() (capture-pane within 50 ms of new output, never a fixed sleep). pipe-pane logs every
-// byte the pane printed, so "never shown" can be checked on the stream, not only on the
-// final screen. Call killTmuxSessions() in afterEach.
+// screen with waitFor() (capture-pane within 50 ms of new output, never a fixed sleep).
+// pipe-pane logs every byte the pane printed, so "never shown" can be checked on the stream,
+// not only on the final screen. Call killTmuxSessions() in afterEach.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
