@@ -5,7 +5,6 @@
 // so a slow typist never blocks other otp processes.
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../core/errors.js";
 import { checkIntegrity, generationOf, parseEnvelope, parseHeaderOnly, type Envelope } from "../core/vault/format.js";
-import { checkVaultFits } from "../core/vault/size.js";
 import type { VaultData } from "../core/vault/model.js";
 import { openData, openDataIndex, sealAndVerify, unlockAndStretch, type StretchedPassword } from "../core/vault/vault.js";
 import { indexOfEntries, type VaultIndex } from "../core/vault/payload.js";
@@ -220,8 +219,6 @@ export async function updateVault<T>(
       if (next.vaultId !== envelope.vaultId) throw new OtpError("internal", "a vault write tried to change the vaultId");
       if (change.masterKey && generationOf(next) <= generationOf(envelope))
         throw new OtpError("internal", "a new master key needs the next key generation");
-      // Past the format's 16 MiB: an input error now (exit 2), not a "damaged" vault later.
-      checkVaultFits(next, change.data);
       const bytes = sealAndVerify(next, key, change.data);
       const warnings = await ctx.vaultFile.writeAtomic(real, bytes, file.identity, stillHeld);
       for (const w of warnings) ctx.warn(w);

@@ -82,11 +82,10 @@ export function checkEntriesFit(envelope: Envelope, before: VaultData, after: Va
 }
 
 /**
- * Refuses any change that would take the vault file past MAX_FILE_BYTES (for a caller that
- * writes the vault: a merge, a restore). Throws InputError `vault-full` (exit 2).
+ * Refuses a sealed vault file past MAX_FILE_BYTES (vault.ts sealAndVerify, for every write: a
+ * merge, a restore, an edit): InputError `vault-full` (exit 2), before anything is written.
  */
-export function checkVaultFits(envelope: Envelope, data: VaultData): void {
-  const size = vaultFileSize(envelope, data);
+export function checkSealedFits(size: number): void {
   if (size > MAX_FILE_BYTES)
     throw new InputError(
       "vault-full",

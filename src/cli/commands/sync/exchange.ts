@@ -16,7 +16,6 @@ import { canonicalJson, mergeCopies, type KeyedCopy, type VaultCopy } from "../.
 import type { VaultData } from "../../../core/vault/model.js";
 import { openData, sealAndVerify } from "../../../core/vault/vault.js";
 import { checkEntryLimits } from "../../../core/vault/entry-limits.js";
-import { checkVaultFits } from "../../../core/vault/size.js";
 import { escapeForTerminal } from "../../../core/text.js";
 import { GitError, gitReason, redactUrl, text } from "../../../core/git-output.js";
 import type { Ctx } from "../../context.js";
@@ -90,7 +89,7 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
       attempt--;
       continue;
     }
-    if (step.remoteGeneration !== null) await setSeenGeneration(g, Math.max(seen, step.remoteGeneration));
+    if (step.remoteGeneration !== null) await setSeenGeneration(g, step.remoteGeneration);
     tookRemoteKeys ||= step.tookRemoteKeys;
     if (step.pulled !== "none") pulled = pulled === "merge" || step.pulled === "merge" ? "merge" : "fast-forward";
     total.added.push(...step.changes.added);
@@ -98,7 +97,7 @@ export async function syncWithRemote(ctx: Ctx, repo: SyncRepo, opened: OpenedVau
     total.changed.push(...step.changes.changed);
     const done = async (pushed: boolean): Promise<SyncResult> => {
       // What the remote holds now is this machine's vault: its generation is the one seen there.
-      if (pushed || !step.push) await setSeenGeneration(g, Math.max(await seenGeneration(g), generationOf(opened.envelope)));
+      if (pushed || !step.push) await setSeenGeneration(g, generationOf(opened.envelope));
       return { pulled, pushed, changes: total, remote: where, branch, data: step.data, tookRemoteKeys };
     };
     if (!step.push) return done(false);
@@ -199,7 +198,6 @@ async function integrate(
     adopt(opened, merged);
     return { ...step, pulled: "fast-forward", push: false };
   }
-  checkVaultFits(merged.envelope, merged.data);
   await write(sealAndVerify(merged.envelope, merged.key, merged.data));
   await g(["read-tree", head]);
   await g(["update-index", "--add", "--", repo.name]);

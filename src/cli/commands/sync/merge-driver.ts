@@ -13,7 +13,6 @@ import { generationOf, parseEnvelope, type Envelope } from "../../../core/vault/
 import { mergeCopies } from "../../../core/vault/merge.js";
 import { openData, sealAndVerify } from "../../../core/vault/vault.js";
 import { checkEntryLimits } from "../../../core/vault/entry-limits.js";
-import { checkVaultFits } from "../../../core/vault/size.js";
 import type { Ctx } from "../../context.js";
 import { Keyring } from "./keyring.js";
 import { NeedsKeyError, keyForCopy } from "./remote-key.js";
@@ -58,6 +57,7 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
   const key = await keyForOurs(quiet, ours);
   const oursCopy = { envelope: ours, key, data: openData(ours, key) };
   let merged;
+  let bytes;
   try {
     let theirsCopy = new Keyring({ envelope: ours, masterKey: key, data: oursCopy.data }).open(theirs);
     if (!theirsCopy) {
@@ -67,13 +67,13 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
     }
     checkEntryLimits(theirsCopy.data, "the incoming copy");
     merged = mergeCopies(base, oursCopy, theirsCopy);
-    checkVaultFits(merged.envelope, merged.data);
+    bytes = sealAndVerify(merged.envelope, merged.key, merged.data);
   } catch (err) {
     // Same error, same exit code, one more hint (error classes take their arguments in different orders).
     if (err instanceof OtpError && !err.hints.includes(AFTER)) err.hints.push(AFTER);
     throw err;
   }
-  await ctx.files.writeBytes(oursPath, sealAndVerify(merged.envelope, merged.key, merged.data));
+  await ctx.files.writeBytes(oursPath, bytes);
   const here = changeSummary(entryChanges(oursCopy.data, merged.data));
   ctx.info(
     `merged the vault entry by entry${here ? ` (${here} here)` : ""}${merged.keysFrom === "theirs" && generationOf(merged.envelope) !== generationOf(ours) ? "; it now opens with the password set on the other machine" : ""}`,

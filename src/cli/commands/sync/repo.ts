@@ -111,6 +111,7 @@ export async function seenGeneration(g: Git): Promise<number> {
   return v !== null && /^\d{1,15}$/.test(v) ? Number(v) : 0;
 }
 
+/** Raises the floor to n; never lowers it (it compares with the floor as it is now, read afresh). */
 export async function setSeenGeneration(g: Git, n: number): Promise<void> {
   if (n > (await seenGeneration(g))) await g(["config", "otp.remoteGeneration", String(n)]);
 }
@@ -131,8 +132,11 @@ export async function commitVaultFile(ctx: Ctx, repo: SyncRepo, message: string,
   refuseDuringMerge(ctx, repo);
   await g(["update-index", "--add", "--", repo.name, ...paths]);
   const tree = text(await g(["write-tree"]));
-  const parent = await revParse(g, "HEAD");
-  if (parent && text(await g(["rev-parse", `${parent}^{tree}`])) === tree) return null;
+  // HEAD's commit and tree in one run ("--": revisions only, never a file of that name); none
+  // before the first commit.
+  const head = await g(["rev-parse", "HEAD^{commit}", "HEAD^{tree}", "--"], { allowFail: true });
+  const [parent, parentTree] = head.code === 0 ? text(head).split("\n") : [];
+  if (parent && parentTree === tree) return null;
   const commit = text(await g(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]));
   await g(["update-ref", "-m", message, "HEAD", commit, parent ?? ""]);
   return commit;

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { MAX_FILE_BYTES } from "../../../../src/core/vault/format.js";
 import { addEntries, emptyData } from "../../../../src/core/vault/model.js";
-import { checkEntriesFit, checkVaultFits, entriesThatFit } from "../../../../src/core/vault/size.js";
+import { checkEntriesFit, entriesThatFit } from "../../../../src/core/vault/size.js";
+import { sealAndVerify } from "../../../../src/core/vault/vault.js";
 import { NOW_ISO, randomSecret, sealedLength, smallVault, totpDraft } from "./helpers.js";
 import { encodeBase32 } from "../../../../src/core/base32.js";
 
@@ -33,7 +34,16 @@ describe("checkEntriesFit", () => {
     expect(sealedLength(v, fits)).toBeLessThanOrEqual(MAX_FILE_BYTES);
     expect(sealedLength(v, over)).toBeGreaterThan(MAX_FILE_BYTES);
     expect(() => checkEntriesFit(v.envelope, v.data, fits, r.added.slice(0, fit))).not.toThrow();
-    expect(() => checkVaultFits(v.envelope, over)).toThrow(/over its limit of 16 MiB; nothing was written/);
+    // Every write seals through sealAndVerify, which refuses the one entry too many (exit 2), and
+    // lets the most that fit through.
+    expect(() => sealAndVerify(v.envelope, v.masterKey, over)).toThrow(
+      expect.objectContaining({
+        name: "InputError",
+        kind: "vault-full",
+        message: expect.stringMatching(/over its limit of 16 MiB; nothing was written$/),
+      }),
+    );
+    expect(sealAndVerify(v.envelope, v.masterKey, fits).length).toBe(sealedLength(v, fits));
   });
 
   it("a full vault: none fit", async () => {
