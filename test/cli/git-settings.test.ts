@@ -1,7 +1,7 @@
 // otp reads git's settings once per command (`git config --list -z`, sync/repo.ts gitIn) instead
 // of one `git config --get` per setting. Each value must be the one `git config --get` gives:
 // keys in any case, subsections kept as written, the last of several values, bare booleans,
-// included files, the global file under HOME, and a setting otp itself changes mid-command.
+// included files, the global file under HOME, and settings otp itself changes mid-command.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,14 +70,28 @@ describe.skipIf(!hasGit)("git's settings, read once", () => {
     for (const key of KEYS) expect(await outside.config(key), key).toBe(gitGet(root, key));
   });
 
-  it("are read again after otp changes one", async () => {
+  it("follow what otp changes: a key it sets, without reading them all again; anything else, read again", async () => {
     setUp();
-    const g = gitIn({ git: realWorld(env).git } as Ctx, repo);
+    const git = realWorld(env).git;
+    const lists: string[] = [];
+    const g = gitIn(
+      { git: { ...git, run: (dir, args, o) => (args[0] === "config" && lists.push(args.join(" ")), git.run(dir, args, o)) } } as Ctx,
+      repo,
+    );
     expect(await g.config("otp.lastSync")).toBe("a\nb");
     await g(["config", "otp.lastSync", "later"]);
-    expect(await g.config("otp.lastSync")).toBe("later");
+    await g(["config", "merge.OtpVault.Driver", "new driver"]);
+    for (const key of ["otp.lastSync", "merge.OtpVault.driver", ...KEYS]) expect(await g.config(key), key).toBe(gitGet(repo, key));
+    expect(lists, "one read, two writes, no read again").toEqual([
+      "config --list -z",
+      "config otp.lastSync later",
+      "config merge.OtpVault.Driver new driver",
+    ]);
     await g(["remote", "add", "origin", "/nowhere"]);
     expect(await g.config("remote.origin.url")).toBe("/nowhere");
+    await g(["config", "--unset", "otp.lastSync"]);
+    expect(await g.config("otp.lastSync")).toBe(null);
+    expect(lists.filter((l) => l === "config --list -z")).toHaveLength(3);
   });
 
   it("the rollback floor (otp.remoteGeneration) is read afresh: another otp may have raised it meanwhile", async () => {

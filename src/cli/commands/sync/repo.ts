@@ -25,6 +25,12 @@ export interface Git {
 /** Commands that may change what git's config holds: the settings are read again after them. */
 const changesConfig = ([command, sub]: string[]) =>
   command === "config" || command === "init" || command === "clone" || (command === "remote" && sub !== "get-url");
+/**
+ * `git config KEY VALUE`, no option: sets one key in the repository's own config, which git reads
+ * last, so the value set is the one `--get` gives (unless a file included after the line git
+ * wrote sets it again: otp's own keys, written by otp, are not set that way).
+ */
+const setsOneKey = (args: string[]) => args.length === 3 && args[0] === "config" && !args[1]!.startsWith("-");
 
 /**
  * git in the repository, with the user's environment cleaned (io/git.ts). Its settings are read
@@ -35,10 +41,16 @@ const changesConfig = ([command, sub]: string[]) =>
 export function gitIn(ctx: Ctx, dir: string): Git {
   let settings: Promise<Map<string, string>> | null = null;
   const g = (async (args, o = {}) => {
-    if (changesConfig(args)) settings = null;
     // ssh must not prompt (io/git.ts); the user's own ssh command is one of the settings read once.
     const sshCommand = o.network ? ((await g.config("core.sshCommand")) ?? "") : undefined;
-    return ctx.git.run(dir, args, sshCommand === undefined ? o : { ...o, sshCommand });
+    const known = settings;
+    if (changesConfig(args)) settings = null;
+    const r = await ctx.git.run(dir, args, sshCommand === undefined ? o : { ...o, sshCommand });
+    // One key set: what was read, with that key's new value (sync init sets five; each cost a
+    // `git config --list` again). Anything else that changes the config: read again when asked.
+    if (setsOneKey(args) && r.code === 0 && known && settings === null)
+      settings = known.then((m) => new Map(m).set(settingName(args[1]!), args[2]!));
+    return r;
   }) as Git;
   g.config = async (key, o = {}) => {
     if (o.fresh) settings = null;
