@@ -66,30 +66,48 @@ async function loadArgon2(): Promise<NativeArgon2 & { default?: NativeArgon2 }> 
   }
   return loadCommonJs("@node-rs/argon2");
 }
+/** Argon2id13 with any number of lanes (another app's export may use several; our vault uses one). */
+type LanesHash = (pw: Uint8Array, salt: Uint8Array, o: { t: number; mKiB: number; p: number; dkLen: number }) => Uint8Array;
+let nativeLanes: Promise<LanesHash | undefined> | undefined;
+
 /** The native Argon2id, or undefined where its binary does not load (no build for this platform). */
-function loadNative(): Promise<Hash | undefined> {
-  native ??= loadArgon2().then(
+function loadNativeLanes(): Promise<LanesHash | undefined> {
+  nativeLanes ??= loadArgon2().then(
     (mod) => {
       const hashRawSync = mod.hashRawSync ?? mod.default?.hashRawSync;
       if (typeof hashRawSync !== "function") return undefined;
-      return (pw, salt, params) =>
-        // algorithm 2 = Argon2id, version 1 = 0x13 (const enums in the package's types);
-        // libsodium takes memory in bytes and uses whole KiB, as this does.
+      return (pw, salt, o) =>
+        // algorithm 2 = Argon2id, version 1 = 0x13 (const enums in the package's types).
         new Uint8Array(
-          hashRawSync(pw, {
-            algorithm: 2,
-            version: 1,
-            timeCost: params.ops,
-            memoryCost: Math.floor(params.mem / 1024),
-            parallelism: 1,
-            outputLen: 32,
-            salt,
-          }),
+          hashRawSync(pw, { algorithm: 2, version: 1, timeCost: o.t, memoryCost: o.mKiB, parallelism: o.p, outputLen: o.dkLen, salt }),
         );
     },
     () => undefined,
   );
+  return nativeLanes;
+}
+
+/** The vault's Argon2id (one lane, 32 bytes) natively, or undefined where the binary does not load. */
+function loadNative(): Promise<Hash | undefined> {
+  // libsodium takes memory in bytes and uses whole KiB, as this does.
+  native ??= loadNativeLanes().then(
+    (lanes) => lanes && ((pw, salt, params) => lanes(pw, salt, { t: params.ops, mKiB: Math.floor(params.mem / 1024), p: 1, dkLen: 32 })),
+  );
   return native;
+}
+
+/**
+ * Argon2id13 of raw password bytes with several lanes, natively (~0.1 s for Stratum's 3 passes,
+ * 64 MiB and 4 lanes), for an import whose app chose them, which libsodium cannot do; undefined
+ * where the binary does not load (the caller then runs @noble/hashes' JavaScript one, ~4 s on
+ * the bench machine: test/unit/core/vault/kdf.test.ts checks both give the same bytes).
+ */
+export async function argon2idLanesNative(
+  pw: Uint8Array,
+  salt: Uint8Array,
+  o: { t: number; mKiB: number; p: number; dkLen: number },
+): Promise<Uint8Array | undefined> {
+  return (await loadNativeLanes())?.(pw, salt, o);
 }
 
 async function wasm(): Promise<Hash> {

@@ -3,7 +3,8 @@
 // computed once by hand): a vault made where one engine runs must open where the other does.
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { DEFAULT_ARGON2, argon2Engine, argon2id, kdfCount } from "../../../../src/core/vault/kdf.js";
+import { argon2idAsync } from "@noble/hashes/argon2.js";
+import { DEFAULT_ARGON2, argon2Engine, argon2id, argon2idLanesNative, kdfCount } from "../../../../src/core/vault/kdf.js";
 import { hex } from "./helpers.js";
 
 const SEED = 5_12_2026;
@@ -43,6 +44,26 @@ describe("Argon2id engines", () => {
     );
   });
 
+  it("with several lanes (another app's export: Stratum uses 4), native agrees with @noble/hashes' JavaScript", async () => {
+    if (!prebuilt) return;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ minLength: 8, maxLength: 32 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 4, max: 64 }),
+        async (pw, salt, t, p, extraKiB, dkLen) => {
+          const o = { t, mKiB: 8 * p + extraKiB, p, dkLen };
+          const js = await argon2idAsync(pw, salt, { t, m: o.mKiB, p, dkLen });
+          expect(hex((await argon2idLanesNative(pw, salt, o))!)).toBe(hex(js));
+        },
+      ),
+      { seed: SEED, numRuns: 40 },
+    );
+  });
+
   it("stretches NFC and NFD spellings of a password alike, and counts each run", async () => {
     const before = kdfCount();
     const nfc = await argon2id("pässwörd".normalize("NFC"), salt7, { ops: 1, mem: 8 * 1024 });
@@ -64,6 +85,8 @@ describe("where the native binary does not load", () => {
       expect(await kdf.argon2Engine()).toBe("wasm");
       expect(hex(await kdf.argon2id("pässwörd", salt7, DEFAULT_ARGON2))).toBe(PINNED);
       await expect(kdf.argon2id("pässwörd", salt7, DEFAULT_ARGON2, "native")).rejects.toThrow(/does not load/);
+      // Several lanes: none natively, so the caller runs the JavaScript one (stratum.ts).
+      expect(await kdf.argon2idLanesNative(new Uint8Array(3), salt7, { t: 1, mKiB: 32, p: 4, dkLen: 32 })).toBeUndefined();
     } finally {
       vi.doUnmock("../../../../src/core/load.js");
       vi.resetModules();
