@@ -16,7 +16,7 @@ const layer = (name: string, more: { isolate?: boolean; include?: string[]; excl
   test: { name, include: [`test/${name}/**/*.test.ts`], ...more },
 });
 // Tests whose cost is sheer volume are named *.slow.test.ts: `npm test` runs them as the project
-// "slow", the quick loop (`npm run test:unit`, `test:cli`) leaves them out. In unit: every bit
+// "slow", the quick loop (`npm run test:quick`: unit and cli) leaves them out. In unit: every bit
 // of a vault flipped, 16 MiB and 10,000-entry vaults sealed for real (~20 s of CPU); in cli: the
 // sync scenarios, each a few dozen real git processes and otp's merge driver (~60 s).
 const SLOW = "test/{unit,cli}/**/*.slow.test.ts";
