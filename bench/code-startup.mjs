@@ -9,9 +9,9 @@
 // BENCH_BASELINE=/path/to/another/checkout/bin/otp.cjs adds that build's figures ("today") beside
 // this one's ("new"), measured in the same run: each build makes its own vault (an older otp may
 // not read a newer format) from the same seeds. The "KDF alone" figures are Argon2id at the default
-// parameters, its first call in a fresh process with the package loaded, native and WASM:
-// `otp code (password, KDF)` less the one its build uses is what the password path costs beyond
-// the key derivation.
+// parameters, its first call in a fresh process with the package loaded, for each engine the
+// builds use (native, WASM), timed in every round beside the otp runs: `otp code (password, KDF)`
+// less the one its build uses is what the password path costs beyond the key derivation.
 // BENCH_RUNS (default 25) and BENCH_SIZES (default "1,300,10000") pick how much to run.
 // `otp watch` needs a terminal: its first frame is timed under script(1), beside `node -e 0`
 // under script(1) too (skipped where script is missing).
@@ -88,12 +88,14 @@ const median = (xs) => {
 
 /**
  * Argon2id at otp's default parameters as `otp code` pays for it: the first call in a fresh
- * process (the package loaded, not timed), whose 64 MiB are fresh pages; the median of 5
- * processes. A second call in the same process is much faster, and would make otp's own part
- * look bigger. "native" is @node-rs/argon2 (what otp uses where its binary loads), "wasm" is
- * libsodium's (the fallback, and what builds before it used).
+ * process (the package loaded, not timed), whose 64 MiB are fresh pages. A second call in the
+ * same process is much faster, and would make otp's own part look bigger. "native" is
+ * @node-rs/argon2 (what otp uses where its binary loads), "wasm" is libsodium's (the fallback,
+ * and what builds before it used). Timed once per round, interleaved with the otp runs: measured
+ * apart, minutes earlier, it drifted with the machine (56 against 76 ms in two runs an hour
+ * apart) and the password rows' "less the KDF" with it.
  */
-function kdfAlone(engine) {
+function kdfOnce(engine) {
   const script =
     engine === "native"
       ? `
@@ -108,13 +110,8 @@ function kdfAlone(engine) {
       sodium.crypto_pwhash(32, "correct horse battery staple", new Uint8Array(16), 3, 64 * 1024 * 1024, sodium.crypto_pwhash_ALG_ARGON2ID13);
       console.log(Number(process.hrtime.bigint() - t0) / 1e6);
     });`;
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const r = spawnSync(process.execPath, ["-e", script], { cwd: fileURLToPath(new URL("..", import.meta.url)), encoding: "utf8" });
-    if (r.status !== 0) return NaN;
-    times.push(Number(r.stdout));
-  }
-  return median(times);
+  const r = spawnSync(process.execPath, ["-e", script], { cwd: fileURLToPath(new URL("..", import.meta.url)), encoding: "utf8" });
+  return r.status === 0 ? Number(r.stdout) : NaN;
 }
 
 /** Which Argon2id a build uses: native if its bundle loads @node-rs/argon2. */
@@ -169,9 +166,14 @@ async function benchSize(n, ca) {
     for (const v of vaults) cases[named("otp list (session)", v)] = [process.execPath, [v.bin, "list"], env(v, { OTP_SESSION: v.session })];
     const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
     for (const [, [cmd, args, e]] of Object.entries(cases)) timeOnce(cmd, args, e); // warm the page cache
-    for (let i = 0; i < RUNS; i++) for (const [k, [cmd, args, e]] of Object.entries(cases)) times[k].push(timeOnce(cmd, args, e));
+    const kdfTimes = Object.fromEntries(usedEngines.map((engine) => [engine, []]));
+    for (let i = 0; i < RUNS; i++) {
+      for (const [k, [cmd, args, e]] of Object.entries(cases)) times[k].push(timeOnce(cmd, args, e));
+      for (const engine of usedEngines) kdfTimes[engine].push(kdfOnce(engine));
+    }
     const base = median(times["node -e 0"]);
-    const out = Object.keys(cases).map((k) => ({ k, m: median(times[k]), base }));
+    const kdf = Object.fromEntries(usedEngines.map((engine) => [engine, median(kdfTimes[engine])]));
+    const out = Object.keys(cases).map((k) => ({ k, m: median(times[k]), base, kdf }));
     // `otp watch` needs a terminal: both it and `node -e 0` run under script(1)'s pseudo-terminal,
     // and the figure is the time to the first frame's last line (the status line).
     if (hasScript) {
@@ -195,27 +197,34 @@ async function benchSize(n, ca) {
 
 const label = (n) => (n === 1 ? "1 entry" : `${n.toLocaleString("en")} entries`);
 const rows = [];
-const kdf = { native: kdfAlone("native"), wasm: kdfAlone("wasm") };
 const engines = Object.fromEntries(builds.map(([label, bin]) => [label, engineOf(bin)]));
+const usedEngines = [...new Set(Object.values(engines))];
+const kdfSeen = {};
 for (const ca of process.env.BENCH_CA === "1" && CA ? [false, true] : [false]) {
   for (const n of SIZES) {
     process.stderr.write(
       `bench: ${label(n)}${ca ? ", NODE_EXTRA_CA_CERTS set" : ""}: making the vault, then ${RUNS} interleaved runs each…\n`,
     );
-    for (const { k, m, base } of await benchSize(n, ca)) {
+    const results = await benchSize(n, ca);
+    for (const [engine, ms] of Object.entries(results[0].kdf)) (kdfSeen[engine] ??= []).push(ms);
+    for (const { k, m, base, kdf } of results) {
       const row = { vault: label(n), command: k, "median ms": m.toFixed(1), "× node -e 0": (m / base).toFixed(2) };
       if (ca) row.NODE_EXTRA_CA_CERTS = "set";
       // The password rows less the KDF's own time, against `node -e 0`.
       if (k.startsWith("otp code (password, KDF)")) {
         const engine = engines[builds.find(([label]) => k.endsWith(`, ${label}`) || label === "")[0]];
-        row["(ms − KDF) × node"] = `${((m - kdf[engine]) / base).toFixed(2)} (${engine})`;
+        row["(ms − KDF) × node"] = `${((m - kdf[engine]) / base).toFixed(2)} (${engine} ${kdf[engine].toFixed(1)} ms)`;
       }
       rows.push(row);
     }
   }
 }
 console.log(
-  `node ${process.version}, ${RUNS} runs each, medians of wall time, stdout piped; KDF alone (Argon2id, ops 3, 64 MiB): native ${kdf.native.toFixed(1)} ms, wasm ${kdf.wasm.toFixed(1)} ms; load average at the end ${loadavg()
+  `node ${process.version}, ${RUNS} runs each, medians of wall time, stdout piped; KDF alone (Argon2id, ops 3, 64 MiB, medians interleaved with each vault's runs): ${Object.entries(
+    kdfSeen,
+  )
+    .map(([engine, ms]) => `${engine} ${ms.map((x) => x.toFixed(1)).join(" / ")} ms`)
+    .join(", ")}; load average at the end ${loadavg()
     .map((x) => x.toFixed(2))
     .join(" ")}`,
 );
