@@ -10,6 +10,7 @@ import type { Readable } from "node:stream";
 import { readAllCapped, readFirstLine } from "../io/bounded-read.js";
 import { LINE_MAX_BYTES, MAX_INPUT_BYTES } from "../core/limits.js";
 import { realWorld, type World } from "../io/world.js";
+import { DEFAULT_ARGON2, type Argon2Params } from "../core/vault/kdf.js";
 
 // The types of what the world hands back, for code that gets them through the Ctx.
 export type { Clipboard } from "../io/clipboard.js";
@@ -39,6 +40,12 @@ export interface Ctx extends World {
   /** colour on stdout: a terminal, no NO_COLOR, no --no-color */
   color: boolean;
   now(): number;
+  /**
+   * The Argon2id cost of a new password slot (init, passwd, a backup's own password): today's
+   * default (core/vault/kdf.ts), or the vault's own where that is higher. The command tests pass
+   * a cheap one, as they pass a clock: ~70 ms a derivation otherwise, dozens per test file.
+   */
+  newSlotKdf: Argon2Params;
   /** one line of data on stdout */
   data(line: string): void;
   /** raw text on stdout */
@@ -76,6 +83,8 @@ export interface CtxHost {
   env: Env;
   world: World;
   now(): number;
+  /** the cost of a new password slot; DEFAULT_ARGON2 when not given */
+  newSlotKdf?: Argon2Params;
   /** raw text on standard output, standard error */
   out(text: string): void;
   err(text: string): void;
@@ -132,6 +141,7 @@ export function createCtx(g: GlobalOptions, host: CtxHost = realHost()): Ctx {
       return (color ??= isTTY(1) && g.color !== false && !("NO_COLOR" in env && env.NO_COLOR !== ""));
     },
     now: () => host.now(),
+    newSlotKdf: host.newSlotKdf ?? DEFAULT_ARGON2,
     data: (line) => host.out(line + "\n"),
     write: (text) => host.out(text),
     // Messages name entries, files and remotes: escaped here, so none can steer the terminal (core/text.ts).

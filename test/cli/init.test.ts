@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { otpHome, totp } from "../helpers/otp-home.js";
 import { expectFailure, expectOk, names, newSecret, otpNullStdin, sha256 } from "../helpers/e2e-util.js";
 import { otpIn as otp } from "../helpers/cli-run.js";
+import { DEFAULT_ARGON2 } from "../../src/core/vault/kdf.js";
 
 describe("otp init", () => {
   it("refuses an existing vault: exit 1, the vault untouched", async () => {
@@ -22,7 +23,8 @@ describe("otp init", () => {
     await using h = await otpHome();
     const file = join(h.home, "pw.txt");
     writeFileSync(file, " pass word \r\nsecond line\n", { mode: 0o600 });
-    const r = await otp(h, ["--password-file", file, "init"], { password: false });
+    // The product's own KDF cost (the command tests otherwise make cheap slots: cli-run.ts).
+    const r = await otp(h, ["--password-file", file, "init"], { password: false, kdf: DEFAULT_ARGON2 });
     expect(r.code, r.stderr).toBe(0);
     // the recovery key, alone (test/e2e/recovery.test.ts has the rest)
     expect(r.stdout).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){6}\n$/);
@@ -67,5 +69,21 @@ describe("password sources (docs/cli-contract.md order: --password-file, OTP_PAS
       "standard input",
       [s],
     );
+  });
+
+  it("new password slots (init, passwd, a backup's own password) take the cost the context gives: the product's is today's default", async () => {
+    await using h = await otpHome();
+    const kdfOf = (bytes: string) => JSON.parse(bytes).slots.find((s: { kind: string }) => s.kind === "password").kdf;
+    const low = { ops: 1, mem: 16 * 1024 };
+    const higher = { ops: 2, mem: 32 * 1024 };
+    expectOk(await otp(h, ["init", "--no-recovery-key"], { kdf: low }));
+    expect(kdfOf(readFileSync(h.vault, "utf8"))).toMatchObject(low);
+    const pw = join(h.home, "pw");
+    writeFileSync(pw, "another password\n", { mode: 0o600 });
+    expectOk(await otp(h, ["passwd", "--new-password-file", pw], { kdf: higher }));
+    expect(kdfOf(readFileSync(h.vault, "utf8"))).toMatchObject(higher);
+    const file = join(h.home, "b.otp");
+    expectOk(await otp(h, ["backup", "--backup-password-file", pw, file], { kdf: low, env: { OTP_PASSWORD: "another password" } }));
+    expect(kdfOf(readFileSync(file, "utf8")), "never below the vault's own").toMatchObject(higher);
   });
 });

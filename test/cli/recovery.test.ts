@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { otpHome, type OtpHome } from "../helpers/otp-home.js";
 import { expectFailure, expectOk, newSecret, sha256 } from "../helpers/e2e-util.js";
 import { otpIn as otp } from "../helpers/cli-run.js";
+import { DEFAULT_ARGON2 } from "../../src/core/vault/kdf.js";
 import { codes, entry, vaultData, writeSafeVault, writeSecretFile } from "../helpers/safety-vault.js";
 
 const KEY = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){6}$/;
@@ -71,7 +72,11 @@ describe("a forgotten password", () => {
         .replace(/^export OTP_SESSION=/, "");
       expect(unlock.stderr).toContain("`otp passwd` in that shell sets a new one");
       const pw = writeSecretFile(join(h.home, "new"), "brand new password\n");
-      const r = await otp(h, ["passwd", "--new-password-file", pw], { password: false, env: { OTP_SESSION: session } });
+      const r = await otp(h, ["passwd", "--new-password-file", pw], {
+        password: false,
+        env: { OTP_SESSION: session },
+        kdf: DEFAULT_ARGON2,
+      });
       expectOk(r);
       expect(r.stderr).toContain("password changed");
       expect(r.stderr).toContain("ended 1 session");

@@ -10,7 +10,8 @@ import { runCli } from "../../src/cli/run.js";
 import type { Matchable } from "../../src/core/match.js";
 import type { Clipboard } from "../../src/io/clipboard.js";
 import { realWorld, type World } from "../../src/io/world.js";
-import { OTP_BIN, type OtpHome } from "./otp-home.js";
+import type { Argon2Params } from "../../src/core/vault/kdf.js";
+import { CHEAP_KDF, OTP_BIN, type OtpHome } from "./otp-home.js";
 
 /** 2026-01-01T00:00:00Z, the date the test vaults are made at; TOTP step 59,177,760. */
 export const FIXED_NOW = Date.UTC(2026, 0, 1);
@@ -30,6 +31,11 @@ export interface CliOptions {
   answers?: (string | boolean)[];
   /** the window on standard output (default 80×24) */
   window?: { columns: number; rows: number };
+  /**
+   * the Argon2id cost of a new password slot (init, passwd, a backup's password): CHEAP_KDF unless
+   * given, as the test vaults (otp-home.ts); DEFAULT_ARGON2 where a test checks the product's own
+   */
+  kdf?: Argon2Params;
   /** parts of the world to replace (merged over the real and fake ones) */
   world?: { [K in keyof World]?: Partial<World[K]> };
 }
@@ -119,6 +125,7 @@ export async function otpIn(home: OtpHome, argv: string[], o: CliOptions = {}): 
     env,
     world: fakes,
     now: typeof clock === "function" ? clock : () => clock,
+    newSlotKdf: o.kdf ?? CHEAP_KDF,
     out: (text) => void (stdout += text),
     err: (text) => void (stderr += text),
     isTerminal: (fd) => (fd === 0 ? !!tty.stdin : fd === 1 ? !!tty.stdout : !!tty.stderr),

@@ -25,7 +25,7 @@ export async function run(ctx: Ctx, opts: { recoveryKey: boolean }): Promise<voi
   let { bytes, envelope, masterKey } = await ctx.process.spinner(
     ctx.stderrIsTTY,
     "creating the vault (deriving the key takes a moment)…",
-    () => createVault(password, data),
+    () => createVault(password, data, ctx.newSlotKdf),
   );
   const recovery = opts.recoveryKey === false ? null : generateRecoveryKey();
   if (recovery) {

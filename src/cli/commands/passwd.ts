@@ -24,7 +24,7 @@ export async function run(ctx: Ctx, opts: { newPasswordFile?: string }): Promise
     nothingDone: "the password was not changed",
   });
   const stretched = await ctx.process.spinner(ctx.stderrIsTTY, "deriving the new key…", () =>
-    stretchPassword(password, strongestParams(vault.envelope)),
+    stretchPassword(password, strongestParams(vault.envelope, ctx.newSlotKdf)),
   );
   const rotation = await updateVault<Rotation>(ctx, vault, async (data, envelope, key) => {
     const r = await rotateKeys(envelope, key, data, stretched, { keep: "all", keyBytes: vault.recoveryKeyBytes });

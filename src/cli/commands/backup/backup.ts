@@ -43,7 +43,7 @@ export async function run(ctx: Ctx, file: string | undefined, opts: BackupOption
   const data = password ? withoutPriorKeys(full) : full;
   const made = password
     ? await ctx.process.spinner(ctx.stderrIsTTY, "deriving the backup's key…", () =>
-        backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope)),
+        backupWithPassword(vault.envelope, data, password, strongestParams(vault.envelope, ctx.newSlotKdf)),
       )
     : { bytes: backupWithVaultKeys(vault.envelope, vault.masterKey, data), masterKey: vault.masterKey };
   await ctx.files.writeOutput(target, made.bytes, { force: opts.force === true, vault: ctx.vaultPath });
