@@ -101,7 +101,7 @@ describe.skipIf(!tools)("decode rate against zbarimg on distorted images", () =>
       // One ImageMagick run makes all of a code's distortions, each from its own copy of the
       // code inside parentheses, with settings (-quality, -background, …) kept to their own
       // parentheses: the same pixels as a run each (checked with `compare -metric AE`), 3 starts
-      // instead of 63.
+      // instead of 66.
       const steps: string[] = [];
       for (const [name, d] of Object.entries(DISTORTIONS)) {
         const file = join(dir, `${kind}-${Object.keys(DISTORTIONS).indexOf(name)}.${d.ext ?? "png"}`);
