@@ -57,7 +57,7 @@ export async function run(ctx: Ctx, basePath: string, oursPath: string, theirsPa
   const key = await keyForOurs(quiet, ours);
   const oursCopy = { envelope: ours, key, data: openData(ours, key) };
   let merged;
-  let bytes;
+  let bytes: Uint8Array;
   try {
     let theirsCopy = new Keyring({ envelope: ours, masterKey: key, data: oursCopy.data }).open(theirs);
     if (!theirsCopy) {
