@@ -16,6 +16,7 @@ const HEAVY = [
   "protobufjs/*",
   "@zxcvbn-ts/*",
   "fs-native-extensions",
+  "sodium-native",
 ];
 const heavy = {
   group: HEAVY,

@@ -13,12 +13,11 @@
 // ends them. Expiry is checked on two clocks: the wall clock, and the time since boot (which no
 // clock change moves): a session never outlives its duration in real time, and never a reboot.
 import { MAX_SESSION_MS } from "../core/limits.js";
-import { createHash } from "node:crypto";
 import { constants as C, promises as fs, readFileSync, realpathSync } from "node:fs";
 import { uptime } from "node:os";
 import { join, resolve } from "node:path";
 import { AuthError, OtpError } from "../core/errors.js";
-import { concatBytes, open, randomBytes, seal, textBytes, wipe } from "../core/vault/crypto.js";
+import { concatBytes, open, randomBytes, seal, sha256, textBytes, wipe } from "../core/vault/crypto.js";
 import { generationOf, type Envelope } from "../core/vault/format.js";
 
 /** What a session is bound to: the vault's id and key generation. */
@@ -37,7 +36,7 @@ function fileTag(vaultFile: string): Buffer {
   } catch {
     real = resolve(vaultFile);
   }
-  return createHash("sha256").update(`otp-session-file\0${real}`).digest();
+  return Buffer.from(sha256(textBytes(`otp-session-file\0${real}`)));
 }
 
 const namePrefix = (vaultId: string, file: Buffer) => `${vaultId.slice(0, 16)}-${file.subarray(0, 4).toString("hex")}-`;

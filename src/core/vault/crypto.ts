@@ -1,13 +1,14 @@
-// The vault's symmetric crypto, on Node's native primitives so that a cold `otp code` pays
-// no JIT warm-up (pure-JS BLAKE2b took ~12 ms for the first 2 KB and ~200 ms for 3 MB):
-// - XChaCha20-Poly1305 = HChaCha20 (from @noble/ciphers) + native ChaCha20-Poly1305, the
-//   construction of draft-irtf-cfrg-xchacha and libsodium's crypto_aead_xchacha20poly1305_ietf;
-// - BLAKE2b-512, native (libsodium's crypto_generichash with 64 bytes out);
-// - HKDF-SHA256, native, for subkeys of the master key.
-// test/unit/core/vault/crypto.test.ts checks every one against libsodium. Argon2id lives in
-// kdf.ts, which loads libsodium only when a password must be stretched.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync } from "node:crypto";
-import { hchacha } from "@noble/ciphers/chacha.js";
+// The vault's symmetric crypto, on native primitives so that a cold `otp code` pays no JIT
+// warm-up (pure-JS BLAKE2b took ~12 ms for the first 2 KB and ~200 ms for 3 MB): libsodium's own
+// where its addon loads, else Node's (primitives.ts says which and why):
+// - XChaCha20-Poly1305-IETF, libsodium's crypto_aead_xchacha20poly1305_ietf;
+// - BLAKE2b-512 (libsodium's crypto_generichash with 64 bytes out);
+// - HKDF-SHA256 (RFC 5869) for subkeys of the master key, written here over native SHA-256:
+//   neither engine's HKDF is cheap to reach (sodium-native has none; node:crypto costs ~9 ms to
+//   load, and @noble/hashes' cold JavaScript ~2 ms for one subkey).
+// test/unit/core/vault/crypto.test.ts checks every one, on both engines, against libsodium's
+// WASM build, and HKDF against RFC 5869's vectors and Node's hkdfSync. Argon2id lives in kdf.ts.
+import { primitives } from "./primitives.js";
 
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 24;
@@ -17,7 +18,7 @@ export const WRAPPED_BYTES = KEY_BYTES + TAG_BYTES;
 const utf8 = new TextEncoder();
 
 export function randomBytes(n: number): Uint8Array {
-  return globalThis.crypto.getRandomValues(new Uint8Array(n));
+  return primitives().randomBytes(n);
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
@@ -45,104 +46,95 @@ export function textBytes(s: string): Uint8Array {
 
 /** Unkeyed BLAKE2b-512 of the parts, concatenated (libsodium's crypto_generichash, 64 bytes out). */
 export function blake2b512(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash("blake2b512");
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
+  return primitives().blake2b512(parts);
+}
+
+/** Whether a and b hold the same bytes, in time that does not depend on where they differ (for macs and keys). */
+export function equalSecret(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && primitives().timingSafeEqual(a, b);
+}
+
+/** SHA-256 of the parts, concatenated. */
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  return primitives().sha256(parts);
+}
+
+/** HMAC-SHA256 (RFC 2104) of the parts, concatenated. */
+export function hmacSha256(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  const long = key.length > 64 ? sha256(key) : null; // RFC 2104: a key longer than the block is hashed first
+  const k0 = long ?? key;
+  const inner = new Uint8Array(64);
+  const outer = new Uint8Array(64);
+  for (let i = 0; i < 64; i++) {
+    const k = i < k0.length ? k0[i]! : 0;
+    inner[i] = k ^ 0x36;
+    outer[i] = k ^ 0x5c;
+  }
+  const ih = sha256(inner, ...parts);
+  const mac = sha256(outer, ih);
+  wipe(inner, outer, ih, long);
+  return mac;
+}
+
+/** HKDF-SHA256 (RFC 5869): `length` bytes of output keying material. */
+export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  if (!Number.isInteger(length) || length < 0 || length > 255 * 32) throw new RangeError("hkdfSha256: bad length");
+  const prk = hmacSha256(salt.length ? salt : new Uint8Array(32), ikm);
+  const okm = new Uint8Array(length);
+  let t: Uint8Array = new Uint8Array(0);
+  for (let i = 1, at = 0; at < length; i++) {
+    const next = hmacSha256(prk, t, info, Uint8Array.of(i));
+    wipe(t);
+    t = next;
+    okm.set(t.subarray(0, length - at), at);
+    at += t.length;
+  }
+  wipe(prk, t);
+  return okm;
 }
 
 /** A 32-byte subkey of the master key for one purpose: HKDF-SHA256, info "otpvault/v1/<purpose>". */
 export function deriveSubkey(masterKey: Uint8Array, purpose: string): Uint8Array {
-  return new Uint8Array(hkdfSync("sha256", masterKey, new Uint8Array(0), `otpvault/v1/${purpose}`, 32));
+  return hkdfSha256(masterKey, new Uint8Array(0), textBytes(`otpvault/v1/${purpose}`), 32);
 }
 
-// "expand 32-byte k", the ChaCha constant, as little-endian words.
-const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
-
-/** XChaCha20's subkey and the native cipher's 12-byte nonce (4 zero bytes ‖ nonce[16..24]). */
-function xchachaParams(key: Uint8Array, nonce: Uint8Array): { subkey: Buffer; nonce12: Buffer } {
+function checkLengths(key: Uint8Array, nonce: Uint8Array): void {
   if (key.length !== KEY_BYTES || nonce.length !== NONCE_BYTES) throw new RangeError("xchacha20: bad key or nonce length");
-  const k = new Uint32Array(8);
-  const n = new Uint32Array(4);
-  const kv = new DataView(key.buffer, key.byteOffset, 32);
-  const nv = new DataView(nonce.buffer, nonce.byteOffset, 16);
-  for (let i = 0; i < 8; i++) k[i] = kv.getUint32(i * 4, true);
-  for (let i = 0; i < 4; i++) n[i] = nv.getUint32(i * 4, true);
-  const out = new Uint32Array(8);
-  hchacha(SIGMA, k, n, out);
-  const subkey = Buffer.alloc(32);
-  for (let i = 0; i < 8; i++) subkey.writeUInt32LE(out[i]!, i * 4);
-  k.fill(0);
-  out.fill(0);
-  const nonce12 = Buffer.alloc(12);
-  nonce12.set(nonce.subarray(16, 24), 4);
-  return { subkey, nonce12 };
 }
 
 /** XChaCha20-Poly1305 (IETF): ciphertext ‖ 16-byte tag, as libsodium's crypto_aead_xchacha20poly1305_ietf_encrypt. */
 export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
-  const { subkey, nonce12 } = xchachaParams(key, nonce);
-  const c = createCipheriv("chacha20-poly1305", subkey, nonce12, { authTagLength: TAG_BYTES });
-  c.setAAD(ad, { plaintextLength: plaintext.length });
-  const out = concatBytes(c.update(plaintext), c.final(), c.getAuthTag());
-  subkey.fill(0);
-  return out;
+  checkLengths(key, nonce);
+  return primitives().xchachaSeal(key, nonce, plaintext, ad);
 }
 
 /** The inverse of seal; null when authentication fails (wrong key or edited bytes). */
 export function open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
+  checkLengths(key, nonce);
   if (ciphertext.length < TAG_BYTES) return null;
-  const { subkey, nonce12 } = xchachaParams(key, nonce);
-  const body = ciphertext.subarray(0, ciphertext.length - TAG_BYTES);
-  try {
-    const d = createDecipheriv("chacha20-poly1305", subkey, nonce12, { authTagLength: TAG_BYTES });
-    d.setAAD(ad, { plaintextLength: body.length });
-    d.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES));
-    const out = d.update(body);
-    const rest = d.final(); // throws when the tag does not match
-    return rest.length === 0 ? asBytes(out) : concatBytes(out, rest);
-  } catch {
-    return null;
-  } finally {
-    subkey.fill(0);
-  }
+  return primitives().xchachaOpen(key, nonce, ciphertext, ad);
 }
 
 /**
  * XChaCha20-Poly1305 for the numbered segments of one payload (format.ts, minor 3): segment j
- * uses `nonce` with j (64-bit little-endian) XORed into its last 8 bytes, so all segments share
- * one HChaCha20 subkey and differ in the native cipher's nonce. seal/open are seal()/open() of
- * that nonce; call wipe() when done.
+ * uses `nonce` with j (64-bit little-endian) XORed into its last 8 bytes. seal/open are
+ * seal()/open() of that nonce; call wipe() when done (the cipher keeps a copy of the key).
  */
 export function segmentCipher(key: Uint8Array, nonce: Uint8Array) {
-  const { subkey, nonce12 } = xchachaParams(key, nonce);
-  const nonceOf = (j: number): Buffer => {
-    const n = Buffer.from(nonce12);
-    n.writeUInt32LE((n.readUInt32LE(4) ^ (j % 0x100000000)) >>> 0, 4);
-    n.writeUInt32LE((n.readUInt32LE(8) ^ Math.floor(j / 0x100000000)) >>> 0, 8);
+  checkLengths(key, nonce);
+  const k = new Uint8Array(key); // copies (Buffer#slice would not)
+  const nonceOf = (j: number): Uint8Array => {
+    const n = new Uint8Array(nonce);
+    const v = new DataView(n.buffer);
+    v.setUint32(16, (v.getUint32(16, true) ^ (j % 0x100000000)) >>> 0, true);
+    v.setUint32(20, (v.getUint32(20, true) ^ Math.floor(j / 0x100000000)) >>> 0, true);
     return n;
   };
   return {
-    seal(j: number, plaintext: Uint8Array, ad: Uint8Array): Uint8Array {
-      const c = createCipheriv("chacha20-poly1305", subkey, nonceOf(j), { authTagLength: TAG_BYTES });
-      c.setAAD(ad, { plaintextLength: plaintext.length });
-      return concatBytes(c.update(plaintext), c.final(), c.getAuthTag());
-    },
-    open(j: number, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null {
-      if (ciphertext.length < TAG_BYTES) return null;
-      const body = ciphertext.subarray(0, ciphertext.length - TAG_BYTES);
-      try {
-        const d = createDecipheriv("chacha20-poly1305", subkey, nonceOf(j), { authTagLength: TAG_BYTES });
-        d.setAAD(ad, { plaintextLength: body.length });
-        d.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES));
-        const out = d.update(body);
-        const rest = d.final();
-        return rest.length === 0 ? asBytes(out) : concatBytes(out, rest);
-      } catch {
-        return null;
-      }
-    },
+    seal: (j: number, plaintext: Uint8Array, ad: Uint8Array): Uint8Array => seal(k, nonceOf(j), plaintext, ad),
+    open: (j: number, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array | null => open(k, nonceOf(j), ciphertext, ad),
     wipe(): void {
-      subkey.fill(0);
+      k.fill(0);
     },
   };
 }
@@ -167,4 +159,9 @@ export function unpad(data: Uint8Array, block = 1024): Uint8Array | null {
 /** Overwrites key material we no longer need (best effort in a garbage-collected runtime). */
 export function wipe(...buffers: (Uint8Array | undefined | null)[]): void {
   for (const b of buffers) b?.fill(0);
+}
+
+/** Which engine the primitives come from in this process (primitives.ts). */
+export function cryptoEngine(): "libsodium" | "node" {
+  return primitives().engine;
 }

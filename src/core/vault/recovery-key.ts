@@ -12,9 +12,20 @@
 // stretching: 140 random bits need none. The slot is a sealed box to an X25519 key pair the
 // recovery key derives, so a key change re-wraps it without the recovery key (format.ts). Reading is lenient where it is safe: lower case, spaces for hyphens,
 // no separators at all, and I/L/O read as 1/1/0.
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { AuthError, InputError, OtpError, VaultDamagedError } from "../errors.js";
-import { NONCE_BYTES, concatBytes, deriveSubkey, open, randomBytes, seal, textBytes, wipe } from "./crypto.js";
+import {
+  NONCE_BYTES,
+  concatBytes,
+  deriveSubkey,
+  equalSecret,
+  hkdfSha256,
+  hmacSha256,
+  open,
+  randomBytes,
+  seal,
+  textBytes,
+  wipe,
+} from "./crypto.js";
 import {
   MAX_SLOTS,
   SALT_BYTES,
@@ -123,7 +134,7 @@ export function parseRecoveryKey(text: string): Uint8Array {
   return fromValues(values);
 }
 
-const hkdf = (keyBytes: Uint8Array, salt: Uint8Array, info: string) => new Uint8Array(hkdfSync("sha256", keyBytes, salt, info, 32));
+const hkdf = (keyBytes: Uint8Array, salt: Uint8Array, info: string) => hkdfSha256(keyBytes, salt, textBytes(info), 32);
 
 /** What the recovery key and a slot's salt give: the box's key pair seed and the mac key. */
 function boxSecrets(keyBytes: Uint8Array, salt: Uint8Array): { seed: Uint8Array; macKey: Uint8Array } {
@@ -142,9 +153,7 @@ function generationBytes(g: number): Uint8Array {
 
 /** mac = HMAC-SHA256(macKey, box AD ‖ generation ‖ sealed): format.ts. */
 function boxMac(vaultId: string, slot: RecoveryBoxSlot, generation: number, macKey: Uint8Array): Uint8Array {
-  return new Uint8Array(
-    createHmac("sha256", macKey).update(slotAD(vaultId, slot)).update(generationBytes(generation)).update(slot.sealed).digest(),
-  );
+  return hmacSha256(macKey, slotAD(vaultId, slot), generationBytes(generation), slot.sealed);
 }
 
 /** Seals masterKey into the slot for this generation: sealed box, the mac key wrapped under masterKey, the mac. */
@@ -228,9 +237,9 @@ async function openBox(vaultId: string, slot: RecoveryBoxSlot, generation: numbe
   const { publicKey, privateKey } = sodium.crypto_box_seed_keypair(seed);
   wipe(seed);
   try {
-    if (!timingSafeEqual(publicKey, slot.pk)) return null;
+    if (!equalSecret(publicKey, slot.pk)) return null;
     const mac = boxMac(vaultId, slot, generation, macKey);
-    if (!timingSafeEqual(mac, slot.mac))
+    if (!equalSecret(mac, slot.mac))
       throw new VaultDamagedError("corrupted", "the vault's recovery slot does not check out (damaged, or not written by this vault)", [
         "restore a snapshot or a backup, or open it with the password",
       ]);
@@ -251,7 +260,7 @@ export async function recoveryKeyFits(slot: RecoverySlot | RecoveryBoxSlot, keyB
     const { seed, macKey } = boxSecrets(keyBytes, slot.salt);
     const { publicKey, privateKey } = sodium.crypto_box_seed_keypair(seed);
     wipe(seed, macKey, privateKey);
-    return timingSafeEqual(publicKey, slot.pk);
+    return equalSecret(publicKey, slot.pk);
   }
   const k = legacyKek(keyBytes, slot.salt);
   const key = open(k, slot.nonce, slot.wrapped, slotAD(vaultId, slot));

@@ -1,15 +1,18 @@
-// crypto.ts against libsodium (libsodium-wrappers-sumo), the reference the format names:
-// XChaCha20-Poly1305-IETF both ways on random inputs, BLAKE2b-512, sodium_pad/unpad at
-// 1 KiB blocks, authentication failures on every flipped bit, and the HKDF subkeys.
-import { createHmac, hkdfSync } from "node:crypto";
+// crypto.ts against libsodium's WASM build (libsodium-wrappers-sumo), the reference the format
+// names: XChaCha20-Poly1305-IETF both ways on random inputs, BLAKE2b-512, SHA-256,
+// sodium_pad/unpad at 1 KiB blocks, authentication failures on every flipped bit, and the HKDF
+// subkeys (RFC 5869's vectors, Node's hkdfSync). Each check runs on both engines (primitives.ts):
+// libsodium's addon (sodium-native), and Node's crypto as where that addon does not load.
+import { createHash, createHmac, hkdfSync } from "node:crypto";
 import fc from "fast-check";
 import sodium from "libsodium-wrappers-sumo";
-import { beforeAll, describe, expect, it } from "vitest";
-import { blake2b512, deriveSubkey, open, pad, seal, unpad } from "../../../../src/core/vault/crypto.js";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { pad, unpad } from "../../../../src/core/vault/crypto.js";
 import { flipBit, hex } from "./helpers.js";
 
 const SEED = 7_3_2026;
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
+const textOf = (t: string) => new TextEncoder().encode(t);
 
 beforeAll(async () => {
   await sodium.ready;
@@ -40,137 +43,6 @@ const atOffset = (n: number) =>
     return big.subarray(off, off + n);
   });
 const aeadCase = fc.record({ key: atOffset(32), nonce: atOffset(24), ad: fc.uint8Array({ maxLength: 300 }), m: anyLength });
-
-describe("XChaCha20-Poly1305 equals libsodium's crypto_aead_xchacha20poly1305_ietf", () => {
-  it("matches the draft-irtf-cfrg-xchacha test vector (A.3.1), as libsodium does", () => {
-    const key = fromHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
-    const nonce = fromHex("404142434445464748494a4b4c4d4e4f5051525354555657");
-    const ad = fromHex("50515253c0c1c2c3c4c5c6c7");
-    const m = new TextEncoder().encode(
-      "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
-    );
-    const want =
-      "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e" +
-      "c0875924c1c7987947deafd8780acf49";
-    expect(hex(sodiumSeal(key, nonce, m, ad))).toBe(want);
-    expect(hex(seal(key, nonce, m, ad))).toBe(want);
-    expect(open(key, nonce, fromHex(want), ad)).toEqual(m);
-  });
-
-  it("seal gives libsodium's bytes, and libsodium opens them (random keys, nonces, ad, lengths)", () => {
-    fc.assert(
-      fc.property(aeadCase, ({ key, nonce, ad, m }) => {
-        const ours = seal(key, nonce, m, ad);
-        expect(ours.length).toBe(m.length + 16);
-        expect(hex(ours)).toBe(hex(sodiumSeal(key, nonce, m, ad)));
-        expect(sodiumOpen(key, nonce, ours, ad)).toEqual(m);
-      }),
-      { seed: SEED, numRuns: 150 },
-    );
-  });
-
-  it("open reads what libsodium sealed", () => {
-    fc.assert(
-      fc.property(aeadCase, ({ key, nonce, ad, m }) => {
-        const theirs = sodiumSeal(key, nonce, m, ad);
-        const back = open(key, nonce, theirs, ad);
-        expect(back).not.toBeNull();
-        expect(hex(back!)).toBe(hex(m));
-      }),
-      { seed: SEED + 1, numRuns: 150 },
-    );
-  });
-
-  it("does not modify its inputs", () => {
-    const key = new Uint8Array(32).fill(1);
-    const nonce = new Uint8Array(24).fill(2);
-    const m = new Uint8Array(100).fill(3);
-    const ad = new Uint8Array(10).fill(4);
-    const c = seal(key, nonce, m, ad);
-    open(key, nonce, c, ad);
-    expect([key, nonce, m, ad].map((b) => new Set(b).size)).toEqual([1, 1, 1, 1]);
-    expect([key[0], nonce[0], m[0], ad[0]]).toEqual([1, 2, 3, 4]);
-  });
-
-  it("refuses keys other than 32 bytes and nonces other than 24 bytes", () => {
-    const m = new Uint8Array(5);
-    for (const [k, n] of [
-      [31, 24],
-      [33, 24],
-      [32, 23],
-      [32, 25],
-      [32, 12],
-      [0, 24],
-    ] as const) {
-      expect(() => seal(new Uint8Array(k), new Uint8Array(n), m, m)).toThrow(RangeError);
-      expect(() => open(new Uint8Array(k), new Uint8Array(n), new Uint8Array(40), m)).toThrow(RangeError);
-    }
-  });
-});
-
-describe("open returns null for anything but the exact inputs", () => {
-  const key = fromHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
-  const nonce = fromHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7");
-  const ad = new TextEncoder().encode("otp-vault/v1/slot\0header");
-  const m = new TextEncoder().encode("the master key, 32 bytes long!!!");
-  const sealed = seal(key, nonce, m, ad);
-
-  it("opens the untouched inputs", () => {
-    expect(open(key, nonce, sealed, ad)).toEqual(m);
-  });
-
-  it("null on every flipped bit of the ciphertext and of the tag", () => {
-    let nulls = 0;
-    for (let bit = 0; bit < sealed.length * 8; bit++) if (open(key, nonce, flipBit(sealed, bit), ad) === null) nulls++;
-    expect(nulls).toBe(sealed.length * 8);
-  });
-
-  it("null on every flipped bit of the nonce, the ad and the key", () => {
-    let tried = 0;
-    for (let bit = 0; bit < nonce.length * 8; bit++, tried++)
-      expect(open(key, flipBit(nonce, bit), sealed, ad), `nonce bit ${bit}`).toBeNull();
-    for (let bit = 0; bit < ad.length * 8; bit++, tried++) expect(open(key, nonce, sealed, flipBit(ad, bit)), `ad bit ${bit}`).toBeNull();
-    for (let bit = 0; bit < key.length * 8; bit++, tried++) expect(open(flipBit(key, bit), nonce, sealed, ad), `key bit ${bit}`).toBeNull();
-    expect(tried).toBe((24 + ad.length + 32) * 8);
-  });
-
-  it("null for a truncated, extended or empty ciphertext, and for missing or extra ad", () => {
-    for (let n = 0; n < sealed.length; n++) expect(open(key, nonce, sealed.subarray(0, n), ad), `cut at ${n}`).toBeNull();
-    expect(open(key, nonce, new Uint8Array([...sealed, 0]), ad)).toBeNull();
-    expect(open(key, nonce, sealed, new Uint8Array(0))).toBeNull();
-    expect(open(key, nonce, sealed, new Uint8Array([...ad, 0]))).toBeNull();
-  });
-
-  it("an empty plaintext still authenticates (16-byte tag only)", () => {
-    const c = seal(key, nonce, new Uint8Array(0), ad);
-    expect(c.length).toBe(16);
-    expect(open(key, nonce, c, ad)).toEqual(new Uint8Array(0));
-    expect(open(key, nonce, flipBit(c, 0), ad)).toBeNull();
-  });
-});
-
-describe("BLAKE2b-512 equals crypto_generichash(64, m)", () => {
-  it("the empty message's known digest", () => {
-    const want =
-      "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce";
-    expect(hex(sodium.crypto_generichash(64, new Uint8Array(0), null))).toBe(want);
-    expect(hex(blake2b512(new Uint8Array(0)))).toBe(want);
-  });
-  it("random messages of many lengths (block edges at 128 bytes)", () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          anyLength,
-          fc.integer({ min: 126, max: 258 }).map((n) => new Uint8Array(n).fill(n)),
-        ),
-        (m) => {
-          expect(hex(blake2b512(m))).toBe(hex(sodium.crypto_generichash(64, m, null)));
-        },
-      ),
-      { seed: SEED + 2, numRuns: 300 },
-    );
-  });
-});
 
 describe("pad/unpad equal sodium_pad/sodium_unpad with 1024-byte blocks", () => {
   it("pad gives sodium.pad's bytes, and both unpads undo it", () => {
@@ -260,30 +132,269 @@ function hkdfReference(ikm: Uint8Array, salt: Uint8Array, info: string, length: 
   return new Uint8Array(Buffer.concat(out).subarray(0, length));
 }
 
-describe('deriveSubkey is HKDF-SHA256(master key, salt = "", info = "otpvault/v1/<purpose>", 32)', () => {
-  it("the HMAC reference itself passes RFC 5869 test case 3 (empty salt and info)", () => {
-    const okm = hkdfReference(new Uint8Array(22).fill(0x0b), new Uint8Array(0), "", 42);
-    expect(hex(okm)).toBe("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+const ENGINES = [
+  ["libsodium's addon (sodium-native)", "libsodium"],
+  ["Node's crypto (where that addon does not load)", "node"],
+] as const;
+
+describe.each(ENGINES)("on %s", (_label, engine) => {
+  let C: typeof import("../../../../src/core/vault/crypto.js");
+  beforeAll(async () => {
+    vi.resetModules();
+    if (engine === "node") vi.doMock("../../../../src/core/vault/primitives-sodium.js", () => ({ sodiumPrimitives: () => null }));
+    else vi.doUnmock("../../../../src/core/vault/primitives-sodium.js");
+    C = await import("../../../../src/core/vault/crypto.js");
+    expect(C.cryptoEngine()).toBe(engine);
   });
 
-  it("equals node's hkdfSync and the HMAC reference for random master keys", () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.constantFrom("payload", "session", "x", "ünïcode"), (mk, purpose) => {
-        const ours = deriveSubkey(mk, purpose);
-        expect(ours.length).toBe(32);
-        expect(hex(ours)).toBe(Buffer.from(hkdfSync("sha256", mk, new Uint8Array(0), `otpvault/v1/${purpose}`, 32)).toString("hex"));
-        expect(hex(ours)).toBe(hex(hkdfReference(mk, new Uint8Array(0), `otpvault/v1/${purpose}`, 32)));
-      }),
-      { seed: SEED + 5, numRuns: 100 },
-    );
+  describe("XChaCha20-Poly1305 equals libsodium's crypto_aead_xchacha20poly1305_ietf", () => {
+    it("matches the draft-irtf-cfrg-xchacha test vector (A.3.1), as libsodium does", () => {
+      const key = fromHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+      const nonce = fromHex("404142434445464748494a4b4c4d4e4f5051525354555657");
+      const ad = fromHex("50515253c0c1c2c3c4c5c6c7");
+      const m = new TextEncoder().encode(
+        "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
+      );
+      const want =
+        "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e" +
+        "c0875924c1c7987947deafd8780acf49";
+      expect(hex(sodiumSeal(key, nonce, m, ad))).toBe(want);
+      expect(hex(C.seal(key, nonce, m, ad))).toBe(want);
+      expect(C.open(key, nonce, fromHex(want), ad)).toEqual(m);
+    });
+
+    it("seal gives libsodium's bytes, and libsodium opens them (random keys, nonces, ad, lengths)", () => {
+      fc.assert(
+        fc.property(aeadCase, ({ key, nonce, ad, m }) => {
+          const ours = C.seal(key, nonce, m, ad);
+          expect(ours.length).toBe(m.length + 16);
+          expect(hex(ours)).toBe(hex(sodiumSeal(key, nonce, m, ad)));
+          expect(sodiumOpen(key, nonce, ours, ad)).toEqual(m);
+        }),
+        { seed: SEED, numRuns: 150 },
+      );
+    });
+
+    it("open reads what libsodium sealed", () => {
+      fc.assert(
+        fc.property(aeadCase, ({ key, nonce, ad, m }) => {
+          const theirs = sodiumSeal(key, nonce, m, ad);
+          const back = C.open(key, nonce, theirs, ad);
+          expect(back).not.toBeNull();
+          expect(hex(back!)).toBe(hex(m));
+        }),
+        { seed: SEED + 1, numRuns: 150 },
+      );
+    });
+
+    it("does not modify its inputs", () => {
+      const key = new Uint8Array(32).fill(1);
+      const nonce = new Uint8Array(24).fill(2);
+      const m = new Uint8Array(100).fill(3);
+      const ad = new Uint8Array(10).fill(4);
+      const c = C.seal(key, nonce, m, ad);
+      C.open(key, nonce, c, ad);
+      expect([key, nonce, m, ad].map((b) => new Set(b).size)).toEqual([1, 1, 1, 1]);
+      expect([key[0], nonce[0], m[0], ad[0]]).toEqual([1, 2, 3, 4]);
+    });
+
+    it("refuses keys other than 32 bytes and nonces other than 24 bytes", () => {
+      const m = new Uint8Array(5);
+      for (const [k, n] of [
+        [31, 24],
+        [33, 24],
+        [32, 23],
+        [32, 25],
+        [32, 12],
+        [0, 24],
+      ] as const) {
+        expect(() => C.seal(new Uint8Array(k), new Uint8Array(n), m, m)).toThrow(RangeError);
+        expect(() => C.open(new Uint8Array(k), new Uint8Array(n), new Uint8Array(40), m)).toThrow(RangeError);
+      }
+    });
   });
 
-  it("differs per purpose and per master key, and is not the master key", () => {
-    const mk = new Uint8Array(32).fill(9);
-    const keys = ["payload", "recovery", "session", "payload2", "Payload", ""].map((p) => hex(deriveSubkey(mk, p)));
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).not.toContain(hex(mk));
-    expect(hex(deriveSubkey(new Uint8Array(32).fill(8), "payload"))).not.toBe(keys[0]);
-    expect(hex(deriveSubkey(mk, "payload"))).toBe(keys[0]);
+  describe("open returns null for anything but the exact inputs", () => {
+    const key = fromHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    const nonce = fromHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7");
+    const ad = new TextEncoder().encode("otp-vault/v1/slot\0header");
+    const m = new TextEncoder().encode("the master key, 32 bytes long!!!");
+    let sealed: Uint8Array;
+    beforeAll(() => {
+      sealed = C.seal(key, nonce, m, ad);
+    });
+
+    it("opens the untouched inputs", () => {
+      expect(C.open(key, nonce, sealed, ad)).toEqual(m);
+    });
+
+    it("null on every flipped bit of the ciphertext and of the tag", () => {
+      let nulls = 0;
+      for (let bit = 0; bit < sealed.length * 8; bit++) if (C.open(key, nonce, flipBit(sealed, bit), ad) === null) nulls++;
+      expect(nulls).toBe(sealed.length * 8);
+    });
+
+    it("null on every flipped bit of the nonce, the ad and the key", () => {
+      let tried = 0;
+      for (let bit = 0; bit < nonce.length * 8; bit++, tried++)
+        expect(C.open(key, flipBit(nonce, bit), sealed, ad), `nonce bit ${bit}`).toBeNull();
+      for (let bit = 0; bit < ad.length * 8; bit++, tried++)
+        expect(C.open(key, nonce, sealed, flipBit(ad, bit)), `ad bit ${bit}`).toBeNull();
+      for (let bit = 0; bit < key.length * 8; bit++, tried++)
+        expect(C.open(flipBit(key, bit), nonce, sealed, ad), `key bit ${bit}`).toBeNull();
+      expect(tried).toBe((24 + ad.length + 32) * 8);
+    });
+
+    it("null for a truncated, extended or empty ciphertext, and for missing or extra ad", () => {
+      for (let n = 0; n < sealed.length; n++) expect(C.open(key, nonce, sealed.subarray(0, n), ad), `cut at ${n}`).toBeNull();
+      expect(C.open(key, nonce, new Uint8Array([...sealed, 0]), ad)).toBeNull();
+      expect(C.open(key, nonce, sealed, new Uint8Array(0))).toBeNull();
+      expect(C.open(key, nonce, sealed, new Uint8Array([...ad, 0]))).toBeNull();
+    });
+
+    it("an empty plaintext still authenticates (16-byte tag only)", () => {
+      const c = C.seal(key, nonce, new Uint8Array(0), ad);
+      expect(c.length).toBe(16);
+      expect(C.open(key, nonce, c, ad)).toEqual(new Uint8Array(0));
+      expect(C.open(key, nonce, flipBit(c, 0), ad)).toBeNull();
+    });
+  });
+
+  describe("BLAKE2b-512 equals crypto_generichash(64, m)", () => {
+    it("the empty message's known digest", () => {
+      const want =
+        "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce";
+      expect(hex(sodium.crypto_generichash(64, new Uint8Array(0), null))).toBe(want);
+      expect(hex(C.blake2b512(new Uint8Array(0)))).toBe(want);
+    });
+    it("random messages of many lengths (block edges at 128 bytes)", () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            anyLength,
+            fc.integer({ min: 126, max: 258 }).map((n) => new Uint8Array(n).fill(n)),
+          ),
+          (m) => {
+            expect(hex(C.blake2b512(m))).toBe(hex(sodium.crypto_generichash(64, m, null)));
+          },
+        ),
+        { seed: SEED + 2, numRuns: 300 },
+      );
+    });
+  });
+
+  describe('deriveSubkey is HKDF-SHA256(master key, salt = "", info = "otpvault/v1/<purpose>", 32)', () => {
+    it("the HMAC reference itself passes RFC 5869 test case 3 (empty salt and info)", () => {
+      const okm = hkdfReference(new Uint8Array(22).fill(0x0b), new Uint8Array(0), "", 42);
+      expect(hex(okm)).toBe("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+    });
+
+    it("equals node's hkdfSync and the HMAC reference for random master keys", () => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          fc.constantFrom("payload", "session", "x", "ünïcode"),
+          (mk, purpose) => {
+            const ours = C.deriveSubkey(mk, purpose);
+            expect(ours.length).toBe(32);
+            expect(hex(ours)).toBe(Buffer.from(hkdfSync("sha256", mk, new Uint8Array(0), `otpvault/v1/${purpose}`, 32)).toString("hex"));
+            expect(hex(ours)).toBe(hex(hkdfReference(mk, new Uint8Array(0), `otpvault/v1/${purpose}`, 32)));
+          },
+        ),
+        { seed: SEED + 5, numRuns: 100 },
+      );
+    });
+
+    it("differs per purpose and per master key, and is not the master key", () => {
+      const mk = new Uint8Array(32).fill(9);
+      const keys = ["payload", "recovery", "session", "payload2", "Payload", ""].map((p) => hex(C.deriveSubkey(mk, p)));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys).not.toContain(hex(mk));
+      expect(hex(C.deriveSubkey(new Uint8Array(32).fill(8), "payload"))).not.toBe(keys[0]);
+      expect(hex(C.deriveSubkey(mk, "payload"))).toBe(keys[0]);
+    });
+  });
+
+  describe("HMAC-SHA256, HKDF-SHA256 and SHA-256 themselves", () => {
+    const b = (h: string) => fromHex(h);
+    it("HKDF passes RFC 5869's three SHA-256 test cases", () => {
+      const cases = [
+        {
+          ikm: "0b".repeat(22),
+          salt: "000102030405060708090a0b0c",
+          info: "f0f1f2f3f4f5f6f7f8f9",
+          okm: "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
+        },
+        {
+          ikm: Array.from({ length: 80 }, (_, i) => i.toString(16).padStart(2, "0")).join(""),
+          salt: Array.from({ length: 80 }, (_, i) => (0x60 + i).toString(16).padStart(2, "0")).join(""),
+          info: Array.from({ length: 80 }, (_, i) => (0xb0 + i).toString(16).padStart(2, "0")).join(""),
+          okm: "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71cc30c58179ec3e87c14c01d5c1f3434f1d87",
+        },
+        {
+          ikm: "0b".repeat(22),
+          salt: "",
+          info: "",
+          okm: "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8",
+        },
+      ];
+      for (const t of cases) expect(hex(C.hkdfSha256(b(t.ikm), b(t.salt), b(t.info), t.okm.length / 2))).toBe(t.okm);
+    });
+
+    it("HKDF equals Node's hkdfSync for random inputs and lengths", () => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ maxLength: 100 }),
+          fc.uint8Array({ maxLength: 64 }),
+          fc.uint8Array({ maxLength: 100 }),
+          fc.integer({ min: 1, max: 200 }),
+          (ikm, salt, info, n) => {
+            expect(hex(C.hkdfSha256(ikm, salt, info, n))).toBe(Buffer.from(hkdfSync("sha256", ikm, salt, info, n)).toString("hex"));
+          },
+        ),
+        { seed: SEED + 6, numRuns: 200 },
+      );
+    });
+
+    it("HMAC-SHA256 equals Node's createHmac, and SHA-256 Node's createHash (parts concatenated)", () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 130 }), fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 4 }), (key, parts) => {
+          expect(hex(C.hmacSha256(key, ...parts))).toBe(createHmac("sha256", key).update(Buffer.concat(parts)).digest("hex"));
+          expect(hex(C.sha256(...parts))).toBe(createHash("sha256").update(Buffer.concat(parts)).digest("hex"));
+        }),
+        { seed: SEED + 7, numRuns: 200 },
+      );
+    });
+  });
+
+  describe("segmentCipher: segment j is XChaCha20-Poly1305 under the nonce with j XORed into its last 8 bytes", () => {
+    it("equals libsodium's encrypt under that nonce, both ways, and leaves its inputs alone", () => {
+      const key = new Uint8Array(32).fill(5);
+      const nonce = Buffer.from(Array.from({ length: 24 }, (_, i) => i * 7));
+      const before = hex(nonce);
+      const c = C.segmentCipher(key, nonce);
+      for (const j of [0, 1, 2, 255, 256, 0xffffffff, 0x100000000, 2 ** 40 + 3]) {
+        const n = new Uint8Array(nonce);
+        const v = new DataView(n.buffer);
+        v.setBigUint64(16, v.getBigUint64(16, true) ^ BigInt(j), true);
+        const m = textOf(`segment ${j}`);
+        const ad = textOf(`ad ${j}`);
+        const sealed = c.seal(j, m, ad);
+        expect(hex(sealed), `j = ${j}`).toBe(hex(sodiumSeal(key, n, m, ad)));
+        expect(c.open(j, sealed, ad)).toEqual(m);
+        expect(c.open(j + 1, sealed, ad)).toBeNull();
+      }
+      expect(hex(nonce)).toBe(before);
+      c.wipe();
+      expect(key[0]).toBe(5);
+    });
+  });
+
+  it("random bytes: the length asked for, and not all alike", () => {
+    expect(C.randomBytes(0).length).toBe(0);
+    const r = C.randomBytes(64);
+    expect(r.length).toBe(64);
+    expect(new Set(r).size).toBeGreaterThan(16);
+    expect(hex(C.randomBytes(32))).not.toBe(hex(C.randomBytes(32)));
   });
 });

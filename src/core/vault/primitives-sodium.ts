@@ -1,0 +1,95 @@
+// libsodium's own primitives, from sodium-native (holepunchto; MIT; prebuilt addons for Linux
+// x64/arm64 glibc, macOS, Windows, no install script). The addon is loaded straight from the
+// package's prebuilds folder, as fs-native-extensions is (src/io/native-fs.ts): its own loader
+// (require-addon) resolves through a chain of packages and costs far more than the ~2 ms the
+// addon takes. null where this platform has no prebuild, or it does not load: primitives.ts then
+// uses Node's crypto.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { Primitives } from "./primitives.js";
+
+/** The few functions of sodium-native used here (its README documents each). */
+interface SodiumNative {
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+    c: Uint8Array,
+    m: Uint8Array,
+    ad: Uint8Array | null,
+    nsec: null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  /** throws when the tag does not match */
+  crypto_aead_xchacha20poly1305_ietf_decrypt(
+    m: Uint8Array,
+    nsec: null,
+    c: Uint8Array,
+    ad: Uint8Array | null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_generichash_batch(out: Uint8Array, parts: readonly Uint8Array[]): void;
+  crypto_hash_sha256_STATEBYTES: number;
+  crypto_hash_sha256_init(state: Buffer): void;
+  crypto_hash_sha256_update(state: Buffer, data: Uint8Array): void;
+  crypto_hash_sha256_final(state: Buffer, out: Uint8Array): void;
+  randombytes_buf(buf: Uint8Array): void;
+  /** true when equal (libsodium's sodium_memcmp is 0); throws unless the lengths are equal */
+  sodium_memcmp(a: Uint8Array, b: Uint8Array): boolean;
+}
+
+declare const __filename: string | undefined;
+const TAG = 16;
+
+function load(): SodiumNative | null {
+  try {
+    // In the bundle __filename is dist/otp.cjs; under vitest, this module's own file.
+    const req = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
+    const pkg = dirname(req.resolve("sodium-native/package.json"));
+    return req(join(pkg, "prebuilds", `${process.platform}-${process.arch}`, "sodium-native.node")) as SodiumNative;
+  } catch {
+    return null;
+  }
+}
+
+/** libsodium's primitives, or null where its addon does not load. */
+export function sodiumPrimitives(): Primitives | null {
+  const s = load();
+  if (!s) return null;
+  return {
+    engine: "libsodium",
+    xchachaSeal(key, nonce, plaintext, ad) {
+      const out = new Uint8Array(plaintext.length + TAG);
+      s.crypto_aead_xchacha20poly1305_ietf_encrypt(out, plaintext, ad, null, nonce, key);
+      return out;
+    },
+    xchachaOpen(key, nonce, ciphertext, ad) {
+      const out = new Uint8Array(ciphertext.length - TAG);
+      try {
+        s.crypto_aead_xchacha20poly1305_ietf_decrypt(out, null, ciphertext, ad, nonce, key);
+        return out;
+      } catch {
+        return null; // "could not verify data": libsodium wrote nothing to out
+      }
+    },
+    blake2b512(parts) {
+      const out = new Uint8Array(64);
+      s.crypto_generichash_batch(out, parts);
+      return out;
+    },
+    sha256(parts) {
+      const state = Buffer.alloc(s.crypto_hash_sha256_STATEBYTES);
+      s.crypto_hash_sha256_init(state);
+      for (const p of parts) s.crypto_hash_sha256_update(state, p);
+      const out = new Uint8Array(32);
+      s.crypto_hash_sha256_final(state, out);
+      state.fill(0);
+      return out;
+    },
+    timingSafeEqual: (a, b) => s.sodium_memcmp(a, b),
+    randomBytes(n) {
+      const out = new Uint8Array(n);
+      if (n > 0) s.randombytes_buf(out);
+      return out;
+    },
+  };
+}
