@@ -1,11 +1,12 @@
 // What ships: the product bundle (dist/otp.cjs, the one package.json's bin runs) holds none of
 // the test hooks, which live only in the test bundle (scripts/build.mjs --test); and a run that
 // asks for a hook without the test bundle gets nothing (the product ignores OTP_TEST_*). And
-// the launcher's V8 code cache: missing, stale or garbage, otp runs the same.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// the launcher's V8 code cache: missing, stale or garbage, otp runs the same. And what the read
+// path loads: libsodium's addon, never node:crypto.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { OTP_TEST_BIN, ROOT, otpHome, totp } from "../helpers/otp-home.js";
+import { OTP_BIN, OTP_TEST_BIN, ROOT, otpHome, totp } from "../helpers/otp-home.js";
 import { expectOk, newSecret, sha256 } from "../helpers/e2e-util.js";
 import { spawnSync } from "node:child_process";
 
@@ -61,4 +62,48 @@ describe("the V8 code cache (bin/otp.cjs) is an optimisation, never a dependency
         rmSync(root, { recursive: true, force: true });
       }
     });
+});
+
+describe("the read path's start-up (docs/startup.md)", () => {
+  // What the product bundle loads for `otp code` and `otp list`, with a session and with the
+  // password, seen from inside the process: Node's list of its own modules, and require's cache.
+  // node:crypto costs every start ~9 ms; the vault's crypto is libsodium's addon here (a prebuilt
+  // for this platform ships with sodium-native), and the codes' HMAC @noble/hashes'.
+  const prebuilt = join(ROOT, "node_modules", "sodium-native", "prebuilds", `${process.platform}-${process.arch}`, "sodium-native.node");
+  const hasPrebuilt = existsSync(prebuilt);
+  if (!hasPrebuilt && process.env.CI === "true")
+    throw new Error(`sodium-native has no prebuilt addon for ${process.platform}-${process.arch}`);
+  if (!hasPrebuilt) console.warn(`skipped: sodium-native has no prebuilt addon for ${process.platform}-${process.arch}`);
+
+  it.skipIf(!hasPrebuilt)("otp code and otp list load libsodium's addon and never node:crypto", async () => {
+    await using h = await otpHome([totp("github", "JBSWY3DPEHPK3PXP"), totp("bank", newSecret())]);
+    const unlock = spawnSync(process.execPath, [OTP_BIN, "unlock", "--for", "1h"], { env: h.env(), encoding: "utf8" });
+    expect(unlock.status, unlock.stderr).toBe(0);
+    const session = unlock.stdout.trim().replace(/^export OTP_SESSION=/, "");
+    const probe = join(h.home, "probe.cjs");
+    writeFileSync(
+      probe,
+      `process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, JSON.stringify({ modules: process.moduleLoadList, files: Object.keys(require.cache) })));\n`,
+    );
+    const runs: [string, string[], Record<string, string | undefined>][] = [
+      ["code, session", ["code", "github", "--at", "1767268800"], { OTP_SESSION: session, OTP_PASSWORD: undefined }],
+      ["code, password", ["code", "github", "--at", "1767268800"], {}],
+      ["list, session", ["list"], { OTP_SESSION: session, OTP_PASSWORD: undefined }],
+    ];
+    for (const [what, args, extra] of runs) {
+      const out = join(h.home, "probe.json");
+      const r = spawnSync(process.execPath, ["-r", probe, OTP_BIN, ...args], {
+        env: h.env({ ...extra, PROBE_OUT: out }),
+        encoding: "utf8",
+      });
+      expect(r.status, `${what}: ${r.stderr}`).toBe(0);
+      if (args[0] === "code") expect(r.stdout, what).toBe("704044\n");
+      const seen = JSON.parse(readFileSync(out, "utf8")) as { modules: string[]; files: string[] };
+      expect(
+        seen.modules.filter((m) => /^NativeModule (node:)?crypto$|internal\/crypto\//.test(m)),
+        what,
+      ).toEqual([]);
+      expect(seen.files, what).toContain(prebuilt);
+    }
+  });
 });

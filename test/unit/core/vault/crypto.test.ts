@@ -390,6 +390,18 @@ describe.each(ENGINES)("on %s", (_label, engine) => {
     });
   });
 
+  it("equalSecret: true only for the same bytes; false, not a throw, for other lengths", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), (a, at) => {
+        expect(C.equalSecret(a, new Uint8Array(a))).toBe(true);
+        expect(C.equalSecret(a, flipBit(a, at % (a.length * 8)))).toBe(false);
+        expect(C.equalSecret(a, a.subarray(1))).toBe(false);
+      }),
+      { seed: SEED + 8, numRuns: 100 },
+    );
+    expect(C.equalSecret(new Uint8Array(0), new Uint8Array(0))).toBe(true);
+  });
+
   it("random bytes: the length asked for, and not all alike", () => {
     expect(C.randomBytes(0).length).toBe(0);
     const r = C.randomBytes(64);
