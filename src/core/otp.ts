@@ -1,12 +1,12 @@
 // One-time codes: HOTP (RFC 4226), TOTP (RFC 6238) and Steam Guard, wrapping otpauth, plus
 // parsing `--at` times. Pure: the time always comes in as `nowMs`; nothing here reads a clock.
-// otpauth's "bare" build with @noble/hashes' HMAC: its Node build calls node:crypto's createHmac,
-// and loading node:crypto costs every `otp code` ~9 ms, where noble's HMAC-SHA1 costs ~0.7 ms
-// cold (docs/startup.md). The same HMAC is otpauth's own in its browser build.
-import { hmac } from "@noble/hashes/hmac.js";
+// otpauth's "bare" build, with the HMAC of core/vault/crypto.ts: otpauth's Node build calls
+// node:crypto's createHmac, and loading node:crypto costs every `otp code` ~9 ms
+// (docs/startup.md). SHA-256 and SHA-512 are the vault's native engine's; SHA-1, which libsodium
+// lacks, is @noble/hashes' (otpauth's own in its browser build; ~0.5 ms cold).
 import { sha1 } from "@noble/hashes/legacy.js";
-import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { HOTP, Secret } from "otpauth/bare";
+import { SHA256, SHA512, hmac, type HmacHash } from "./vault/crypto.js";
 import { normaliseSecret } from "./base32.js";
 import { COUNTER_RANGE, DEFAULT_PERIOD, MAX_COUNTER, MAX_DIGITS, MAX_PERIOD, type Algorithm, type EntryDraft } from "./entry.js";
 import { InputError, UsageError } from "./errors.js";
@@ -26,11 +26,19 @@ export interface GeneratedCode {
 
 const STEAM_ALPHABET = "23456789BCDFGHJKMNPQRTVWXY";
 const ALGORITHMS: readonly string[] = ["SHA1", "SHA256", "SHA512"];
-const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
+const SHA1: HmacHash = {
+  hash(parts) {
+    const h = sha1.create();
+    for (const p of parts) h.update(p);
+    return h.digest();
+  },
+  blockBytes: 64,
+};
+const HASHES: Record<string, HmacHash> = { SHA1, SHA256, SHA512 };
 
 /** The HMAC otpauth calls: algorithm is one of ALGORITHMS (hotpCode checks it first). */
 function otpHmac(algorithm: string, key: Uint8Array, message: Uint8Array): Uint8Array {
-  const hash = HASHES[algorithm as keyof typeof HASHES];
+  const hash = HASHES[algorithm];
   if (!hash) throw badEntry("algorithm must be SHA1, SHA256 or SHA512");
   return hmac(hash, key, message);
 }

@@ -3,7 +3,8 @@
 // where its addon loads, else Node's (primitives.ts says which and why):
 // - XChaCha20-Poly1305-IETF, libsodium's crypto_aead_xchacha20poly1305_ietf;
 // - BLAKE2b-512 (libsodium's crypto_generichash with 64 bytes out);
-// - HKDF-SHA256 (RFC 5869) for subkeys of the master key, written here over native SHA-256:
+// - HMAC (RFC 2104) over native SHA-256 and SHA-512, for the codes (core/otp.ts), and
+//   HKDF-SHA256 (RFC 5869) for subkeys of the master key, written here over native SHA-256:
 //   neither engine's HKDF is cheap to reach (sodium-native has none; node:crypto costs ~9 ms to
 //   load, and @noble/hashes' cold JavaScript ~2 ms for one subkey).
 // test/unit/core/vault/crypto.test.ts checks every one, on both engines, against libsodium's
@@ -59,21 +60,40 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return primitives().sha256(parts);
 }
 
-/** HMAC-SHA256 (RFC 2104) of the parts, concatenated. */
-export function hmacSha256(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
-  const long = key.length > 64 ? sha256(key) : null; // RFC 2104: a key longer than the block is hashed first
+/** SHA-512 of the parts, concatenated. */
+export function sha512(...parts: Uint8Array[]): Uint8Array {
+  return primitives().sha512(parts);
+}
+
+/** A hash function of parts, and the size of its block in bytes (HMAC's padding length). */
+export interface HmacHash {
+  hash: (parts: Uint8Array[]) => Uint8Array;
+  blockBytes: number;
+}
+
+export const SHA256: HmacHash = { hash: (parts) => sha256(...parts), blockBytes: 64 };
+export const SHA512: HmacHash = { hash: (parts) => sha512(...parts), blockBytes: 128 };
+
+/** HMAC (RFC 2104) over `h` of the parts, concatenated. */
+export function hmac(h: HmacHash, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  const long = key.length > h.blockBytes ? h.hash([key]) : null; // a key longer than the block is hashed first
   const k0 = long ?? key;
-  const inner = new Uint8Array(64);
-  const outer = new Uint8Array(64);
-  for (let i = 0; i < 64; i++) {
+  const inner = new Uint8Array(h.blockBytes);
+  const outer = new Uint8Array(h.blockBytes);
+  for (let i = 0; i < h.blockBytes; i++) {
     const k = i < k0.length ? k0[i]! : 0;
     inner[i] = k ^ 0x36;
     outer[i] = k ^ 0x5c;
   }
-  const ih = sha256(inner, ...parts);
-  const mac = sha256(outer, ih);
+  const ih = h.hash([inner, ...parts]);
+  const mac = h.hash([outer, ih]);
   wipe(inner, outer, ih, long);
   return mac;
+}
+
+/** HMAC-SHA256 of the parts, concatenated. */
+export function hmacSha256(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  return hmac(SHA256, key, ...parts);
 }
 
 /** HKDF-SHA256 (RFC 5869): `length` bytes of output keying material. */

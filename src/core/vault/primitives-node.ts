@@ -1,7 +1,7 @@
 // The primitives on Node's own crypto, where libsodium's addon does not load (primitives.ts):
 // - XChaCha20-Poly1305 = HChaCha20 (from @noble/ciphers) + native ChaCha20-Poly1305, the
 //   construction of draft-irtf-cfrg-xchacha and libsodium's crypto_aead_xchacha20poly1305_ietf;
-// - BLAKE2b-512 and SHA-256, native; random bytes from the CSPRNG.
+// - BLAKE2b-512, SHA-256 and SHA-512, native; random bytes from the CSPRNG.
 // node:crypto is required when this engine is made, not when the bundle loads: loading it costs
 // ~9 ms, which a process using libsodium never pays.
 import { hchacha } from "@noble/ciphers/chacha.js";
@@ -39,6 +39,11 @@ const join = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.conca
 export function nodePrimitives(): Primitives {
   // In the bundle __filename is dist/otp.cjs; under vitest, this module's own file.
   const c = createRequire(typeof __filename === "string" ? __filename : import.meta.url)("node:crypto") as typeof import("node:crypto");
+  const hash = (name: string, parts: readonly Uint8Array[]): Uint8Array => {
+    const h = c.createHash(name);
+    for (const p of parts) h.update(p);
+    return new Uint8Array(h.digest());
+  };
   return {
     engine: "node",
     xchachaSeal(key, nonce, plaintext, ad) {
@@ -67,16 +72,9 @@ export function nodePrimitives(): Primitives {
         subkey.fill(0);
       }
     },
-    blake2b512(parts) {
-      const h = c.createHash("blake2b512");
-      for (const p of parts) h.update(p);
-      return new Uint8Array(h.digest());
-    },
-    sha256(parts) {
-      const h = c.createHash("sha256");
-      for (const p of parts) h.update(p);
-      return new Uint8Array(h.digest());
-    },
+    blake2b512: (parts) => hash("blake2b512", parts),
+    sha256: (parts) => hash("sha256", parts),
+    sha512: (parts) => hash("sha512", parts),
     timingSafeEqual: (a, b) => c.timingSafeEqual(a, b),
     randomBytes: (n) => c.randomFillSync(new Uint8Array(n)),
   };

@@ -32,6 +32,10 @@ interface SodiumNative {
   crypto_hash_sha256_init(state: Buffer): void;
   crypto_hash_sha256_update(state: Buffer, data: Uint8Array): void;
   crypto_hash_sha256_final(state: Buffer, out: Uint8Array): void;
+  crypto_hash_sha512_STATEBYTES: number;
+  crypto_hash_sha512_init(state: Buffer): void;
+  crypto_hash_sha512_update(state: Buffer, data: Uint8Array): void;
+  crypto_hash_sha512_final(state: Buffer, out: Uint8Array): void;
   randombytes_buf(buf: Uint8Array): void;
   /** true when equal (libsodium's sodium_memcmp is 0); throws unless the lengths are equal */
   sodium_memcmp(a: Uint8Array, b: Uint8Array): boolean;
@@ -41,11 +45,21 @@ declare const __filename: string | undefined;
 const TAG = 16;
 
 function load(): SodiumNative | null {
+  const addon = (pkg: string) => join(pkg, "prebuilds", `${process.platform}-${process.arch}`, "sodium-native.node");
+  // In the bundle __filename is dist/otp.cjs; under vitest, this module's own file.
+  const here = typeof __filename === "string" ? __filename : import.meta.url;
+  const req = createRequire(here);
+  // Where npm puts it beside the bundle (a global install, a checkout): where Node's resolution
+  // finds it too, after dist/node_modules, which nothing makes. Resolving costs ~1 ms of
+  // `otp code`. Else (hoisted into a project's node_modules) Node's resolution finds it.
+  if (typeof __filename === "string")
+    try {
+      return req(addon(join(dirname(__filename), "..", "node_modules", "sodium-native"))) as SodiumNative;
+    } catch {
+      // not there: resolve it
+    }
   try {
-    // In the bundle __filename is dist/otp.cjs; under vitest, this module's own file.
-    const req = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
-    const pkg = dirname(req.resolve("sodium-native/package.json"));
-    return req(join(pkg, "prebuilds", `${process.platform}-${process.arch}`, "sodium-native.node")) as SodiumNative;
+    return req(addon(dirname(req.resolve("sodium-native/package.json")))) as SodiumNative;
   } catch {
     return null;
   }
@@ -82,6 +96,15 @@ export function sodiumPrimitives(): Primitives | null {
       for (const p of parts) s.crypto_hash_sha256_update(state, p);
       const out = new Uint8Array(32);
       s.crypto_hash_sha256_final(state, out);
+      state.fill(0);
+      return out;
+    },
+    sha512(parts) {
+      const state = Buffer.alloc(s.crypto_hash_sha512_STATEBYTES);
+      s.crypto_hash_sha512_init(state);
+      for (const p of parts) s.crypto_hash_sha512_update(state, p);
+      const out = new Uint8Array(64);
+      s.crypto_hash_sha512_final(state, out);
       state.fill(0);
       return out;
     },

@@ -19,6 +19,8 @@ export interface Primitives {
   blake2b512(parts: readonly Uint8Array[]): Uint8Array;
   /** SHA-256 of the parts, concatenated. */
   sha256(parts: readonly Uint8Array[]): Uint8Array;
+  /** SHA-512 of the parts, concatenated. */
+  sha512(parts: readonly Uint8Array[]): Uint8Array;
   /** Whether two arrays of the same length are equal, in time independent of where they differ. */
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
   /** n bytes from the operating system's CSPRNG. */
