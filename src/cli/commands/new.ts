@@ -2,13 +2,13 @@
 // flow): a fresh random 160-bit secret (RFC 4226 asks for at least 128), its otpauth://
 // provisioning URI and its QR code, drawn on a terminal or written with --png FILE. --save also
 // adds it to the vault, so `otp code` / `otp verify` can play the user's or the site's part.
-import { randomBytes } from "node:crypto";
 import { encodeBase32 } from "../../core/base32.js";
 import { checkDraft, type Algorithm, type EntryDraft } from "../../core/entry.js";
 import { OtpError, UsageError } from "../../core/errors.js";
 import { escapeForTerminal, safeJson } from "../../core/text.js";
 import { formatOtpauthUri } from "../../core/uri.js";
 import { addEntry, findByName } from "../../core/vault/model.js";
+import { randomBytes } from "../../core/vault/crypto.js";
 import { newId } from "../../core/vault/vault.js";
 import type { Ctx } from "../context.js";
 import { openVault, refuseSecretInArgv, updateVault } from "../vault.js";

@@ -4,12 +4,12 @@
 // suggests), skipping any before 1970. HOTP: the counter or up to N ahead (RFC 4226 §7.4
 // look-ahead, default 10); a match moves the vault's counter past it (resynchronised), so no
 // code is accepted twice.
-import { timingSafeEqual } from "node:crypto";
 import { OtpError, UsageError } from "../../core/errors.js";
 import { pickEntry, refuseSecretQuery } from "../pick.js";
 import { generateCode, parseTime, stepAt } from "../../core/otp.js";
 import { counterAfter, MAX_COUNTER } from "../../core/entry.js";
 import { escapeForTerminal } from "../../core/text.js";
+import { equalSecret } from "../../core/vault/crypto.js";
 import { updateEntry } from "../../core/vault/model.js";
 import type { Ctx } from "../context.js";
 import { openVault, updateVault } from "../vault.js";
@@ -77,9 +77,7 @@ function offsets(window: number): number[] {
 }
 
 function same(expected: string, typed: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(typed);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return equalSecret(Buffer.from(expected), Buffer.from(typed));
 }
 
 function rejected(name: string, when: string): OtpError {
