@@ -7,7 +7,7 @@
 // passwords brings their own fast Argon2id anyway, so the native one gives them nothing and gives
 // the user back most of a second (docs/packages.md). test/unit/core/vault/kdf.test.ts checks that
 // both agree, on RFC 9106's parameters and on random inputs.
-import { loadCommonJs, loadPackage } from "../load.js";
+import { loadCommonJs, loadPackage, requireAddon } from "../load.js";
 import { textBytes } from "./crypto.js";
 
 /** libsodium, ready to use (the fallback KDF here, the recovery slot's sealed box in recovery-key.ts). */
@@ -59,7 +59,7 @@ async function loadArgon2(): Promise<NativeArgon2 & { default?: NativeArgon2 }> 
   const triple = platform === "linux" ? `linux-${arch}-gnu` : platform === "darwin" ? `darwin-${arch}` : null;
   if (triple) {
     try {
-      return await loadCommonJs(`@node-rs/argon2-${triple}/argon2.${triple}.node`);
+      return requireAddon(`@node-rs/argon2-${triple}`, `argon2.${triple}.node`);
     } catch {
       // not this platform's build after all: the package knows
     }

@@ -1,11 +1,10 @@
 // libsodium's own primitives, from sodium-native (holepunchto; MIT; prebuilt addons for Linux
 // x64/arm64 glibc, macOS, Windows, no install script). The addon is loaded straight from the
-// package's prebuilds folder, as fs-native-extensions is (src/io/native-fs.ts): its own loader
-// (require-addon) resolves through a chain of packages and costs far more than the ~2 ms the
-// addon takes. null where this platform has no prebuild, or it does not load: primitives.ts then
-// uses Node's crypto.
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+// package's prebuilds folder (core/load.ts requireAddon), as fs-native-extensions is
+// (src/io/native-fs.ts): its own loader (require-addon) resolves through a chain of packages and
+// costs far more than the ~2 ms the addon takes. null where this platform has no prebuild, or it
+// does not load: primitives.ts then uses Node's crypto.
+import { requireAddon } from "../load.js";
 import type { Primitives } from "./primitives.js";
 
 /** The few functions of sodium-native used here (its README documents each). */
@@ -41,25 +40,11 @@ interface SodiumNative {
   sodium_memcmp(a: Uint8Array, b: Uint8Array): boolean;
 }
 
-declare const __filename: string | undefined;
 const TAG = 16;
 
 function load(): SodiumNative | null {
-  const addon = (pkg: string) => join(pkg, "prebuilds", `${process.platform}-${process.arch}`, "sodium-native.node");
-  // In the bundle __filename is dist/otp.cjs; under vitest, this module's own file.
-  const here = typeof __filename === "string" ? __filename : import.meta.url;
-  const req = createRequire(here);
-  // Where npm puts it beside the bundle (a global install, a checkout): where Node's resolution
-  // finds it too, after dist/node_modules, which nothing makes. Resolving costs ~1 ms of
-  // `otp code`. Else (hoisted into a project's node_modules) Node's resolution finds it.
-  if (typeof __filename === "string")
-    try {
-      return req(addon(join(dirname(__filename), "..", "node_modules", "sodium-native"))) as SodiumNative;
-    } catch {
-      // not there: resolve it
-    }
   try {
-    return req(addon(dirname(req.resolve("sodium-native/package.json")))) as SodiumNative;
+    return requireAddon<SodiumNative>("sodium-native", `prebuilds/${process.platform}-${process.arch}/sodium-native.node`);
   } catch {
     return null;
   }

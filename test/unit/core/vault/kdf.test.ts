@@ -78,7 +78,10 @@ describe("where the native binary does not load", () => {
     vi.resetModules();
     vi.doMock("../../../../src/core/load.js", async (importOriginal) => {
       const real = await importOriginal<typeof import("../../../../src/core/load.js")>();
-      return { ...real, loadCommonJs: () => Promise.reject(new Error("Cannot find native binding")) };
+      const missing = () => {
+        throw new Error("Cannot find native binding");
+      };
+      return { ...real, loadCommonJs: () => Promise.reject(new Error("Cannot find native binding")), requireAddon: missing };
     });
     try {
       const kdf = await import("../../../../src/core/vault/kdf.js");
