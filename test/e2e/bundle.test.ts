@@ -2,8 +2,10 @@
 // the test hooks, which live only in the test bundle (scripts/build.mjs --test); and a run that
 // asks for a hook without the test bundle gets nothing (the product ignores OTP_TEST_*). And
 // the launcher's V8 code cache: missing, stale or garbage, otp runs the same. And what the read
-// path loads: libsodium's addon, never node:crypto.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// path loads: libsodium's addon, never node:crypto; and where that addon does not load, otp runs
+// on Node's crypto, and each opens what the other wrote.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OTP_BIN, OTP_TEST_BIN, ROOT, otpHome, totp } from "../helpers/otp-home.js";
@@ -104,6 +106,56 @@ describe("the read path's start-up (docs/startup.md)", () => {
         what,
       ).toEqual([]);
       expect(seen.files, what).toContain(prebuilt);
+    }
+  });
+});
+
+describe("where sodium-native's addon does not load (docs/packages.md)", () => {
+  // A copy of bin/ and dist/ outside the repository, beside a node_modules of links to every
+  // package but sodium-native: the copy then runs on Node's crypto (primitives-node.ts). A vault
+  // it writes opens with libsodium's addon, and the other way round: both engines write the same
+  // format, with the same bytes for the same inputs (crypto.test.ts).
+  it("otp still works on Node's crypto, and each engine opens what the other wrote", async () => {
+    await using h = await otpHome([totp("github", "JBSWY3DPEHPK3PXP")]);
+    const root = mkdtempSync(join(tmpdir(), "otp-no-sodium-"));
+    try {
+      for (const dir of ["bin", "dist", "node_modules"]) mkdirSync(join(root, dir));
+      copyFileSync(join(ROOT, "bin", "otp.cjs"), join(root, "bin", "otp.cjs"));
+      for (const f of readdirSync(join(ROOT, "dist"))) copyFileSync(join(ROOT, "dist", f), join(root, "dist", f));
+      for (const pkg of readdirSync(join(ROOT, "node_modules")))
+        if (pkg !== "sodium-native" && pkg !== ".bin") symlinkSync(join(ROOT, "node_modules", pkg), join(root, "node_modules", pkg));
+      const probe = join(h.home, "probe.cjs");
+      writeFileSync(
+        probe,
+        `process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, JSON.stringify({ modules: process.moduleLoadList, files: Object.keys(require.cache) })));\n`,
+      );
+      const run = (bin: string, args: string[], input?: string) => {
+        const out = join(h.home, "probe.json");
+        const r = spawnSync(process.execPath, ["-r", probe, bin, ...args], { env: h.env({ PROBE_OUT: out }), input, encoding: "utf8" });
+        expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+        const seen = JSON.parse(readFileSync(out, "utf8")) as { modules: string[]; files: string[] };
+        return {
+          stdout: r.stdout,
+          nodeCrypto: seen.modules.includes("NativeModule crypto"),
+          sodium: seen.files.some((f) => f.includes("sodium-native")),
+        };
+      };
+      const copy = join(root, "bin", "otp.cjs");
+      // The copy reads the vault this checkout wrote, on Node's crypto.
+      const a = run(copy, ["code", "github", "--at", "1767268800"]);
+      expect(a).toEqual({ stdout: "704044\n", nodeCrypto: true, sodium: false });
+      // It writes (a new entry: a new payload, sealed by Node's crypto)…
+      expect(run(copy, ["add", "bank", "--stdin"], "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n").sodium).toBe(false);
+      // …and this checkout, on libsodium, opens it; then writes, and the copy opens that.
+      const b = run(OTP_BIN, ["code", "bank", "--at", "1767268800"]);
+      expect(b.sodium).toBe(true);
+      expect(b.stdout).toMatch(/^\d{6}\n$/);
+      run(OTP_BIN, ["rm", "github", "--yes"]);
+      const c = run(copy, ["list"]);
+      expect(c.stdout).toBe("bank\n");
+      expect(run(copy, ["code", "bank", "--at", "1767268800"]).stdout).toBe(b.stdout);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
