@@ -27,14 +27,8 @@ interface SodiumNative {
     k: Uint8Array,
   ): number;
   crypto_generichash_batch(out: Uint8Array, parts: readonly Uint8Array[]): void;
-  crypto_hash_sha256_STATEBYTES: number;
-  crypto_hash_sha256_init(state: Buffer): void;
-  crypto_hash_sha256_update(state: Buffer, data: Uint8Array): void;
-  crypto_hash_sha256_final(state: Buffer, out: Uint8Array): void;
-  crypto_hash_sha512_STATEBYTES: number;
-  crypto_hash_sha512_init(state: Buffer): void;
-  crypto_hash_sha512_update(state: Buffer, data: Uint8Array): void;
-  crypto_hash_sha512_final(state: Buffer, out: Uint8Array): void;
+  crypto_hash_sha256(out: Uint8Array, data: Uint8Array): void;
+  crypto_hash_sha512(out: Uint8Array, data: Uint8Array): void;
   randombytes_buf(buf: Uint8Array): void;
   /** true when equal (libsodium's sodium_memcmp is 0); throws unless the lengths are equal */
   sodium_memcmp(a: Uint8Array, b: Uint8Array): boolean;
@@ -48,6 +42,17 @@ function load(): SodiumNative | null {
   } catch {
     return null;
   }
+}
+
+/** A hash of parts, concatenated (and wiped after: HMAC's parts hold a key), by a one-shot hash. */
+function oneShot(hash: (out: Uint8Array, data: Uint8Array) => void, bytes: number): (parts: readonly Uint8Array[]) => Uint8Array {
+  return (parts) => {
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const out = new Uint8Array(bytes);
+    hash(out, data);
+    if (data !== parts[0]) data.fill(0);
+    return out;
+  };
 }
 
 /** libsodium's primitives, or null where its addon does not load. */
@@ -75,24 +80,8 @@ export function sodiumPrimitives(): Primitives | null {
       s.crypto_generichash_batch(out, parts);
       return out;
     },
-    sha256(parts) {
-      const state = Buffer.alloc(s.crypto_hash_sha256_STATEBYTES);
-      s.crypto_hash_sha256_init(state);
-      for (const p of parts) s.crypto_hash_sha256_update(state, p);
-      const out = new Uint8Array(32);
-      s.crypto_hash_sha256_final(state, out);
-      state.fill(0);
-      return out;
-    },
-    sha512(parts) {
-      const state = Buffer.alloc(s.crypto_hash_sha512_STATEBYTES);
-      s.crypto_hash_sha512_init(state);
-      for (const p of parts) s.crypto_hash_sha512_update(state, p);
-      const out = new Uint8Array(64);
-      s.crypto_hash_sha512_final(state, out);
-      state.fill(0);
-      return out;
-    },
+    sha256: oneShot((out, data) => s.crypto_hash_sha256(out, data), 32),
+    sha512: oneShot((out, data) => s.crypto_hash_sha512(out, data), 64),
     timingSafeEqual: (a, b) => s.sodium_memcmp(a, b),
     randomBytes(n) {
       const out = new Uint8Array(n);
