@@ -29,8 +29,12 @@ try {
 // which inside the bundle lose their dynamic-import callback (src/core/load.ts).
 const script = new vm.Script(source, { filename: file, cachedData });
 if (process.env.OTP_BUILD_CODE_CACHE === cacheFile) {
-  // scripts/build.mjs: write the cache once this run has compiled what `otp code` uses.
-  process.on("exit", () => buildId && fs.writeFileSync(cacheFile, Buffer.concat([buildId, script.createCachedData()])));
+  // scripts/build.mjs: write the cache once this run has compiled what `otp code` uses, on top of
+  // what the cache it started from held (unless V8 refused that one: then keep it).
+  process.on(
+    "exit",
+    () => buildId && !script.cachedDataRejected && fs.writeFileSync(cacheFile, Buffer.concat([buildId, script.createCachedData()])),
+  );
 }
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file), (specifier) => import(specifier));
