@@ -3,7 +3,7 @@
 // otpauth's "bare" build, with the HMAC of core/vault/crypto.ts: otpauth's Node build calls
 // node:crypto's createHmac, and loading node:crypto costs every `otp code` ~9 ms
 // (docs/startup.md). SHA-256 and SHA-512 are the vault's native engine's; SHA-1, which libsodium
-// lacks, is @noble/hashes' (otpauth's own in its browser build; ~0.5 ms cold).
+// lacks, is @noble/hashes' (otpauth's own in its browser build; ~0.7 ms cold).
 import { sha1 } from "@noble/hashes/legacy.js";
 import { HOTP, Secret } from "otpauth/bare";
 import { SHA256, SHA512, hmac, type HmacHash } from "./vault/crypto.js";
