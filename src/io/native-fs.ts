@@ -3,11 +3,11 @@
 // - an exclusive lock held by the kernel on an open file (Linux: an OFD lock, fcntl F_OFD_SETLK,
 //   which NFS carries to the server; macOS: flock), released the moment its holder dies;
 // - an atomic swap of two paths (Linux renameat2 RENAME_EXCHANGE, macOS renamex_np RENAME_SWAP).
-// The addon is loaded straight from the package's prebuilds folder: its own loader
-// (require-addon) costs 40–100 ms, the addon itself ~2 ms. Only writes load it. null when this
-// platform has no prebuild: vault-lock.ts then falls back to a lock folder (docs/locking.md).
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+// The addon is loaded straight from the package's prebuilds folder (core/load.ts requireAddon):
+// its own loader (require-addon) costs 40–100 ms, the addon itself ~2 ms. Only writes load it.
+// null when this platform has no prebuild: vault-lock.ts then falls back to a lock folder
+// (docs/locking.md).
+import { requireAddon } from "../core/load.js";
 
 interface Binding {
   /** throws an error with code EAGAIN when another descriptor holds the lock */
@@ -24,7 +24,6 @@ export interface NativeFs {
   swap(from: string, to: string): void;
 }
 
-declare const __filename: string | undefined;
 let loaded: NativeFs | null | undefined;
 
 /** The addon, or null where it does not load. Loaded once. */
@@ -32,10 +31,10 @@ export function nativeFs(): NativeFs | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   try {
-    // In the bundle __filename is dist/otp.cjs; under vitest, this module's own file.
-    const req = createRequire(typeof __filename === "string" ? __filename : import.meta.url);
-    const pkg = dirname(req.resolve("fs-native-extensions/package.json"));
-    const binding = req(join(pkg, "prebuilds", `${process.platform}-${process.arch}`, "fs-native-extensions.node")) as Binding;
+    const binding = requireAddon<Binding>(
+      "fs-native-extensions",
+      `prebuilds/${process.platform}-${process.arch}/fs-native-extensions.node`,
+    );
     loaded = {
       tryLock(fd) {
         try {
